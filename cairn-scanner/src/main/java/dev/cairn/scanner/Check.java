@@ -1,0 +1,102 @@
+package dev.cairn.scanner;
+
+import dev.cairn.core.SourceLocation;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One compliance check, in Marvin's format: a CEL program over Kubernetes objects.
+ *
+ * @param id unique id, e.g. {@code CRN-101} or Marvin's {@code M-101}
+ * @param slug short name, optional
+ * @param severity how bad a failure is
+ * @param message the title of the check
+ * @param description longer explanation, optional
+ * @param remediation how to fix a failure, optional
+ * @param match resources the check applies to
+ * @param params parameters the expressions see as {@code params}
+ * @param variables named expressions the validations see as {@code variables.<name>}
+ * @param validations all must hold for an object to pass
+ * @param labels free-form; framework ids live here (see {@link #frameworks()})
+ * @param origin where the check came from: {@code builtin:...} or a file path
+ * @param location where its definition starts
+ */
+public record Check(
+    String id,
+    @Nullable String slug,
+    Severity severity,
+    String message,
+    @Nullable String description,
+    @Nullable String remediation,
+    List<ResourceRule> match,
+    Map<String, Object> params,
+    List<Variable> variables,
+    List<Validation> validations,
+    Map<String, String> labels,
+    String origin,
+    SourceLocation location) {
+
+  /** Label keys that map a check to frameworks. */
+  public static final String LABEL_PSS = "pss";
+
+  public static final String LABEL_NSA_CISA = "nsa-cisa";
+  public static final String LABEL_MITRE = "mitre";
+  public static final String LABEL_CIS = "cis";
+  public static final String LABEL_BEST_PRACTICE = "best-practice";
+
+  public Check {
+    match = List.copyOf(match);
+    params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    variables = List.copyOf(variables);
+    validations = List.copyOf(validations);
+    labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+  }
+
+  /** A named CEL expression. */
+  public record Variable(String name, String expression, SourceLocation location) {}
+
+  /** A CEL expression that must be true; {@code message} explains a failure. */
+  public record Validation(String expression, @Nullable String message, SourceLocation location) {}
+
+  /**
+   * The frameworks this check belongs to, from its labels: {@code pss: baseline|restricted},
+   * {@code nsa-cisa: ...}, {@code mitre: T...}, {@code cis: ...}, {@code best-practice: ...}.
+   */
+  public Set<Framework> frameworks() {
+    Set<Framework> out = EnumSet.noneOf(Framework.class);
+    String pss = labels.get(LABEL_PSS);
+    if (pss != null) {
+      switch (pss.toLowerCase(Locale.ROOT)) {
+        case "baseline" -> {
+          out.add(Framework.PSS_BASELINE);
+          out.add(Framework.PSS_RESTRICTED);
+        }
+        case "restricted" -> out.add(Framework.PSS_RESTRICTED);
+        default -> {}
+      }
+    }
+    if (labels.containsKey(LABEL_NSA_CISA)) {
+      out.add(Framework.NSA_CISA);
+    }
+    if (labels.containsKey(LABEL_MITRE)) {
+      out.add(Framework.MITRE);
+    }
+    if (labels.containsKey(LABEL_CIS)) {
+      out.add(Framework.CIS);
+    }
+    if (labels.containsKey(LABEL_BEST_PRACTICE)) {
+      out.add(Framework.BEST_PRACTICE);
+    }
+    return out;
+  }
+
+  /** True when this check is for objects that carry a pod spec (so podSpec etc. are declared). */
+  public boolean matchesPodSpec() {
+    return match.stream().anyMatch(r -> Kinds.isPodSpecResource(r.group(), r.resource()));
+  }
+}

@@ -1,0 +1,27 @@
+package dev.cairn.scanner;
+
+import dev.cairn.scanner.internal.ClusterReader;
+import dev.cairn.scanner.internal.ManifestReader;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Factories for {@link ObjectSource}s. */
+public final class ObjectSources {
+  private ObjectSources() {}
+
+  /** Files and directories of manifests; a path {@code -} reads {@code stdin}. */
+  public static ObjectSource manifests(List<Path> paths, InputStream stdin) {
+    return new ManifestReader(paths, stdin);
+  }
+
+  /**
+   * A live cluster, read-only: lists every resource the checks match, paged.
+   *
+   * @param options kubeconfig, namespaces, page size
+   * @param checks the checks that will run, to know which resources to list
+   */
+  public static ObjectSource cluster(ClusterOptions options, CheckSet checks) {
+    return new ClusterReader(options, checks);
+  }
+}

@@ -1,0 +1,270 @@
+package dev.cairn.scanner.internal;
+
+import dev.cairn.core.Diagnostic;
+import dev.cairn.core.SourceLocation;
+import dev.cairn.scanner.Check;
+import dev.cairn.scanner.ResourceRule;
+import dev.cairn.scanner.Severity;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/**
+ * Reads check files in Marvin's format (plus Cairn's optional {@code description} and {@code
+ * remediation}) and reports every problem with file:line:col, CEL compile errors included.
+ */
+public final class CheckLoader {
+  private static final Set<String> KNOWN_FIELDS =
+      Set.of(
+          "id", "slug", "severity", "message", "description", "remediation", "match", "params",
+          "variables", "validations", "labels");
+
+  /** Checks and diagnostics of one file. */
+  public record Loaded(List<Check> checks, List<Diagnostic> diagnostics) {}
+
+  private CheckLoader() {}
+
+  /** Parses (and compiles, to find CEL errors) every check in {@code text}. */
+  public static Loaded load(String file, String text, String origin) {
+    List<Check> checks = new ArrayList<>();
+    List<Diagnostic> diags = new ArrayList<>();
+    List<String> lines = text.lines().toList();
+    int docStart = 0;
+    StringBuilder doc = new StringBuilder();
+    for (int i = 0; i <= lines.size(); i++) {
+      boolean end = i == lines.size();
+      String line = end ? "" : lines.get(i);
+      if (end || line.equals("---") || line.startsWith("--- ")) {
+        if (!doc.toString().isBlank()) {
+          loadDocument(file, doc.toString(), docStart, lines, origin, checks, diags);
+        }
+        doc.setLength(0);
+        docStart = i + 1;
+      } else {
+        doc.append(line).append('\n');
+      }
+    }
+    return new Loaded(checks, diags);
+  }
+
+  private static void loadDocument(
+      String file,
+      String text,
+      int firstLine,
+      List<String> fileLines,
+      String origin,
+      List<Check> out,
+      List<Diagnostic> diags) {
+    Yaml.Document d;
+    try {
+      d = Yaml.parseDocument(file, text, firstLine);
+    } catch (Yaml.YamlSyntaxException e) {
+      diags.add(e.diagnostic());
+      return;
+    }
+    Node root = d.node();
+    if (!(root instanceof MappingNode)) {
+      diags.add(diag(file, fileLines, root, firstLine, "a check must be a mapping with id, severity, match and validations"));
+      return;
+    }
+    Ctx c = new Ctx(file, fileLines, firstLine, diags);
+    int before = diags.size();
+    for (NodeTuple t : ((MappingNode) root).getValue()) {
+      if (t.getKeyNode() instanceof ScalarNode k && !KNOWN_FIELDS.contains(k.getValue())) {
+        // Marvin ignores unknown fields; so do we, but say so: a typo would otherwise pass silently
+        c.error(k, "unknown field '" + k.getValue() + "' (known: id, severity, message, match, params, variables, validations, labels, description, remediation, slug)");
+      }
+    }
+    String id = c.string(root, "id", true);
+    String severityText = c.string(root, "severity", true);
+    Severity severity = Severity.MEDIUM;
+    if (severityText != null) {
+      var parsed = Severity.parse(severityText);
+      if (parsed.isEmpty()) {
+        c.error(Yaml.find(root, "severity"), "unknown severity '" + severityText + "' (use Info, Low, Medium, High or Critical)");
+      } else {
+        severity = parsed.get();
+      }
+    }
+    String message = c.string(root, "message", false);
+    List<ResourceRule> match = new ArrayList<>();
+    Node resources = Yaml.find(root, "match", "resources");
+    if (!(resources instanceof SequenceNode rs) || rs.getValue().isEmpty()) {
+      c.error(resources == null ? Yaml.find(root, "match") == null ? root : Yaml.find(root, "match") : resources,
+          "match.resources must list at least one {group, version, resource}");
+    } else {
+      for (Node r : rs.getValue()) {
+        String group = c.string(r, "group", false);
+        String version = c.string(r, "version", true);
+        String resource = c.string(r, "resource", true);
+        if (version != null && resource != null) {
+          if (!resource.equals(resource.toLowerCase(java.util.Locale.ROOT))) {
+            c.error(Yaml.find(r, "resource"), "resource must be the lower-case plural name (e.g. 'deployments'), not '" + resource + "'");
+          } else {
+            match.add(new ResourceRule(group == null ? "" : group, version, resource));
+          }
+        }
+      }
+    }
+    Map<String, Object> params = new LinkedHashMap<>();
+    Node paramsNode = Yaml.find(root, "params");
+    if (paramsNode != null) {
+      if (Yaml.toValue(paramsNode) instanceof Map<?, ?> m) {
+        m.forEach((k, v) -> params.put(String.valueOf(k), v));
+      } else if (!(paramsNode instanceof ScalarNode s && s.getValue().isEmpty())) {
+        c.error(paramsNode, "params must be a mapping");
+      }
+    }
+    List<Check.Variable> variables = new ArrayList<>();
+    Node varsNode = Yaml.find(root, "variables");
+    if (varsNode instanceof SequenceNode vs) {
+      for (Node v : vs.getValue()) {
+        String name = c.string(v, "name", true);
+        String expr = c.string(v, "expression", true);
+        if (name != null && expr != null) {
+          if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            c.error(Yaml.find(v, "name"), "variable name '" + name + "' is not a CEL identifier");
+          }
+          variables.add(new Check.Variable(name, expr, c.loc(Yaml.find(v, "expression"))));
+        }
+      }
+    } else if (varsNode != null && !(varsNode instanceof ScalarNode s && s.getValue().isEmpty())) {
+      c.error(varsNode, "variables must be a list of {name, expression}");
+    }
+    List<Check.Validation> validations = new ArrayList<>();
+    Node valsNode = Yaml.find(root, "validations");
+    if (valsNode instanceof SequenceNode vs && !vs.getValue().isEmpty()) {
+      for (Node v : vs.getValue()) {
+        String expr = c.string(v, "expression", true);
+        String msg = c.string(v, "message", false);
+        if (expr != null) {
+          validations.add(new Check.Validation(expr, msg, c.loc(Yaml.find(v, "expression"))));
+        }
+      }
+    } else {
+      c.error(valsNode == null ? root : valsNode, "a check must have at least 1 validation");
+    }
+    Map<String, String> labels = new LinkedHashMap<>();
+    Node labelsNode = Yaml.find(root, "labels");
+    if (labelsNode instanceof MappingNode lm) {
+      for (NodeTuple t : lm.getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode k && t.getValueNode() instanceof ScalarNode v) {
+          labels.put(k.getValue(), v.getValue());
+        } else {
+          c.error(t.getKeyNode(), "labels must map strings to strings");
+        }
+      }
+    } else if (labelsNode != null && !(labelsNode instanceof ScalarNode s && s.getValue().isEmpty())) {
+      c.error(labelsNode, "labels must be a mapping of strings");
+    }
+    if (diags.size() > before || id == null) {
+      return;
+    }
+    Check check =
+        new Check(
+            id,
+            c.string(root, "slug", false),
+            severity,
+            message == null ? id : message,
+            c.string(root, "description", false),
+            c.string(root, "remediation", false),
+            match,
+            params,
+            variables,
+            validations,
+            labels,
+            origin,
+            new SourceLocation(file, d.line(), d.column()));
+    // compile every expression now, to report CEL errors at their place in the file
+    for (int i = 0; i < variables.size(); i++) {
+      compileErrors(check, Yaml.find(varsNode, i, "expression"), variables.get(i).expression(), false, c);
+    }
+    for (int i = 0; i < validations.size(); i++) {
+      compileErrors(check, Yaml.find(valsNode, i, "expression"), validations.get(i).expression(), true, c);
+    }
+    if (diags.size() == before) {
+      out.add(check);
+    }
+  }
+
+  private static void compileErrors(Check check, @Nullable Node node, String expr, boolean bool, Ctx c) {
+    List<CompiledCheck.CelError> errors = CompiledCheck.compileErrors(check, expr, bool);
+    if (errors.isEmpty()) {
+      return;
+    }
+    ExpressionPositions pos = node instanceof ScalarNode s ? ExpressionPositions.of(s, c.fileLines, c.firstLine) : null;
+    for (CompiledCheck.CelError e : errors) {
+      int[] lc;
+      if (pos == null) {
+        lc = new int[] {c.loc(node).line(), c.loc(node).column()};
+      } else {
+        lc = pos.at(e.offset());
+      }
+      String src = lc[0] >= 1 && lc[0] <= c.fileLines.size() ? c.fileLines.get(lc[0] - 1) : null;
+      c.diags.add(new Diagnostic(new SourceLocation(c.file, lc[0], lc[1]), e.message(), src));
+    }
+  }
+
+  private static Diagnostic diag(String file, List<String> lines, @Nullable Node n, int firstLine, String msg) {
+    int line = firstLine + (n == null ? 1 : n.getStartMark().map(m -> m.getLine() + 1).orElse(1));
+    int col = n == null ? 1 : n.getStartMark().map(m -> m.getColumn() + 1).orElse(1);
+    return new Diagnostic(new SourceLocation(file, line, col), msg, line <= lines.size() ? lines.get(line - 1) : null);
+  }
+
+  /** Position bookkeeping for one document. Node marks are relative to the document text. */
+  private static final class Ctx {
+    final String file;
+    final List<String> fileLines;
+    final int firstLine;
+    final List<Diagnostic> diags;
+
+    Ctx(String file, List<String> fileLines, int firstLine, List<Diagnostic> diags) {
+      this.file = file;
+      this.fileLines = fileLines;
+      this.firstLine = firstLine;
+      this.diags = diags;
+    }
+
+    SourceLocation loc(@Nullable Node n) {
+      if (n == null) {
+        return new SourceLocation(file, firstLine + 1, 1);
+      }
+      return new SourceLocation(
+          file,
+          n.getStartMark().map(m -> m.getLine() + 1).orElse(1) + firstLine,
+          n.getStartMark().map(m -> m.getColumn() + 1).orElse(1));
+    }
+
+    void error(@Nullable Node n, String msg) {
+      SourceLocation l = loc(n);
+      diags.add(new Diagnostic(l, msg, l.line() <= fileLines.size() ? fileLines.get(l.line() - 1) : null));
+    }
+
+    @Nullable String string(@Nullable Node parent, String key, boolean required) {
+      Node n = Yaml.find(parent, key);
+      if (n == null) {
+        if (required) {
+          error(parent, "missing required field '" + key + "'");
+        }
+        return null;
+      }
+      if (!(n instanceof ScalarNode s)) {
+        error(n, "'" + key + "' must be a string");
+        return null;
+      }
+      if (required && s.getValue().isBlank()) {
+        error(n, "'" + key + "' must not be empty");
+        return null;
+      }
+      return s.getValue();
+    }
+  }
+}

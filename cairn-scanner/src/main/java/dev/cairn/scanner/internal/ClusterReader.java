@@ -1,0 +1,259 @@
+package dev.cairn.scanner.internal;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.cairn.core.Json;
+import dev.cairn.core.SourceLocation;
+import dev.cairn.scanner.Check;
+import dev.cairn.scanner.CheckSet;
+import dev.cairn.scanner.ClusterOptions;
+import dev.cairn.scanner.KubeObject;
+import dev.cairn.scanner.Notice;
+import dev.cairn.scanner.ObjectSource;
+import dev.cairn.scanner.ResourceRule;
+import dev.cairn.scanner.ScanException;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads a live cluster through its kubeconfig, read-only: discovers which of the checks'
+ * resources the server serves, then lists them page by page ({@code limit}/{@code continue}), in
+ * all namespaces or the selected ones.
+ */
+public final class ClusterReader implements ObjectSource {
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+  private final ClusterOptions options;
+  private final CheckSet checks;
+
+  public ClusterReader(ClusterOptions options, CheckSet checks) {
+    this.options = options;
+    this.checks = checks;
+  }
+
+  @Override
+  public String describe() {
+    return "cluster (kubeconfig " + options.kubeconfig() + ")";
+  }
+
+  /** What discovery says about one resource. */
+  private record ApiResource(String kind, boolean namespaced) {}
+
+  /** Connects; the caller closes the client. */
+  public static KubernetesClient connect(ClusterOptions options) throws ScanException {
+    String text;
+    try {
+      text = Files.readString(options.kubeconfig());
+    } catch (IOException e) {
+      throw new ScanException(
+          "cannot read kubeconfig " + options.kubeconfig() + ": " + e.getMessage(),
+          "pass the path of a readable kubeconfig with --kubeconfig",
+          e);
+    }
+    try {
+      Config cfg = Config.fromKubeconfig(options.context(), text, options.kubeconfig().toString());
+      cfg.setRequestTimeout(30_000);
+      cfg.setConnectionTimeout(10_000);
+      cfg.setRequestRetryBackoffLimit(2);
+      return new KubernetesClientBuilder().withConfig(cfg).build();
+    } catch (RuntimeException e) {
+      throw new ScanException(
+          "invalid kubeconfig " + options.kubeconfig() + ": " + firstLine(e.getMessage()),
+          "check the file (kubectl config view) and the --context name",
+          e);
+    }
+  }
+
+  @Override
+  public void read(Sink sink) throws ScanException {
+    try (KubernetesClient client = connect(options)) {
+      String server = client.getMasterUrl().toString().replaceAll("/$", "");
+      Set<ResourceRule> wanted = new LinkedHashSet<>();
+      for (Check c : checks.checks()) {
+        for (ResourceRule r : c.match()) {
+          wanted.add(r.version().equals("*") ? new ResourceRule(r.group(), "v1", r.resource()) : r);
+        }
+      }
+      Map<String, @Nullable Map<String, ApiResource>> discovery = new HashMap<>();
+      for (ResourceRule r : wanted) {
+        String gv = r.group().isEmpty() ? r.version() : r.group() + "/" + r.version();
+        if (!discovery.containsKey(gv)) {
+          discovery.put(gv, discover(client, server, gv));
+        }
+        Map<String, ApiResource> resources = discovery.get(gv);
+        ApiResource res = resources == null ? null : resources.get(r.resource());
+        if (res == null) {
+          sink.notice(
+              new Notice(
+                  Notice.Level.INFO,
+                  null,
+                  "the cluster does not serve " + gv + "/" + r.resource() + "; checks on it have nothing to scan"));
+          continue;
+        }
+        String base = r.group().isEmpty() ? "/api/" + r.version() : "/apis/" + gv;
+        if (res.namespaced() && !options.namespaces().isEmpty()) {
+          for (String ns : options.namespaces()) {
+            list(client, server, base + "/namespaces/" + enc(ns) + "/" + r.resource(), gv, res, sink);
+          }
+        } else if (!res.namespaced() && !options.namespaces().isEmpty()) {
+          continue; // a namespace-scoped scan leaves cluster-scoped objects out
+        } else {
+          list(client, server, base + "/" + r.resource(), gv, res, sink);
+        }
+      }
+    }
+  }
+
+  private @Nullable Map<String, ApiResource> discover(KubernetesClient client, String server, String gv)
+      throws ScanException {
+    String path = gv.contains("/") ? "/apis/" + gv : "/api/" + gv;
+    Resp r = get(client, server + path);
+    if (r.code == 404) {
+      return null;
+    }
+    check(r, server, path, "discover");
+    Map<String, ApiResource> out = new HashMap<>();
+    Map<String, Object> body = parse(r.body, server + path);
+    if (body.get("resources") instanceof List<?> rs) {
+      for (Object o : rs) {
+        if (o instanceof Map<?, ?> m && m.get("name") instanceof String name && !name.contains("/")) {
+          out.put(name, new ApiResource(String.valueOf(m.get("kind")), Boolean.TRUE.equals(m.get("namespaced"))));
+        }
+      }
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private void list(
+      KubernetesClient client, String server, String path, String apiVersion, ApiResource res, Sink sink)
+      throws ScanException {
+    String cont = null;
+    do {
+      String url =
+          server + path + "?limit=" + options.pageSize() + (cont == null ? "" : "&continue=" + enc(cont));
+      Resp r = get(client, url);
+      if (r.code == 403) {
+        sink.notice(
+            new Notice(
+                Notice.Level.ERROR,
+                SourceLocation.of(server + path),
+                "forbidden: cannot list " + res.kind() + " objects; grant the scanning user 'list' on them (read-only) or narrow the scan with --namespace"));
+        return;
+      }
+      check(r, server, path, "list");
+      Map<String, Object> body = parse(r.body, url);
+      if (body.get("items") instanceof List<?> items) {
+        for (Object it : items) {
+          if (it instanceof Map<?, ?> m) {
+            Map<String, Object> obj = (Map<String, Object>) m;
+            obj.putIfAbsent("apiVersion", apiVersion);
+            obj.putIfAbsent("kind", res.kind());
+            KubeObject ko = KubeObject.of(obj, SourceLocation.of(server + path));
+            if (ko != null) {
+              String ns = ko.namespace();
+              String self =
+                  server
+                      + path.replaceFirst("/[^/]+$", "")
+                      + (ns != null && !path.contains("/namespaces/") ? "/namespaces/" + ns : "")
+                      + "/"
+                      + path.substring(path.lastIndexOf('/') + 1)
+                      + "/"
+                      + ko.name();
+              sink.object(
+                  new KubeObject(ko.apiVersion(), ko.kind(), ns, ko.name(), obj, SourceLocation.of(self)));
+            }
+          }
+        }
+      }
+      cont = null;
+      if (body.get("metadata") instanceof Map<?, ?> md
+          && md.get("continue") instanceof String c
+          && !c.isEmpty()) {
+        cont = c;
+      }
+    } while (cont != null);
+  }
+
+  private record Resp(int code, String body) {}
+
+  private static Resp get(KubernetesClient client, String url) throws ScanException {
+    HttpClient http = client.getHttpClient();
+    try {
+      HttpResponse<String> resp =
+          http.sendAsync(http.newHttpRequestBuilder().uri(url).header("Accept", "application/json").build(), String.class)
+              .get(60, TimeUnit.SECONDS);
+      String body = resp.body();
+      return new Resp(resp.code(), body == null ? "" : body);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ScanException("interrupted while reading " + url, null, e);
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      Throwable c = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      throw new ScanException(
+          "cannot reach the API server at " + url.replaceFirst("(https?://[^/]+).*", "$1") + ": " + firstLine(String.valueOf(c.getMessage())),
+          "check that the cluster is up and that --kubeconfig points at it",
+          e);
+    }
+  }
+
+  private static void check(Resp r, String server, String path, String what) throws ScanException {
+    if (r.code >= 200 && r.code < 300) {
+      return;
+    }
+    String msg = statusMessage(r.body);
+    String hint =
+        switch (r.code) {
+          case 401 -> "the kubeconfig's credentials were refused; refresh them (kubectl get --raw /version should work)";
+          case 403 -> "the user lacks read permission; grant 'get' and 'list' (read-only) to the scanning user";
+          default -> "check the API server's health (kubectl get --raw /readyz)";
+        };
+    throw new ScanException(
+        "API server " + server + " answered " + r.code + " to " + what + " " + path + (msg.isEmpty() ? "" : ": " + msg),
+        hint);
+  }
+
+  private static String statusMessage(String body) {
+    try {
+      Object m = Json.mapper().readValue(body, MAP).get("message");
+      return m == null ? "" : m.toString();
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
+
+  private static Map<String, Object> parse(String body, String url) throws ScanException {
+    try {
+      return Json.mapper().readValue(body, MAP);
+    } catch (IOException e) {
+      throw new ScanException("the API server sent invalid JSON for " + url + ": " + firstLine(e.getMessage()), null, e);
+    }
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private static String firstLine(@Nullable String s) {
+    if (s == null) {
+      return "";
+    }
+    int i = s.indexOf('\n');
+    return i < 0 ? s : s.substring(0, i);
+  }
+}

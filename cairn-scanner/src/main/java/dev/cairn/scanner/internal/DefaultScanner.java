@@ -1,0 +1,328 @@
+package dev.cairn.scanner.internal;
+
+import dev.cairn.scanner.Check;
+import dev.cairn.scanner.CheckResult;
+import dev.cairn.scanner.Finding;
+import dev.cairn.scanner.KubeObject;
+import dev.cairn.scanner.Notice;
+import dev.cairn.scanner.ObjectRef;
+import dev.cairn.scanner.ObjectSource;
+import dev.cairn.scanner.ResourceRule;
+import dev.cairn.scanner.ScanException;
+import dev.cairn.scanner.ScanOptions;
+import dev.cairn.scanner.ScanReport;
+import dev.cairn.scanner.Scanner;
+import dev.cairn.scanner.Waiver;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Streams objects from the sources through a bounded queue to worker threads; each worker keeps
+ * its own tallies, merged at the end, so nothing but findings outlives an object.
+ */
+public final class DefaultScanner implements Scanner {
+  private final ScanOptions options;
+  private final String tool;
+  private final List<CompiledCheck> compiled;
+  private final Map<String, List<CompiledCheck>> byGroupResource = new HashMap<>();
+
+  public DefaultScanner(ScanOptions options, String tool) {
+    this.options = options;
+    this.tool = tool;
+    this.compiled = options.checks().checks().stream().map(CompiledCheck::compile).toList();
+    for (CompiledCheck c : compiled) {
+      Set<String> keys = new LinkedHashSet<>();
+      for (ResourceRule r : c.check().match()) {
+        keys.add(r.group() + "/" + r.resource());
+      }
+      for (String k : keys) {
+        byGroupResource.computeIfAbsent(k, x -> new ArrayList<>()).add(c);
+      }
+    }
+  }
+
+  private record Item(long seq, KubeObject object) {}
+
+  private static final Item END = new Item(-1, new KubeObject("v1", "End", null, "", Map.of(), dev.cairn.core.SourceLocation.of("")));
+
+  /** Per-worker tallies, indexed like {@link #compiled}. */
+  private final class Tally {
+    final long[] passed = new long[compiled.size()];
+    final long[] failed = new long[compiled.size()];
+    final long[] errors = new long[compiled.size()];
+    final long[] waived = new long[compiled.size()];
+    final List<List<SeqFinding>> findings = new ArrayList<>();
+    final Map<String, Long> unmatchedKinds = new TreeMap<>();
+    final Set<Waiver> expiredUsed = new LinkedHashSet<>();
+
+    Tally() {
+      for (int i = 0; i < compiled.size(); i++) {
+        findings.add(new ArrayList<>());
+      }
+    }
+  }
+
+  private record SeqFinding(long seq, Finding finding) {}
+
+  @Override
+  public ScanReport scan(List<ObjectSource> sources) throws ScanException {
+    Instant start = options.clock().instant();
+    long t0 = System.nanoTime();
+    List<Notice> notices = Collections.synchronizedList(new ArrayList<>());
+    Map<CompiledCheck, Integer> index = new HashMap<>();
+    for (int i = 0; i < compiled.size(); i++) {
+      index.put(compiled.get(i), i);
+    }
+    AtomicLong done = new AtomicLong();
+    List<Tally> tallies = new ArrayList<>();
+    long objects;
+    int workers = options.parallelism();
+    if (workers == 1) {
+      Tally t = new Tally();
+      tallies.add(t);
+      long[] seq = {0};
+      readAll(sources, notices, o -> {
+        evaluate(seq[0]++, o, t, index);
+        progress(done);
+      });
+      objects = seq[0];
+    } else {
+      BlockingQueue<Item> queue = new ArrayBlockingQueue<>(2048);
+      AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+      List<Thread> threads = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        Tally t = new Tally();
+        tallies.add(t);
+        Thread th =
+            Thread.ofPlatform()
+                .name("cairn-scan-" + w)
+                .daemon()
+                .start(
+                    () -> {
+                      try {
+                        while (true) {
+                          Item it = queue.take();
+                          if (it == END) {
+                            return;
+                          }
+                          evaluate(it.seq(), it.object(), t, index);
+                          progress(done);
+                        }
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      } catch (RuntimeException | Error e) {
+                        failure.compareAndSet(null, e);
+                        queue.clear();
+                      }
+                    });
+        threads.add(th);
+      }
+      long[] seq = {0};
+      try {
+        readAll(
+            sources,
+            notices,
+            o -> {
+              try {
+                if (failure.get() == null) {
+                  queue.put(new Item(seq[0]++, o));
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+              }
+            });
+      } finally {
+        try {
+          for (int w = 0; w < workers; w++) {
+            queue.put(END);
+          }
+          for (Thread th : threads) {
+            th.join();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      Throwable f = failure.get();
+      if (f instanceof RuntimeException re) {
+        throw re;
+      } else if (f instanceof Error err) {
+        throw err;
+      }
+      objects = seq[0];
+    }
+    List<CheckResult> results = new ArrayList<>();
+    Map<String, Long> unmatched = new TreeMap<>();
+    Set<Waiver> expired = new LinkedHashSet<>();
+    for (Tally t : tallies) {
+      t.unmatchedKinds.forEach((k, v) -> unmatched.merge(k, v, Long::sum));
+      expired.addAll(t.expiredUsed);
+    }
+    for (int i = 0; i < compiled.size(); i++) {
+      long p = 0;
+      long f = 0;
+      long e = 0;
+      long w = 0;
+      List<SeqFinding> fs = new ArrayList<>();
+      for (Tally t : tallies) {
+        p += t.passed[i];
+        f += t.failed[i];
+        e += t.errors[i];
+        w += t.waived[i];
+        fs.addAll(t.findings.get(i));
+      }
+      fs.sort(Comparator.comparingLong(SeqFinding::seq));
+      CheckResult.Status status;
+      if (e > 0) {
+        status = CheckResult.Status.ERROR;
+      } else if (f > 0) {
+        status = CheckResult.Status.FAILED;
+      } else if (p + w == 0) {
+        status = CheckResult.Status.NOT_APPLICABLE;
+      } else {
+        status = CheckResult.Status.PASSED;
+      }
+      results.add(
+          new CheckResult(
+              compiled.get(i).check(), status, p, f, e, w, fs.stream().map(SeqFinding::finding).toList()));
+    }
+    if (!unmatched.isEmpty()) {
+      notices.add(
+          new Notice(
+              Notice.Level.INFO,
+              null,
+              "skipped objects of kinds no selected check applies to: "
+                  + unmatched.entrySet().stream()
+                      .map(en -> en.getKey() + " (" + en.getValue() + ")")
+                      .collect(Collectors.joining(", "))));
+    }
+    for (Waiver w : expired) {
+      notices.add(
+          new Notice(
+              Notice.Level.WARNING,
+              w.origin(),
+              "waiver for " + w.check() + " expired at " + w.expires() + "; it no longer waives (" + w.reason() + ")"));
+    }
+    String source =
+        sources.stream().map(ObjectSource::describe).collect(Collectors.joining(", "));
+    return new ScanReport(
+        tool,
+        source,
+        options.frameworks(),
+        options.checks().digest(),
+        start,
+        Duration.ofNanos(System.nanoTime() - t0),
+        objects,
+        results,
+        List.copyOf(notices));
+  }
+
+  private void progress(AtomicLong done) {
+    long n = done.incrementAndGet();
+    if ((n & 1023) == 0) {
+      options.listener().progress(n);
+    }
+  }
+
+  private interface ObjectConsumer {
+    void accept(KubeObject o);
+  }
+
+  private static void readAll(List<ObjectSource> sources, List<Notice> notices, ObjectConsumer c)
+      throws ScanException {
+    ObjectSource.Sink sink =
+        new ObjectSource.Sink() {
+          @Override
+          public void object(KubeObject object) {
+            c.accept(object);
+          }
+
+          @Override
+          public void notice(Notice notice) {
+            notices.add(notice);
+          }
+        };
+    for (ObjectSource s : sources) {
+      s.read(sink);
+    }
+  }
+
+  private void evaluate(long seq, KubeObject o, Tally t, Map<CompiledCheck, Integer> index) {
+    String group = o.group();
+    String version = o.version();
+    String resource = o.resource();
+    List<CompiledCheck> checks = byGroupResource.get(group + "/" + resource);
+    if (checks == null) {
+      t.unmatchedKinds.merge(o.apiVersion() + "/" + o.kind(), 1L, Long::sum);
+      return;
+    }
+    CompiledCheck.ObjectContext ctx =
+        new CompiledCheck.ObjectContext(
+            o.content(), group, o.kind(), options.apiVersions(), options.kubeVersion());
+    Instant now = options.clock().instant();
+    ObjectRef ref = null;
+    boolean any = false;
+    for (CompiledCheck cc : checks) {
+      if (!versionMatches(cc.check(), group, version, resource)) {
+        continue;
+      }
+      any = true;
+      int i = java.util.Objects.requireNonNull(index.get(cc));
+      CompiledCheck.Verdict v = cc.evaluate(ctx);
+      if (v == null) {
+        t.passed[i]++;
+        continue;
+      }
+      if (ref == null) {
+        ref = ObjectRef.of(o);
+      }
+      Optional<Waiver> w = v.error() ? Optional.empty() : options.waivers().find(cc.check().id(), o, now);
+      if (w.isPresent() && !w.get().expiredAt(now)) {
+        t.waived[i]++;
+        t.findings.get(i).add(new SeqFinding(seq, new Finding(ref, Finding.State.WAIVED, v.message(), w.get())));
+      } else {
+        w.ifPresent(t.expiredUsed::add);
+        if (v.error()) {
+          t.errors[i]++;
+        } else {
+          t.failed[i]++;
+        }
+        t.findings
+            .get(i)
+            .add(
+                new SeqFinding(
+                    seq,
+                    new Finding(ref, v.error() ? Finding.State.ERROR : Finding.State.FAILED, v.message(), null)));
+      }
+    }
+    if (!any) {
+      t.unmatchedKinds.merge(o.apiVersion() + "/" + o.kind(), 1L, Long::sum);
+    }
+  }
+
+  private static boolean versionMatches(Check c, String group, String version, String resource) {
+    for (ResourceRule r : c.match()) {
+      if (r.matches(group, version, resource)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.cairn.scanner;
+
+import org.jspecify.annotations.NullMarked;
