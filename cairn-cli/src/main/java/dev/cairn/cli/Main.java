@@ -1,0 +1,57 @@
+package dev.cairn.cli;
+
+import dev.cairn.core.CairnException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/** The {@code cairn} command. Turns every error into one line with a hint and an exit code. */
+public final class Main {
+  /** Exit codes: 0 pass, 1 findings or failed verification, 2 usage or input error. */
+  public static final int OK = 0;
+
+  public static final int FINDINGS = 1;
+  public static final int USAGE = 2;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given streams; returns the exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    boolean stacktrace = false;
+    for (String a : args) {
+      if (a.equals("--stacktrace")) {
+        stacktrace = true;
+      }
+    }
+    boolean trace = stacktrace;
+    CommandLine cl = new CommandLine(new CairnCommand());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setParameterExceptionHandler(
+        (ex, a) -> {
+          err.println("cairn: " + ex.getMessage());
+          CommandLine c = ex.getCommandLine();
+          err.println("  perhaps you should run `" + c.getCommandSpec().qualifiedName() + " --help`");
+          return USAGE;
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, c, parseResult) -> {
+          if (ex instanceof CairnException ce) {
+            err.println("cairn: " + ce.getMessage());
+            ce.hint().ifPresent(h -> err.println("  perhaps you should " + h));
+          } else {
+            err.println("cairn: internal error: " + ex);
+            err.println("  perhaps you should report this, with the output of --stacktrace");
+          }
+          if (trace) {
+            ex.printStackTrace(err);
+          }
+          return ex instanceof ExitException ee ? ee.code() : USAGE;
+        });
+    return cl.execute(args);
+  }
+}

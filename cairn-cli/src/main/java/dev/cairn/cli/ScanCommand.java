@@ -1,0 +1,170 @@
+package dev.cairn.cli;
+
+import dev.cairn.scanner.CheckSet;
+import dev.cairn.scanner.Checks;
+import dev.cairn.scanner.ClusterOptions;
+import dev.cairn.scanner.Framework;
+import dev.cairn.scanner.ObjectSource;
+import dev.cairn.scanner.ObjectSources;
+import dev.cairn.scanner.ReportFormat;
+import dev.cairn.scanner.Reports;
+import dev.cairn.scanner.ScanOptions;
+import dev.cairn.scanner.ScanReport;
+import dev.cairn.scanner.Scanners;
+import dev.cairn.scanner.Severity;
+import dev.cairn.scanner.Waivers;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "scan",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Scan Kubernetes manifests or a live cluster with CEL compliance checks.",
+      "Exit codes: 0 all checks pass, 1 findings at or above --fail-on, 2 usage or input error."
+    })
+final class ScanCommand implements Callable<Integer> {
+  @Parameters(arity = "0..*", paramLabel = "PATH|-", description = "Manifest files or directories; - reads standard input.")
+  List<Path> paths = new ArrayList<>();
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Scan the live cluster of this kubeconfig (read-only).")
+  @Nullable Path kubeconfig;
+
+  @Option(names = "--context", description = "Kubeconfig context (default: the current one).")
+  @Nullable String context;
+
+  @Option(names = {"-n", "--namespace"}, split = ",", description = "Only these namespaces (repeatable; default: all).")
+  List<String> namespaces = new ArrayList<>();
+
+  @Option(
+      names = {"-f", "--framework"},
+      split = ",",
+      paramLabel = "F",
+      description = "pss-baseline, pss-restricted, nsa-cisa, mitre, cis, best-practice or all (repeatable; default: all).")
+  List<String> frameworks = new ArrayList<>();
+
+  @Option(names = "--checks", paramLabel = "DIR", description = "Add or override checks from a directory of check files.")
+  @Nullable Path checksDir;
+
+  @Option(names = "--exceptions", paramLabel = "FILE", description = "Exceptions (waivers) file.")
+  @Nullable Path exceptions;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "table, json, sarif, junit or html (default: table).")
+  String output = "table";
+
+  @Option(names = "--output-file", paramLabel = "FILE", description = "Write the report here instead of stdout.")
+  @Nullable Path outputFile;
+
+  @Option(names = "--fail-on", paramLabel = "SEVERITY", description = "Lowest severity that fails the run: info, low, medium, high, critical (default: info, any failing check).")
+  String failOn = "info";
+
+  @Option(names = "--parallelism", description = "Worker threads (default: one per core).")
+  int parallelism = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--page-size", description = "Objects per list request on a live cluster (default: 500).")
+  int pageSize = 500;
+
+  @Override
+  public Integer call() throws Exception {
+    ReportFormat format =
+        ReportFormat.parse(output)
+            .orElseThrow(() -> new ExitException(Main.USAGE, "unknown output format '" + output + "'", "use -o table, json, sarif, junit or html"));
+    Severity threshold =
+        Severity.parse(failOn)
+            .orElseThrow(() -> new ExitException(Main.USAGE, "unknown severity '" + failOn + "' for --fail-on", "use info, low, medium, high or critical"));
+    if (paths.isEmpty() && kubeconfig == null) {
+      throw new ExitException(Main.USAGE, "nothing to scan", "pass manifest paths, - for standard input, or --kubeconfig FILE");
+    }
+    Set<Framework> fws = parseFrameworks(frameworks);
+    CheckSet checks = Checks.builtin();
+    if (checksDir != null) {
+      checks = checks.with(Checks.load(checksDir));
+    }
+    checks = checks.select(fws);
+    Waivers waivers = exceptions == null ? Waivers.none() : Waivers.load(exceptions);
+    List<ObjectSource> sources = new ArrayList<>();
+    if (!paths.isEmpty()) {
+      sources.add(ObjectSources.manifests(paths, System.in));
+    }
+    if (kubeconfig != null) {
+      sources.add(ObjectSources.cluster(new ClusterOptions(kubeconfig, context, namespaces, pageSize), checks));
+    }
+    Progress progress = Progress.forStderr();
+    ScanOptions opts =
+        ScanOptions.defaults()
+            .withChecks(checks)
+            .withFrameworks(fws)
+            .withWaivers(waivers)
+            .withParallelism(Math.max(1, parallelism))
+            .withListener(n -> progress.update("scanned " + n + " objects"));
+    ScanReport report;
+    try {
+      report = Scanners.create(opts).scan(sources);
+    } finally {
+      progress.done();
+    }
+    writeReport(report, format, outputFile);
+    PrintWriter err = new PrintWriter(System.err, true);
+    if (format != ReportFormat.TABLE || outputFile != null) {
+      // the table prints notices itself; other formats carry them, so repeat errors on stderr
+      report.notices().stream()
+          .filter(n -> n.level() != dev.cairn.scanner.Notice.Level.INFO)
+          .forEach(n -> err.println("cairn: " + n));
+    }
+    if (report.hasInputErrors()) {
+      err.println("cairn: some input could not be scanned (see the errors above); the report is incomplete");
+      return Main.USAGE;
+    }
+    return report.failsAt(threshold) ? Main.FINDINGS : Main.OK;
+  }
+
+  static Set<Framework> parseFrameworks(List<String> names) throws ExitException {
+    Set<Framework> fws = EnumSet.noneOf(Framework.class);
+    for (String f : names) {
+      if (f.equalsIgnoreCase("all")) {
+        return Set.of();
+      }
+      fws.add(
+          Framework.parse(f)
+              .orElseThrow(
+                  () -> new ExitException(Main.USAGE, "unknown framework '" + f + "'", "use pss-baseline, pss-restricted, nsa-cisa, mitre, cis, best-practice or all")));
+    }
+    return fws;
+  }
+
+  /** Writes atomically to a file (temp + move) so a crash never leaves half a report. */
+  static void writeReport(ScanReport report, ReportFormat format, @Nullable Path file) throws IOException {
+    if (file == null) {
+      Writer w = new OutputStreamWriter(System.out, StandardCharsets.UTF_8);
+      Reports.write(report, format, w, format == ReportFormat.TABLE && Terminal.colors());
+      w.flush();
+      return;
+    }
+    Path abs = file.toAbsolutePath();
+    Path dir = abs.getParent();
+    if (dir != null) {
+      Files.createDirectories(dir);
+    }
+    Path tmp = Files.createTempFile(dir == null ? Path.of(".") : dir, ".cairn-report", ".tmp");
+    try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      Reports.write(report, format, w, false);
+    }
+    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+}
