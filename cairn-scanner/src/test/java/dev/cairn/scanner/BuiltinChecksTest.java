@@ -3,45 +3,135 @@ package dev.cairn.scanner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.scanner.internal.ManifestReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
+/**
+ * Every built-in check against its fixture (src/test/resources/fixtures/ID.yaml): each object
+ * carries {@code test.cairn.dev/expect: pass|fail} and must get exactly that verdict.
+ */
 class BuiltinChecksTest {
+  static final String EXPECT = "test.cairn.dev/expect";
+
   @Test
-  void builtin_everyCheckLoadsAndCompiles() {
+  void builtin_everyCheckLoadsCompilesAndIsIndexed() {
     CheckSet set = Checks.builtin();
-    assertThat(set.size()).isEqualTo(Checks.builtinFiles().size());
+    assertThat(set.size()).isEqualTo(Checks.builtinFiles().size()).isGreaterThanOrEqualTo(35);
     assertThat(set.checks()).allSatisfy(c -> assertThat(c.origin()).startsWith("builtin:"));
   }
 
   @Test
-  void smoke() throws Exception {
+  void builtin_coversEveryPodSecurityStandardsControl() {
+    Set<String> controls =
+        Set.of(
+            "HostProcess", "Host Namespaces", "Privileged Containers", "Capabilities", "HostPath Volumes",
+            "Host Ports", "AppArmor", "SELinux", "/proc Mount Type", "Seccomp", "Sysctls", "Volume Types",
+            "Privilege Escalation", "Running as Non-root", "Running as Non-root user");
+    Set<String> covered = new java.util.HashSet<>();
+    for (Check c : Checks.builtin().checks()) {
+      String control = c.labels().get("pss-control");
+      if (control != null) {
+        covered.add(control);
+      }
+    }
+    assertThat(covered).containsAll(controls);
+    assertThat(Checks.builtin().select(Set.of(Framework.PSS_BASELINE)).checks())
+        .allSatisfy(c -> assertThat(c.labels()).containsEntry("pss", "baseline"));
+    assertThat(Checks.builtin().select(Set.of(Framework.PSS_RESTRICTED)).size())
+        .isGreaterThan(Checks.builtin().select(Set.of(Framework.PSS_BASELINE)).size());
+  }
+
+  @Test
+  void builtin_everyFrameworkHasChecks() {
+    for (Framework f : Framework.values()) {
+      assertThat(Checks.builtin().select(Set.of(f)).size()).as(f.id()).isGreaterThan(0);
+    }
+    assertThat(Checks.builtin().get("CRN-102").orElseThrow().labels()).containsEntry("mitre", "T1611");
+  }
+
+  @TestFactory
+  Stream<DynamicTest> builtin_checkGivesExpectedVerdictOnItsFixture() {
+    return Checks.builtin().checks().stream()
+        .map(c -> DynamicTest.dynamicTest(c.id() + " " + c.message(), () -> assertFixture(c)));
+  }
+
+  private static void assertFixture(Check check) throws Exception {
+    String text = resource("fixtures/" + check.id() + ".yaml");
     List<Notice> notices = new ArrayList<>();
-    List<KubeObject> objs =
+    List<KubeObject> objects = ManifestReader.readAll(check.id() + ".yaml", text, notices);
+    assertThat(notices).isEmpty();
+    assertThat(objects).isNotEmpty();
+    ScanReport r = scan(CheckSet.of(List.of(check)), objects);
+    CheckResult cr = r.results().get(0);
+    Map<String, String> actual = new LinkedHashMap<>();
+    for (KubeObject o : objects) {
+      actual.put(o.name(), "pass");
+    }
+    for (Finding f : cr.findings()) {
+      actual.put(f.object().name(), f.state() == Finding.State.FAILED ? "fail" : "error: " + f.message());
+    }
+    Map<String, String> expected = new LinkedHashMap<>();
+    for (KubeObject o : objects) {
+      expected.put(o.name(), String.valueOf(o.annotations().get(EXPECT)));
+    }
+    assertThat(actual).isEqualTo(expected);
+    if (!check.id().equals("CRN-200")) {
+      assertThat(expected).as("fixture needs a passing and a failing object").containsValues("pass", "fail");
+    }
+  }
+
+  @Test
+  void allowedRegistries_withParams_failsForeignImages() throws Exception {
+    Check base = Checks.builtin().get("CRN-200").orElseThrow();
+    Check strict =
+        new Check(
+            base.id(), base.slug(), base.severity(), base.message(), base.description(), base.remediation(),
+            base.match(), Map.of("allowedRegistries", List.of("registry.example.org/")), base.variables(),
+            base.validations(), base.labels(), base.origin(), base.location());
+    List<KubeObject> objects =
         ManifestReader.readAll(
-            "t.yaml",
-            """
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: bad, namespace: x}
-            spec:
-              hostNetwork: true
-              containers:
-              - name: a
-                image: nginx
-                ports: [{containerPort: 22, hostPort: 80}]
-                securityContext: {privileged: true}
-            """,
-            notices);
-    ScanReport r =
-        Scanners.create(ScanOptions.defaults().withParallelism(1))
-            .scan(List.of(new ObjectSource() {
-              @Override public String describe() { return "t"; }
-              @Override public void read(Sink sink) { objs.forEach(sink::object); }
-            }));
-    for (CheckResult cr : r.results()) {
-      System.out.println(cr.check().id() + " " + cr.status() + " " + cr.findings());
+            "x.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: c, image: registry.example.org/a:1}]}\n"
+                + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\nspec: {containers: [{name: c, image: docker.io/evil:1}]}\n",
+            new ArrayList<>());
+    CheckResult cr = scan(CheckSet.of(List.of(strict)), objects).results().get(0);
+    assertThat(cr.passed()).isEqualTo(1);
+    assertThat(cr.findings()).extracting(f -> f.object().name()).containsExactly("b");
+  }
+
+  static ScanReport scan(CheckSet checks, List<KubeObject> objects) throws ScanException {
+    return Scanners.create(ScanOptions.defaults().withChecks(checks).withParallelism(1))
+        .scan(List.of(listSource(objects)));
+  }
+
+  static ObjectSource listSource(List<KubeObject> objects) {
+    return new ObjectSource() {
+      @Override
+      public String describe() {
+        return "test objects";
+      }
+
+      @Override
+      public void read(Sink sink) {
+        objects.forEach(sink::object);
+      }
+    };
+  }
+
+  static String resource(String name) throws IOException {
+    try (InputStream in = BuiltinChecksTest.class.getClassLoader().getResourceAsStream(name)) {
+      assertThat(in).as(name).isNotNull();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 }
