@@ -97,6 +97,13 @@ public final class ClusterReader implements ObjectSource {
         }
         Map<String, ApiResource> resources = discovery.get(gv);
         ApiResource res = resources == null ? null : resources.get(r.resource());
+        if (resources == null || resources.isEmpty()) {
+          // no discovery document for this group/version: fall back to what Cairn knows
+          res =
+              dev.cairn.scanner.Kinds.byResource(r.group(), r.resource())
+                  .map(k -> new ApiResource(k.kind(), k.namespaced()))
+                  .orElse(null);
+        }
         if (res == null) {
           sink.notice(
               new Notice(
@@ -154,6 +161,10 @@ public final class ClusterReader implements ObjectSource {
                 Notice.Level.ERROR,
                 SourceLocation.of(server + path),
                 "forbidden: cannot list " + res.kind() + " objects; grant the scanning user 'list' on them (read-only) or narrow the scan with --namespace"));
+        return;
+      }
+      if (r.code == 404 && cont == null) {
+        sink.notice(new Notice(Notice.Level.INFO, null, "the cluster does not serve " + path + "; checks on it have nothing to scan"));
         return;
       }
       check(r, server, path, "list");
