@@ -79,6 +79,10 @@ final class ScanCommand implements Callable<Integer> {
   @Option(names = "--page-size", description = "Objects per list request on a live cluster (default: 500).")
   int pageSize = 500;
 
+  @SuppressWarnings("NullAway.Init")
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     ReportFormat format =
@@ -118,8 +122,14 @@ final class ScanCommand implements Callable<Integer> {
     } finally {
       progress.done();
     }
-    writeReport(report, format, outputFile);
-    PrintWriter err = new PrintWriter(System.err, true);
+    if (outputFile == null) {
+      PrintWriter out = spec.commandLine().getOut();
+      Reports.write(report, format, out, format == ReportFormat.TABLE && Terminal.colors());
+      out.flush();
+    } else {
+      writeReport(report, format, outputFile);
+    }
+    PrintWriter err = spec.commandLine().getErr();
     if (format != ReportFormat.TABLE || outputFile != null) {
       // the table prints notices itself; other formats carry them, so repeat errors on stderr
       report.notices().stream()

@@ -1,0 +1,55 @@
+package dev.cairn.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The module graph of DESIGN.md, held as a test. */
+class ArchitectureTest {
+  static final JavaClasses CLASSES =
+      new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.cairn");
+
+  @Test
+  void modules_haveNoCycles() {
+    slices().matching("dev.cairn.(*)..").should().beFreeOfCycles().check(CLASSES);
+  }
+
+  @Test
+  void core_dependsOnNoOtherModule() {
+    noClasses().that().resideInAPackage("dev.cairn.core..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.cairn.scanner..", "dev.cairn.cli..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void scanner_dependsOnlyOnCore() {
+    noClasses().that().resideInAPackage("dev.cairn.scanner..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.cairn.cli..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void internalPackages_stayInsideTheirModule() {
+    noClasses().that().resideOutsideOfPackage("dev.cairn.scanner..")
+        .should().dependOnClassesThat().resideInAPackage("dev.cairn.scanner.internal..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void fabric8_isTouchedOnlyByTheClusterSource() {
+    noClasses().that().resideOutsideOfPackage("dev.cairn.scanner.internal..")
+        .should().dependOnClassesThat().resideInAPackage("io.fabric8..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void libraryModules_doNotLog() {
+    noClasses().that().resideInAnyPackage("dev.cairn.core..", "dev.cairn.scanner..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.slf4j..", "java.util.logging..")
+        .check(CLASSES);
+  }
+}
