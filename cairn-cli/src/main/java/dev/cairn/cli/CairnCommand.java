@@ -12,7 +12,10 @@ import picocli.CommandLine.Option;
     description = "Trusted software delivery and compliance certification for Kubernetes.",
     subcommands = {ScanCommand.class, ChecksCommand.class, DemoCommand.class})
 final class CairnCommand implements Runnable {
-  @Option(names = "--stacktrace", description = "Print stack traces of errors.", scope = picocli.CommandLine.ScopeType.INHERIT)
+  @Option(
+      names = "--stacktrace",
+      description = "Print stack traces of errors.",
+      scope = picocli.CommandLine.ScopeType.INHERIT)
   boolean stacktrace;
 
   @SuppressWarnings("NullAway.Init")

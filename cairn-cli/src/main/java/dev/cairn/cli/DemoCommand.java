@@ -27,7 +27,9 @@ final class DemoCommand implements Callable<Integer> {
   static final List<String> SAMPLES =
       List.of("hardened-api.yaml", "risky-workloads.yaml", "rbac.yaml", "exceptions.yaml");
 
-  @Option(names = "--dir", description = "Where to write the samples and reports (default: a new temp dir).")
+  @Option(
+      names = "--dir",
+      description = "Where to write the samples and reports (default: a new temp dir).")
   Path dir = Path.of("");
 
   @SuppressWarnings("NullAway.Init")
@@ -49,26 +51,39 @@ final class DemoCommand implements Callable<Integer> {
         Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
     }
-    out.println("== 1. Scan: bundled manifests in " + manifests + " with every built-in check ("
-        + Checks.builtin().size() + " checks: PSS baseline+restricted, NSA-CISA, MITRE ATT&CK, CIS, best practice)");
+    out.println(
+        "== 1. Scan: bundled manifests in "
+            + manifests
+            + " with every built-in check ("
+            + Checks.builtin().size()
+            + " checks: PSS baseline+restricted, NSA-CISA, MITRE ATT&CK, CIS, best practice)");
     out.println();
     ScanReport report =
-        Scanners.create(ScanOptions.defaults().withWaivers(Waivers.load(work.resolve("exceptions.yaml"))))
+        Scanners.create(
+                ScanOptions.defaults().withWaivers(Waivers.load(work.resolve("exceptions.yaml"))))
             .scan(List.of(ObjectSources.manifests(List.of(manifests), System.in)));
     Reports.write(report, ReportFormat.TABLE, out, Terminal.colors());
-    for (ReportFormat f : List.of(ReportFormat.JSON, ReportFormat.SARIF, ReportFormat.JUNIT, ReportFormat.HTML)) {
-      String name = "report." + switch (f) {
-        case JSON -> "json";
-        case SARIF -> "sarif";
-        case JUNIT -> "junit.xml";
-        default -> "html";
-      };
+    for (ReportFormat f :
+        List.of(ReportFormat.JSON, ReportFormat.SARIF, ReportFormat.JUNIT, ReportFormat.HTML)) {
+      String name =
+          "report."
+              + switch (f) {
+                case JSON -> "json";
+                case SARIF -> "sarif";
+                case JUNIT -> "junit.xml";
+                default -> "html";
+              };
       ScanCommand.writeReport(report, f, work.resolve(name));
     }
     out.println();
-    out.println("Reports written to " + work + ": report.json, report.sarif, report.junit.xml, report.html");
-    out.println("The hardened Deployment passes every check; the risky workloads fail as they should.");
-    out.println("Next steps: certify a cluster and verify the certificate (coming in later releases).");
+    out.println(
+        "Reports written to "
+            + work
+            + ": report.json, report.sarif, report.junit.xml, report.html");
+    out.println(
+        "The hardened Deployment passes every check; the risky workloads fail as they should.");
+    out.println(
+        "Next steps: certify a cluster and verify the certificate (coming in later releases).");
     out.flush();
     return Main.OK;
   }

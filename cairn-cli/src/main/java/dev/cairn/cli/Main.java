@@ -35,7 +35,8 @@ public final class Main {
         (ex, a) -> {
           err.println("cairn: " + ex.getMessage());
           CommandLine c = ex.getCommandLine();
-          err.println("  perhaps you should run `" + c.getCommandSpec().qualifiedName() + " --help`");
+          err.println(
+              "  perhaps you should run `" + c.getCommandSpec().qualifiedName() + " --help`");
           return USAGE;
         });
     cl.setExecutionExceptionHandler(

@@ -39,44 +39,69 @@ import picocli.CommandLine.Parameters;
       "Exit codes: 0 all checks pass, 1 findings at or above --fail-on, 2 usage or input error."
     })
 final class ScanCommand implements Callable<Integer> {
-  @Parameters(arity = "0..*", paramLabel = "PATH|-", description = "Manifest files or directories; - reads standard input.")
+  @Parameters(
+      arity = "0..*",
+      paramLabel = "PATH|-",
+      description = "Manifest files or directories; - reads standard input.")
   List<Path> paths = new ArrayList<>();
 
-  @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Scan the live cluster of this kubeconfig (read-only).")
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description = "Scan the live cluster of this kubeconfig (read-only).")
   @Nullable Path kubeconfig;
 
   @Option(names = "--context", description = "Kubeconfig context (default: the current one).")
   @Nullable String context;
 
-  @Option(names = {"-n", "--namespace"}, split = ",", description = "Only these namespaces (repeatable; default: all).")
+  @Option(
+      names = {"-n", "--namespace"},
+      split = ",",
+      description = "Only these namespaces (repeatable; default: all).")
   List<String> namespaces = new ArrayList<>();
 
   @Option(
       names = {"-f", "--framework"},
       split = ",",
       paramLabel = "F",
-      description = "pss-baseline, pss-restricted, nsa-cisa, mitre, cis, best-practice or all (repeatable; default: all).")
+      description =
+          "pss-baseline, pss-restricted, nsa-cisa, mitre, cis, best-practice or all (repeatable; default: all).")
   List<String> frameworks = new ArrayList<>();
 
-  @Option(names = "--checks", paramLabel = "DIR", description = "Add or override checks from a directory of check files.")
+  @Option(
+      names = "--checks",
+      paramLabel = "DIR",
+      description = "Add or override checks from a directory of check files.")
   @Nullable Path checksDir;
 
   @Option(names = "--exceptions", paramLabel = "FILE", description = "Exceptions (waivers) file.")
   @Nullable Path exceptions;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "table, json, sarif, junit or html (default: table).")
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      description = "table, json, sarif, junit or html (default: table).")
   String output = "table";
 
-  @Option(names = "--output-file", paramLabel = "FILE", description = "Write the report here instead of stdout.")
+  @Option(
+      names = "--output-file",
+      paramLabel = "FILE",
+      description = "Write the report here instead of stdout.")
   @Nullable Path outputFile;
 
-  @Option(names = "--fail-on", paramLabel = "SEVERITY", description = "Lowest severity that fails the run: info, low, medium, high, critical (default: info, any failing check).")
+  @Option(
+      names = "--fail-on",
+      paramLabel = "SEVERITY",
+      description =
+          "Lowest severity that fails the run: info, low, medium, high, critical (default: info, any failing check).")
   String failOn = "info";
 
   @Option(names = "--parallelism", description = "Worker threads (default: one per core).")
   int parallelism = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--page-size", description = "Objects per list request on a live cluster (default: 500).")
+  @Option(
+      names = "--page-size",
+      description = "Objects per list request on a live cluster (default: 500).")
   int pageSize = 500;
 
   @SuppressWarnings("NullAway.Init")
@@ -87,12 +112,25 @@ final class ScanCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ReportFormat format =
         ReportFormat.parse(output)
-            .orElseThrow(() -> new ExitException(Main.USAGE, "unknown output format '" + output + "'", "use -o table, json, sarif, junit or html"));
+            .orElseThrow(
+                () ->
+                    new ExitException(
+                        Main.USAGE,
+                        "unknown output format '" + output + "'",
+                        "use -o table, json, sarif, junit or html"));
     Severity threshold =
         Severity.parse(failOn)
-            .orElseThrow(() -> new ExitException(Main.USAGE, "unknown severity '" + failOn + "' for --fail-on", "use info, low, medium, high or critical"));
+            .orElseThrow(
+                () ->
+                    new ExitException(
+                        Main.USAGE,
+                        "unknown severity '" + failOn + "' for --fail-on",
+                        "use info, low, medium, high or critical"));
     if (paths.isEmpty() && kubeconfig == null) {
-      throw new ExitException(Main.USAGE, "nothing to scan", "pass manifest paths, - for standard input, or --kubeconfig FILE");
+      throw new ExitException(
+          Main.USAGE,
+          "nothing to scan",
+          "pass manifest paths, - for standard input, or --kubeconfig FILE");
     }
     Set<Framework> fws = parseFrameworks(frameworks);
     CheckSet checks = Checks.builtin();
@@ -106,7 +144,9 @@ final class ScanCommand implements Callable<Integer> {
       sources.add(ObjectSources.manifests(paths, System.in));
     }
     if (kubeconfig != null) {
-      sources.add(ObjectSources.cluster(new ClusterOptions(kubeconfig, context, namespaces, pageSize), checks));
+      sources.add(
+          ObjectSources.cluster(
+              new ClusterOptions(kubeconfig, context, namespaces, pageSize), checks));
     }
     Progress progress = Progress.forStderr();
     ScanOptions opts =
@@ -137,7 +177,8 @@ final class ScanCommand implements Callable<Integer> {
           .forEach(n -> err.println("cairn: " + n));
     }
     if (report.hasInputErrors()) {
-      err.println("cairn: some input could not be scanned (see the errors above); the report is incomplete");
+      err.println(
+          "cairn: some input could not be scanned (see the errors above); the report is incomplete");
       return Main.USAGE;
     }
     return report.failsAt(threshold) ? Main.FINDINGS : Main.OK;
@@ -152,13 +193,18 @@ final class ScanCommand implements Callable<Integer> {
       fws.add(
           Framework.parse(f)
               .orElseThrow(
-                  () -> new ExitException(Main.USAGE, "unknown framework '" + f + "'", "use pss-baseline, pss-restricted, nsa-cisa, mitre, cis, best-practice or all")));
+                  () ->
+                      new ExitException(
+                          Main.USAGE,
+                          "unknown framework '" + f + "'",
+                          "use pss-baseline, pss-restricted, nsa-cisa, mitre, cis, best-practice or all")));
     }
     return fws;
   }
 
   /** Writes atomically to a file (temp + move) so a crash never leaves half a report. */
-  static void writeReport(ScanReport report, ReportFormat format, @Nullable Path file) throws IOException {
+  static void writeReport(ScanReport report, ReportFormat format, @Nullable Path file)
+      throws IOException {
     if (file == null) {
       Writer w = new OutputStreamWriter(System.out, StandardCharsets.UTF_8);
       Reports.write(report, format, w, format == ReportFormat.TABLE && Terminal.colors());
@@ -176,5 +222,4 @@ final class ScanCommand implements Callable<Integer> {
     }
     Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
-
 }

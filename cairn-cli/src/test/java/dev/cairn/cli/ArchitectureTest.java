@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 /** The module graph of DESIGN.md, held as a test. */
 class ArchitectureTest {
   static final JavaClasses CLASSES =
-      new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.cairn");
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.cairn");
 
   @Test
   void modules_haveNoCycles() {
@@ -20,36 +22,56 @@ class ArchitectureTest {
 
   @Test
   void core_dependsOnNoOtherModule() {
-    noClasses().that().resideInAPackage("dev.cairn.core..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.cairn.scanner..", "dev.cairn.cli..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.cairn.core..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.cairn.scanner..", "dev.cairn.cli..")
         .check(CLASSES);
   }
 
   @Test
   void scanner_dependsOnlyOnCore() {
-    noClasses().that().resideInAPackage("dev.cairn.scanner..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.cairn.cli..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.cairn.scanner..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.cairn.cli..")
         .check(CLASSES);
   }
 
   @Test
   void internalPackages_stayInsideTheirModule() {
-    noClasses().that().resideOutsideOfPackage("dev.cairn.scanner..")
-        .should().dependOnClassesThat().resideInAPackage("dev.cairn.scanner.internal..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.cairn.scanner..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.cairn.scanner.internal..")
         .check(CLASSES);
   }
 
   @Test
   void fabric8_isTouchedOnlyByTheClusterSource() {
-    noClasses().that().resideOutsideOfPackage("dev.cairn.scanner.internal..")
-        .should().dependOnClassesThat().resideInAPackage("io.fabric8..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.cairn.scanner.internal..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.fabric8..")
         .check(CLASSES);
   }
 
   @Test
   void libraryModules_doNotLog() {
-    noClasses().that().resideInAnyPackage("dev.cairn.core..", "dev.cairn.scanner..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.slf4j..", "java.util.logging..")
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.cairn.core..", "dev.cairn.scanner..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.slf4j..", "java.util.logging..")
         .check(CLASSES);
   }
 }

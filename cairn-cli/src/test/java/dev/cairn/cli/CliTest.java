@@ -32,27 +32,66 @@ class CliTest {
   void scan_nothingToScan_isUsageErrorWithHint() {
     Run r = run("scan");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("cairn: nothing to scan").contains("perhaps you should pass manifest paths");
+    assertThat(r.err())
+        .contains("cairn: nothing to scan")
+        .contains("perhaps you should pass manifest paths");
   }
 
   @Test
   void scan_exitCodes_followFailOn() throws Exception {
     Path m = tmp.resolve("p.yaml");
-    Files.writeString(m, "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec: {automountServiceAccountToken: false, containers: [{name: c, image: 'x:1@sha256:" + "a".repeat(64) + "', securityContext: {privileged: false}}]}\n");
+    Files.writeString(
+        m,
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec: {automountServiceAccountToken: false, containers: [{name: c, image: 'x:1@sha256:"
+            + "a".repeat(64)
+            + "', securityContext: {privileged: false}}]}\n");
     Path out = tmp.resolve("r.json");
-    assertThat(run("scan", m.toString(), "-o", "json", "--output-file", out.toString()).code()).isEqualTo(1);
+    assertThat(run("scan", m.toString(), "-o", "json", "--output-file", out.toString()).code())
+        .isEqualTo(1);
     assertThat(Files.readString(out)).contains("\"schema\" : \"cairn.dev/scan-report/v1\"");
-    assertThat(run("scan", m.toString(), "--framework", "pss-baseline", "-o", "json", "--output-file", out.toString()).code()).isZero();
-    assertThat(run("scan", m.toString(), "--fail-on", "critical", "-o", "json", "--output-file", out.toString()).code()).isZero();
+    assertThat(
+            run(
+                    "scan",
+                    m.toString(),
+                    "--framework",
+                    "pss-baseline",
+                    "-o",
+                    "json",
+                    "--output-file",
+                    out.toString())
+                .code())
+        .isZero();
+    assertThat(
+            run(
+                    "scan",
+                    m.toString(),
+                    "--fail-on",
+                    "critical",
+                    "-o",
+                    "json",
+                    "--output-file",
+                    out.toString())
+                .code())
+        .isZero();
     assertThat(run("scan", m.toString(), "--fail-on", "urgent").code()).isEqualTo(2);
-    assertThat(run("scan", m.toString(), "--framework", "nist").err()).contains("unknown framework 'nist'");
+    assertThat(run("scan", m.toString(), "--framework", "nist").err())
+        .contains("unknown framework 'nist'");
   }
 
   @Test
   void scan_malformedFile_isInputErrorButOtherFilesAreScanned() throws Exception {
     Files.writeString(tmp.resolve("a.yaml"), "kind: [\n");
-    Files.writeString(tmp.resolve("b.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: b}\nspec: {containers: [{name: c, image: x}]}\n");
-    Run r = run("scan", tmp.toString(), "-o", "json", "--output-file", tmp.resolve("out.json").toString());
+    Files.writeString(
+        tmp.resolve("b.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: b}\nspec: {containers: [{name: c, image: x}]}\n");
+    Run r =
+        run(
+            "scan",
+            tmp.toString(),
+            "-o",
+            "json",
+            "--output-file",
+            tmp.resolve("out.json").toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("a.yaml:2:1: error: malformed YAML").contains("malformed YAML");
     assertThat(Files.readString(tmp.resolve("out.json"))).contains("\"name\" : \"b\"");
@@ -62,15 +101,21 @@ class CliTest {
   void checksList_markdownListsEveryBuiltinWithFrameworkIds() {
     Run r = run("checks", "list", "-o", "markdown");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("| CRN-102 | Critical | Privileged containers |").contains("mitre T1611");
+    assertThat(r.out())
+        .contains("| CRN-102 | Critical | Privileged containers |")
+        .contains("mitre T1611");
   }
 
   @Test
   void checksLint_reportsProblemsAndExitsOne() throws Exception {
-    Files.writeString(tmp.resolve("c.yaml"), "id: X\nseverity: Low\nmatch: {resources: [{group: '', version: v1, resource: pods}]}\nvalidations:\n- expression: nope.x == 1\n");
+    Files.writeString(
+        tmp.resolve("c.yaml"),
+        "id: X\nseverity: Low\nmatch: {resources: [{group: '', version: v1, resource: pods}]}\nvalidations:\n- expression: nope.x == 1\n");
     Run r = run("checks", "lint", tmp.toString());
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.out()).contains("c.yaml:5:15: CEL: undeclared reference to 'nope'").contains("\n              ^");
+    assertThat(r.out())
+        .contains("c.yaml:5:15: CEL: undeclared reference to 'nope'")
+        .contains("\n              ^");
   }
 
   @Test

@@ -3,8 +3,8 @@ package dev.cairn.core;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One problem in a user-authored file, printed compiler style: {@code file:line:col: message},
- * then the offending line and a caret under the column.
+ * One problem in a user-authored file, printed compiler style: {@code file:line:col: message}, then
+ * the offending line and a caret under the column.
  *
  * @param location where it is
  * @param message what is wrong

@@ -64,8 +64,8 @@ public record Check(
   public record Validation(String expression, @Nullable String message, SourceLocation location) {}
 
   /**
-   * The frameworks this check belongs to, from its labels: {@code pss: baseline|restricted},
-   * {@code nsa-cisa: ...}, {@code mitre: T...}, {@code cis: ...}, {@code best-practice: ...}.
+   * The frameworks this check belongs to, from its labels: {@code pss: baseline|restricted}, {@code
+   * nsa-cisa: ...}, {@code mitre: T...}, {@code cis: ...}, {@code best-practice: ...}.
    */
   public Set<Framework> frameworks() {
     Set<Framework> out = EnumSet.noneOf(Framework.class);

@@ -14,7 +14,13 @@ import java.util.List;
  * @param findings every non-passing verdict, in input order
  */
 public record CheckResult(
-    Check check, Status status, long passed, long failed, long errors, long waived, List<Finding> findings) {
+    Check check,
+    Status status,
+    long passed,
+    long failed,
+    long errors,
+    long waived,
+    List<Finding> findings) {
 
   public CheckResult {
     findings = List.copyOf(findings);
@@ -36,7 +42,10 @@ public record CheckResult(
     return passed + failed + errors + waived;
   }
 
-  /** True when this result should fail a run at {@code threshold}: failures or errors at or above it. */
+  /**
+   * True when this result should fail a run at {@code threshold}: failures or errors at or above
+   * it.
+   */
   public boolean failsAt(Severity threshold) {
     return (failed > 0 || errors > 0) && check.severity().atLeast(threshold);
   }

@@ -51,8 +51,8 @@ public final class CheckSet {
   }
 
   /**
-   * The checks of any of {@code frameworks}; checks without any framework label (custom ones)
-   * are always kept. An empty set selects everything.
+   * The checks of any of {@code frameworks}; checks without any framework label (custom ones) are
+   * always kept. An empty set selects everything.
    */
   public CheckSet select(Set<Framework> frameworks) {
     if (frameworks.isEmpty()) {
@@ -78,8 +78,7 @@ public final class CheckSet {
       m.put("match", c.match().stream().map(ResourceRule::toString).toList());
       m.put("params", c.params());
       m.put(
-          "variables",
-          c.variables().stream().map(v -> List.of(v.name(), v.expression())).toList());
+          "variables", c.variables().stream().map(v -> List.of(v.name(), v.expression())).toList());
       m.put("validations", c.validations().stream().map(Check.Validation::expression).toList());
       parts.add(m);
     }

@@ -38,14 +38,19 @@ public final class Checks {
   /** The built-in check files, as paths under the pack root (e.g. {@code pss/CRN-101.yaml}). */
   public static List<String> builtinFiles() {
     String index = resource(BUILTIN_ROOT + "index.txt");
-    return index.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    return index
+        .lines()
+        .map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+        .toList();
   }
 
   private static CheckSet loadBuiltin() {
     List<Check> all = new ArrayList<>();
     List<Diagnostic> diags = new ArrayList<>();
     for (String f : builtinFiles()) {
-      CheckLoader.Loaded l = CheckLoader.load("builtin:" + f, resource(BUILTIN_ROOT + f), "builtin:" + f);
+      CheckLoader.Loaded l =
+          CheckLoader.load("builtin:" + f, resource(BUILTIN_ROOT + f), "builtin:" + f);
       all.addAll(l.checks());
       diags.addAll(l.diagnostics());
     }
@@ -107,7 +112,9 @@ public final class Checks {
       try {
         text = Files.readString(f);
       } catch (IOException e) {
-        diags.add(new Diagnostic(SourceLocation.of(f.toString()), "cannot read: " + e.getMessage(), null));
+        diags.add(
+            new Diagnostic(
+                SourceLocation.of(f.toString()), "cannot read: " + e.getMessage(), null));
         continue;
       }
       CheckLoader.Loaded l = CheckLoader.load(f.toString(), text, f.toString());

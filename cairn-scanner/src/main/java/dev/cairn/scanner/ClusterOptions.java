@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param namespaces namespaces to scan; empty means all (and cluster-scoped objects too)
  * @param pageSize objects per list page
  */
-public record ClusterOptions(Path kubeconfig, @Nullable String context, List<String> namespaces, int pageSize) {
+public record ClusterOptions(
+    Path kubeconfig, @Nullable String context, List<String> namespaces, int pageSize) {
   public ClusterOptions {
     namespaces = List.copyOf(namespaces);
     if (pageSize < 1) {

@@ -35,7 +35,11 @@ public final class Kinds {
           new KindInfo("apps", "ReplicaSet", "replicasets", true, TEMPLATE),
           new KindInfo("batch", "Job", "jobs", true, TEMPLATE),
           new KindInfo(
-              "batch", "CronJob", "cronjobs", true, List.of("spec", "jobTemplate", "spec", "template")),
+              "batch",
+              "CronJob",
+              "cronjobs",
+              true,
+              List.of("spec", "jobTemplate", "spec", "template")),
           new KindInfo("", "Service", "services", true, List.of()),
           new KindInfo("", "ConfigMap", "configmaps", true, List.of()),
           new KindInfo("", "Secret", "secrets", true, List.of()),
@@ -48,7 +52,8 @@ public final class Kinds {
           new KindInfo("", "ResourceQuota", "resourcequotas", true, List.of()),
           new KindInfo("", "Endpoints", "endpoints", true, List.of()),
           new KindInfo("rbac.authorization.k8s.io", "Role", "roles", true, List.of()),
-          new KindInfo("rbac.authorization.k8s.io", "ClusterRole", "clusterroles", false, List.of()),
+          new KindInfo(
+              "rbac.authorization.k8s.io", "ClusterRole", "clusterroles", false, List.of()),
           new KindInfo("rbac.authorization.k8s.io", "RoleBinding", "rolebindings", true, List.of()),
           new KindInfo(
               "rbac.authorization.k8s.io",
@@ -60,7 +65,11 @@ public final class Kinds {
           new KindInfo("networking.k8s.io", "Ingress", "ingresses", true, List.of()),
           new KindInfo("networking.k8s.io", "IngressClass", "ingressclasses", false, List.of()),
           new KindInfo("policy", "PodDisruptionBudget", "poddisruptionbudgets", true, List.of()),
-          new KindInfo("autoscaling", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true,
+          new KindInfo(
+              "autoscaling",
+              "HorizontalPodAutoscaler",
+              "horizontalpodautoscalers",
+              true,
               List.of()),
           new KindInfo("storage.k8s.io", "StorageClass", "storageclasses", false, List.of()),
           new KindInfo(
@@ -84,7 +93,9 @@ public final class Kinds {
 
   private static final Map<String, KindInfo> BY_GROUP_KIND =
       KNOWN.stream()
-          .collect(java.util.stream.Collectors.toUnmodifiableMap(k -> k.group() + "/" + k.kind(), k -> k));
+          .collect(
+              java.util.stream.Collectors.toUnmodifiableMap(
+                  k -> k.group() + "/" + k.kind(), k -> k));
   private static final Map<String, KindInfo> BY_GROUP_RESOURCE =
       KNOWN.stream()
           .collect(
@@ -121,7 +132,11 @@ public final class Kinds {
 
   static String guessPlural(String kind) {
     String k = kind.toLowerCase(Locale.ROOT);
-    if (k.endsWith("s") || k.endsWith("x") || k.endsWith("z") || k.endsWith("ch") || k.endsWith("sh")) {
+    if (k.endsWith("s")
+        || k.endsWith("x")
+        || k.endsWith("z")
+        || k.endsWith("ch")
+        || k.endsWith("sh")) {
       return k + "es";
     }
     if (k.endsWith("y") && k.length() > 1 && "aeiou".indexOf(k.charAt(k.length() - 2)) < 0) {

@@ -17,6 +17,9 @@ public record Notice(Level level, @Nullable SourceLocation location, String mess
 
   @Override
   public String toString() {
-    return (location == null ? "" : location + ": ") + level.name().toLowerCase(java.util.Locale.ROOT) + ": " + message;
+    return (location == null ? "" : location + ": ")
+        + level.name().toLowerCase(java.util.Locale.ROOT)
+        + ": "
+        + message;
   }
 }

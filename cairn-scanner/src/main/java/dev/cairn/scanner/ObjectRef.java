@@ -5,7 +5,11 @@ import org.jspecify.annotations.Nullable;
 
 /** Which object a finding is about, and where it was read from. */
 public record ObjectRef(
-    String apiVersion, String kind, @Nullable String namespace, String name, SourceLocation location) {
+    String apiVersion,
+    String kind,
+    @Nullable String namespace,
+    String name,
+    SourceLocation location) {
 
   public static ObjectRef of(KubeObject o) {
     return new ObjectRef(o.apiVersion(), o.kind(), o.namespace(), o.name(), o.location());

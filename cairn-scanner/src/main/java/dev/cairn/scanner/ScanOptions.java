@@ -51,26 +51,32 @@ public record ScanOptions(
   }
 
   public ScanOptions withChecks(CheckSet c) {
-    return new ScanOptions(c, frameworks, waivers, clock, parallelism, listener, apiVersions, kubeVersion);
+    return new ScanOptions(
+        c, frameworks, waivers, clock, parallelism, listener, apiVersions, kubeVersion);
   }
 
   public ScanOptions withFrameworks(Set<Framework> f) {
-    return new ScanOptions(checks, f, waivers, clock, parallelism, listener, apiVersions, kubeVersion);
+    return new ScanOptions(
+        checks, f, waivers, clock, parallelism, listener, apiVersions, kubeVersion);
   }
 
   public ScanOptions withWaivers(Waivers w) {
-    return new ScanOptions(checks, frameworks, w, clock, parallelism, listener, apiVersions, kubeVersion);
+    return new ScanOptions(
+        checks, frameworks, w, clock, parallelism, listener, apiVersions, kubeVersion);
   }
 
   public ScanOptions withClock(Clock c) {
-    return new ScanOptions(checks, frameworks, waivers, c, parallelism, listener, apiVersions, kubeVersion);
+    return new ScanOptions(
+        checks, frameworks, waivers, c, parallelism, listener, apiVersions, kubeVersion);
   }
 
   public ScanOptions withParallelism(int p) {
-    return new ScanOptions(checks, frameworks, waivers, clock, p, listener, apiVersions, kubeVersion);
+    return new ScanOptions(
+        checks, frameworks, waivers, clock, p, listener, apiVersions, kubeVersion);
   }
 
   public ScanOptions withListener(ScanListener l) {
-    return new ScanOptions(checks, frameworks, waivers, clock, parallelism, l, apiVersions, kubeVersion);
+    return new ScanOptions(
+        checks, frameworks, waivers, clock, parallelism, l, apiVersions, kubeVersion);
   }
 }

@@ -38,7 +38,13 @@ public record ScanReport(
 
   /** Totals over every check. */
   public record Summary(
-      int checks, int passed, int failed, int errors, int notApplicable, long findings, long waived) {}
+      int checks,
+      int passed,
+      int failed,
+      int errors,
+      int notApplicable,
+      long findings,
+      long waived) {}
 
   public Summary summary() {
     int p = 0;

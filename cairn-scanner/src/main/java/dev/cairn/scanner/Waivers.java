@@ -57,7 +57,9 @@ public final class Waivers {
       text = Files.readString(file);
     } catch (IOException e) {
       throw new ScanException(
-          "cannot read exceptions file " + file + ": " + e.getMessage(), "check the --exceptions path", e);
+          "cannot read exceptions file " + file + ": " + e.getMessage(),
+          "check the --exceptions path",
+          e);
     }
     List<Diagnostic> diags = new ArrayList<>();
     List<Waiver> ws = WaiverParser.parse(file.toString(), text, diags);
@@ -106,7 +108,9 @@ public final class Waivers {
     SourceLocation at = o.location();
     if (ann.get(ANNOTATION) instanceof String ids && listed(ids, checkId)) {
       String reason =
-          ann.get(ANNOTATION_REASON) instanceof String r && !r.isBlank() ? r : "annotation " + ANNOTATION;
+          ann.get(ANNOTATION_REASON) instanceof String r && !r.isBlank()
+              ? r
+              : "annotation " + ANNOTATION;
       Instant until = null;
       if (ann.get(ANNOTATION_UNTIL) instanceof String u) {
         until = WaiverParser.parseExpiry(u);

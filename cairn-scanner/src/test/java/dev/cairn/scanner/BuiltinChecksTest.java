@@ -34,9 +34,21 @@ class BuiltinChecksTest {
   void builtin_coversEveryPodSecurityStandardsControl() {
     Set<String> controls =
         Set.of(
-            "HostProcess", "Host Namespaces", "Privileged Containers", "Capabilities", "HostPath Volumes",
-            "Host Ports", "AppArmor", "SELinux", "/proc Mount Type", "Seccomp", "Sysctls", "Volume Types",
-            "Privilege Escalation", "Running as Non-root", "Running as Non-root user");
+            "HostProcess",
+            "Host Namespaces",
+            "Privileged Containers",
+            "Capabilities",
+            "HostPath Volumes",
+            "Host Ports",
+            "AppArmor",
+            "SELinux",
+            "/proc Mount Type",
+            "Seccomp",
+            "Sysctls",
+            "Volume Types",
+            "Privilege Escalation",
+            "Running as Non-root",
+            "Running as Non-root user");
     Set<String> covered = new java.util.HashSet<>();
     for (Check c : Checks.builtin().checks()) {
       String control = c.labels().get("pss-control");
@@ -56,7 +68,8 @@ class BuiltinChecksTest {
     for (Framework f : Framework.values()) {
       assertThat(Checks.builtin().select(Set.of(f)).size()).as(f.id()).isGreaterThan(0);
     }
-    assertThat(Checks.builtin().get("CRN-102").orElseThrow().labels()).containsEntry("mitre", "T1611");
+    assertThat(Checks.builtin().get("CRN-102").orElseThrow().labels())
+        .containsEntry("mitre", "T1611");
   }
 
   @TestFactory
@@ -78,7 +91,8 @@ class BuiltinChecksTest {
       actual.put(o.name(), "pass");
     }
     for (Finding f : cr.findings()) {
-      actual.put(f.object().name(), f.state() == Finding.State.FAILED ? "fail" : "error: " + f.message());
+      actual.put(
+          f.object().name(), f.state() == Finding.State.FAILED ? "fail" : "error: " + f.message());
     }
     Map<String, String> expected = new LinkedHashMap<>();
     for (KubeObject o : objects) {
@@ -86,7 +100,9 @@ class BuiltinChecksTest {
     }
     assertThat(actual).isEqualTo(expected);
     if (!check.id().equals("CRN-200")) {
-      assertThat(expected).as("fixture needs a passing and a failing object").containsValues("pass", "fail");
+      assertThat(expected)
+          .as("fixture needs a passing and a failing object")
+          .containsValues("pass", "fail");
     }
   }
 
@@ -95,9 +111,19 @@ class BuiltinChecksTest {
     Check base = Checks.builtin().get("CRN-200").orElseThrow();
     Check strict =
         new Check(
-            base.id(), base.slug(), base.severity(), base.message(), base.description(), base.remediation(),
-            base.match(), Map.of("allowedRegistries", List.of("registry.example.org/")), base.variables(),
-            base.validations(), base.labels(), base.origin(), base.location());
+            base.id(),
+            base.slug(),
+            base.severity(),
+            base.message(),
+            base.description(),
+            base.remediation(),
+            base.match(),
+            Map.of("allowedRegistries", List.of("registry.example.org/")),
+            base.variables(),
+            base.validations(),
+            base.labels(),
+            base.origin(),
+            base.location());
     List<KubeObject> objects =
         ManifestReader.readAll(
             "x.yaml",

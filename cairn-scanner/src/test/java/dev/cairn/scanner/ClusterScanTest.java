@@ -39,20 +39,54 @@ class ClusterScanTest {
 
   private void seed() {
     for (int i = 0; i < 7; i++) {
-      client.pods().inNamespace(i % 2 == 0 ? "team-a" : "team-b").resource(
-          new PodBuilder().withNewMetadata().withName("p" + i).endMetadata()
-              .withNewSpec().addNewContainer().withName("c").withImage("x:1")
-              .withNewSecurityContext().withPrivileged(i == 3).endSecurityContext().endContainer().endSpec().build()).create();
+      client
+          .pods()
+          .inNamespace(i % 2 == 0 ? "team-a" : "team-b")
+          .resource(
+              new PodBuilder()
+                  .withNewMetadata()
+                  .withName("p" + i)
+                  .endMetadata()
+                  .withNewSpec()
+                  .addNewContainer()
+                  .withName("c")
+                  .withImage("x:1")
+                  .withNewSecurityContext()
+                  .withPrivileged(i == 3)
+                  .endSecurityContext()
+                  .endContainer()
+                  .endSpec()
+                  .build())
+          .create();
     }
-    client.apps().deployments().inNamespace("team-a").resource(
-        new DeploymentBuilder().withNewMetadata().withName("web").endMetadata()
-            .withNewSpec().withNewTemplate().withNewSpec().withHostNetwork(true)
-            .addNewContainer().withName("c").withImage("nginx:latest").endContainer().endSpec().endTemplate().endSpec().build()).create();
+    client
+        .apps()
+        .deployments()
+        .inNamespace("team-a")
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName("web")
+                .endMetadata()
+                .withNewSpec()
+                .withNewTemplate()
+                .withNewSpec()
+                .withHostNetwork(true)
+                .addNewContainer()
+                .withName("c")
+                .withImage("nginx:latest")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
   }
 
   private ScanReport scan(ClusterOptions o) throws ScanException {
     CheckSet checks = Checks.builtin();
-    return Scanners.create(ScanOptions.defaults().withChecks(checks)).scan(List.of(ObjectSources.cluster(o, checks)));
+    return Scanners.create(ScanOptions.defaults().withChecks(checks))
+        .scan(List.of(ObjectSources.cluster(o, checks)));
   }
 
   @Test
@@ -60,12 +94,24 @@ class ClusterScanTest {
     seed();
     ScanReport r = scan(new ClusterOptions(kubeconfig(), null, List.of(), 2));
     assertThat(r.objects()).isEqualTo(8);
-    CheckResult priv = r.results().stream().filter(c -> c.check().id().equals("CRN-102")).findFirst().orElseThrow();
-    assertThat(priv.findings()).singleElement().satisfies(f -> {
-      assertThat(f.object().name()).isEqualTo("p3");
-      assertThat(f.object().location().file()).endsWith("/api/v1/namespaces/team-b/pods/p3");
-    });
-    CheckResult host = r.results().stream().filter(c -> c.check().id().equals("CRN-101")).findFirst().orElseThrow();
+    CheckResult priv =
+        r.results().stream()
+            .filter(c -> c.check().id().equals("CRN-102"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(priv.findings())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.object().name()).isEqualTo("p3");
+              assertThat(f.object().location().file())
+                  .endsWith("/api/v1/namespaces/team-b/pods/p3");
+            });
+    CheckResult host =
+        r.results().stream()
+            .filter(c -> c.check().id().equals("CRN-101"))
+            .findFirst()
+            .orElseThrow();
     assertThat(host.findings()).extracting(f -> f.object().kind()).containsExactly("Deployment");
   }
 
@@ -79,7 +125,9 @@ class ClusterScanTest {
   @Test
   void cluster_unreachable_failsWithHint() throws Exception {
     Path f = tmp.resolve("dead");
-    Files.writeString(f, "apiVersion: v1\nkind: Config\nclusters: [{name: d, cluster: {server: 'https://127.0.0.1:1'}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: d, context: {cluster: d, user: u}}]\ncurrent-context: d\n");
+    Files.writeString(
+        f,
+        "apiVersion: v1\nkind: Config\nclusters: [{name: d, cluster: {server: 'https://127.0.0.1:1'}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: d, context: {cluster: d, user: u}}]\ncurrent-context: d\n");
     assertThatThrownBy(() -> scan(new ClusterOptions(f, null, List.of(), 500)))
         .isInstanceOf(ScanException.class)
         .hasMessageContaining("cannot reach the API server at https://127.0.0.1:1")

@@ -34,7 +34,13 @@ class MarvinCompatTest {
   Stream<DynamicContainer> marvinBuiltins_giveMarvinsVerdictsOnMarvinsTests() throws Exception {
     List<Path> files;
     try (Stream<Path> s = Files.walk(ROOT)) {
-      files = s.filter(p -> p.toString().matches(".*M-\\d+_[a-z_]+\\.ya?ml$") && !p.toString().matches(".*_test\\.ya?ml$")).sorted().toList();
+      files =
+          s.filter(
+                  p ->
+                      p.toString().matches(".*M-\\d+_[a-z_]+\\.ya?ml$")
+                          && !p.toString().matches(".*_test\\.ya?ml$"))
+              .sorted()
+              .toList();
     }
     return files.stream()
         .map(f -> DynamicContainer.dynamicContainer(f.getFileName().toString(), cases(f)));
@@ -47,10 +53,12 @@ class MarvinCompatTest {
       String name = checkFile.getFileName().toString();
       Path testFile = checkFile.resolveSibling(name.replaceFirst("\\.(ya?ml)$", "_test.$1"));
       List<Object> tests =
-          (List<Object>) new Load(LoadSettings.builder().build()).loadFromString(Files.readString(testFile));
+          (List<Object>)
+              new Load(LoadSettings.builder().build()).loadFromString(Files.readString(testFile));
       return tests.stream()
           .map(t -> (Map<String, Object>) t)
-          .map(t -> DynamicTest.dynamicTest(String.valueOf(t.get("name")), () -> runCase(check, t)));
+          .map(
+              t -> DynamicTest.dynamicTest(String.valueOf(t.get("name")), () -> runCase(check, t)));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -60,15 +68,28 @@ class MarvinCompatTest {
   private static void runCase(Check check, Map<String, Object> t) throws Exception {
     Check c = check;
     if (t.get("params") instanceof Map<?, ?> p) {
-      // Marvin replaces the check's params with the test's; normalise numbers through JSON as Go does
+      // Marvin replaces the check's params with the test's; normalise numbers through JSON as Go
+      // does
       Map<String, Object> params = Json.mapper().readValue(Json.canonical(p), Map.class);
       c =
           new Check(
-              c.id(), c.slug(), c.severity(), c.message(), c.description(), c.remediation(), c.match(), params,
-              c.variables(), c.validations(), c.labels(), c.origin(), c.location());
+              c.id(),
+              c.slug(),
+              c.severity(),
+              c.message(),
+              c.description(),
+              c.remediation(),
+              c.match(),
+              params,
+              c.variables(),
+              c.validations(),
+              c.labels(),
+              c.origin(),
+              c.location());
     }
     List<Notice> notices = new ArrayList<>();
-    List<KubeObject> objects = ManifestReader.readAll("input.yaml", String.valueOf(t.get("input")), notices);
+    List<KubeObject> objects =
+        ManifestReader.readAll("input.yaml", String.valueOf(t.get("input")), notices);
     assertThat(notices).isEmpty();
     assertThat(objects).hasSize(1);
     KubeObject o = objects.get(0);
@@ -79,8 +100,19 @@ class MarvinCompatTest {
       match.add(new ResourceRule(o.group(), o.version(), o.resource()));
       c =
           new Check(
-              c.id(), c.slug(), c.severity(), c.message(), c.description(), c.remediation(), match, c.params(),
-              c.variables(), c.validations(), c.labels(), c.origin(), c.location());
+              c.id(),
+              c.slug(),
+              c.severity(),
+              c.message(),
+              c.description(),
+              c.remediation(),
+              match,
+              c.params(),
+              c.variables(),
+              c.validations(),
+              c.labels(),
+              c.origin(),
+              c.location());
     }
     CheckResult r = BuiltinChecksTest.scan(CheckSet.of(List.of(c)), objects).results().get(0);
     assertThat(r.errors()).as("errors: %s", r.findings()).isZero();

@@ -13,9 +13,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 
 /** Golden files for every report format; {@code -Dgolden.update=true} rewrites them. */
@@ -28,13 +28,28 @@ class ReportsTest {
     Waivers waivers =
         Waivers.of(
             List.of(
-                new Waiver("CRN-105", "monitoring", "node-agent", "DaemonSet", "exports node metrics",
-                    Instant.parse("2099-01-01T00:00:00Z"), new dev.cairn.core.SourceLocation("exceptions.yaml", 2, 5))));
+                new Waiver(
+                    "CRN-105",
+                    "monitoring",
+                    "node-agent",
+                    "DaemonSet",
+                    "exports node metrics",
+                    Instant.parse("2099-01-01T00:00:00Z"),
+                    new dev.cairn.core.SourceLocation("exceptions.yaml", 2, 5))));
     ScanReport r =
-        Scanners.create(ScanOptions.defaults().withClock(clock).withParallelism(2).withWaivers(waivers))
+        Scanners.create(
+                ScanOptions.defaults().withClock(clock).withParallelism(2).withWaivers(waivers))
             .scan(List.of(ObjectSources.manifests(List.of(INPUT), System.in)));
-    return new ScanReport(r.tool(), r.source(), r.frameworks(), r.checkPackDigest(), r.startedAt(), Duration.ZERO,
-        r.objects(), r.results(), r.notices());
+    return new ScanReport(
+        r.tool(),
+        r.source(),
+        r.frameworks(),
+        r.checkPackDigest(),
+        r.startedAt(),
+        Duration.ZERO,
+        r.objects(),
+        r.results(),
+        r.notices());
   }
 
   static String render(ScanReport r, ReportFormat f, boolean color) throws Exception {
@@ -73,15 +88,30 @@ class ReportsTest {
     }
     assertThat(c105).isNotNull();
     assertThat(c105.get("counts").get("waived").asLong()).isEqualTo(1);
-    assertThat(c105.get("findings").get(0).get("waiver").get("reason").asText()).isEqualTo("exports node metrics");
+    assertThat(c105.get("findings").get(0).get("waiver").get("reason").asText())
+        .isEqualTo("exports node metrics");
+  }
+
+  @Test
+  void json_validatesAgainstDocumentedSchema() throws Exception {
+    com.networknt.schema.Schema schema =
+        com.networknt.schema.SchemaRegistry.withDefaultDialect(
+                com.networknt.schema.SpecificationVersion.DRAFT_7)
+            .getSchema(Files.readString(Path.of("../docs/report-schema.json")));
+    JsonNode doc = Json.mapper().readTree(render(report(), ReportFormat.JSON, false));
+    assertThat(schema.validate(doc)).isEmpty();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) doc).put("schema", "other");
+    assertThat(schema.validate(doc)).isNotEmpty();
   }
 
   @Test
   void sarif_hasFileLineLocationsAndSuppressions() throws Exception {
-    JsonNode run = Json.mapper().readTree(render(report(), ReportFormat.SARIF, false)).get("runs").get(0);
+    JsonNode run =
+        Json.mapper().readTree(render(report(), ReportFormat.SARIF, false)).get("runs").get(0);
     JsonNode first = run.get("results").get(0);
     JsonNode phys = first.get("locations").get(0).get("physicalLocation");
-    assertThat(phys.get("artifactLocation").get("uri").asText()).isEqualTo("src/test/resources/golden/input.yaml");
+    assertThat(phys.get("artifactLocation").get("uri").asText())
+        .isEqualTo("src/test/resources/golden/input.yaml");
     assertThat(phys.get("region").get("startLine").asInt()).isPositive();
     boolean suppressed = false;
     for (JsonNode res : run.get("results")) {
@@ -95,7 +125,10 @@ class ReportsTest {
     Document d =
         DocumentBuilderFactory.newInstance()
             .newDocumentBuilder()
-            .parse(new java.io.ByteArrayInputStream(render(report(), ReportFormat.JUNIT, false).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            .parse(
+                new java.io.ByteArrayInputStream(
+                    render(report(), ReportFormat.JUNIT, false)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     assertThat(Integer.parseInt(d.getDocumentElement().getAttribute("failures"))).isPositive();
     assertThat(d.getElementsByTagName("testsuite").getLength()).isEqualTo(Checks.builtin().size());
   }
@@ -103,7 +136,9 @@ class ReportsTest {
   @Test
   void html_isSelfContainedAndEscaped() throws Exception {
     String html = render(report(), ReportFormat.HTML, false);
-    assertThat(html).startsWith("<!DOCTYPE html>").doesNotContain("<script", "src=\"http", "href=\"http");
+    assertThat(html)
+        .startsWith("<!DOCTYPE html>")
+        .doesNotContain("<script", "src=\"http", "href=\"http");
     assertThat(html).contains("CRN-102").contains("waived");
   }
 }

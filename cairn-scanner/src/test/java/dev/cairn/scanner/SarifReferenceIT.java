@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Cairn's SARIF read by the format's reference implementation: Microsoft's SARIF Multitool
- * ({@code validate}, from npm) and the official SARIF 2.1.0 JSON schema it ships.
+ * Cairn's SARIF read by the format's reference implementation: Microsoft's SARIF Multitool ({@code
+ * validate}, from npm) and the official SARIF 2.1.0 JSON schema it ships.
  */
 class SarifReferenceIT {
   static final String VERSION = "5.7.0";
@@ -25,13 +25,26 @@ class SarifReferenceIT {
 
   @BeforeAll
   static void install() throws Exception {
-    Path home = Path.of(System.getProperty("user.home"), ".cache", "cairn", "tools", "sarif-multitool-" + VERSION);
+    Path home =
+        Path.of(
+            System.getProperty("user.home"),
+            ".cache",
+            "cairn",
+            "tools",
+            "sarif-multitool-" + VERSION);
     Path pkg = home.resolve("node_modules/@microsoft/sarif-multitool-linux");
     tool = pkg.resolve("Sarif.Multitool");
     if (!Files.isExecutable(tool)) {
       Files.createDirectories(home);
       Process p =
-          new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix", home.toString(),
+          new ProcessBuilder(
+                  "npm",
+                  "install",
+                  "--no-audit",
+                  "--no-fund",
+                  "--silent",
+                  "--prefix",
+                  home.toString(),
                   "@microsoft/sarif-multitool@" + VERSION)
               .redirectErrorStream(true)
               .start();
@@ -62,7 +75,8 @@ class SarifReferenceIT {
   void sarif_validatesAgainstTheOfficialSchema() throws Exception {
     Path schemaFile = tool.resolveSibling("sarif-2.1.0.json");
     Schema schema =
-        SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7).getSchema(Files.readString(schemaFile));
+        SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7)
+            .getSchema(Files.readString(schemaFile));
     for (ScanReport r : List.of(ReportsTest.report())) {
       JsonNode doc = Json.mapper().readTree(ReportsTest.render(r, ReportFormat.SARIF, false));
       List<com.networknt.schema.Error> errors = schema.validate(doc);
@@ -74,8 +88,12 @@ class SarifReferenceIT {
   void validator_rejectsABrokenFile(@TempDir Path tmp) throws Exception {
     Path bad = tmp.resolve("bad.sarif");
     Path out = tmp.resolve("v.sarif");
-    Files.writeString(bad, "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":1}}}]}");
-    Process p = new ProcessBuilder(tool.toString(), "validate", bad.toString(), "-o", out.toString()).redirectErrorStream(true).start();
+    Files.writeString(
+        bad, "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":1}}}]}");
+    Process p =
+        new ProcessBuilder(tool.toString(), "validate", bad.toString(), "-o", out.toString())
+            .redirectErrorStream(true)
+            .start();
     p.getInputStream().readAllBytes();
     p.waitFor(5, TimeUnit.MINUTES);
     assertThat(Json.mapper().readTree(out.toFile()).get("runs").get(0).get("results")).isNotEmpty();

@@ -47,7 +47,8 @@ class ScannerTest {
     ScanReport r = scan(opts(), bad);
     assertThat(r.objects()).isEqualTo(1);
     assertThat(r.hasInputErrors()).isTrue();
-    Notice n = r.notices().stream().filter(x -> x.level() == Notice.Level.ERROR).findFirst().orElseThrow();
+    Notice n =
+        r.notices().stream().filter(x -> x.level() == Notice.Level.ERROR).findFirst().orElseThrow();
     dev.cairn.core.SourceLocation at = java.util.Objects.requireNonNull(n.location());
     assertThat(at.file()).endsWith("bad.yaml");
     assertThat(at.line()).isBetween(3, 4);
@@ -62,7 +63,9 @@ class ScannerTest {
         f,
         "# comment\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n  spec: {containers: [{name: c, image: x}]}\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: b}\n  spec: {containers: [{name: c, image: x}]}\n");
     Path j = tmp.resolve("pod.json");
-    Files.writeString(j, "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"j\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}");
+    Files.writeString(
+        j,
+        "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"j\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}");
     ScanReport r = scan(opts(), tmp);
     assertThat(r.objects()).isEqualTo(3);
     List<Finding> fs = result(r, "CRN-121").findings();
@@ -75,17 +78,28 @@ class ScannerTest {
   void scan_stdin_isReadWithDash() throws Exception {
     ScanReport r =
         Scanners.create(opts())
-            .scan(List.of(ObjectSources.manifests(List.of(Path.of("-")), new ByteArrayInputStream(PRIV_POD.getBytes(StandardCharsets.UTF_8)))));
-    assertThat(result(r, "CRN-102").findings()).singleElement().satisfies(f -> assertThat(f.object().location().file()).isEqualTo("-"));
+            .scan(
+                List.of(
+                    ObjectSources.manifests(
+                        List.of(Path.of("-")),
+                        new ByteArrayInputStream(PRIV_POD.getBytes(StandardCharsets.UTF_8)))));
+    assertThat(result(r, "CRN-102").findings())
+        .singleElement()
+        .satisfies(f -> assertThat(f.object().location().file()).isEqualTo("-"));
   }
 
   @Test
   void scan_unknownKind_isSkippedWithANotice() throws Exception {
     Path f = tmp.resolve("crd.yaml");
-    Files.writeString(f, "apiVersion: example.org/v1\nkind: Widget\nmetadata: {name: w}\n---\nfoo: bar\n");
+    Files.writeString(
+        f, "apiVersion: example.org/v1\nkind: Widget\nmetadata: {name: w}\n---\nfoo: bar\n");
     ScanReport r = scan(opts(), f);
-    assertThat(r.notices()).extracting(Notice::message).anyMatch(m -> m.contains("example.org/v1/Widget (1)"));
-    assertThat(r.notices()).anyMatch(n -> n.level() == Notice.Level.ERROR && n.message().contains("no apiVersion or kind"));
+    assertThat(r.notices())
+        .extracting(Notice::message)
+        .anyMatch(m -> m.contains("example.org/v1/Widget (1)"));
+    assertThat(r.notices())
+        .anyMatch(
+            n -> n.level() == Notice.Level.ERROR && n.message().contains("no apiVersion or kind"));
   }
 
   @Test
@@ -99,10 +113,13 @@ class ScannerTest {
     ScanReport r = scan(opts().withChecks(Checks.load(dir)), m);
     CheckResult cr = result(r, "X-1");
     assertThat(cr.status()).isEqualTo(CheckResult.Status.ERROR);
-    assertThat(cr.findings()).singleElement().satisfies(f -> {
-      assertThat(f.state()).isEqualTo(Finding.State.ERROR);
-      assertThat(f.message()).contains("replicas");
-    });
+    assertThat(cr.findings())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.state()).isEqualTo(Finding.State.ERROR);
+              assertThat(f.message()).contains("replicas");
+            });
     assertThat(r.failsAt(Severity.LOW)).isTrue();
     assertThat(r.failsAt(Severity.MEDIUM)).isFalse();
   }
@@ -144,11 +161,16 @@ class ScannerTest {
         "exceptions:\n- check: CRN-10*\n  namespace: ns\n  name: p\n  reason: old node agent\n  expires: 2026-01-31\n");
     Clock before = Clock.fixed(Instant.parse("2026-01-15T00:00:00Z"), ZoneOffset.UTC);
     Clock after = Clock.fixed(Instant.parse("2026-02-01T00:00:01Z"), ZoneOffset.UTC);
-    ScanOptions o = opts().withWaivers(Waivers.load(ex)).withChecks(CheckSet.of(List.of(Checks.builtin().get("CRN-102").orElseThrow())));
+    ScanOptions o =
+        opts()
+            .withWaivers(Waivers.load(ex))
+            .withChecks(CheckSet.of(List.of(Checks.builtin().get("CRN-102").orElseThrow())));
     CheckResult live = scan(o.withClock(before), m).results().get(0);
     assertThat(live.waived()).isEqualTo(3);
     assertThat(live.failed()).isZero();
-    assertThat(live.findings()).extracting(f -> java.util.Objects.requireNonNull(f.waiver()).reason()).containsExactly("old node agent", "lab", "annotation marvin.undistro.io/skip");
+    assertThat(live.findings())
+        .extracting(f -> java.util.Objects.requireNonNull(f.waiver()).reason())
+        .containsExactly("old node agent", "lab", "annotation marvin.undistro.io/skip");
     ScanReport expired = scan(o.withClock(after), m);
     assertThat(expired.results().get(0).failed()).isEqualTo(1);
     assertThat(expired.notices()).anyMatch(n -> n.message().contains("expired"));
@@ -160,34 +182,52 @@ class ScannerTest {
     Files.writeString(ex, "exceptions:\n- check: CRN-102\n  name: p\n");
     assertThatThrownBy(() -> Waivers.load(ex))
         .isInstanceOf(CheckException.class)
-        .satisfies(e -> assertThat(((CheckException) e).diagnostics()).extracting(Diagnostic::oneLine)
-            .containsExactly(ex + ":2:3: exception needs a 'reason'", ex + ":2:3: exception needs 'expires' (e.g. 2027-03-31): waivers must end"));
+        .satisfies(
+            e ->
+                assertThat(((CheckException) e).diagnostics())
+                    .extracting(Diagnostic::oneLine)
+                    .containsExactly(
+                        ex + ":2:3: exception needs a 'reason'",
+                        ex
+                            + ":2:3: exception needs 'expires' (e.g. 2027-03-31): waivers must end"));
   }
 
   @Test
   void lint_reportsEveryCelErrorWithFileLineColumnAndCaret() throws Exception {
     List<Diagnostic> ds = Checks.lint(Path.of("src/test/resources/lint"));
     List<String> lines = ds.stream().map(Diagnostic::oneLine).toList();
-    assertThat(lines).anyMatch(l -> l.matches(".*badseverity.yaml:2:11: unknown severity 'Urgent'.*"));
-    assertThat(lines).anyMatch(l -> l.matches(".*badseverity.yaml:5:14: match.resources must list.*"));
-    assertThat(lines).anyMatch(l -> l.matches(".*broken.yaml:13:7: CEL: undeclared reference to 'undefinedThing'.*"));
+    assertThat(lines)
+        .anyMatch(l -> l.matches(".*badseverity.yaml:2:11: unknown severity 'Urgent'.*"));
+    assertThat(lines)
+        .anyMatch(l -> l.matches(".*badseverity.yaml:5:14: match.resources must list.*"));
+    assertThat(lines)
+        .anyMatch(
+            l -> l.matches(".*broken.yaml:13:7: CEL: undeclared reference to 'undefinedThing'.*"));
     assertThat(lines).anyMatch(l -> l.matches(".*broken.yaml:15:\\d+: CEL: .*"));
-    Diagnostic undeclared = ds.stream().filter(d -> d.message().contains("undefinedThing")).findFirst().orElseThrow();
+    Diagnostic undeclared =
+        ds.stream().filter(d -> d.message().contains("undefinedThing")).findFirst().orElseThrow();
     assertThat(undeclared.render()).endsWith("      undefinedThing == 1\n      ^");
   }
 
   @Test
   void frameworks_selectChecksAndKeepCustomOnes() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("checks"));
-    Files.writeString(dir.resolve("c.yaml"), "id: MY-1\nseverity: Low\nmessage: custom\nmatch: {resources: [{group: '', version: v1, resource: pods}]}\nvalidations: [{expression: 'true'}]\n");
+    Files.writeString(
+        dir.resolve("c.yaml"),
+        "id: MY-1\nseverity: Low\nmessage: custom\nmatch: {resources: [{group: '', version: v1, resource: pods}]}\nvalidations: [{expression: 'true'}]\n");
     CheckSet s = Checks.builtin().with(Checks.load(dir)).select(Set.of(Framework.MITRE));
-    assertThat(s.checks()).extracting(Check::id).contains("MY-1", "CRN-102", "CRN-202").doesNotContain("CRN-402");
+    assertThat(s.checks())
+        .extracting(Check::id)
+        .contains("MY-1", "CRN-102", "CRN-202")
+        .doesNotContain("CRN-402");
   }
 
   @Test
   void checkOverride_replacesBuiltinById() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("checks"));
-    Files.writeString(dir.resolve("c.yaml"), "id: CRN-102\nseverity: Low\nmessage: relaxed\nmatch: {resources: [{group: '', version: v1, resource: pods}]}\nvalidations: [{expression: 'true'}]\n");
+    Files.writeString(
+        dir.resolve("c.yaml"),
+        "id: CRN-102\nseverity: Low\nmessage: relaxed\nmatch: {resources: [{group: '', version: v1, resource: pods}]}\nvalidations: [{expression: 'true'}]\n");
     CheckSet s = Checks.builtin().with(Checks.load(dir));
     assertThat(s.get("CRN-102").orElseThrow().message()).isEqualTo("relaxed");
     assertThat(s.size()).isEqualTo(Checks.builtin().size());

@@ -79,9 +79,7 @@ public final class CelEnv {
             .setOptions(OPTIONS)
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addLibraries(
-                CelExtensions.optional(),
-                CelExtensions.strings(),
-                CelExtensions.sets(OPTIONS))
+                CelExtensions.optional(), CelExtensions.strings(), CelExtensions.sets(OPTIONS))
             .addFunctionDeclarations(kubernetesDecls())
             .addVar(OBJECT, SimpleType.DYN)
             .addVar(API_VERSIONS, ListType.create(SimpleType.STRING))
@@ -121,7 +119,9 @@ public final class CelEnv {
         fn("lastIndexOf", member("k8s_list_last_index_of", SimpleType.INT, listT, t)),
         // quantity library
         fn("quantity", CelOverloadDecl.newGlobalOverload("k8s_quantity", QUANTITY, str)),
-        fn("isQuantity", CelOverloadDecl.newGlobalOverload("k8s_is_quantity", SimpleType.BOOL, str)),
+        fn(
+            "isQuantity",
+            CelOverloadDecl.newGlobalOverload("k8s_is_quantity", SimpleType.BOOL, str)),
         fn("sign", member("k8s_quantity_sign", SimpleType.INT, QUANTITY)),
         fn("isInteger", member("k8s_quantity_is_integer", SimpleType.BOOL, QUANTITY)),
         fn("asInteger", member("k8s_quantity_as_integer", SimpleType.INT, QUANTITY)),
@@ -174,7 +174,9 @@ public final class CelEnv {
     b.add(CelFunctionBinding.from("k8s_list_max", List.class, l -> extreme(l, 1)));
     b.add(
         CelFunctionBinding.from(
-            "k8s_list_index_of", List.of(List.class, Object.class), a -> (long) ((List) a[0]).indexOf(a[1])));
+            "k8s_list_index_of",
+            List.of(List.class, Object.class),
+            a -> (long) ((List) a[0]).indexOf(a[1])));
     b.add(
         CelFunctionBinding.from(
             "k8s_list_last_index_of",
@@ -188,14 +190,16 @@ public final class CelEnv {
     b.add(
         CelFunctionBinding.from(
             "k8s_quantity_as_float", Quantity.class, Quantity::asApproximateFloat));
-    b.add(CelFunctionBinding.from("k8s_quantity_add", Quantity.class, Quantity.class, Quantity::add));
+    b.add(
+        CelFunctionBinding.from("k8s_quantity_add", Quantity.class, Quantity.class, Quantity::add));
     b.add(
         CelFunctionBinding.from(
             "k8s_quantity_add_int",
             Quantity.class,
             Long.class,
             (q, i) -> q.add(Quantity.parse(Long.toString(i)))));
-    b.add(CelFunctionBinding.from("k8s_quantity_sub", Quantity.class, Quantity.class, Quantity::sub));
+    b.add(
+        CelFunctionBinding.from("k8s_quantity_sub", Quantity.class, Quantity.class, Quantity::sub));
     b.add(
         CelFunctionBinding.from(
             "k8s_quantity_sub_int",
@@ -217,14 +221,21 @@ public final class CelEnv {
     b.add(CelFunctionBinding.from("k8s_url", String.class, CelEnv::parseUrl));
     b.add(CelFunctionBinding.from("k8s_is_url", String.class, s -> tryUrl(s) != null));
     b.add(CelFunctionBinding.from("k8s_url_scheme", URI.class, u -> nz(u.getScheme())));
-    b.add(CelFunctionBinding.from("k8s_url_host", URI.class, u -> nz(u.getRawAuthority()).replaceFirst("^[^@]*@", "")));
-    b.add(CelFunctionBinding.from("k8s_url_hostname", URI.class, u -> nz(u.getHost()).replaceAll("^\\[|\\]$", "")));
-    b.add(CelFunctionBinding.from("k8s_url_port", URI.class, u -> u.getPort() < 0 ? "" : Integer.toString(u.getPort())));
+    b.add(
+        CelFunctionBinding.from(
+            "k8s_url_host", URI.class, u -> nz(u.getRawAuthority()).replaceFirst("^[^@]*@", "")));
+    b.add(
+        CelFunctionBinding.from(
+            "k8s_url_hostname", URI.class, u -> nz(u.getHost()).replaceAll("^\\[|\\]$", "")));
+    b.add(
+        CelFunctionBinding.from(
+            "k8s_url_port", URI.class, u -> u.getPort() < 0 ? "" : Integer.toString(u.getPort())));
     b.add(CelFunctionBinding.from("k8s_url_path", URI.class, u -> nz(u.getRawPath())));
     b.add(CelFunctionBinding.from("k8s_url_query", URI.class, CelEnv::query));
     return CelRuntimeFactory.standardCelRuntimeBuilder()
         .setOptions(OPTIONS)
-        .addLibraries(CelExtensions.optional(), CelExtensions.strings(), CelExtensions.sets(OPTIONS))
+        .addLibraries(
+            CelExtensions.optional(), CelExtensions.strings(), CelExtensions.sets(OPTIONS))
         .addFunctionBindings(b)
         .build();
   }

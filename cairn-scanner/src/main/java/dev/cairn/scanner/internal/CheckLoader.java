@@ -24,8 +24,17 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 public final class CheckLoader {
   private static final Set<String> KNOWN_FIELDS =
       Set.of(
-          "id", "slug", "severity", "message", "description", "remediation", "match", "params",
-          "variables", "validations", "labels");
+          "id",
+          "slug",
+          "severity",
+          "message",
+          "description",
+          "remediation",
+          "match",
+          "params",
+          "variables",
+          "validations",
+          "labels");
 
   /** Checks and diagnostics of one file. */
   public record Loaded(List<Check> checks, List<Diagnostic> diagnostics) {}
@@ -72,7 +81,13 @@ public final class CheckLoader {
     }
     Node root = d.node();
     if (!(root instanceof MappingNode)) {
-      diags.add(diag(file, fileLines, root, firstLine, "a check must be a mapping with id, severity, match and validations"));
+      diags.add(
+          diag(
+              file,
+              fileLines,
+              root,
+              firstLine,
+              "a check must be a mapping with id, severity, match and validations"));
       return;
     }
     Ctx c = new Ctx(file, fileLines, firstLine, diags);
@@ -80,7 +95,11 @@ public final class CheckLoader {
     for (NodeTuple t : ((MappingNode) root).getValue()) {
       if (t.getKeyNode() instanceof ScalarNode k && !KNOWN_FIELDS.contains(k.getValue())) {
         // Marvin ignores unknown fields; so do we, but say so: a typo would otherwise pass silently
-        c.error(k, "unknown field '" + k.getValue() + "' (known: id, severity, message, match, params, variables, validations, labels, description, remediation, slug)");
+        c.error(
+            k,
+            "unknown field '"
+                + k.getValue()
+                + "' (known: id, severity, message, match, params, variables, validations, labels, description, remediation, slug)");
       }
     }
     String id = c.string(root, "id", true);
@@ -89,7 +108,9 @@ public final class CheckLoader {
     if (severityText != null) {
       var parsed = Severity.parse(severityText);
       if (parsed.isEmpty()) {
-        c.error(Yaml.find(root, "severity"), "unknown severity '" + severityText + "' (use Info, Low, Medium, High or Critical)");
+        c.error(
+            Yaml.find(root, "severity"),
+            "unknown severity '" + severityText + "' (use Info, Low, Medium, High or Critical)");
       } else {
         severity = parsed.get();
       }
@@ -98,7 +119,10 @@ public final class CheckLoader {
     List<ResourceRule> match = new ArrayList<>();
     Node resources = Yaml.find(root, "match", "resources");
     if (!(resources instanceof SequenceNode rs) || rs.getValue().isEmpty()) {
-      c.error(resources == null ? Yaml.find(root, "match") == null ? root : Yaml.find(root, "match") : resources,
+      c.error(
+          resources == null
+              ? Yaml.find(root, "match") == null ? root : Yaml.find(root, "match")
+              : resources,
           "match.resources must list at least one {group, version, resource}");
     } else {
       for (Node r : rs.getValue()) {
@@ -107,7 +131,11 @@ public final class CheckLoader {
         String resource = c.string(r, "resource", true);
         if (version != null && resource != null) {
           if (!resource.equals(resource.toLowerCase(java.util.Locale.ROOT))) {
-            c.error(Yaml.find(r, "resource"), "resource must be the lower-case plural name (e.g. 'deployments'), not '" + resource + "'");
+            c.error(
+                Yaml.find(r, "resource"),
+                "resource must be the lower-case plural name (e.g. 'deployments'), not '"
+                    + resource
+                    + "'");
           } else {
             match.add(new ResourceRule(group == null ? "" : group, version, resource));
           }
@@ -162,7 +190,8 @@ public final class CheckLoader {
           c.error(t.getKeyNode(), "labels must map strings to strings");
         }
       }
-    } else if (labelsNode != null && !(labelsNode instanceof ScalarNode s && s.getValue().isEmpty())) {
+    } else if (labelsNode != null
+        && !(labelsNode instanceof ScalarNode s && s.getValue().isEmpty())) {
       c.error(labelsNode, "labels must be a mapping of strings");
     }
     if (diags.size() > before || id == null) {
@@ -185,22 +214,26 @@ public final class CheckLoader {
             new SourceLocation(file, d.line(), d.column()));
     // compile every expression now, to report CEL errors at their place in the file
     for (int i = 0; i < variables.size(); i++) {
-      compileErrors(check, Yaml.find(varsNode, i, "expression"), variables.get(i).expression(), false, c);
+      compileErrors(
+          check, Yaml.find(varsNode, i, "expression"), variables.get(i).expression(), false, c);
     }
     for (int i = 0; i < validations.size(); i++) {
-      compileErrors(check, Yaml.find(valsNode, i, "expression"), validations.get(i).expression(), true, c);
+      compileErrors(
+          check, Yaml.find(valsNode, i, "expression"), validations.get(i).expression(), true, c);
     }
     if (diags.size() == before) {
       out.add(check);
     }
   }
 
-  private static void compileErrors(Check check, @Nullable Node node, String expr, boolean bool, Ctx c) {
+  private static void compileErrors(
+      Check check, @Nullable Node node, String expr, boolean bool, Ctx c) {
     List<CompiledCheck.CelError> errors = CompiledCheck.compileErrors(check, expr, bool);
     if (errors.isEmpty()) {
       return;
     }
-    ExpressionPositions pos = node instanceof ScalarNode s ? ExpressionPositions.of(s, c.fileLines, c.firstLine) : null;
+    ExpressionPositions pos =
+        node instanceof ScalarNode s ? ExpressionPositions.of(s, c.fileLines, c.firstLine) : null;
     for (CompiledCheck.CelError e : errors) {
       int[] lc;
       if (pos == null) {
@@ -213,10 +246,14 @@ public final class CheckLoader {
     }
   }
 
-  private static Diagnostic diag(String file, List<String> lines, @Nullable Node n, int firstLine, String msg) {
+  private static Diagnostic diag(
+      String file, List<String> lines, @Nullable Node n, int firstLine, String msg) {
     int line = firstLine + (n == null ? 1 : n.getStartMark().map(m -> m.getLine() + 1).orElse(1));
     int col = n == null ? 1 : n.getStartMark().map(m -> m.getColumn() + 1).orElse(1);
-    return new Diagnostic(new SourceLocation(file, line, col), msg, line <= lines.size() ? lines.get(line - 1) : null);
+    return new Diagnostic(
+        new SourceLocation(file, line, col),
+        msg,
+        line <= lines.size() ? lines.get(line - 1) : null);
   }
 
   /** Position bookkeeping for one document. Node marks are relative to the document text. */
@@ -245,7 +282,9 @@ public final class CheckLoader {
 
     void error(@Nullable Node n, String msg) {
       SourceLocation l = loc(n);
-      diags.add(new Diagnostic(l, msg, l.line() <= fileLines.size() ? fileLines.get(l.line() - 1) : null));
+      diags.add(
+          new Diagnostic(
+              l, msg, l.line() <= fileLines.size() ? fileLines.get(l.line() - 1) : null));
     }
 
     @Nullable String string(@Nullable Node parent, String key, boolean required) {

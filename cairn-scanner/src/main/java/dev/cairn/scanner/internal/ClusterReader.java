@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,9 +31,9 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads a live cluster through its kubeconfig, read-only: discovers which of the checks'
- * resources the server serves, then lists them page by page ({@code limit}/{@code continue}), in
- * all namespaces or the selected ones.
+ * Reads a live cluster through its kubeconfig, read-only: discovers which of the checks' resources
+ * the server serves, then lists them page by page ({@code limit}/{@code continue}), in all
+ * namespaces or the selected ones.
  */
 public final class ClusterReader implements ObjectSource {
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
@@ -109,13 +108,23 @@ public final class ClusterReader implements ObjectSource {
               new Notice(
                   Notice.Level.INFO,
                   null,
-                  "the cluster does not serve " + gv + "/" + r.resource() + "; checks on it have nothing to scan"));
+                  "the cluster does not serve "
+                      + gv
+                      + "/"
+                      + r.resource()
+                      + "; checks on it have nothing to scan"));
           continue;
         }
         String base = r.group().isEmpty() ? "/api/" + r.version() : "/apis/" + gv;
         if (res.namespaced() && !options.namespaces().isEmpty()) {
           for (String ns : options.namespaces()) {
-            list(client, server, base + "/namespaces/" + enc(ns) + "/" + r.resource(), gv, res, sink);
+            list(
+                client,
+                server,
+                base + "/namespaces/" + enc(ns) + "/" + r.resource(),
+                gv,
+                res,
+                sink);
           }
         } else if (!res.namespaced() && !options.namespaces().isEmpty()) {
           continue; // a namespace-scoped scan leaves cluster-scoped objects out
@@ -126,8 +135,8 @@ public final class ClusterReader implements ObjectSource {
     }
   }
 
-  private @Nullable Map<String, ApiResource> discover(KubernetesClient client, String server, String gv)
-      throws ScanException {
+  private @Nullable Map<String, ApiResource> discover(
+      KubernetesClient client, String server, String gv) throws ScanException {
     String path = gv.contains("/") ? "/apis/" + gv : "/api/" + gv;
     Resp r = get(client, server + path);
     if (r.code == 404) {
@@ -138,8 +147,13 @@ public final class ClusterReader implements ObjectSource {
     Map<String, Object> body = parse(r.body, server + path);
     if (body.get("resources") instanceof List<?> rs) {
       for (Object o : rs) {
-        if (o instanceof Map<?, ?> m && m.get("name") instanceof String name && !name.contains("/")) {
-          out.put(name, new ApiResource(String.valueOf(m.get("kind")), Boolean.TRUE.equals(m.get("namespaced"))));
+        if (o instanceof Map<?, ?> m
+            && m.get("name") instanceof String name
+            && !name.contains("/")) {
+          out.put(
+              name,
+              new ApiResource(
+                  String.valueOf(m.get("kind")), Boolean.TRUE.equals(m.get("namespaced"))));
         }
       }
     }
@@ -148,23 +162,38 @@ public final class ClusterReader implements ObjectSource {
 
   @SuppressWarnings("unchecked")
   private void list(
-      KubernetesClient client, String server, String path, String apiVersion, ApiResource res, Sink sink)
+      KubernetesClient client,
+      String server,
+      String path,
+      String apiVersion,
+      ApiResource res,
+      Sink sink)
       throws ScanException {
     String cont = null;
     do {
       String url =
-          server + path + "?limit=" + options.pageSize() + (cont == null ? "" : "&continue=" + enc(cont));
+          server
+              + path
+              + "?limit="
+              + options.pageSize()
+              + (cont == null ? "" : "&continue=" + enc(cont));
       Resp r = get(client, url);
       if (r.code == 403) {
         sink.notice(
             new Notice(
                 Notice.Level.ERROR,
                 SourceLocation.of(server + path),
-                "forbidden: cannot list " + res.kind() + " objects; grant the scanning user 'list' on them (read-only) or narrow the scan with --namespace"));
+                "forbidden: cannot list "
+                    + res.kind()
+                    + " objects; grant the scanning user 'list' on them (read-only) or narrow the scan with --namespace"));
         return;
       }
       if (r.code == 404 && cont == null) {
-        sink.notice(new Notice(Notice.Level.INFO, null, "the cluster does not serve " + path + "; checks on it have nothing to scan"));
+        sink.notice(
+            new Notice(
+                Notice.Level.INFO,
+                null,
+                "the cluster does not serve " + path + "; checks on it have nothing to scan"));
         return;
       }
       check(r, server, path, "list");
@@ -187,7 +216,8 @@ public final class ClusterReader implements ObjectSource {
                       + "/"
                       + ko.name();
               sink.object(
-                  new KubeObject(ko.apiVersion(), ko.kind(), ns, ko.name(), obj, SourceLocation.of(self)));
+                  new KubeObject(
+                      ko.apiVersion(), ko.kind(), ns, ko.name(), obj, SourceLocation.of(self)));
             }
           }
         }
@@ -207,7 +237,12 @@ public final class ClusterReader implements ObjectSource {
     HttpClient http = client.getHttpClient();
     try {
       HttpResponse<String> resp =
-          http.sendAsync(http.newHttpRequestBuilder().uri(url).header("Accept", "application/json").build(), String.class)
+          http.sendAsync(
+                  http.newHttpRequestBuilder()
+                      .uri(url)
+                      .header("Accept", "application/json")
+                      .build(),
+                  String.class)
               .get(60, TimeUnit.SECONDS);
       String body = resp.body();
       return new Resp(resp.code(), body == null ? "" : body);
@@ -217,7 +252,10 @@ public final class ClusterReader implements ObjectSource {
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       Throwable c = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       throw new ScanException(
-          "cannot reach the API server at " + url.replaceFirst("(https?://[^/]+).*", "$1") + ": " + firstLine(String.valueOf(c.getMessage())),
+          "cannot reach the API server at "
+              + url.replaceFirst("(https?://[^/]+).*", "$1")
+              + ": "
+              + firstLine(String.valueOf(c.getMessage())),
           "check that the cluster is up and that --kubeconfig points at it",
           e);
     }
@@ -230,12 +268,22 @@ public final class ClusterReader implements ObjectSource {
     String msg = statusMessage(r.body);
     String hint =
         switch (r.code) {
-          case 401 -> "the kubeconfig's credentials were refused; refresh them (kubectl get --raw /version should work)";
-          case 403 -> "the user lacks read permission; grant 'get' and 'list' (read-only) to the scanning user";
+          case 401 ->
+              "the kubeconfig's credentials were refused; refresh them (kubectl get --raw /version should work)";
+          case 403 ->
+              "the user lacks read permission; grant 'get' and 'list' (read-only) to the scanning user";
           default -> "check the API server's health (kubectl get --raw /readyz)";
         };
     throw new ScanException(
-        "API server " + server + " answered " + r.code + " to " + what + " " + path + (msg.isEmpty() ? "" : ": " + msg),
+        "API server "
+            + server
+            + " answered "
+            + r.code
+            + " to "
+            + what
+            + " "
+            + path
+            + (msg.isEmpty() ? "" : ": " + msg),
         hint);
   }
 
@@ -252,7 +300,10 @@ public final class ClusterReader implements ObjectSource {
     try {
       return Json.mapper().readValue(body, MAP);
     } catch (IOException e) {
-      throw new ScanException("the API server sent invalid JSON for " + url + ": " + firstLine(e.getMessage()), null, e);
+      throw new ScanException(
+          "the API server sent invalid JSON for " + url + ": " + firstLine(e.getMessage()),
+          null,
+          e);
     }
   }
 

@@ -110,7 +110,8 @@ public final class CompiledCheck {
       CelRuntime.Program[] vals = new CelRuntime.Program[check.validations().size()];
       for (int i = 0; i < vals.length; i++) {
         vals[i] =
-            runtime.createProgram(compiler.compile(check.validations().get(i).expression()).getAst());
+            runtime.createProgram(
+                compiler.compile(check.validations().get(i).expression()).getAst());
       }
       Map<String, CelRuntime.Program> vars = new LinkedHashMap<>();
       for (Check.Variable v : check.variables()) {
@@ -119,7 +120,8 @@ public final class CompiledCheck {
       Object params = check.params().isEmpty() ? null : marvinNumbers(check.params());
       return new CompiledCheck(check, check.matchesPodSpec(), vals, vars, params);
     } catch (CelValidationException | CelEvaluationException e) {
-      throw new IllegalStateException("check " + check.id() + " does not compile: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "check " + check.id() + " does not compile: " + e.getMessage(), e);
     }
   }
 
@@ -239,7 +241,8 @@ public final class CompiledCheck {
         return v;
       }
       if (!evaluating.add(name)) {
-        throw new VariableException("variable \"" + name + "\" refers to itself through " + evaluating);
+        throw new VariableException(
+            "variable \"" + name + "\" refers to itself through " + evaluating);
       }
       try {
         v = variables.get(name).eval(act);
@@ -276,7 +279,11 @@ public final class CompiledCheck {
     private PodSpecs.@Nullable Parts parts;
 
     public ObjectContext(
-        Map<String, Object> object, String group, String kind, List<String> apiVersions, Object kubeVersion) {
+        Map<String, Object> object,
+        String group,
+        String kind,
+        List<String> apiVersions,
+        Object kubeVersion) {
       this.object = object;
       this.group = group;
       this.kind = kind;

@@ -33,8 +33,8 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Streams objects from the sources through a bounded queue to worker threads; each worker keeps
- * its own tallies, merged at the end, so nothing but findings outlives an object.
+ * Streams objects from the sources through a bounded queue to worker threads; each worker keeps its
+ * own tallies, merged at the end, so nothing but findings outlives an object.
  */
 public final class DefaultScanner implements Scanner {
   private final ScanOptions options;
@@ -59,7 +59,10 @@ public final class DefaultScanner implements Scanner {
 
   private record Item(long seq, KubeObject object) {}
 
-  private static final Item END = new Item(-1, new KubeObject("v1", "End", null, "", Map.of(), dev.cairn.core.SourceLocation.of("")));
+  private static final Item END =
+      new Item(
+          -1,
+          new KubeObject("v1", "End", null, "", Map.of(), dev.cairn.core.SourceLocation.of("")));
 
   /** Per-worker tallies, indexed like {@link #compiled}. */
   private final class Tally {
@@ -97,10 +100,13 @@ public final class DefaultScanner implements Scanner {
       Tally t = new Tally();
       tallies.add(t);
       long[] seq = {0};
-      readAll(sources, notices, o -> {
-        evaluate(seq[0]++, o, t, index);
-        progress(done);
-      });
+      readAll(
+          sources,
+          notices,
+          o -> {
+            evaluate(seq[0]++, o, t, index);
+            progress(done);
+          });
       objects = seq[0];
     } else {
       BlockingQueue<Item> queue = new ArrayBlockingQueue<>(2048);
@@ -201,7 +207,13 @@ public final class DefaultScanner implements Scanner {
       }
       results.add(
           new CheckResult(
-              compiled.get(i).check(), status, p, f, e, w, fs.stream().map(SeqFinding::finding).toList()));
+              compiled.get(i).check(),
+              status,
+              p,
+              f,
+              e,
+              w,
+              fs.stream().map(SeqFinding::finding).toList()));
     }
     if (!unmatched.isEmpty()) {
       notices.add(
@@ -218,10 +230,15 @@ public final class DefaultScanner implements Scanner {
           new Notice(
               Notice.Level.WARNING,
               w.origin(),
-              "waiver for " + w.check() + " expired at " + w.expires() + "; it no longer waives (" + w.reason() + ")"));
+              "waiver for "
+                  + w.check()
+                  + " expired at "
+                  + w.expires()
+                  + "; it no longer waives ("
+                  + w.reason()
+                  + ")"));
     }
-    String source =
-        sources.stream().map(ObjectSource::describe).collect(Collectors.joining(", "));
+    String source = sources.stream().map(ObjectSource::describe).collect(Collectors.joining(", "));
     return new ScanReport(
         tool,
         source,
@@ -293,10 +310,13 @@ public final class DefaultScanner implements Scanner {
       if (ref == null) {
         ref = ObjectRef.of(o);
       }
-      Optional<Waiver> w = v.error() ? Optional.empty() : options.waivers().find(cc.check().id(), o, now);
+      Optional<Waiver> w =
+          v.error() ? Optional.empty() : options.waivers().find(cc.check().id(), o, now);
       if (w.isPresent() && !w.get().expiredAt(now)) {
         t.waived[i]++;
-        t.findings.get(i).add(new SeqFinding(seq, new Finding(ref, Finding.State.WAIVED, v.message(), w.get())));
+        t.findings
+            .get(i)
+            .add(new SeqFinding(seq, new Finding(ref, Finding.State.WAIVED, v.message(), w.get())));
       } else {
         w.ifPresent(t.expiredUsed::add);
         if (v.error()) {
@@ -309,7 +329,11 @@ public final class DefaultScanner implements Scanner {
             .add(
                 new SeqFinding(
                     seq,
-                    new Finding(ref, v.error() ? Finding.State.ERROR : Finding.State.FAILED, v.message(), null)));
+                    new Finding(
+                        ref,
+                        v.error() ? Finding.State.ERROR : Finding.State.FAILED,
+                        v.message(),
+                        null)));
       }
     }
     if (!any) {

@@ -79,7 +79,9 @@ final class ExpressionPositions {
     if (!rebuilt.toString().strip().equals(value.strip())) {
       // escapes or multi-line flow scalars: keep the prefix that agrees, if any
       int agree = 0;
-      while (agree < rebuilt.length() && agree < value.length() && rebuilt.charAt(agree) == value.charAt(agree)) {
+      while (agree < rebuilt.length()
+          && agree < value.length()
+          && rebuilt.charAt(agree) == value.charAt(agree)) {
         agree++;
       }
       pos = pos.subList(0, agree);

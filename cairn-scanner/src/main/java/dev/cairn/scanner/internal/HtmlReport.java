@@ -38,9 +38,17 @@ public final class HtmlReport {
             ? "all frameworks"
             : r.frameworks().stream().map(Framework::id).sorted().collect(Collectors.joining(", "));
     out.write(
-        "<p class=\"meta\">" + Xml.esc(r.source()) + " &middot; " + Xml.esc(fw) + " &middot; " + Xml.esc(r.tool())
-            + " &middot; " + Xml.esc(r.startedAt().toString()) + " &middot; check pack <code>"
-            + Xml.esc(r.checkPackDigest().toString()) + "</code></p>\n");
+        "<p class=\"meta\">"
+            + Xml.esc(r.source())
+            + " &middot; "
+            + Xml.esc(fw)
+            + " &middot; "
+            + Xml.esc(r.tool())
+            + " &middot; "
+            + Xml.esc(r.startedAt().toString())
+            + " &middot; check pack <code>"
+            + Xml.esc(r.checkPackDigest().toString())
+            + "</code></p>\n");
     out.write("<div class=\"cards\">");
     card(out, "objects", Long.toString(r.objects()));
     card(out, "checks", Integer.toString(s.checks()));
@@ -49,18 +57,39 @@ public final class HtmlReport {
     card(out, "errors", Integer.toString(s.errors()));
     card(out, "findings", Long.toString(s.findings()));
     card(out, "waived", Long.toString(s.waived()));
-    out.write("</div>\n<h2>Checks</h2>\n<table><thead><tr><th>Severity</th><th>ID</th><th>Check</th>"
-        + "<th>Frameworks</th><th>Status</th><th>Failed</th><th>Passed</th><th>Waived</th></tr></thead><tbody>\n");
+    out.write(
+        "</div>\n<h2>Checks</h2>\n<table><thead><tr><th>Severity</th><th>ID</th><th>Check</th>"
+            + "<th>Frameworks</th><th>Status</th><th>Failed</th><th>Passed</th><th>Waived</th></tr></thead><tbody>\n");
     for (CheckResult cr : r.results()) {
       String st = cr.status().name().toLowerCase(Locale.ROOT);
       String cls = cr.status() == CheckResult.Status.NOT_APPLICABLE ? "na" : st;
       out.write(
-          "<tr><td class=\"sev-" + cr.check().severity().display() + "\">" + cr.check().severity().display()
-              + "</td><td><a href=\"#" + Xml.esc(cr.check().id()) + "\">" + Xml.esc(cr.check().id()) + "</a></td><td>"
-              + Xml.esc(cr.check().message()) + "</td><td>"
-              + Xml.esc(cr.check().frameworks().stream().map(Framework::id).collect(Collectors.joining(", ")))
-              + "</td><td class=\"" + cls + "\">" + st.replace('_', ' ') + "</td><td>" + (cr.failed() + cr.errors())
-              + "</td><td>" + cr.passed() + "</td><td>" + cr.waived() + "</td></tr>\n");
+          "<tr><td class=\"sev-"
+              + cr.check().severity().display()
+              + "\">"
+              + cr.check().severity().display()
+              + "</td><td><a href=\"#"
+              + Xml.esc(cr.check().id())
+              + "\">"
+              + Xml.esc(cr.check().id())
+              + "</a></td><td>"
+              + Xml.esc(cr.check().message())
+              + "</td><td>"
+              + Xml.esc(
+                  cr.check().frameworks().stream()
+                      .map(Framework::id)
+                      .collect(Collectors.joining(", ")))
+              + "</td><td class=\""
+              + cls
+              + "\">"
+              + st.replace('_', ' ')
+              + "</td><td>"
+              + (cr.failed() + cr.errors())
+              + "</td><td>"
+              + cr.passed()
+              + "</td><td>"
+              + cr.waived()
+              + "</td></tr>\n");
     }
     out.write("</tbody></table>\n<h2>Findings</h2>\n");
     boolean any = false;
@@ -70,18 +99,34 @@ public final class HtmlReport {
       }
       any = true;
       out.write(
-          "<h3 id=\"" + Xml.esc(cr.check().id()) + "\">" + Xml.esc(cr.check().id()) + " &mdash; "
-              + Xml.esc(cr.check().message()) + "</h3>\n");
+          "<h3 id=\""
+              + Xml.esc(cr.check().id())
+              + "\">"
+              + Xml.esc(cr.check().id())
+              + " &mdash; "
+              + Xml.esc(cr.check().message())
+              + "</h3>\n");
       if (cr.check().remediation() != null) {
         out.write("<p><b>Fix:</b> " + Xml.esc(cr.check().remediation().strip()) + "</p>\n");
       }
-      out.write("<table><thead><tr><th>State</th><th>Object</th><th>Location</th><th>Message</th></tr></thead><tbody>\n");
+      out.write(
+          "<table><thead><tr><th>State</th><th>Object</th><th>Location</th><th>Message</th></tr></thead><tbody>\n");
       for (Finding f : cr.findings()) {
         String st = f.state().name().toLowerCase(Locale.ROOT);
-        String msg = f.message() + (f.waiver() != null ? " (waived: " + f.waiver().reason() + ")" : "");
+        String msg =
+            f.message() + (f.waiver() != null ? " (waived: " + f.waiver().reason() + ")" : "");
         out.write(
-            "<tr><td class=\"" + st + "\">" + st + "</td><td>" + Xml.esc(f.object().display()) + "</td><td><code>"
-                + Xml.esc(f.object().location().toString()) + "</code></td><td>" + Xml.esc(msg) + "</td></tr>\n");
+            "<tr><td class=\""
+                + st
+                + "\">"
+                + st
+                + "</td><td>"
+                + Xml.esc(f.object().display())
+                + "</td><td><code>"
+                + Xml.esc(f.object().location().toString())
+                + "</code></td><td>"
+                + Xml.esc(msg)
+                + "</td></tr>\n");
       }
       out.write("</tbody></table>\n");
     }

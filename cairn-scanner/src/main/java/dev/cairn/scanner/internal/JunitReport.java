@@ -29,35 +29,71 @@ public final class JunitReport {
     String secs = String.format(java.util.Locale.ROOT, "%.3f", r.duration().toMillis() / 1000.0);
     out.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.write(
-        "<testsuites name=\"cairn scan\" tests=\"" + tests + "\" failures=\"" + failures + "\" errors=\"" + errors
-            + "\" skipped=\"" + skipped + "\" time=\"" + secs + "\">\n");
+        "<testsuites name=\"cairn scan\" tests=\""
+            + tests
+            + "\" failures=\""
+            + failures
+            + "\" errors=\""
+            + errors
+            + "\" skipped=\""
+            + skipped
+            + "\" time=\""
+            + secs
+            + "\">\n");
     Instant ts = r.startedAt().truncatedTo(ChronoUnit.SECONDS);
     for (CheckResult cr : r.results()) {
       long t = cr.findings().size() + (cr.passed() > 0 || cr.findings().isEmpty() ? 1 : 0);
       String name = cr.check().id() + " " + cr.check().message();
       out.write(
-          "  <testsuite name=\"" + Xml.esc(name) + "\" tests=\"" + t + "\" failures=\"" + cr.failed()
-              + "\" errors=\"" + cr.errors() + "\" skipped=\"" + (cr.waived() + (cr.objects() == 0 ? 1 : 0))
-              + "\" timestamp=\"" + ts.toString().replace("Z", "") + "\">\n");
+          "  <testsuite name=\""
+              + Xml.esc(name)
+              + "\" tests=\""
+              + t
+              + "\" failures=\""
+              + cr.failed()
+              + "\" errors=\""
+              + cr.errors()
+              + "\" skipped=\""
+              + (cr.waived() + (cr.objects() == 0 ? 1 : 0))
+              + "\" timestamp=\""
+              + ts.toString().replace("Z", "")
+              + "\">\n");
       out.write(
-          "    <properties><property name=\"severity\" value=\"" + cr.check().severity().display()
+          "    <properties><property name=\"severity\" value=\""
+              + cr.check().severity().display()
               + "\"/></properties>\n");
       String cls = Xml.esc(cr.check().id());
       for (Finding f : cr.findings()) {
         out.write(
-            "    <testcase classname=\"" + cls + "\" name=\"" + Xml.esc(f.object().display()) + "\" file=\""
-                + Xml.esc(f.object().location().file()) + "\""
-                + (f.object().location().line() > 0 ? " line=\"" + f.object().location().line() + "\"" : "")
+            "    <testcase classname=\""
+                + cls
+                + "\" name=\""
+                + Xml.esc(f.object().display())
+                + "\" file=\""
+                + Xml.esc(f.object().location().file())
+                + "\""
+                + (f.object().location().line() > 0
+                    ? " line=\"" + f.object().location().line() + "\""
+                    : "")
                 + ">\n");
         String loc = Xml.esc(f.object().location().toString());
         switch (f.state()) {
           case FAILED ->
               out.write(
-                  "      <failure type=\"" + cr.check().severity().display() + "\" message=\"" + Xml.esc(f.message())
-                      + "\">" + loc + "</failure>\n");
+                  "      <failure type=\""
+                      + cr.check().severity().display()
+                      + "\" message=\""
+                      + Xml.esc(f.message())
+                      + "\">"
+                      + loc
+                      + "</failure>\n");
           case ERROR ->
               out.write(
-                  "      <error type=\"evaluation\" message=\"" + Xml.esc(f.message()) + "\">" + loc + "</error>\n");
+                  "      <error type=\"evaluation\" message=\""
+                      + Xml.esc(f.message())
+                      + "\">"
+                      + loc
+                      + "</error>\n");
           case WAIVED ->
               out.write(
                   "      <skipped message=\"waived: "
@@ -68,10 +104,16 @@ public final class JunitReport {
       }
       if (cr.passed() > 0) {
         out.write(
-            "    <testcase classname=\"" + cls + "\" name=\"" + cr.passed() + " object(s) passed\"/>\n");
+            "    <testcase classname=\""
+                + cls
+                + "\" name=\""
+                + cr.passed()
+                + " object(s) passed\"/>\n");
       } else if (cr.findings().isEmpty()) {
         out.write(
-            "    <testcase classname=\"" + cls + "\" name=\"no matching objects\"><skipped message=\"not applicable\"/></testcase>\n");
+            "    <testcase classname=\""
+                + cls
+                + "\" name=\"no matching objects\"><skipped message=\"not applicable\"/></testcase>\n");
       }
       out.write("  </testsuite>\n");
     }

@@ -33,7 +33,9 @@ public final class ManifestReader implements ObjectSource {
 
   @Override
   public String describe() {
-    return paths.size() == 1 ? "manifests " + paths.get(0) : "manifests (" + paths.size() + " paths)";
+    return paths.size() == 1
+        ? "manifests " + paths.get(0)
+        : "manifests (" + paths.size() + " paths)";
   }
 
   @Override
@@ -50,13 +52,12 @@ public final class ManifestReader implements ObjectSource {
         List<Path> files;
         try (Stream<Path> s = Files.walk(p)) {
           files =
-              s.filter(Files::isRegularFile)
-                  .filter(ManifestReader::isManifest)
-                  .sorted()
-                  .toList();
+              s.filter(Files::isRegularFile).filter(ManifestReader::isManifest).sorted().toList();
         } catch (IOException e) {
           throw new dev.cairn.scanner.ScanException(
-              "cannot list " + p + ": " + e.getMessage(), "check that the directory is readable", e);
+              "cannot list " + p + ": " + e.getMessage(),
+              "check that the directory is readable",
+              e);
         }
         if (files.isEmpty()) {
           sink.notice(
@@ -96,7 +97,8 @@ public final class ManifestReader implements ObjectSource {
 
   /** Splits on {@code ---} lines and parses each document on its own, so one bad one is local. */
   public static void readStream(String name, InputStream in, Sink sink) throws IOException {
-    BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    BufferedReader r =
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
     StringBuilder doc = new StringBuilder();
     int lineNo = 0;
     int docStart = 0;
@@ -124,7 +126,8 @@ public final class ManifestReader implements ObjectSource {
   }
 
   private static boolean isSeparator(String line) {
-    return (line.startsWith("---") && (line.length() == 3 || Character.isWhitespace(line.charAt(3))))
+    return (line.startsWith("---")
+            && (line.length() == 3 || Character.isWhitespace(line.charAt(3))))
         || line.equals("...");
   }
 
@@ -147,11 +150,17 @@ public final class ManifestReader implements ObjectSource {
     }
     SourceLocation at = new SourceLocation(name, d.line(), d.column());
     if (!(v instanceof Map<?, ?> map)) {
-      sink.notice(new Notice(Notice.Level.ERROR, at, "document is not a Kubernetes object (not a mapping); skipped"));
+      sink.notice(
+          new Notice(
+              Notice.Level.ERROR,
+              at,
+              "document is not a Kubernetes object (not a mapping); skipped"));
       return;
     }
     Map<String, Object> m = (Map<String, Object>) map;
-    if (m.get("kind") instanceof String k && k.endsWith("List") && m.get("items") instanceof List<?> items) {
+    if (m.get("kind") instanceof String k
+        && k.endsWith("List")
+        && m.get("items") instanceof List<?> items) {
       for (int i = 0; i < items.size(); i++) {
         var node = Yaml.find(d.node(), "items", i);
         SourceLocation il =

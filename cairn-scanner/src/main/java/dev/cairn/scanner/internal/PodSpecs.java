@@ -19,17 +19,38 @@ public final class PodSpecs {
   private static final Set<String> KEEP_ZERO =
       Set.of(
           // PodSpec
-          "automountServiceAccountToken", "shareProcessNamespace", "hostUsers", "enableServiceLinks",
-          "setHostnameAsFQDN", "terminationGracePeriodSeconds", "activeDeadlineSeconds", "priority",
-          "runtimeClassName", "preemptionPolicy",
+          "automountServiceAccountToken",
+          "shareProcessNamespace",
+          "hostUsers",
+          "enableServiceLinks",
+          "setHostnameAsFQDN",
+          "terminationGracePeriodSeconds",
+          "activeDeadlineSeconds",
+          "priority",
+          "runtimeClassName",
+          "preemptionPolicy",
           // SecurityContext / PodSecurityContext (all pointers)
-          "privileged", "runAsUser", "runAsGroup", "runAsNonRoot", "readOnlyRootFilesystem",
-          "allowPrivilegeEscalation", "procMount", "fsGroup", "fsGroupChangePolicy", "hostProcess",
-          "supplementalGroupsPolicy", "seLinuxChangePolicy",
+          "privileged",
+          "runAsUser",
+          "runAsGroup",
+          "runAsNonRoot",
+          "readOnlyRootFilesystem",
+          "allowPrivilegeEscalation",
+          "procMount",
+          "fsGroup",
+          "fsGroupChangePolicy",
+          "hostProcess",
+          "supplementalGroupsPolicy",
+          "seLinuxChangePolicy",
           // Container, ContainerPort, probes
-          "containerPort", "port", "name", "image",
+          "containerPort",
+          "port",
+          "name",
+          "image",
           // volumes: pointer booleans
-          "readOnly", "optional", "defaultMode");
+          "readOnly",
+          "optional",
+          "defaultMode");
 
   /** Fields of Go map type (omitempty): an empty one disappears. Empty structs stay. */
   private static final Set<String> MAP_FIELDS =
@@ -38,7 +59,8 @@ public final class PodSpecs {
   private PodSpecs() {}
 
   /** The three values, computed once per object; empty values for kinds without a pod spec. */
-  public record Parts(Map<String, Object> podMeta, Map<String, Object> podSpec, List<Object> allContainers) {
+  public record Parts(
+      Map<String, Object> podMeta, Map<String, Object> podSpec, List<Object> allContainers) {
     static final Parts EMPTY = new Parts(Map.of(), Map.of(), List.of());
   }
 
@@ -49,9 +71,13 @@ public final class PodSpecs {
       return Parts.EMPTY;
     }
     Map<String, Object> meta =
-        template.get("metadata") instanceof Map<?, ?> m ? (Map<String, Object>) normalize(m) : new LinkedHashMap<>();
+        template.get("metadata") instanceof Map<?, ?> m
+            ? (Map<String, Object>) normalize(m)
+            : new LinkedHashMap<>();
     Map<String, Object> spec =
-        template.get("spec") instanceof Map<?, ?> s ? (Map<String, Object>) normalize(s) : new LinkedHashMap<>();
+        template.get("spec") instanceof Map<?, ?> s
+            ? (Map<String, Object>) normalize(s)
+            : new LinkedHashMap<>();
     List<Object> all = new ArrayList<>();
     for (String key : List.of("containers", "initContainers", "ephemeralContainers")) {
       if (spec.get(key) instanceof List<?> cs) {

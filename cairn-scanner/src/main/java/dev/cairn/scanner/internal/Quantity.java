@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  */
 public record Quantity(BigDecimal value, String text) implements Comparable<Quantity> {
   private static final Pattern FORM =
-      Pattern.compile("^([+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$");
+      Pattern.compile(
+          "^([+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$");
   private static final Map<String, BigDecimal> SUFFIX =
       Map.ofEntries(
           Map.entry("Ki", new BigDecimal(BigInteger.TWO.pow(10))),
@@ -36,8 +37,10 @@ public record Quantity(BigDecimal value, String text) implements Comparable<Quan
   public static Quantity parse(String s) {
     Matcher m = FORM.matcher(s.strip());
     if (s.isBlank() || !m.matches()) {
-      throw new IllegalArgumentException("quantities must match the regular expression '"
-          + "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': " + s);
+      throw new IllegalArgumentException(
+          "quantities must match the regular expression '"
+              + "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': "
+              + s);
     }
     BigDecimal num = new BigDecimal(m.group(1).endsWith(".") ? m.group(1) + "0" : m.group(1));
     String suffix = m.group(2);

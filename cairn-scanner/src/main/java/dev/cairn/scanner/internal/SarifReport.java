@@ -83,7 +83,8 @@ public final class SarifReport {
         g.writeStartObject();
         text(g, "message", n.message());
         g.writeStringField(
-            "level", switch (n.level()) {
+            "level",
+            switch (n.level()) {
               case ERROR -> "error";
               case WARNING -> "warning";
               case INFO -> "note";
@@ -107,7 +108,8 @@ public final class SarifReport {
     }
   }
 
-  private static void result(JsonGenerator g, Check c, int ruleIndex, Finding f) throws IOException {
+  private static void result(JsonGenerator g, Check c, int ruleIndex, Finding f)
+      throws IOException {
     ObjectRef o = f.object();
     g.writeStartObject();
     g.writeStringField("ruleId", c.id());
@@ -122,7 +124,12 @@ public final class SarifReport {
     g.writeStartObject();
     g.writeStringField(
         "fullyQualifiedName",
-        o.apiVersion() + "/" + o.kind() + "/" + (o.namespace() == null ? "" : o.namespace() + "/") + o.name());
+        o.apiVersion()
+            + "/"
+            + o.kind()
+            + "/"
+            + (o.namespace() == null ? "" : o.namespace() + "/")
+            + o.name());
     g.writeStringField("kind", "resource");
     g.writeEndObject();
     g.writeEndArray();
@@ -131,7 +138,13 @@ public final class SarifReport {
     g.writeObjectFieldStart("partialFingerprints");
     g.writeStringField(
         "cairnObject/v1",
-        c.id() + ":" + o.kind() + ":" + (o.namespace() == null ? "" : o.namespace()) + ":" + o.name());
+        c.id()
+            + ":"
+            + o.kind()
+            + ":"
+            + (o.namespace() == null ? "" : o.namespace())
+            + ":"
+            + o.name());
     g.writeEndObject();
     if (f.state() == Finding.State.WAIVED && f.waiver() != null) {
       g.writeArrayFieldStart("suppressions");
@@ -150,7 +163,8 @@ public final class SarifReport {
     g.writeEndObject();
   }
 
-  private static void physical(JsonGenerator g, String file, int line, int column) throws IOException {
+  private static void physical(JsonGenerator g, String file, int line, int column)
+      throws IOException {
     g.writeObjectFieldStart("physicalLocation");
     g.writeObjectFieldStart("artifactLocation");
     g.writeStringField("uri", uri(file));

@@ -59,8 +59,13 @@ public final class TableReport {
           msg += " (waived: " + row.finding().waiver().reason() + ")";
         }
         out.write(
-            "  " + pad(sev.display().toUpperCase(Locale.ROOT), 9) + pad(row.result().check().id(), 9) + state + " "
-                + msg + "\n");
+            "  "
+                + pad(sev.display().toUpperCase(Locale.ROOT), 9)
+                + pad(row.result().check().id(), 9)
+                + state
+                + " "
+                + msg
+                + "\n");
       }
       out.write("\n");
     }
@@ -74,9 +79,17 @@ public final class TableReport {
       titleWidth = Math.max(titleWidth, Math.min(48, cr.check().message().length()));
     }
     out.write(
-        c(color, BOLD,
-            pad("SEVERITY", 10) + pad("ID", 9) + pad("CHECK", titleWidth + 2) + pad("STATUS", 16)
-                + pad("FAILED", 8) + pad("PASSED", 8) + "WAIVED") + "\n");
+        c(
+                color,
+                BOLD,
+                pad("SEVERITY", 10)
+                    + pad("ID", 9)
+                    + pad("CHECK", titleWidth + 2)
+                    + pad("STATUS", 16)
+                    + pad("FAILED", 8)
+                    + pad("PASSED", 8)
+                    + "WAIVED")
+            + "\n");
     for (CheckResult cr : checks) {
       String status =
           switch (cr.status()) {
@@ -90,19 +103,38 @@ public final class TableReport {
         title = title.substring(0, 47) + "…";
       }
       out.write(
-          pad(cr.check().severity().display(), 10) + pad(cr.check().id(), 9) + pad(title, titleWidth + 2) + status
-              + pad(Long.toString(cr.failed() + cr.errors()), 8) + pad(Long.toString(cr.passed()), 8) + cr.waived()
+          pad(cr.check().severity().display(), 10)
+              + pad(cr.check().id(), 9)
+              + pad(title, titleWidth + 2)
+              + status
+              + pad(Long.toString(cr.failed() + cr.errors()), 8)
+              + pad(Long.toString(cr.passed()), 8)
+              + cr.waived()
               + "\n");
     }
     ScanReport.Summary s = r.summary();
     out.write("\n");
     out.write(
-        r.objects() + " objects, " + s.checks() + " checks: " + s.passed() + " passed, " + s.failed() + " failed, "
-            + s.errors() + " errors, " + s.notApplicable() + " not applicable; " + s.findings() + " findings, "
-            + s.waived() + " waived\n");
+        r.objects()
+            + " objects, "
+            + s.checks()
+            + " checks: "
+            + s.passed()
+            + " passed, "
+            + s.failed()
+            + " failed, "
+            + s.errors()
+            + " errors, "
+            + s.notApplicable()
+            + " not applicable; "
+            + s.findings()
+            + " findings, "
+            + s.waived()
+            + " waived\n");
     for (Notice n : r.notices()) {
       String line = n.toString();
-      out.write((n.level() == Notice.Level.ERROR ? c(color, RED, line) : c(color, DIM, line)) + "\n");
+      out.write(
+          (n.level() == Notice.Level.ERROR ? c(color, RED, line) : c(color, DIM, line)) + "\n");
     }
   }
 

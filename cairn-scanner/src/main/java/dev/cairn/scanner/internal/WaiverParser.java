@@ -46,12 +46,17 @@ public final class WaiverParser {
       }
       Instant exp = null;
       if (expires == null) {
-        diags.add(at(file, lines, item, "exception needs 'expires' (e.g. 2027-03-31): waivers must end"));
+        diags.add(
+            at(file, lines, item, "exception needs 'expires' (e.g. 2027-03-31): waivers must end"));
       } else {
         exp = parseExpiry(expires);
         if (exp == null) {
           diags.add(
-              at(file, lines, Yaml.find(item, "expires"), "cannot read expiry '" + expires + "' (use YYYY-MM-DD or an RFC 3339 time)"));
+              at(
+                  file,
+                  lines,
+                  Yaml.find(item, "expires"),
+                  "cannot read expiry '" + expires + "' (use YYYY-MM-DD or an RFC 3339 time)"));
         }
       }
       if (diags.size() > before || check == null || reason == null) {
