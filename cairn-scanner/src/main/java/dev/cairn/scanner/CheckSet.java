@@ -68,6 +68,20 @@ public final class CheckSet {
     return new CheckSet(out);
   }
 
+  /**
+   * What a scanning user must be allowed to {@code get} and {@code list} for these checks: API group
+   * to plural resources, sorted. Nothing else; in particular no write verbs.
+   */
+  public Map<String, java.util.SortedSet<String>> readOnlyResources() {
+    Map<String, java.util.SortedSet<String>> out = new java.util.TreeMap<>();
+    for (Check c : checks) {
+      for (ResourceRule r : c.match()) {
+        out.computeIfAbsent(r.group(), g -> new java.util.TreeSet<>()).add(r.resource());
+      }
+    }
+    return out;
+  }
+
   /** SHA-256 over the canonical JSON of every check's id, severity, match, params and CEL. */
   public Digest digest() {
     List<Map<String, Object>> parts = new ArrayList<>();

@@ -78,6 +78,48 @@ public final class ClusterReader implements ObjectSource {
     }
   }
 
+  /** The cluster's identity: kube-system UID and the CA certificate the kubeconfig trusts. */
+  public static dev.cairn.scanner.ClusterIdentity identity(ClusterOptions options) throws ScanException {
+    try (KubernetesClient client = connect(options)) {
+      String server = client.getMasterUrl().toString().replaceAll("/$", "");
+      byte[] der = caCertificate(client.getConfiguration(), options);
+      Resp r = get(client, server + "/api/v1/namespaces/kube-system");
+      check(r, server, "/api/v1/namespaces/kube-system", "read");
+      Map<String, Object> ns = parse(r.body, server);
+      Object uid = ns.get("metadata") instanceof Map<?, ?> md ? md.get("uid") : null;
+      if (!(uid instanceof String u) || u.isBlank()) {
+        throw new ScanException("the API server at " + server + " returned no kube-system UID", null);
+      }
+      return dev.cairn.scanner.ClusterIdentity.of(u, dev.cairn.core.Digest.sha256(der), server);
+    }
+  }
+
+  private static byte[] caCertificate(Config cfg, ClusterOptions options) throws ScanException {
+    try {
+      byte[] pem;
+      if (cfg.getCaCertData() != null && !cfg.getCaCertData().isBlank()) {
+        pem = java.util.Base64.getDecoder().decode(cfg.getCaCertData().strip());
+      } else if (cfg.getCaCertFile() != null && !cfg.getCaCertFile().isBlank()) {
+        pem = Files.readAllBytes(java.nio.file.Path.of(cfg.getCaCertFile()));
+      } else {
+        throw new ScanException(
+            "kubeconfig " + options.kubeconfig() + " names no certificate authority for the cluster",
+            "use a kubeconfig with certificate-authority(-data): the cluster identity is bound to the API server's CA");
+      }
+      java.security.cert.Certificate c =
+          java.security.cert.CertificateFactory.getInstance("X.509")
+              .generateCertificates(new java.io.ByteArrayInputStream(pem))
+              .iterator()
+              .next();
+      return c.getEncoded();
+    } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+      throw new ScanException(
+          "cannot read the cluster CA certificate from " + options.kubeconfig() + ": " + firstLine(e.getMessage()),
+          "check certificate-authority-data in the kubeconfig",
+          e);
+    }
+  }
+
   @Override
   public void read(Sink sink) throws ScanException {
     try (KubernetesClient client = connect(options)) {

@@ -1,0 +1,118 @@
+package dev.cairn.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Starts one real control plane per test run (per JVM) with {@code scripts/test-cluster up}, hands
+ * it to tests as a {@link RealCluster} parameter, and stops it when the run ends: from the JUnit
+ * root store, from a JVM shutdown hook, and, if the JVM is killed, from the script's watchdog.
+ */
+public final class RealClusterExtension implements ParameterResolver {
+  private static final Object LOCK = new Object();
+  private static @Nullable Handle handle;
+
+  /** Stops the cluster when JUnit closes the root store at the end of the run. */
+  private static final class Handle implements AutoCloseable {
+    final RealCluster cluster;
+    final Path script;
+    final Path dir;
+
+    Handle(RealCluster cluster, Path script, Path dir) {
+      this.cluster = cluster;
+      this.script = script;
+      this.dir = dir;
+    }
+
+    @Override
+    public void close() {
+      cluster.close();
+      stop(script, dir);
+    }
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
+    return p.getParameter().getType() == RealCluster.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext p, ExtensionContext e) {
+    return cluster(e);
+  }
+
+  /** The run's cluster, started on first use. */
+  public static RealCluster cluster(ExtensionContext e) {
+    synchronized (LOCK) {
+      if (handle == null) {
+        handle = start();
+        Handle h = handle;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(h.script, h.dir), "cairn-test-cluster-stop"));
+        e.getRoot().getStore(ExtensionContext.Namespace.create(RealClusterExtension.class)).put("cluster", h);
+      }
+      return handle.cluster;
+    }
+  }
+
+  static Path script() {
+    Path p = Path.of("").toAbsolutePath();
+    for (; p != null; p = p.getParent()) {
+      Path s = p.resolve("scripts/test-cluster");
+      if (Files.isExecutable(s)) {
+        return s;
+      }
+    }
+    throw new IllegalStateException("scripts/test-cluster not found above " + Path.of("").toAbsolutePath());
+  }
+
+  private static Handle start() {
+    Path script = script();
+    Path dir = Path.of("target", "test-cluster").toAbsolutePath();
+    try {
+      Files.createDirectories(dir);
+      Path log = dir.resolve("up.log");
+      ProcessBuilder pb = new ProcessBuilder(List.of(script.toString(), "up", dir.toString()));
+      pb.environment().put("CAIRN_CLUSTER_OWNER_PID", Long.toString(ProcessHandle.current().pid()));
+      pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      Process proc = pb.start();
+      String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      // a cold machine builds the binaries first (up to ~35 min); a warm start takes ~10 s
+      if (!proc.waitFor(60, TimeUnit.MINUTES) || proc.exitValue() != 0) {
+        throw new IllegalStateException("scripts/test-cluster up failed; see " + log + ":\n" + tail(log));
+      }
+      Path kubeconfig = Path.of(out.lines().reduce((a, b) -> b).orElse(""));
+      return new Handle(new RealCluster(dir, kubeconfig), script, dir);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the test cluster: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the test cluster", e);
+    }
+  }
+
+  static void stop(Path script, Path dir) {
+    try {
+      Process p = new ProcessBuilder(script.toString(), "stop", dir.toString()).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      p.waitFor(60, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      // best effort: the watchdog stops it when this JVM is gone
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String tail(Path log) throws IOException {
+    List<String> lines = Files.readAllLines(log);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+  }
+}
