@@ -25,7 +25,11 @@ import picocli.CommandLine.Spec;
     name = "checks",
     mixinStandardHelpOptions = true,
     description = "List and lint compliance checks.",
-    subcommands = {ChecksCommand.ListCommand.class, ChecksCommand.LintCommand.class, ChecksCommand.RbacCommand.class})
+    subcommands = {
+      ChecksCommand.ListCommand.class,
+      ChecksCommand.LintCommand.class,
+      ChecksCommand.RbacCommand.class
+    })
 final class ChecksCommand implements Runnable {
   @SuppressWarnings("NullAway.Init")
   @Spec
@@ -180,15 +184,26 @@ final class ChecksCommand implements Runnable {
   @Command(
       name = "rbac",
       mixinStandardHelpOptions = true,
-      description = "Print the least-privilege, read-only ClusterRole (and a binding) a user needs to scan with these checks.")
+      description =
+          "Print the least-privilege, read-only ClusterRole (and a binding) a user needs to scan with these checks.")
   static final class RbacCommand implements Callable<Integer> {
-    @Option(names = {"-f", "--framework"}, split = ",", paramLabel = "F", description = "Only checks of these frameworks.")
+    @Option(
+        names = {"-f", "--framework"},
+        split = ",",
+        paramLabel = "F",
+        description = "Only checks of these frameworks.")
     List<String> frameworks = new ArrayList<>();
 
-    @Option(names = "--checks", paramLabel = "DIR", description = "Add or override checks from a directory.")
+    @Option(
+        names = "--checks",
+        paramLabel = "DIR",
+        description = "Add or override checks from a directory.")
     @Nullable Path checksDir;
 
-    @Option(names = "--service-account", paramLabel = "NS/NAME", description = "Bind to this service account (default: cairn-scanner/cairn-scanner).")
+    @Option(
+        names = "--service-account",
+        paramLabel = "NS/NAME",
+        description = "Bind to this service account (default: cairn-scanner/cairn-scanner).")
     String serviceAccount = "cairn-scanner/cairn-scanner";
 
     @SuppressWarnings("NullAway.Init")
@@ -204,20 +219,33 @@ final class ChecksCommand implements Runnable {
       checks = checks.select(ScanCommand.parseFrameworks(frameworks));
       String[] sa = serviceAccount.split("/", 2);
       if (sa.length != 2 || sa[0].isBlank() || sa[1].isBlank()) {
-        throw new ExitException(Main.USAGE, "--service-account must be NAMESPACE/NAME, not '" + serviceAccount + "'", null);
+        throw new ExitException(
+            Main.USAGE,
+            "--service-account must be NAMESPACE/NAME, not '" + serviceAccount + "'",
+            null);
       }
       StringBuilder y = new StringBuilder();
-      y.append("# Read-only access for `cairn scan` with ").append(checks.size()).append(" checks; no write verbs.\n");
-      y.append("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: cairn-scanner\nrules:\n");
+      y.append("# Read-only access for `cairn scan` with ")
+          .append(checks.size())
+          .append(" checks; no write verbs.\n");
+      y.append(
+          "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: cairn-scanner\nrules:\n");
       for (var e : checks.readOnlyResources().entrySet()) {
         y.append("  - apiGroups: [\"").append(e.getKey()).append("\"]\n");
         y.append("    resources: [").append(String.join(", ", e.getValue())).append("]\n");
         y.append("    verbs: [get, list]\n");
       }
-      y.append("  - apiGroups: [\"\"]\n    resources: [namespaces]\n    resourceNames: [kube-system]\n    verbs: [get]\n");
-      y.append("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: cairn-scanner\n");
-      y.append("roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cairn-scanner\nsubjects:\n");
-      y.append("  - kind: ServiceAccount\n    namespace: ").append(sa[0]).append("\n    name: ").append(sa[1]).append("\n");
+      y.append(
+          "  - apiGroups: [\"\"]\n    resources: [namespaces]\n    resourceNames: [kube-system]\n    verbs: [get]\n");
+      y.append(
+          "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: cairn-scanner\n");
+      y.append(
+          "roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cairn-scanner\nsubjects:\n");
+      y.append("  - kind: ServiceAccount\n    namespace: ")
+          .append(sa[0])
+          .append("\n    name: ")
+          .append(sa[1])
+          .append("\n");
       PrintWriter out = spec.commandLine().getOut();
       out.print(y);
       out.flush();

@@ -1,6 +1,14 @@
 package dev.cairn.cli;
 
+import dev.cairn.deploy.Deployer;
+import dev.cairn.deploy.Deployers;
 import dev.cairn.scanner.Checks;
+import dev.cairn.scanner.ClusterIdentity;
+import dev.cairn.scanner.ClusterOptions;
+import dev.cairn.scanner.Clusters;
+import dev.cairn.scanner.KubeObject;
+import dev.cairn.scanner.Notice;
+import dev.cairn.scanner.ObjectSource;
 import dev.cairn.scanner.ObjectSources;
 import dev.cairn.scanner.ReportFormat;
 import dev.cairn.scanner.Reports;
@@ -32,6 +40,12 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where to write the samples and reports (default: a new temp dir).")
   Path dir = Path.of("");
 
+  @Option(
+      names = "--cluster",
+      description =
+          "embedded (default: bundled manifests, starts in seconds) or real (a local control plane from scripts/test-cluster).")
+  String cluster = "embedded";
+
   @SuppressWarnings("NullAway.Init")
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -50,6 +64,15 @@ final class DemoCommand implements Callable<Integer> {
         }
         Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
+    }
+    if (cluster.equals("real")) {
+      return realCluster(out, work, manifests);
+    }
+    if (!cluster.equals("embedded")) {
+      throw new ExitException(
+          Main.USAGE,
+          "unknown --cluster '" + cluster + "'",
+          "use --cluster embedded or --cluster real");
     }
     out.println(
         "== 1. Scan: bundled manifests in "
@@ -86,5 +109,98 @@ final class DemoCommand implements Callable<Integer> {
         "Next steps: certify a cluster and verify the certificate (coming in later releases).");
     out.flush();
     return Main.OK;
+  }
+
+  /** Starts a real control plane, deploys the samples, scans the live cluster, stops it. */
+  private int realCluster(PrintWriter out, Path work, Path manifests) throws Exception {
+    Path script = findScript();
+    Path dir = work.resolve("cluster");
+    out.println(
+        "== 0. Start a real Kubernetes control plane (etcd, kube-apiserver, controllers, kwok node) in "
+            + dir);
+    out.flush();
+    ProcessBuilder pb = new ProcessBuilder(script.toString(), "up", dir.toString());
+    pb.environment().put("CAIRN_CLUSTER_OWNER_PID", Long.toString(ProcessHandle.current().pid()));
+    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+    Process up = pb.start();
+    String kubeconfig =
+        new String(up.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            .strip();
+    if (up.waitFor() != 0) {
+      throw new ExitException(
+          Main.USAGE,
+          "the test cluster did not start (see its log above)",
+          "run scripts/test-cluster up by hand to see why");
+    }
+    try {
+      ClusterOptions opts = ClusterOptions.of(Path.of(kubeconfig));
+      List<KubeObject> objects = new java.util.ArrayList<>();
+      ObjectSources.manifests(List.of(manifests), System.in)
+          .read(
+              new ObjectSource.Sink() {
+                @Override
+                public void object(KubeObject object) {
+                  objects.add(object);
+                }
+
+                @Override
+                public void notice(Notice notice) {}
+              });
+      out.println(
+          "== 1. Deploy the bundled samples (" + objects.size() + " objects, server-side apply)");
+      try (Deployer d = Deployers.forKubeconfig(opts)) {
+        d.apply(objects, "default");
+      }
+      Thread.sleep(3000); // let the controllers make ReplicaSets and Pods, and kwok run them
+      ClusterIdentity id = Clusters.identity(opts);
+      out.println("== 2. Scan the live cluster " + id.server());
+      out.println(
+          "   identity "
+              + id.id()
+              + " (kube-system "
+              + id.kubeSystemUid()
+              + ", CA "
+              + id.caFingerprint()
+              + ")");
+      out.println();
+      ScanReport report =
+          Scanners.create(
+                  ScanOptions.defaults().withWaivers(Waivers.load(work.resolve("exceptions.yaml"))))
+              .scan(List.of(ObjectSources.cluster(opts, Checks.builtin())));
+      Reports.write(report, ReportFormat.TABLE, out, Terminal.colors());
+      ScanCommand.writeReport(report, ReportFormat.JSON, work.resolve("report.json"));
+      out.println();
+      out.println("Report written to " + work.resolve("report.json") + "; stopping the cluster.");
+      out.flush();
+      return Main.OK;
+    } finally {
+      new ProcessBuilder(script.toString(), "stop", dir.toString())
+          .redirectErrorStream(true)
+          .start()
+          .waitFor();
+    }
+  }
+
+  static Path findScript() throws ExitException {
+    List<Path> starts = new java.util.ArrayList<>();
+    starts.add(Path.of("").toAbsolutePath());
+    try {
+      starts.add(
+          Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      // fall back to the working directory
+    }
+    for (Path start : starts) {
+      for (Path p = start; p != null; p = p.getParent()) {
+        Path s = p.resolve("scripts/test-cluster");
+        if (Files.isExecutable(s)) {
+          return s;
+        }
+      }
+    }
+    throw new ExitException(
+        Main.USAGE,
+        "scripts/test-cluster not found",
+        "run the demo from a Cairn checkout (./cairn demo --cluster real)");
   }
 }

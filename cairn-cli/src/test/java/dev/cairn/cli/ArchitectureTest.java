@@ -32,6 +32,17 @@ class ArchitectureTest {
   }
 
   @Test
+  void productionCode_neverUsesTestSupport() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.cairn.testing..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.cairn.testing..")
+        .check(CLASSES);
+  }
+
+  @Test
   void scanner_dependsOnlyOnCore() {
     noClasses()
         .that()
@@ -54,10 +65,11 @@ class ArchitectureTest {
   }
 
   @Test
-  void fabric8_isTouchedOnlyByTheClusterSource() {
+  void fabric8_isTouchedOnlyByTheClusterSourceAndTheDeployer() {
     noClasses()
         .that()
-        .resideOutsideOfPackage("dev.cairn.scanner.internal..")
+        .resideOutsideOfPackages(
+            "dev.cairn.scanner.internal..", "dev.cairn.deploy.internal..", "dev.cairn.testing..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.fabric8..")

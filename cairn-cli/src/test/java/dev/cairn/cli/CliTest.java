@@ -107,6 +107,28 @@ class CliTest {
   }
 
   @Test
+  void docsChecksMd_isUpToDate() throws Exception {
+    Run r = run("checks", "list", "-o", "markdown");
+    assertThat(Files.readString(Path.of("../docs/checks.md")))
+        .as("docs/checks.md is generated: ./cairn checks list -o markdown > docs/checks.md")
+        .isEqualTo(r.out());
+  }
+
+  @Test
+  void checksRbac_printsReadOnlyRoleForTheChecks() {
+    Run r = run("checks", "rbac", "--service-account", "audit/scanner");
+    assertThat(r.code()).isZero();
+    assertThat(r.out())
+        .contains("kind: ClusterRole")
+        .contains("verbs: [get, list]")
+        .contains("resources: [clusterrolebindings, clusterroles, rolebindings, roles]")
+        .doesNotContain("create")
+        .doesNotContain("update")
+        .doesNotContain("delete")
+        .contains("namespace: audit\n    name: scanner");
+  }
+
+  @Test
   void checksLint_reportsProblemsAndExitsOne() throws Exception {
     Files.writeString(
         tmp.resolve("c.yaml"),

@@ -69,8 +69,8 @@ public final class CheckSet {
   }
 
   /**
-   * What a scanning user must be allowed to {@code get} and {@code list} for these checks: API group
-   * to plural resources, sorted. Nothing else; in particular no write verbs.
+   * What a scanning user must be allowed to {@code get} and {@code list} for these checks: API
+   * group to plural resources, sorted. Nothing else; in particular no write verbs.
    */
   public Map<String, java.util.SortedSet<String>> readOnlyResources() {
     Map<String, java.util.SortedSet<String>> out = new java.util.TreeMap<>();

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param caFingerprint SHA-256 of the DER bytes of the API server CA certificate
  * @param server the API server URL (display only; not part of {@code id})
  */
-public record ClusterIdentity(Digest id, String kubeSystemUid, Digest caFingerprint, String server) {
+public record ClusterIdentity(
+    Digest id, String kubeSystemUid, Digest caFingerprint, String server) {
   public ClusterIdentity {
     if (!id.equals(compute(kubeSystemUid, caFingerprint))) {
       throw new IllegalArgumentException("cluster identity digest does not match its parts");
@@ -22,11 +23,13 @@ public record ClusterIdentity(Digest id, String kubeSystemUid, Digest caFingerpr
   }
 
   public static ClusterIdentity of(String kubeSystemUid, Digest caFingerprint, String server) {
-    return new ClusterIdentity(compute(kubeSystemUid, caFingerprint), kubeSystemUid, caFingerprint, server);
+    return new ClusterIdentity(
+        compute(kubeSystemUid, caFingerprint), kubeSystemUid, caFingerprint, server);
   }
 
   static Digest compute(String kubeSystemUid, Digest caFingerprint) {
     return Digest.sha256(
-        Json.canonical(Map.of("caFingerprint", caFingerprint.toString(), "kubeSystemUid", kubeSystemUid)));
+        Json.canonical(
+            Map.of("caFingerprint", caFingerprint.toString(), "kubeSystemUid", kubeSystemUid)));
   }
 }

@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
-/** Scanning a real API server (scripts/test-cluster): all and selected namespaces, paging, identity, RBAC. */
+/**
+ * Scanning a real API server (scripts/test-cluster): all and selected namespaces, paging, identity,
+ * RBAC.
+ */
 @RealClusterTest
 class RealClusterScanIT {
   private static final String PRIVILEGED =
@@ -39,17 +42,26 @@ class RealClusterScanIT {
       """;
 
   private static void apply(KubernetesClient c, String ns, String yaml) {
-    c.resource(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace(ns).create();
+    c.resource(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+        .inNamespace(ns)
+        .create();
   }
 
   private static ScanReport scan(ClusterOptions o) throws ScanException {
     CheckSet checks = Checks.builtin();
-    return Scanners.create(ScanOptions.defaults().withChecks(checks)).scan(List.of(ObjectSources.cluster(o, checks)));
+    return Scanners.create(ScanOptions.defaults().withChecks(checks))
+        .scan(List.of(ObjectSources.cluster(o, checks)));
   }
 
   private static List<Finding> findings(ScanReport r, String id, String ns) {
-    return r.results().stream().filter(c -> c.check().id().equals(id)).findFirst().orElseThrow().findings().stream()
-        .filter(f -> ns.equals(f.object().namespace())).toList();
+    return r.results().stream()
+        .filter(c -> c.check().id().equals(id))
+        .findFirst()
+        .orElseThrow()
+        .findings()
+        .stream()
+        .filter(f -> ns.equals(f.object().namespace()))
+        .toList();
   }
 
   @Test
@@ -57,13 +69,16 @@ class RealClusterScanIT {
     String ns = cluster.newNamespace("scan-all");
     apply(cluster.client(), ns, PRIVILEGED);
     // the controller manager makes a ReplicaSet and a Pod, kwok runs it
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(60))
         .until(() -> !cluster.client().pods().inNamespace(ns).list().getItems().isEmpty());
     ScanReport r = scan(ClusterOptions.of(cluster.kubeconfig()));
-    assertThat(findings(r, "CRN-102", ns)).extracting(f -> f.object().kind())
+    assertThat(findings(r, "CRN-102", ns))
+        .extracting(f -> f.object().kind())
         .contains("Deployment", "ReplicaSet", "Pod");
     assertThat(r.hasInputErrors()).isFalse();
-    assertThat(findings(r, "CRN-102", ns).get(0).object().location().file()).startsWith("https://127.0.0.1:");
+    assertThat(findings(r, "CRN-102", ns).get(0).object().location().file())
+        .startsWith("https://127.0.0.1:");
   }
 
   @Test
@@ -83,14 +98,27 @@ class RealClusterScanIT {
   void scan_pagesThroughMoreObjectsThanOnePage(RealCluster cluster) throws Exception {
     String ns = cluster.newNamespace("scan-paging");
     for (int i = 0; i < 23; i++) {
-      cluster.client().configMaps().inNamespace(ns).resource(
-          new ConfigMapBuilder().withNewMetadata().withName("cm-" + i).endMetadata()
-              .addToData("db_password", "x").build()).create();
+      cluster
+          .client()
+          .configMaps()
+          .inNamespace(ns)
+          .resource(
+              new ConfigMapBuilder()
+                  .withNewMetadata()
+                  .withName("cm-" + i)
+                  .endMetadata()
+                  .addToData("db_password", "x")
+                  .build())
+          .create();
     }
     ScanReport r = scan(new ClusterOptions(cluster.kubeconfig(), null, List.of(ns), 5));
     // 23 ConfigMaps + kube-root-ca.crt, read in pages of 5
     assertThat(findings(r, "CRN-201", ns)).hasSize(23);
-    CheckResult c201 = r.results().stream().filter(c -> c.check().id().equals("CRN-201")).findFirst().orElseThrow();
+    CheckResult c201 =
+        r.results().stream()
+            .filter(c -> c.check().id().equals("CRN-201"))
+            .findFirst()
+            .orElseThrow();
     assertThat(c201.objects()).isEqualTo(24);
   }
 
@@ -100,7 +128,8 @@ class RealClusterScanIT {
     String uid = cluster.client().namespaces().withName("kube-system").get().getMetadata().getUid();
     byte[] der =
         CertificateFactory.getInstance("X.509")
-            .generateCertificate(Files.newInputStream(cluster.caCertificate())).getEncoded();
+            .generateCertificate(Files.newInputStream(cluster.caCertificate()))
+            .getEncoded();
     assertThat(id.kubeSystemUid()).isEqualTo(uid);
     assertThat(id.caFingerprint()).isEqualTo(Digest.sha256(der));
     assertThat(id.server()).startsWith("https://127.0.0.1:");
@@ -112,29 +141,61 @@ class RealClusterScanIT {
     String ns = cluster.newNamespace("scan-rbac");
     apply(cluster.client(), ns, PRIVILEGED);
     // without any permission: every list is refused, and the report says so as an input error
-    ScanReport denied = scan(new ClusterOptions(cluster.viewerKubeconfig(), null, List.of(ns), 500));
+    ScanReport denied =
+        scan(new ClusterOptions(cluster.viewerKubeconfig(), null, List.of(ns), 500));
     assertThat(denied.hasInputErrors()).isTrue();
-    assertThat(denied.notices()).anyMatch(n -> n.message().startsWith("forbidden: cannot list Deployment objects"));
+    assertThat(denied.notices())
+        .anyMatch(n -> n.message().startsWith("forbidden: cannot list Deployment objects"));
     // grant exactly the read-only rules Cairn asks for (cairn checks rbac): a clean scan
     io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder role =
-        new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder().withNewMetadata().withName("cairn-scanner-" + ns).endMetadata();
-    Checks.builtin().readOnlyResources().forEach((group, resources) ->
-        role.addNewRule().withApiGroups(group).withResources(List.copyOf(resources)).withVerbs("get", "list").endRule());
+        new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder()
+            .withNewMetadata()
+            .withName("cairn-scanner-" + ns)
+            .endMetadata();
+    Checks.builtin()
+        .readOnlyResources()
+        .forEach(
+            (group, resources) ->
+                role.addNewRule()
+                    .withApiGroups(group)
+                    .withResources(List.copyOf(resources))
+                    .withVerbs("get", "list")
+                    .endRule());
     cluster.client().rbac().clusterRoles().resource(role.build()).create();
-    cluster.client().rbac().clusterRoleBindings().resource(
-        new ClusterRoleBindingBuilder().withNewMetadata().withName("cairn-scanner-" + ns).endMetadata()
-            .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "cairn-scanner-" + ns)
-            .addNewSubject().withKind("User").withName("cairn-viewer").withApiGroup("rbac.authorization.k8s.io").endSubject()
-            .build()).create();
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
-      ScanReport r = scan(new ClusterOptions(cluster.viewerKubeconfig(), null, List.of(ns), 500));
-      assertThat(r.hasInputErrors()).as("%s", r.notices()).isFalse();
-      assertThat(findings(r, "CRN-102", ns)).isNotEmpty();
-    });
-    try (KubernetesClient viewer = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
-        .withConfig(io.fabric8.kubernetes.client.Config.fromKubeconfig(Files.readString(cluster.viewerKubeconfig())))
-        .build()) {
-      assertThatThrownBy(() -> apply(viewer, ns, PRIVILEGED.replace("name: agent}", "name: agent2}")))
+    cluster
+        .client()
+        .rbac()
+        .clusterRoleBindings()
+        .resource(
+            new ClusterRoleBindingBuilder()
+                .withNewMetadata()
+                .withName("cairn-scanner-" + ns)
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "cairn-scanner-" + ns)
+                .addNewSubject()
+                .withKind("User")
+                .withName("cairn-viewer")
+                .withApiGroup("rbac.authorization.k8s.io")
+                .endSubject()
+                .build())
+        .create();
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              ScanReport r =
+                  scan(new ClusterOptions(cluster.viewerKubeconfig(), null, List.of(ns), 500));
+              assertThat(r.hasInputErrors()).as("%s", r.notices()).isFalse();
+              assertThat(findings(r, "CRN-102", ns)).isNotEmpty();
+            });
+    try (KubernetesClient viewer =
+        new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+            .withConfig(
+                io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                    Files.readString(cluster.viewerKubeconfig())))
+            .build()) {
+      assertThatThrownBy(
+              () -> apply(viewer, ns, PRIVILEGED.replace("name: agent}", "name: agent2}")))
           .isInstanceOf(KubernetesClientException.class)
           .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
     }

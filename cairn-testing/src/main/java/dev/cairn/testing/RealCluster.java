@@ -27,7 +27,9 @@ public final class RealCluster {
 
   static KubernetesClient connect(Path kubeconfig) {
     try {
-      return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+      return new KubernetesClientBuilder()
+          .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
+          .build();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -55,8 +57,12 @@ public final class RealCluster {
 
   /** Creates a namespace of its own for a test: {@code prefix-xxxxx}. */
   public String newNamespace(String prefix) {
-    String name = prefix + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20, 1 << 24), 36);
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    String name =
+        prefix + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20, 1 << 24), 36);
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
     return name;
   }
 

@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
@@ -56,8 +55,11 @@ public final class RealClusterExtension implements ParameterResolver {
       if (handle == null) {
         handle = start();
         Handle h = handle;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(h.script, h.dir), "cairn-test-cluster-stop"));
-        e.getRoot().getStore(ExtensionContext.Namespace.create(RealClusterExtension.class)).put("cluster", h);
+        Runtime.getRuntime()
+            .addShutdownHook(new Thread(() -> stop(h.script, h.dir), "cairn-test-cluster-stop"));
+        e.getRoot()
+            .getStore(ExtensionContext.Namespace.create(RealClusterExtension.class))
+            .put("cluster", h);
       }
       return handle.cluster;
     }
@@ -71,7 +73,8 @@ public final class RealClusterExtension implements ParameterResolver {
         return s;
       }
     }
-    throw new IllegalStateException("scripts/test-cluster not found above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "scripts/test-cluster not found above " + Path.of("").toAbsolutePath());
   }
 
   private static Handle start() {
@@ -87,7 +90,8 @@ public final class RealClusterExtension implements ParameterResolver {
       String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       // a cold machine builds the binaries first (up to ~35 min); a warm start takes ~10 s
       if (!proc.waitFor(60, TimeUnit.MINUTES) || proc.exitValue() != 0) {
-        throw new IllegalStateException("scripts/test-cluster up failed; see " + log + ":\n" + tail(log));
+        throw new IllegalStateException(
+            "scripts/test-cluster up failed; see " + log + ":\n" + tail(log));
       }
       Path kubeconfig = Path.of(out.lines().reduce((a, b) -> b).orElse(""));
       return new Handle(new RealCluster(dir, kubeconfig), script, dir);
@@ -101,7 +105,10 @@ public final class RealClusterExtension implements ParameterResolver {
 
   static void stop(Path script, Path dir) {
     try {
-      Process p = new ProcessBuilder(script.toString(), "stop", dir.toString()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(script.toString(), "stop", dir.toString())
+              .redirectErrorStream(true)
+              .start();
       p.getInputStream().readAllBytes();
       p.waitFor(60, TimeUnit.SECONDS);
     } catch (IOException e) {

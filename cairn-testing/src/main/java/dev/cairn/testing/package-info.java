@@ -1,4 +1,6 @@
-/** Test support for Cairn: a real Kubernetes control plane shared by the integration tests of a run. */
+/**
+ * Test support for Cairn: a real Kubernetes control plane shared by the integration tests of a run.
+ */
 @NullMarked
 package dev.cairn.testing;
 

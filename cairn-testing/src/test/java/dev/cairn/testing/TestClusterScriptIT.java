@@ -11,7 +11,9 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** scripts/test-cluster: minimal mode, status, and the watchdog that stops a killed owner's cluster. */
+/**
+ * scripts/test-cluster: minimal mode, status, and the watchdog that stops a killed owner's cluster.
+ */
 class TestClusterScriptIT {
   @TempDir Path dir;
 
@@ -46,12 +48,26 @@ class TestClusterScriptIT {
     assertThat(Path.of(kubeconfig)).exists();
     List<Long> started = pids(dir);
     assertThat(started).hasSize(2); // etcd + kube-apiserver
-    assertThat(started).allSatisfy(p -> assertThat(ProcessHandle.of(p).map(ProcessHandle::isAlive)).contains(true));
+    assertThat(started)
+        .allSatisfy(
+            p -> assertThat(ProcessHandle.of(p).map(ProcessHandle::isAlive)).contains(true));
     Process status = run(dir, 0, "status");
-    assertThat(new String(status.getInputStream().readAllBytes())).contains("kube-apiserver pid=").contains("alive");
+    assertThat(new String(status.getInputStream().readAllBytes()))
+        .contains("kube-apiserver pid=")
+        .contains("alive");
     owner.destroyForcibly(); // kill -9, as a crashed test JVM
-    Awaitility.await().atMost(Duration.ofSeconds(40)).untilAsserted(() ->
-        assertThat(started).allSatisfy(p -> assertThat(ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)).isFalse()));
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(dir.resolve("run")));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(40))
+        .untilAsserted(
+            () ->
+                assertThat(started)
+                    .allSatisfy(
+                        p ->
+                            assertThat(
+                                    ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false))
+                                .isFalse()));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !Files.exists(dir.resolve("run")));
   }
 }

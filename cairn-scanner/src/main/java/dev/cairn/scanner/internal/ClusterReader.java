@@ -79,7 +79,8 @@ public final class ClusterReader implements ObjectSource {
   }
 
   /** The cluster's identity: kube-system UID and the CA certificate the kubeconfig trusts. */
-  public static dev.cairn.scanner.ClusterIdentity identity(ClusterOptions options) throws ScanException {
+  public static dev.cairn.scanner.ClusterIdentity identity(ClusterOptions options)
+      throws ScanException {
     try (KubernetesClient client = connect(options)) {
       String server = client.getMasterUrl().toString().replaceAll("/$", "");
       byte[] der = caCertificate(client.getConfiguration(), options);
@@ -88,7 +89,8 @@ public final class ClusterReader implements ObjectSource {
       Map<String, Object> ns = parse(r.body, server);
       Object uid = ns.get("metadata") instanceof Map<?, ?> md ? md.get("uid") : null;
       if (!(uid instanceof String u) || u.isBlank()) {
-        throw new ScanException("the API server at " + server + " returned no kube-system UID", null);
+        throw new ScanException(
+            "the API server at " + server + " returned no kube-system UID", null);
       }
       return dev.cairn.scanner.ClusterIdentity.of(u, dev.cairn.core.Digest.sha256(der), server);
     }
@@ -103,7 +105,9 @@ public final class ClusterReader implements ObjectSource {
         pem = Files.readAllBytes(java.nio.file.Path.of(cfg.getCaCertFile()));
       } else {
         throw new ScanException(
-            "kubeconfig " + options.kubeconfig() + " names no certificate authority for the cluster",
+            "kubeconfig "
+                + options.kubeconfig()
+                + " names no certificate authority for the cluster",
             "use a kubeconfig with certificate-authority(-data): the cluster identity is bound to the API server's CA");
       }
       java.security.cert.Certificate c =
@@ -114,7 +118,10 @@ public final class ClusterReader implements ObjectSource {
       return c.getEncoded();
     } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
       throw new ScanException(
-          "cannot read the cluster CA certificate from " + options.kubeconfig() + ": " + firstLine(e.getMessage()),
+          "cannot read the cluster CA certificate from "
+              + options.kubeconfig()
+              + ": "
+              + firstLine(e.getMessage()),
           "check certificate-authority-data in the kubeconfig",
           e);
     }

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.cairn.deploy.internal;
+
+import org.jspecify.annotations.NullMarked;
