@@ -1,0 +1,61 @@
+package dev.cairn.ledger;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * A transparency log checkpoint in the C2SP tlog-checkpoint format: origin, tree size and root
+ * hash, each on its own line, as the body of a signed note.
+ *
+ * @param origin unique name of the log
+ * @param size number of entries
+ * @param root Merkle tree hash of those entries
+ * @param signedNote the whole signed note (body, blank line, signature lines)
+ */
+public record Checkpoint(String origin, long size, byte[] root, String signedNote) {
+  public Checkpoint {
+    root = root.clone();
+  }
+
+  @Override
+  public byte[] root() {
+    return root.clone();
+  }
+
+  /** The note body: {@code origin\nsize\nbase64(root)\n}. */
+  public static String body(String origin, long size, byte[] root) {
+    return origin + "\n" + size + "\n" + Base64.getEncoder().encodeToString(root) + "\n";
+  }
+
+  public String body() {
+    return body(origin, size, root);
+  }
+
+  /** Parses the body of a checkpoint (extension lines after the root are allowed and ignored). */
+  public static Checkpoint parse(String signedNote) throws LedgerException {
+    int sep = signedNote.indexOf("\n\n");
+    if (sep < 0) {
+      throw new LedgerException("checkpoint is not a signed note (no blank line before signatures)", null);
+    }
+    List<String> lines = signedNote.substring(0, sep + 1).lines().toList();
+    if (lines.size() < 3) {
+      throw new LedgerException("checkpoint body needs origin, size and root hash lines", null);
+    }
+    try {
+      long size = Long.parseLong(lines.get(1));
+      byte[] root = Base64.getDecoder().decode(lines.get(2));
+      if (size < 0 || root.length != Merkle.HASH) {
+        throw new IllegalArgumentException("bad size or root");
+      }
+      return new Checkpoint(lines.get(0), size, root, signedNote);
+    } catch (IllegalArgumentException e) {
+      throw new LedgerException("checkpoint has a malformed size or root hash line", null, e);
+    }
+  }
+
+  /** The signed note's text as bytes, as signed. */
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

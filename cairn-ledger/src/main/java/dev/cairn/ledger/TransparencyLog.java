@@ -1,0 +1,260 @@
+package dev.cairn.ledger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.core.Digest;
+import dev.cairn.core.Json;
+import dev.cairn.ledger.internal.EntryStore;
+import dev.cairn.ledger.internal.HashTree;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The embedded ledger: an append-only transparency log on disk. Entries are RFC 6962 leaves
+ * (canonical JSON of {@link LedgerEntry}); every append is fsynced before a new C2SP checkpoint,
+ * signed by the log's Ed25519 note key, replaces the old one atomically. A process killed in the
+ * middle of an append loses at most that append; reopening recovers.
+ */
+public final class TransparencyLog implements Ledger {
+  private static final ObjectMapper JSON = Json.mapper();
+
+  private final EntryStore store;
+  private final HashTree tree;
+  private final NoteSigner signer;
+  private final String origin;
+  private final Path dir;
+  private Checkpoint checkpoint;
+
+  private TransparencyLog(Path dir, EntryStore store, HashTree tree, NoteSigner signer, String origin, Checkpoint cp) {
+    this.dir = dir;
+    this.store = store;
+    this.tree = tree;
+    this.signer = signer;
+    this.origin = origin;
+    this.checkpoint = cp;
+  }
+
+  /**
+   * Opens (or creates) the log in {@code dir}, recovering from a crash if needed. {@code signer}
+   * signs checkpoints; the origin line is {@code cairn.local/log/<key id>}.
+   *
+   * @throws LedgerException if the directory is in use, unreadable, or its entries do not match its
+   *     own signed checkpoint
+   */
+  public static TransparencyLog open(Path dir, NoteSigner signer) throws LedgerException {
+    String origin = "cairn.local/log/" + HexFormat.of().formatHex(NoteSigner.keyId(signer.name(), signer.publicKey()));
+    EntryStore store = EntryStore.open(dir);
+    try {
+      HashTree tree = new HashTree();
+      for (long i = 0; i < store.size(); i++) {
+        byte[] data = store.read(i);
+        tree.append(Merkle.leafHash(data));
+        LedgerEntry e = parse(data);
+        store.index(i, key(e.certificate()), e instanceof LedgerEntry.Issued is ? key(is.cluster()) : Long.MIN_VALUE);
+      }
+      Optional<String> saved = store.readCheckpoint();
+      Checkpoint cp;
+      if (saved.isPresent()) {
+        NoteSigner.verify(saved.get(), signer.verifierKey());
+        cp = Checkpoint.parse(saved.get());
+        if (!cp.origin().equals(origin)) {
+          throw new LedgerException("log in " + dir + " belongs to " + cp.origin() + ", not " + origin, "open it with its own key");
+        }
+        if (cp.size() > tree.size()) {
+          throw new LedgerException(
+              "log in " + dir + " is corrupt: its checkpoint covers " + cp.size() + " entries but " + tree.size() + " are on disk",
+              "restore the log directory from a backup");
+        }
+        if (!java.security.MessageDigest.isEqual(cp.root(), tree.root(cp.size()))) {
+          throw new LedgerException(
+              "log in " + dir + " is corrupt: its entries do not match its signed checkpoint", "restore the log directory from a backup");
+        }
+      } else {
+        cp = null;
+      }
+      TransparencyLog log = new TransparencyLog(dir, store, tree, signer, origin, cp == null ? sign(signer, origin, tree) : cp);
+      if (cp == null || cp.size() < tree.size()) {
+        // entries fsynced before a crash, but not yet checkpointed: commit them now
+        log.checkpoint = sign(signer, origin, tree);
+        store.writeCheckpoint(log.checkpoint.signedNote());
+      }
+      return log;
+    } catch (LedgerException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  private static Checkpoint sign(NoteSigner signer, String origin, HashTree tree) {
+    byte[] root = tree.root(tree.size());
+    String note = signer.sign(Checkpoint.body(origin, tree.size(), root));
+    return new Checkpoint(origin, tree.size(), root, note);
+  }
+
+  @Override
+  public String describe() {
+    return "embedded transparency log " + dir;
+  }
+
+  public String origin() {
+    return origin;
+  }
+
+  /** The key that verifies this log's checkpoints ({@code name+hash+key}). */
+  public String verifierKey() {
+    return signer.verifierKey();
+  }
+
+  public synchronized Checkpoint checkpoint() {
+    return checkpoint;
+  }
+
+  public synchronized long size() {
+    return tree.size();
+  }
+
+  /** The stored bytes of entry {@code index} (the leaf data). */
+  public synchronized byte[] entryBytes(long index) throws LedgerException {
+    return store.read(index);
+  }
+
+  public synchronized LedgerEntry entry(long index) throws LedgerException {
+    return parse(store.read(index));
+  }
+
+  public synchronized List<byte[]> inclusionProof(long index, long size) {
+    return tree.inclusionProof(index, size);
+  }
+
+  public synchronized List<byte[]> consistencyProof(long size1, long size2) {
+    return tree.consistencyProof(size1, size2);
+  }
+
+  /** A receipt for entry {@code index} against the current checkpoint. */
+  public synchronized Receipt receipt(long index) {
+    return new Receipt(index, checkpoint, tree.inclusionProof(index, checkpoint.size()));
+  }
+
+  static byte[] bytes(LedgerEntry e) {
+    return Json.canonical(e.toMap()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  static LedgerEntry parse(byte[] b) throws LedgerException {
+    try {
+      return LedgerEntry.fromMap(JSON.readValue(b, Map.class));
+    } catch (IOException | IllegalArgumentException | java.time.DateTimeException e) {
+      throw new LedgerException("unreadable ledger entry: " + e.getMessage(), null, e);
+    }
+  }
+
+  static long key(Digest d) {
+    return ByteBuffer.wrap(HexFormat.of().parseHex(d.hex().substring(0, 16))).getLong();
+  }
+
+  @Override
+  public synchronized Receipt issue(LedgerEntry.Issued entry) throws LedgerException {
+    Optional<Long> existing = indexOfIssued(entry.certificate());
+    if (existing.isPresent()) {
+      if (!entry(existing.get()).equals(entry)) {
+        throw new LedgerException(
+            "certificate " + entry.certificate() + " is already in the log with different content", null);
+      }
+      return receipt(existing.get());
+    }
+    return appendAll(List.of(entry)).get(0);
+  }
+
+  @Override
+  public synchronized Receipt revoke(LedgerEntry.Revoked entry) throws LedgerException {
+    if (indexOfIssued(entry.certificate()).isEmpty()) {
+      throw new LedgerException("no certificate " + entry.certificate() + " in " + describe(), "check the certificate digest");
+    }
+    Optional<Long> existing = indexOf(entry.certificate(), LedgerEntry.Revoked.class);
+    if (existing.isPresent()) {
+      return receipt(existing.get());
+    }
+    return appendAll(List.of(entry)).get(0);
+  }
+
+  /**
+   * Appends entries as one durable batch (one fsync, one checkpoint). No deduplication: use
+   * {@link #issue} and {@link #revoke} for that.
+   */
+  public synchronized List<Receipt> appendAll(List<? extends LedgerEntry> entries) throws LedgerException {
+    List<byte[]> data = new ArrayList<>(entries.size());
+    for (LedgerEntry e : entries) {
+      data.add(bytes(e));
+    }
+    long first = store.appendAll(data, entries.stream().map(e -> key(e.certificate())).toList(),
+        entries.stream().map(e -> e instanceof LedgerEntry.Issued i ? key(i.cluster()) : Long.MIN_VALUE).toList());
+    for (byte[] d : data) {
+      tree.append(Merkle.leafHash(d));
+    }
+    Checkpoint next = sign(signer, origin, tree);
+    store.writeCheckpoint(next.signedNote());
+    checkpoint = next;
+    List<Receipt> out = new ArrayList<>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      out.add(receipt(first + i));
+    }
+    return out;
+  }
+
+  private Optional<Long> indexOfIssued(Digest certificate) throws LedgerException {
+    return indexOf(certificate, LedgerEntry.Issued.class);
+  }
+
+  private Optional<Long> indexOf(Digest certificate, Class<? extends LedgerEntry> type) throws LedgerException {
+    for (long i : store.byCertificate(key(certificate))) {
+      LedgerEntry e = entry(i);
+      if (type.isInstance(e) && e.certificate().equals(certificate)) {
+        return Optional.of(i);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The index of a certificate's issue entry, if present. */
+  public synchronized Optional<Long> indexOfCertificate(Digest certificate) throws LedgerException {
+    return indexOfIssued(certificate);
+  }
+
+  /** The index of a certificate's revocation entry, if present. */
+  public synchronized Optional<Long> indexOfRevocation(Digest certificate) throws LedgerException {
+    return indexOf(certificate, LedgerEntry.Revoked.class);
+  }
+
+  @Override
+  public synchronized Optional<LedgerEntry.Issued> find(Digest certificate) throws LedgerException {
+    Optional<Long> i = indexOfIssued(certificate);
+    return i.isEmpty() ? Optional.empty() : Optional.of((LedgerEntry.Issued) entry(i.get()));
+  }
+
+  @Override
+  public synchronized Optional<LedgerEntry.Revoked> revocation(Digest certificate) throws LedgerException {
+    Optional<Long> i = indexOf(certificate, LedgerEntry.Revoked.class);
+    return i.isEmpty() ? Optional.empty() : Optional.of((LedgerEntry.Revoked) entry(i.get()));
+  }
+
+  @Override
+  public synchronized List<LedgerEntry.Issued> history(Digest cluster) throws LedgerException {
+    List<LedgerEntry.Issued> out = new ArrayList<>();
+    for (long i : store.byCluster(key(cluster))) {
+      if (entry(i) instanceof LedgerEntry.Issued is && is.cluster().equals(cluster)) {
+        out.add(is);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized void close() {
+    store.close();
+  }
+}

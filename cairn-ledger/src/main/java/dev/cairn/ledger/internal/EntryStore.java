@@ -1,0 +1,286 @@
+package dev.cairn.ledger.internal;
+
+import dev.cairn.ledger.LedgerException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+
+/**
+ * The log's files: {@code entries} (records {@code [u32 length][u32 crc32c][bytes]}, append only,
+ * fsynced), {@code checkpoint} (replaced atomically) and {@code lock} (one process at a time). On
+ * open a torn last record, left by a crash mid-append, is cut off; damage anywhere else fails.
+ */
+public final class EntryStore implements AutoCloseable {
+  private static final int HEADER = 8;
+  private static final int MAX_ENTRY = 16 << 20;
+
+  private final Path dir;
+  private final FileChannel entries;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private long[] offsets = new long[1024];
+  private long size;
+  private long end;
+  private final LongMultiMap byCertificate = new LongMultiMap();
+  private final LongMultiMap byCluster = new LongMultiMap();
+
+  private EntryStore(Path dir, FileChannel entries, FileChannel lockChannel, FileLock lock) {
+    this.dir = dir;
+    this.entries = entries;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+  }
+
+  public static EntryStore open(Path dir) throws LedgerException {
+    FileChannel lockCh = null;
+    FileChannel ch = null;
+    try {
+      Files.createDirectories(dir);
+      lockCh = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock l;
+      try {
+        l = lockCh.tryLock();
+      } catch (OverlappingFileLockException e) {
+        l = null;
+      }
+      if (l == null) {
+        throw new LedgerException("the log in " + dir + " is in use by another process", "wait for it to finish, or use another --ledger directory");
+      }
+      ch = FileChannel.open(dir.resolve("entries"), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      EntryStore s = new EntryStore(dir, ch, lockCh, l);
+      s.recover();
+      return s;
+    } catch (IOException e) {
+      closeQuietly(ch);
+      closeQuietly(lockCh);
+      throw new LedgerException("cannot open the log in " + dir + ": " + e.getMessage(), "check the directory's permissions", e);
+    } catch (LedgerException | RuntimeException e) {
+      closeQuietly(ch);
+      closeQuietly(lockCh);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(@org.jspecify.annotations.Nullable FileChannel c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        // nothing more to do
+      }
+    }
+  }
+
+  private void recover() throws IOException, LedgerException {
+    long fileSize = entries.size();
+    long pos = 0;
+    ByteBuffer header = ByteBuffer.allocate(HEADER);
+    while (pos < fileSize) {
+      if (fileSize - pos < HEADER) {
+        truncate(pos, "a torn record header");
+        return;
+      }
+      header.clear();
+      readFully(header, pos);
+      header.flip();
+      int len = header.getInt();
+      int crc = header.getInt();
+      if (len < 0 || len > MAX_ENTRY || pos + HEADER + len > fileSize) {
+        if (len >= 0 && len <= MAX_ENTRY && pos + HEADER + len > fileSize) {
+          truncate(pos, "a torn record");
+          return;
+        }
+        throw corrupt(pos);
+      }
+      byte[] data = new byte[len];
+      readFully(ByteBuffer.wrap(data), pos + HEADER);
+      if (crc32c(data) != crc) {
+        if (pos + HEADER + len == fileSize) {
+          truncate(pos, "a torn last record");
+          return;
+        }
+        throw corrupt(pos);
+      }
+      addOffset(pos);
+      pos += HEADER + len;
+    }
+    end = pos;
+  }
+
+  private LedgerException corrupt(long pos) {
+    return new LedgerException(
+        "the log in " + dir + " is corrupt: record " + size + " at byte " + pos + " fails its checksum",
+        "restore the log directory from a backup");
+  }
+
+  private void truncate(long pos, String what) throws IOException {
+    // only the tail of an append that never returned is cut off: it was never acknowledged
+    entries.truncate(pos);
+    entries.force(true);
+    end = pos;
+  }
+
+  private void readFully(ByteBuffer b, long pos) throws IOException {
+    long p = pos;
+    while (b.hasRemaining()) {
+      int n = entries.read(b, p);
+      if (n < 0) {
+        throw new IOException("unexpected end of file");
+      }
+      p += n;
+    }
+  }
+
+  private void addOffset(long pos) {
+    if (size == offsets.length) {
+      offsets = Arrays.copyOf(offsets, offsets.length * 2);
+    }
+    offsets[(int) size++] = pos;
+  }
+
+  static int crc32c(byte[] data) {
+    CRC32C c = new CRC32C();
+    c.update(data);
+    return (int) c.getValue();
+  }
+
+  public long size() {
+    return size;
+  }
+
+  /** Records the lookup keys of entry {@code index} (done by the log while it reads entries on open). */
+  public void index(long index, long certificateKey, long clusterKey) {
+    byCertificate.put(certificateKey, index);
+    if (clusterKey != Long.MIN_VALUE) {
+      byCluster.put(clusterKey, index);
+    }
+  }
+
+  public long[] byCertificate(long key) {
+    return byCertificate.get(key);
+  }
+
+  public long[] byCluster(long key) {
+    return byCluster.get(key);
+  }
+
+  public byte[] read(long index) throws LedgerException {
+    if (index < 0 || index >= size) {
+      throw new LedgerException("no entry " + index + " in a log of " + size, null);
+    }
+    try {
+      long pos = offsets[(int) index];
+      ByteBuffer h = ByteBuffer.allocate(HEADER);
+      readFully(h, pos);
+      h.flip();
+      byte[] data = new byte[h.getInt()];
+      int crc = h.getInt();
+      readFully(ByteBuffer.wrap(data), pos + HEADER);
+      if (crc32c(data) != crc) {
+        throw new LedgerException("entry " + index + " of the log in " + dir + " fails its checksum", "restore the log from a backup");
+      }
+      return data;
+    } catch (IOException e) {
+      throw new LedgerException("cannot read the log in " + dir + ": " + e.getMessage(), null, e);
+    }
+  }
+
+  /** Appends records and fsyncs them; returns the index of the first. */
+  public long appendAll(List<byte[]> data, List<Long> certificateKeys, List<Long> clusterKeys) throws LedgerException {
+    int total = 0;
+    for (byte[] d : data) {
+      if (d.length > MAX_ENTRY) {
+        throw new LedgerException("ledger entry too large (" + d.length + " bytes)", null);
+      }
+      total += HEADER + d.length;
+    }
+    ByteBuffer buf = ByteBuffer.allocate(total);
+    for (byte[] d : data) {
+      buf.putInt(d.length).putInt(crc32c(d)).put(d);
+    }
+    buf.flip();
+    long first = size;
+    long pos = end;
+    try {
+      while (buf.hasRemaining()) {
+        pos += entries.write(buf, pos);
+      }
+      entries.force(false);
+    } catch (IOException e) {
+      try {
+        entries.truncate(end);
+      } catch (IOException ignored) {
+        // recovery on the next open cuts a torn tail
+      }
+      throw new LedgerException("cannot append to the log in " + dir + ": " + e.getMessage(), "check free disk space", e);
+    }
+    long p = end;
+    for (int i = 0; i < data.size(); i++) {
+      addOffset(p);
+      index(first + i, certificateKeys.get(i), clusterKeys.get(i));
+      p += HEADER + data.get(i).length;
+    }
+    end = p;
+    return first;
+  }
+
+  public Optional<String> readCheckpoint() throws LedgerException {
+    Path f = dir.resolve("checkpoint");
+    try {
+      return Files.exists(f) ? Optional.of(Files.readString(f, StandardCharsets.UTF_8)) : Optional.empty();
+    } catch (IOException e) {
+      throw new LedgerException("cannot read " + f + ": " + e.getMessage(), null, e);
+    }
+  }
+
+  /** Replaces the checkpoint atomically: temp file, fsync, rename, fsync the directory. */
+  public void writeCheckpoint(String note) throws LedgerException {
+    Path tmp = dir.resolve("checkpoint.tmp");
+    try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer b = ByteBuffer.wrap(note.getBytes(StandardCharsets.UTF_8));
+      while (b.hasRemaining()) {
+        c.write(b);
+      }
+      c.force(true);
+    } catch (IOException e) {
+      throw new LedgerException("cannot write the checkpoint in " + dir + ": " + e.getMessage(), "check free disk space", e);
+    }
+    try {
+      try {
+        Files.move(tmp, dir.resolve("checkpoint"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, dir.resolve("checkpoint"), StandardCopyOption.REPLACE_EXISTING);
+      }
+      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+        d.force(true);
+      } catch (IOException e) {
+        // some file systems cannot fsync a directory; the rename itself is atomic
+      }
+    } catch (IOException e) {
+      throw new LedgerException("cannot replace the checkpoint in " + dir + ": " + e.getMessage(), null, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      lock.release();
+    } catch (IOException e) {
+      // closing the channel releases it too
+    }
+    closeQuietly(entries);
+    closeQuietly(lockChannel);
+  }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.cairn.ledger.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,112 @@
+package dev.cairn.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.ledger.internal.HashTree;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import net.jqwik.api.Assume;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class MerkleTest {
+  /** RFC 6962 test leaves used by the Certificate Transparency reference implementations. */
+  static final String[] LEAVES = {
+    "", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"
+  };
+
+  static final String[] ROOTS = {
+    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+    "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+    "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+    "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+    "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+    "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+    "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"
+  };
+
+  static HashTree tree(int n) {
+    HashTree t = new HashTree();
+    for (int i = 0; i < n; i++) {
+      t.append(Merkle.leafHash(("leaf-" + i).getBytes()));
+    }
+    return t;
+  }
+
+  @Test
+  void roots_matchRfc6962KnownAnswers() {
+    HashTree t = new HashTree();
+    List<byte[]> leaves = new ArrayList<>();
+    assertThat(HexFormat.of().formatHex(t.root(0)))
+        .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    for (int i = 0; i < LEAVES.length; i++) {
+      byte[] h = Merkle.leafHash(HexFormat.of().parseHex(LEAVES[i]));
+      t.append(h);
+      leaves.add(h);
+      assertThat(HexFormat.of().formatHex(t.root(i + 1))).as("root of %d leaves", i + 1).isEqualTo(ROOTS[i]);
+      assertThat(HexFormat.of().formatHex(Merkle.rootOf(leaves))).isEqualTo(ROOTS[i]);
+    }
+    for (int n = 1; n <= 8; n++) {
+      assertThat(HexFormat.of().formatHex(t.root(n))).isEqualTo(ROOTS[n - 1]);
+    }
+  }
+
+  @Test
+  void proofs_knownShapes() {
+    HashTree t = tree(7);
+    // leaf 0 of 7: 3 siblings; leaf 6 of 7: 2 (the last leaf of a 7-tree sits at depth 2)
+    assertThat(t.inclusionProof(0, 7)).hasSize(3);
+    assertThat(t.inclusionProof(6, 7)).hasSize(2);
+    assertThat(t.consistencyProof(4, 7)).hasSize(1); // 4 is a power of two: the old root is implied
+    assertThat(t.consistencyProof(3, 7)).hasSize(4);
+    assertThat(t.consistencyProof(7, 7)).isEmpty();
+  }
+
+  @Property(tries = 300)
+  void inclusion_verifiesForEveryLeafAndSize(@ForAll @IntRange(min = 1, max = 260) int n, @ForAll @IntRange(min = 0, max = 259) int i,
+      @ForAll @IntRange(min = 1, max = 260) int size) {
+    Assume.that(i < size && size <= n);
+    HashTree t = tree(n);
+    List<byte[]> proof = t.inclusionProof(i, size);
+    byte[] root = t.root(size);
+    assertThat(Merkle.verifyInclusion(i, size, t.leaf(i), proof, root)).isTrue();
+    // fails closed: wrong leaf, wrong index, wrong size, wrong root, altered or shortened proof
+    assertThat(Merkle.verifyInclusion(i, size, Merkle.leafHash(new byte[] {9}), proof, root)).isFalse();
+    if (size > 1) {
+      assertThat(Merkle.verifyInclusion((i + 1) % size, size, t.leaf(i), proof, root)).isFalse();
+      List<byte[]> bad = new ArrayList<>(proof);
+      byte[] b = bad.get(0).clone();
+      b[0] ^= 1;
+      bad.set(0, b);
+      assertThat(Merkle.verifyInclusion(i, size, t.leaf(i), bad, root)).isFalse();
+      assertThat(Merkle.verifyInclusion(i, size, t.leaf(i), proof.subList(0, proof.size() - 1), root)).isFalse();
+    }
+    if (size < n) {
+      // a proof is bound to its tree: it does not verify against the next tree's root
+      assertThat(Merkle.verifyInclusion(i, size + 1, t.leaf(i), proof, t.root(size + 1))).isFalse();
+    }
+  }
+
+  @Property(tries = 300)
+  void consistency_verifiesBetweenEverySizes(@ForAll @IntRange(min = 1, max = 260) int m, @ForAll @IntRange(min = 1, max = 260) int n) {
+    Assume.that(m <= n);
+    HashTree t = tree(n);
+    List<byte[]> proof = t.consistencyProof(m, n);
+    assertThat(Merkle.verifyConsistency(m, n, proof, t.root(m), t.root(n))).isTrue();
+    if (m < n) {
+      assertThat(Merkle.verifyConsistency(m, n, proof, t.root(m), t.root(n - 1))).isFalse();
+      byte[] forged = t.root(m).clone();
+      forged[5] ^= 1;
+      assertThat(Merkle.verifyConsistency(m, n, proof, forged, t.root(n))).isFalse();
+      List<byte[]> bad = new ArrayList<>(proof);
+      byte[] b = bad.get(bad.size() - 1).clone();
+      b[31] ^= 1;
+      bad.set(bad.size() - 1, b);
+      assertThat(Merkle.verifyConsistency(m, n, bad, t.root(m), t.root(n))).isFalse();
+    }
+  }
+}
