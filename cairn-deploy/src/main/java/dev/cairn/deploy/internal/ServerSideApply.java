@@ -72,7 +72,7 @@ public final class ServerSideApply implements Deployer {
         }
       }
     } catch (KubernetesClientException e) {
-      String what = e.getCode() == 403 ? "forbidden" : "refused (" + e.getCode() + ")";
+      String what = e.getCode() == 403 ? "forbade" : "refused (" + e.getCode() + ")";
       throw new CairnException(
           "the API server " + what + " an apply: " + firstLine(String.valueOf(e.getMessage())),
           e.getCode() == 403
