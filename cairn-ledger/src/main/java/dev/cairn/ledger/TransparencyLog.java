@@ -49,15 +49,9 @@ public final class TransparencyLog implements Ledger {
    */
   public static TransparencyLog open(Path dir, NoteSigner signer) throws LedgerException {
     String origin = "cairn.local/log/" + HexFormat.of().formatHex(NoteSigner.keyId(signer.name(), signer.publicKey()));
-    EntryStore store = EntryStore.open(dir);
+    HashTree tree = new HashTree();
+    EntryStore store = EntryStore.open(dir, (index, data) -> tree.append(Merkle.leafHash(data)));
     try {
-      HashTree tree = new HashTree();
-      for (long i = 0; i < store.size(); i++) {
-        byte[] data = store.read(i);
-        tree.append(Merkle.leafHash(data));
-        LedgerEntry e = parse(data);
-        store.index(i, key(e.certificate()), e instanceof LedgerEntry.Issued is ? key(is.cluster()) : Long.MIN_VALUE);
-      }
       Optional<String> saved = store.readCheckpoint();
       Checkpoint cp;
       if (saved.isPresent()) {
@@ -136,6 +130,11 @@ public final class TransparencyLog implements Ledger {
     return tree.consistencyProof(size1, size2);
   }
 
+  /** The root hash of the first {@code size} entries (what an older checkpoint signed). */
+  public synchronized byte[] rootAt(long size) {
+    return tree.root(size);
+  }
+
   /** A receipt for entry {@code index} against the current checkpoint. */
   public synchronized Receipt receipt(long index) {
     return new Receipt(index, checkpoint, tree.inclusionProof(index, checkpoint.size()));
@@ -192,7 +191,7 @@ public final class TransparencyLog implements Ledger {
       data.add(bytes(e));
     }
     long first = store.appendAll(data, entries.stream().map(e -> key(e.certificate())).toList(),
-        entries.stream().map(e -> e instanceof LedgerEntry.Issued i ? key(i.cluster()) : Long.MIN_VALUE).toList());
+        entries.stream().map(e -> e instanceof LedgerEntry.Issued i ? key(i.cluster()) : EntryStore.NO_CLUSTER).toList());
     for (byte[] d : data) {
       tree.append(Merkle.leafHash(d));
     }

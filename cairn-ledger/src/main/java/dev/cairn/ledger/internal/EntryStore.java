@@ -18,13 +18,17 @@ import java.util.Optional;
 import java.util.zip.CRC32C;
 
 /**
- * The log's files: {@code entries} (records {@code [u32 length][u32 crc32c][bytes]}, append only,
+ * The log's files: {@code entries} (records {@code [u32 length][u32 crc32c][u64 certificate key]
+ * [u64 cluster key][bytes]}, the checksum covering keys and bytes; append only,
  * fsynced), {@code checkpoint} (replaced atomically) and {@code lock} (one process at a time). On
  * open a torn last record, left by a crash mid-append, is cut off; damage anywhere else fails.
  */
 public final class EntryStore implements AutoCloseable {
-  private static final int HEADER = 8;
+  private static final int HEADER = 24;
   private static final int MAX_ENTRY = 16 << 20;
+
+  /** Cluster key of entries that belong to no cluster (revocations). */
+  public static final long NO_CLUSTER = Long.MIN_VALUE;
 
   private final Path dir;
   private final FileChannel entries;
@@ -34,7 +38,8 @@ public final class EntryStore implements AutoCloseable {
   private long size;
   private long end;
   private final LongMultiMap byCertificate = new LongMultiMap();
-  private final LongMultiMap byCluster = new LongMultiMap();
+  /** Few keys with many entries each: a list per cluster, not open addressing. */
+  private final java.util.HashMap<Long, long[]> byCluster = new java.util.HashMap<>();
 
   private EntryStore(Path dir, FileChannel entries, FileChannel lockChannel, FileLock lock) {
     this.dir = dir;
@@ -43,7 +48,12 @@ public final class EntryStore implements AutoCloseable {
     this.lock = lock;
   }
 
-  public static EntryStore open(Path dir) throws LedgerException {
+  /** Receives each valid record while the store recovers. */
+  public interface RecordListener {
+    void record(long index, byte[] data) throws LedgerException;
+  }
+
+  public static EntryStore open(Path dir, RecordListener listener) throws LedgerException {
     FileChannel lockCh = null;
     FileChannel ch = null;
     try {
@@ -60,7 +70,7 @@ public final class EntryStore implements AutoCloseable {
       }
       ch = FileChannel.open(dir.resolve("entries"), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       EntryStore s = new EntryStore(dir, ch, lockCh, l);
-      s.recover();
+      s.recover(listener);
       return s;
     } catch (IOException e) {
       closeQuietly(ch);
@@ -83,37 +93,40 @@ public final class EntryStore implements AutoCloseable {
     }
   }
 
-  private void recover() throws IOException, LedgerException {
+  private void recover(RecordListener listener) throws IOException, LedgerException {
     long fileSize = entries.size();
     long pos = 0;
-    ByteBuffer header = ByteBuffer.allocate(HEADER);
+    java.io.DataInputStream in =
+        new java.io.DataInputStream(new java.io.BufferedInputStream(java.nio.channels.Channels.newInputStream(entries.position(0)), 1 << 20));
     while (pos < fileSize) {
       if (fileSize - pos < HEADER) {
         truncate(pos, "a torn record header");
         return;
       }
-      header.clear();
-      readFully(header, pos);
-      header.flip();
-      int len = header.getInt();
-      int crc = header.getInt();
-      if (len < 0 || len > MAX_ENTRY || pos + HEADER + len > fileSize) {
-        if (len >= 0 && len <= MAX_ENTRY && pos + HEADER + len > fileSize) {
-          truncate(pos, "a torn record");
-          return;
-        }
+      int len = in.readInt();
+      int crc = in.readInt();
+      long certKey = in.readLong();
+      long clusterKey = in.readLong();
+      if (len < 0 || len > MAX_ENTRY) {
         throw corrupt(pos);
       }
+      if (pos + HEADER + len > fileSize) {
+        truncate(pos, "a torn record");
+        return;
+      }
       byte[] data = new byte[len];
-      readFully(ByteBuffer.wrap(data), pos + HEADER);
-      if (crc32c(data) != crc) {
+      in.readFully(data);
+      if (crc32c(certKey, clusterKey, data) != crc) {
         if (pos + HEADER + len == fileSize) {
           truncate(pos, "a torn last record");
           return;
         }
         throw corrupt(pos);
       }
+      long index = size;
       addOffset(pos);
+      index(index, certKey, clusterKey);
+      listener.record(index, data);
       pos += HEADER + len;
     }
     end = pos;
@@ -150,8 +163,9 @@ public final class EntryStore implements AutoCloseable {
     offsets[(int) size++] = pos;
   }
 
-  static int crc32c(byte[] data) {
+  static int crc32c(long certKey, long clusterKey, byte[] data) {
     CRC32C c = new CRC32C();
+    c.update(ByteBuffer.allocate(16).putLong(certKey).putLong(clusterKey).array());
     c.update(data);
     return (int) c.getValue();
   }
@@ -160,11 +174,19 @@ public final class EntryStore implements AutoCloseable {
     return size;
   }
 
-  /** Records the lookup keys of entry {@code index} (done by the log while it reads entries on open). */
-  public void index(long index, long certificateKey, long clusterKey) {
+  /** Records the lookup keys of entry {@code index}. */
+  private void index(long index, long certificateKey, long clusterKey) {
     byCertificate.put(certificateKey, index);
-    if (clusterKey != Long.MIN_VALUE) {
-      byCluster.put(clusterKey, index);
+    if (clusterKey != NO_CLUSTER) {
+      // element 0 holds the count
+      long[] l = byCluster.getOrDefault(clusterKey, new long[8]);
+      int n = (int) l[0];
+      if (n + 2 > l.length) {
+        l = Arrays.copyOf(l, l.length * 2);
+      }
+      l[n + 1] = index;
+      l[0] = n + 1;
+      byCluster.put(clusterKey, l);
     }
   }
 
@@ -173,7 +195,8 @@ public final class EntryStore implements AutoCloseable {
   }
 
   public long[] byCluster(long key) {
-    return byCluster.get(key);
+    long[] l = byCluster.get(key);
+    return l == null ? new long[0] : Arrays.copyOfRange(l, 1, 1 + (int) l[0]);
   }
 
   public byte[] read(long index) throws LedgerException {
@@ -187,8 +210,10 @@ public final class EntryStore implements AutoCloseable {
       h.flip();
       byte[] data = new byte[h.getInt()];
       int crc = h.getInt();
+      long certKey = h.getLong();
+      long clusterKey = h.getLong();
       readFully(ByteBuffer.wrap(data), pos + HEADER);
-      if (crc32c(data) != crc) {
+      if (crc32c(certKey, clusterKey, data) != crc) {
         throw new LedgerException("entry " + index + " of the log in " + dir + " fails its checksum", "restore the log from a backup");
       }
       return data;
@@ -207,8 +232,11 @@ public final class EntryStore implements AutoCloseable {
       total += HEADER + d.length;
     }
     ByteBuffer buf = ByteBuffer.allocate(total);
-    for (byte[] d : data) {
-      buf.putInt(d.length).putInt(crc32c(d)).put(d);
+    for (int i = 0; i < data.size(); i++) {
+      byte[] d = data.get(i);
+      long ck = certificateKeys.get(i);
+      long kk = clusterKeys.get(i);
+      buf.putInt(d.length).putInt(crc32c(ck, kk, d)).putLong(ck).putLong(kk).put(d);
     }
     buf.flip();
     long first = size;
