@@ -23,14 +23,29 @@ public final class LedgerBench {
 
   static LedgerEntry.Issued entry(long i) {
     Instant t = Instant.parse("2026-11-23T00:00:00Z");
-    return new LedgerEntry.Issued(Digest.sha256("cluster-" + (i % 100)), Digest.sha256("cert-" + i), t, t.plusSeconds(86_400),
-        "cert-" + i + ".json", new byte[128]);
+    return new LedgerEntry.Issued(
+        Digest.sha256("cluster-" + (i % 100)),
+        Digest.sha256("cert-" + i),
+        t,
+        t.plusSeconds(86_400),
+        "cert-" + i + ".json",
+        new byte[128]);
   }
 
   public static void main(String[] args) throws Exception {
-    long[] sizes = args.length == 0 ? new long[] {10_000, 1_000_000} : java.util.Arrays.stream(args).mapToLong(Long::parseLong).toArray();
+    long[] sizes =
+        args.length == 0
+            ? new long[] {10_000, 1_000_000}
+            : java.util.Arrays.stream(args).mapToLong(Long::parseLong).toArray();
     NoteSigner key = NoteSigner.generate("cairn-bench-log");
-    System.out.printf("%-10s %-16s %-16s %-18s %-18s %-12s%n", "entries", "appends/s (1)", "appends/s (1000)", "inclusion verif/s", "consistency verif/s", "reopen s");
+    System.out.printf(
+        "%-10s %-16s %-16s %-18s %-18s %-12s%n",
+        "entries",
+        "appends/s (1)",
+        "appends/s (1000)",
+        "inclusion verif/s",
+        "consistency verif/s",
+        "reopen s");
     for (long size : sizes) {
       Path dir = Files.createTempDirectory("cairn-ledger-bench");
       long n = 0;
@@ -66,7 +81,8 @@ public final class LedgerBench {
         for (int i = 0; i < proofs; i++) {
           long idx = Math.floorMod(rnd.nextLong(), cp.size());
           List<byte[]> p = log.inclusionProof(idx, cp.size());
-          if (!Merkle.verifyInclusion(idx, cp.size(), Merkle.leafHash(log.entryBytes(idx)), p, cp.root())) {
+          if (!Merkle.verifyInclusion(
+              idx, cp.size(), Merkle.leafHash(log.entryBytes(idx)), p, cp.root())) {
             throw new IllegalStateException("proof failed");
           }
         }
@@ -75,17 +91,19 @@ public final class LedgerBench {
         for (int i = 0; i < proofs; i++) {
           long old = 1 + Math.floorMod(rnd.nextLong(), cp.size() - 1);
           byte[] oldRoot = log.rootAt(old);
-          if (!Merkle.verifyConsistency(old, cp.size(), log.consistencyProof(old, cp.size()), oldRoot, cp.root())) {
+          if (!Merkle.verifyConsistency(
+              old, cp.size(), log.consistencyProof(old, cp.size()), oldRoot, cp.root())) {
             throw new IllegalStateException("consistency failed");
           }
         }
         consRate = proofs / ((System.nanoTime() - c0) / 1e9);
       }
-      System.out.printf("%-10d %-16.0f %-16.0f %-18.0f %-18.0f %-12.2f%n", size, singleRate, batchRate, inclRate, consRate, reopen);
+      System.out.printf(
+          "%-10d %-16.0f %-16.0f %-18.0f %-18.0f %-12.2f%n",
+          size, singleRate, batchRate, inclRate, consRate, reopen);
       try (var s = Files.walk(dir)) {
         s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
   }
-
 }

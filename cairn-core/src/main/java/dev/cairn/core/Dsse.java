@@ -84,7 +84,8 @@ public final class Dsse {
       s.update(pae(payloadType, payload));
       return new Envelope(payloadType, payload, List.of(new Sig(keyid, s.sign())));
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("cannot sign with an " + key.getAlgorithm() + " key: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot sign with an " + key.getAlgorithm() + " key: " + e.getMessage(), e);
     }
   }
 
@@ -92,15 +93,24 @@ public final class Dsse {
   public static Envelope parse(String json) throws CairnException {
     try {
       JsonNode n = Json.mapper().readTree(json);
-      if (n == null || !n.isObject() || !n.path("payload").isTextual() || !n.path("payloadType").isTextual()
+      if (n == null
+          || !n.isObject()
+          || !n.path("payload").isTextual()
+          || !n.path("payloadType").isTextual()
           || !n.path("signatures").isArray()) {
-        throw new CairnException("not a DSSE envelope (needs payload, payloadType and signatures)", null);
+        throw new CairnException(
+            "not a DSSE envelope (needs payload, payloadType and signatures)", null);
       }
       List<Sig> sigs = new ArrayList<>();
       for (JsonNode s : n.get("signatures")) {
-        sigs.add(new Sig(s.path("keyid").asText(""), Base64.getDecoder().decode(s.path("sig").asText(""))));
+        sigs.add(
+            new Sig(
+                s.path("keyid").asText(""), Base64.getDecoder().decode(s.path("sig").asText(""))));
       }
-      return new Envelope(n.get("payloadType").asText(), Base64.getDecoder().decode(n.get("payload").asText()), sigs);
+      return new Envelope(
+          n.get("payloadType").asText(),
+          Base64.getDecoder().decode(n.get("payload").asText()),
+          sigs);
     } catch (IOException | IllegalArgumentException e) {
       throw new CairnException("not a DSSE envelope: " + e.getMessage(), null, e);
     }

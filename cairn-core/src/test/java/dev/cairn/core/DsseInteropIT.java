@@ -34,18 +34,43 @@ class DsseInteropIT {
   void envelope_verifiesWithGoSecuresystemslibDsse() throws Exception {
     Path mod = tmp.resolve("mod");
     Files.createDirectories(mod);
-    Files.copy(Path.of("src/test/resources/interop/main.go.txt"), mod.resolve("main.go"), StandardCopyOption.REPLACE_EXISTING);
-    Files.copy(Path.of("src/test/resources/interop/go.mod.txt"), mod.resolve("go.mod"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        Path.of("src/test/resources/interop/main.go.txt"),
+        mod.resolve("main.go"),
+        StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        Path.of("src/test/resources/interop/go.mod.txt"),
+        mod.resolve("go.mod"),
+        StandardCopyOption.REPLACE_EXISTING);
     assertThat(go(mod, "mod", "tidy")).startsWith("0:");
     KeyPair kp = Keys.ed25519();
     Dsse.Envelope e =
-        Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, "{\"_type\":\"https://in-toto.io/Statement/v1\"}".getBytes(StandardCharsets.UTF_8),
-            kp.getPrivate(), Keys.keyId(kp.getPublic()));
+        Dsse.sign(
+            Dsse.IN_TOTO_PAYLOAD_TYPE,
+            "{\"_type\":\"https://in-toto.io/Statement/v1\"}".getBytes(StandardCharsets.UTF_8),
+            kp.getPrivate(),
+            Keys.keyId(kp.getPublic()));
     Files.writeString(tmp.resolve("env.json"), e.toJson());
-    Files.writeString(tmp.resolve("key.b64"), Base64.getEncoder().encodeToString(Keys.raw(kp.getPublic())));
-    assertThat(go(mod, "run", ".", tmp.resolve("env.json").toString(), tmp.resolve("key.b64").toString()))
+    Files.writeString(
+        tmp.resolve("key.b64"), Base64.getEncoder().encodeToString(Keys.raw(kp.getPublic())));
+    assertThat(
+            go(
+                mod,
+                "run",
+                ".",
+                tmp.resolve("env.json").toString(),
+                tmp.resolve("key.b64").toString()))
         .isEqualTo("0:OK application/vnd.in-toto+json\n");
-    Files.writeString(tmp.resolve("key.b64"), Base64.getEncoder().encodeToString(Keys.raw(Keys.ed25519().getPublic())));
-    assertThat(go(mod, "run", ".", tmp.resolve("env.json").toString(), tmp.resolve("key.b64").toString())).startsWith("1:verify:");
+    Files.writeString(
+        tmp.resolve("key.b64"),
+        Base64.getEncoder().encodeToString(Keys.raw(Keys.ed25519().getPublic())));
+    assertThat(
+            go(
+                mod,
+                "run",
+                ".",
+                tmp.resolve("env.json").toString(),
+                tmp.resolve("key.b64").toString()))
+        .startsWith("1:verify:");
   }
 }

@@ -11,23 +11,37 @@ class DsseTest {
   @Test
   void pae_matchesTheSpecExample() {
     // the DSSE protocol's own example
-    assertThat(new String(Dsse.pae("http://example.com/HelloWorld", "hello world".getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                Dsse.pae(
+                    "http://example.com/HelloWorld",
+                    "hello world".getBytes(StandardCharsets.UTF_8)),
+                StandardCharsets.UTF_8))
         .isEqualTo("DSSEv1 29 http://example.com/HelloWorld 11 hello world");
   }
 
   @Test
   void signVerify_roundTripsThroughJson_andFailsClosed() throws Exception {
     KeyPair kp = Keys.ed25519();
-    Dsse.Envelope e = Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, "{\"a\":1}".getBytes(StandardCharsets.UTF_8), kp.getPrivate(), Keys.keyId(kp.getPublic()));
+    Dsse.Envelope e =
+        Dsse.sign(
+            Dsse.IN_TOTO_PAYLOAD_TYPE,
+            "{\"a\":1}".getBytes(StandardCharsets.UTF_8),
+            kp.getPrivate(),
+            Keys.keyId(kp.getPublic()));
     Dsse.Envelope back = Dsse.parse(e.toJson());
     assertThat(Dsse.verify(back, kp.getPublic())).isTrue();
     assertThat(back.digest()).isEqualTo(e.digest());
     assertThat(Dsse.verify(back, Keys.ed25519().getPublic())).isFalse();
-    Dsse.Envelope tampered = new Dsse.Envelope(back.payloadType(), "{\"a\":2}".getBytes(StandardCharsets.UTF_8), back.signatures());
+    Dsse.Envelope tampered =
+        new Dsse.Envelope(
+            back.payloadType(), "{\"a\":2}".getBytes(StandardCharsets.UTF_8), back.signatures());
     assertThat(Dsse.verify(tampered, kp.getPublic())).isFalse();
     Dsse.Envelope retyped = new Dsse.Envelope("text/plain", back.payload(), back.signatures());
     assertThat(Dsse.verify(retyped, kp.getPublic())).isFalse();
-    assertThatThrownBy(() -> Dsse.parse("{\"payload\": 3}")).isInstanceOf(CairnException.class).hasMessageContaining("not a DSSE envelope");
+    assertThatThrownBy(() -> Dsse.parse("{\"payload\": 3}"))
+        .isInstanceOf(CairnException.class)
+        .hasMessageContaining("not a DSSE envelope");
   }
 
   @Test

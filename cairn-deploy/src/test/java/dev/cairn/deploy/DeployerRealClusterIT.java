@@ -13,12 +13,22 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Server-side apply against the real API server, and a read-only user refused with a clear error. */
+/**
+ * Server-side apply against the real API server, and a read-only user refused with a clear error.
+ */
 @RealClusterTest
 class DeployerRealClusterIT {
   static KubeObject configMap(String ns, String name) {
     Map<String, Object> o =
-        Map.of("apiVersion", "v1", "kind", "ConfigMap", "metadata", Map.of("name", name, "namespace", ns), "data", Map.of("k", "v"));
+        Map.of(
+            "apiVersion",
+            "v1",
+            "kind",
+            "ConfigMap",
+            "metadata",
+            Map.of("name", name, "namespace", ns),
+            "data",
+            Map.of("k", "v"));
     return KubeObject.of(o, SourceLocation.of("test"));
   }
 
@@ -29,9 +39,18 @@ class DeployerRealClusterIT {
       d.apply(List.of(configMap(ns, "a"), configMap(ns, "b")), "default");
       d.apply(List.of(configMap(ns, "a")), "default");
     }
-    assertThat(cluster.client().configMaps().inNamespace(ns).list().getItems()).extracting(c -> c.getMetadata().getName())
+    assertThat(cluster.client().configMaps().inNamespace(ns).list().getItems())
+        .extracting(c -> c.getMetadata().getName())
         .contains("a", "b");
-    assertThat(cluster.client().configMaps().inNamespace(ns).withName("a").get().getMetadata().getManagedFields())
+    assertThat(
+            cluster
+                .client()
+                .configMaps()
+                .inNamespace(ns)
+                .withName("a")
+                .get()
+                .getMetadata()
+                .getManagedFields())
         .anySatisfy(f -> assertThat(f.getManager()).isEqualTo("cairn"));
   }
 
@@ -42,7 +61,10 @@ class DeployerRealClusterIT {
       assertThatThrownBy(() -> d.apply(List.of(configMap(ns, "x")), "default"))
           .isInstanceOf(CairnException.class)
           .hasMessageStartingWith("the API server forbade an apply")
-          .satisfies(e -> assertThat(((CairnException) e).hint()).hasValueSatisfying(h -> assertThat(h).contains("permission")));
+          .satisfies(
+              e ->
+                  assertThat(((CairnException) e).hint())
+                      .hasValueSatisfying(h -> assertThat(h).contains("permission")));
     }
     assertThat(cluster.client().configMaps().inNamespace(ns).withName("x").get()).isNull();
   }

@@ -36,7 +36,8 @@ public record Checkpoint(String origin, long size, byte[] root, String signedNot
   public static Checkpoint parse(String signedNote) throws LedgerException {
     int sep = signedNote.indexOf("\n\n");
     if (sep < 0) {
-      throw new LedgerException("checkpoint is not a signed note (no blank line before signatures)", null);
+      throw new LedgerException(
+          "checkpoint is not a signed note (no blank line before signatures)", null);
     }
     List<String> lines = signedNote.substring(0, sep + 1).lines().toList();
     if (lines.size() < 3) {

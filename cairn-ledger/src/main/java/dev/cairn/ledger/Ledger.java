@@ -13,7 +13,10 @@ public interface Ledger extends AutoCloseable {
   /** For people: {@code embedded log /path}, {@code ethereum:URL#ADDRESS}. */
   String describe();
 
-  /** Records an issued certificate; returns a receipt. Issuing the same certificate twice returns the first receipt. */
+  /**
+   * Records an issued certificate; returns a receipt. Issuing the same certificate twice returns
+   * the first receipt.
+   */
   Receipt issue(LedgerEntry.Issued entry) throws LedgerException;
 
   /** Records a revocation. */

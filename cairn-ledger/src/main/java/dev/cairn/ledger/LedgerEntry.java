@@ -26,7 +26,12 @@ public sealed interface LedgerEntry {
    * @param envelope the certificate itself (DSSE JSON), kept by the embedded log; may be empty
    */
   record Issued(
-      Digest cluster, Digest certificate, Instant issuedAt, Instant expiresAt, String locator, byte[] envelope)
+      Digest cluster,
+      Digest certificate,
+      Instant issuedAt,
+      Instant expiresAt,
+      String locator,
+      byte[] envelope)
       implements LedgerEntry {
     public Issued {
       envelope = envelope.clone();
@@ -65,7 +70,13 @@ public sealed interface LedgerEntry {
 
     @Override
     public String toString() {
-      return "Issued[cluster=" + cluster + ", certificate=" + certificate + ", expiresAt=" + expiresAt + "]";
+      return "Issued[cluster="
+          + cluster
+          + ", certificate="
+          + certificate
+          + ", expiresAt="
+          + expiresAt
+          + "]";
     }
   }
 
@@ -95,7 +106,10 @@ public sealed interface LedgerEntry {
           Base64.getDecoder().decode(str(m, "envelope")));
     }
     if ("revoked".equals(type)) {
-      return new Revoked(Digest.parse(str(m, "certificate")), str(m, "reason"), Instant.parse(str(m, "revokedAt")));
+      return new Revoked(
+          Digest.parse(str(m, "certificate")),
+          str(m, "reason"),
+          Instant.parse(str(m, "revokedAt")));
     }
     throw new IllegalArgumentException("unknown ledger entry type " + type);
   }

@@ -60,8 +60,12 @@ public final class Merkle {
     return (int) k;
   }
 
-  /** Verifies that {@code leafHash} is leaf {@code index} of the tree of {@code size} with {@code root}. */
-  public static boolean verifyInclusion(long index, long size, byte[] leafHash, List<byte[]> proof, byte[] root) {
+  /**
+   * Verifies that {@code leafHash} is leaf {@code index} of the tree of {@code size} with {@code
+   * root}.
+   */
+  public static boolean verifyInclusion(
+      long index, long size, byte[] leafHash, List<byte[]> proof, byte[] root) {
     if (index < 0 || index >= size || leafHash.length != HASH || root.length != HASH) {
       return false;
     }
@@ -89,8 +93,12 @@ public final class Merkle {
     return sn == 0 && MessageDigest.isEqual(r, root);
   }
 
-  /** Verifies that the tree of {@code size1} with {@code root1} is a prefix of the tree of {@code size2} with {@code root2}. */
-  public static boolean verifyConsistency(long size1, long size2, List<byte[]> proof, byte[] root1, byte[] root2) {
+  /**
+   * Verifies that the tree of {@code size1} with {@code root1} is a prefix of the tree of {@code
+   * size2} with {@code root2}.
+   */
+  public static boolean verifyConsistency(
+      long size1, long size2, List<byte[]> proof, byte[] root1, byte[] root2) {
     if (size1 < 0 || size2 < size1 || root1.length != HASH || root2.length != HASH) {
       return false;
     }

@@ -51,8 +51,10 @@ public final class NoteSigner {
   }
 
   /** From a PKCS#8 private key and its raw 32-byte public key. */
-  public static NoteSigner of(String name, byte[] pkcs8, byte[] rawPublicKey) throws GeneralSecurityException {
-    PrivateKey k = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+  public static NoteSigner of(String name, byte[] pkcs8, byte[] rawPublicKey)
+      throws GeneralSecurityException {
+    PrivateKey k =
+        KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
     return new NoteSigner(name, k, rawPublicKey);
   }
 
@@ -89,8 +91,13 @@ public final class NoteSigner {
   }
 
   public static String verifierKey(String name, byte[] rawPublicKey) {
-    byte[] k = ByteBuffer.allocate(1 + rawPublicKey.length).put(ALG_ED25519).put(rawPublicKey).array();
-    return name + "+" + HexFormat.of().formatHex(keyId(name, rawPublicKey)) + "+" + Base64.getEncoder().encodeToString(k);
+    byte[] k =
+        ByteBuffer.allocate(1 + rawPublicKey.length).put(ALG_ED25519).put(rawPublicKey).array();
+    return name
+        + "+"
+        + HexFormat.of().formatHex(keyId(name, rawPublicKey))
+        + "+"
+        + Base64.getEncoder().encodeToString(k);
   }
 
   /** Signs {@code text} (which must end with a newline) and returns the whole signed note. */
@@ -103,7 +110,8 @@ public final class NoteSigner {
       s.initSign(privateKey);
       s.update(text.getBytes(StandardCharsets.UTF_8));
       byte[] sig = s.sign();
-      byte[] line = ByteBuffer.allocate(4 + sig.length).put(keyId(name, publicKey)).put(sig).array();
+      byte[] line =
+          ByteBuffer.allocate(4 + sig.length).put(keyId(name, publicKey)).put(sig).array();
       return text + "\n\u2014 " + name + " " + Base64.getEncoder().encodeToString(line) + "\n";
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Ed25519 signing failed", e);
@@ -111,8 +119,8 @@ public final class NoteSigner {
   }
 
   /**
-   * Verifies that {@code note} carries a valid signature by the key {@code verifierKey} and
-   * returns the note text; throws naming what is wrong otherwise.
+   * Verifies that {@code note} carries a valid signature by the key {@code verifierKey} and returns
+   * the note text; throws naming what is wrong otherwise.
    */
   public static String verify(String note, String verifierKey) throws LedgerException {
     String[] vk = verifierKey.split("\\+", 3);
@@ -154,8 +162,7 @@ public final class NoteSigner {
       }
       try {
         PublicKey pk =
-            KeyFactory.getInstance("Ed25519")
-                .generatePublic(new X509EncodedKeySpec(x509(raw)));
+            KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(x509(raw)));
         Signature s = Signature.getInstance("Ed25519");
         s.initVerify(pk);
         s.update(text.getBytes(StandardCharsets.UTF_8));
@@ -165,9 +172,11 @@ public final class NoteSigner {
       } catch (GeneralSecurityException e) {
         throw new LedgerException("cannot check the note signature: " + e.getMessage(), null, e);
       }
-      throw new LedgerException("checkpoint signature by " + vk[0] + " is invalid (forged or altered checkpoint)", null);
+      throw new LedgerException(
+          "checkpoint signature by " + vk[0] + " is invalid (forged or altered checkpoint)", null);
     }
-    throw new LedgerException("checkpoint is not signed by the log key " + vk[0] + "+" + vk[1], null);
+    throw new LedgerException(
+        "checkpoint is not signed by the log key " + vk[0] + "+" + vk[1], null);
   }
 
   private static byte[] x509(byte[] raw) {

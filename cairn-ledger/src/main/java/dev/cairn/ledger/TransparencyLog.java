@@ -31,7 +31,8 @@ public final class TransparencyLog implements Ledger {
   private final Path dir;
   private Checkpoint checkpoint;
 
-  private TransparencyLog(Path dir, EntryStore store, HashTree tree, NoteSigner signer, String origin, Checkpoint cp) {
+  private TransparencyLog(
+      Path dir, EntryStore store, HashTree tree, NoteSigner signer, String origin, Checkpoint cp) {
     this.dir = dir;
     this.store = store;
     this.tree = tree;
@@ -48,7 +49,9 @@ public final class TransparencyLog implements Ledger {
    *     own signed checkpoint
    */
   public static TransparencyLog open(Path dir, NoteSigner signer) throws LedgerException {
-    String origin = "cairn.local/log/" + HexFormat.of().formatHex(NoteSigner.keyId(signer.name(), signer.publicKey()));
+    String origin =
+        "cairn.local/log/"
+            + HexFormat.of().formatHex(NoteSigner.keyId(signer.name(), signer.publicKey()));
     HashTree tree = new HashTree();
     EntryStore store = EntryStore.open(dir, (index, data) -> tree.append(Merkle.leafHash(data)));
     try {
@@ -58,21 +61,32 @@ public final class TransparencyLog implements Ledger {
         NoteSigner.verify(saved.get(), signer.verifierKey());
         cp = Checkpoint.parse(saved.get());
         if (!cp.origin().equals(origin)) {
-          throw new LedgerException("log in " + dir + " belongs to " + cp.origin() + ", not " + origin, "open it with its own key");
+          throw new LedgerException(
+              "log in " + dir + " belongs to " + cp.origin() + ", not " + origin,
+              "open it with its own key");
         }
         if (cp.size() > tree.size()) {
           throw new LedgerException(
-              "log in " + dir + " is corrupt: its checkpoint covers " + cp.size() + " entries but " + tree.size() + " are on disk",
+              "log in "
+                  + dir
+                  + " is corrupt: its checkpoint covers "
+                  + cp.size()
+                  + " entries but "
+                  + tree.size()
+                  + " are on disk",
               "restore the log directory from a backup");
         }
         if (!java.security.MessageDigest.isEqual(cp.root(), tree.root(cp.size()))) {
           throw new LedgerException(
-              "log in " + dir + " is corrupt: its entries do not match its signed checkpoint", "restore the log directory from a backup");
+              "log in " + dir + " is corrupt: its entries do not match its signed checkpoint",
+              "restore the log directory from a backup");
         }
       } else {
         cp = null;
       }
-      TransparencyLog log = new TransparencyLog(dir, store, tree, signer, origin, cp == null ? sign(signer, origin, tree) : cp);
+      TransparencyLog log =
+          new TransparencyLog(
+              dir, store, tree, signer, origin, cp == null ? sign(signer, origin, tree) : cp);
       if (cp == null || cp.size() < tree.size()) {
         // entries fsynced before a crash, but not yet checkpointed: commit them now
         log.checkpoint = sign(signer, origin, tree);
@@ -162,7 +176,8 @@ public final class TransparencyLog implements Ledger {
     if (existing.isPresent()) {
       if (!entry(existing.get()).equals(entry)) {
         throw new LedgerException(
-            "certificate " + entry.certificate() + " is already in the log with different content", null);
+            "certificate " + entry.certificate() + " is already in the log with different content",
+            null);
       }
       return receipt(existing.get());
     }
@@ -172,7 +187,9 @@ public final class TransparencyLog implements Ledger {
   @Override
   public synchronized Receipt revoke(LedgerEntry.Revoked entry) throws LedgerException {
     if (indexOfIssued(entry.certificate()).isEmpty()) {
-      throw new LedgerException("no certificate " + entry.certificate() + " in " + describe(), "check the certificate digest");
+      throw new LedgerException(
+          "no certificate " + entry.certificate() + " in " + describe(),
+          "check the certificate digest");
     }
     Optional<Long> existing = indexOf(entry.certificate(), LedgerEntry.Revoked.class);
     if (existing.isPresent()) {
@@ -182,16 +199,26 @@ public final class TransparencyLog implements Ledger {
   }
 
   /**
-   * Appends entries as one durable batch (one fsync, one checkpoint). No deduplication: use
-   * {@link #issue} and {@link #revoke} for that.
+   * Appends entries as one durable batch (one fsync, one checkpoint). No deduplication: use {@link
+   * #issue} and {@link #revoke} for that.
    */
-  public synchronized List<Receipt> appendAll(List<? extends LedgerEntry> entries) throws LedgerException {
+  public synchronized List<Receipt> appendAll(List<? extends LedgerEntry> entries)
+      throws LedgerException {
     List<byte[]> data = new ArrayList<>(entries.size());
     for (LedgerEntry e : entries) {
       data.add(bytes(e));
     }
-    long first = store.appendAll(data, entries.stream().map(e -> key(e.certificate())).toList(),
-        entries.stream().map(e -> e instanceof LedgerEntry.Issued i ? key(i.cluster()) : EntryStore.NO_CLUSTER).toList());
+    long first =
+        store.appendAll(
+            data,
+            entries.stream().map(e -> key(e.certificate())).toList(),
+            entries.stream()
+                .map(
+                    e ->
+                        e instanceof LedgerEntry.Issued i
+                            ? key(i.cluster())
+                            : EntryStore.NO_CLUSTER)
+                .toList());
     for (byte[] d : data) {
       tree.append(Merkle.leafHash(d));
     }
@@ -209,7 +236,8 @@ public final class TransparencyLog implements Ledger {
     return indexOf(certificate, LedgerEntry.Issued.class);
   }
 
-  private Optional<Long> indexOf(Digest certificate, Class<? extends LedgerEntry> type) throws LedgerException {
+  private Optional<Long> indexOf(Digest certificate, Class<? extends LedgerEntry> type)
+      throws LedgerException {
     for (long i : store.byCertificate(key(certificate))) {
       LedgerEntry e = entry(i);
       if (type.isInstance(e) && e.certificate().equals(certificate)) {
@@ -236,7 +264,8 @@ public final class TransparencyLog implements Ledger {
   }
 
   @Override
-  public synchronized Optional<LedgerEntry.Revoked> revocation(Digest certificate) throws LedgerException {
+  public synchronized Optional<LedgerEntry.Revoked> revocation(Digest certificate)
+      throws LedgerException {
     Optional<Long> i = indexOf(certificate, LedgerEntry.Revoked.class);
     return i.isEmpty() ? Optional.empty() : Optional.of((LedgerEntry.Revoked) entry(i.get()));
   }

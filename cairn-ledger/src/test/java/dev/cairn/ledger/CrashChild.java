@@ -12,13 +12,22 @@ public final class CrashChild {
 
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
-    NoteSigner key = NoteSigner.of("cairn-crash-test", Base64.getDecoder().decode(args[1]), Base64.getDecoder().decode(args[2]));
+    NoteSigner key =
+        NoteSigner.of(
+            "cairn-crash-test",
+            Base64.getDecoder().decode(args[1]),
+            Base64.getDecoder().decode(args[2]));
     int start = Integer.parseInt(args[3]);
     try (TransparencyLog log = TransparencyLog.open(dir, key)) {
       for (int n = start; ; n++) {
-        Receipt r = n % 7 == 0
-            ? log.appendAll(java.util.List.of(TransparencyLogTest.issued(n, "batch"), TransparencyLogTest.issued(n + 1_000_000, "batch"))).get(1)
-            : log.issue(TransparencyLogTest.issued(n, "c" + (n % 5)));
+        Receipt r =
+            n % 7 == 0
+                ? log.appendAll(
+                        java.util.List.of(
+                            TransparencyLogTest.issued(n, "batch"),
+                            TransparencyLogTest.issued(n + 1_000_000, "batch")))
+                    .get(1)
+                : log.issue(TransparencyLogTest.issued(n, "c" + (n % 5)));
         System.out.println("ack " + r.index() + " " + n);
         System.out.flush();
       }

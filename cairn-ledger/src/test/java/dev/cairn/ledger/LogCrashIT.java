@@ -34,8 +34,10 @@ class LogCrashIT {
       Process child =
           new ProcessBuilder(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-cp", System.getProperty("java.class.path"),
-                  CrashChild.class.getName(), dir.toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  CrashChild.class.getName(),
+                  dir.toString(),
                   Base64.getEncoder().encodeToString(key.pkcs8()),
                   Base64.getEncoder().encodeToString(key.publicKey()),
                   Integer.toString(next))
@@ -63,12 +65,20 @@ class LogCrashIT {
           assertThat(log.size()).isGreaterThan(a[0]);
           LedgerEntry e = log.entry(a[0]);
           String cert = e.certificate().toString();
-          assertThat(cert).isEqualTo(Digest.sha256("cert-" + (a[1] % 7 == 0 ? a[1] + 1_000_000 : a[1])).toString());
+          assertThat(cert)
+              .isEqualTo(
+                  Digest.sha256("cert-" + (a[1] % 7 == 0 ? a[1] + 1_000_000 : a[1])).toString());
         }
         if (previous != null) {
           assertThat(cp.size()).isGreaterThanOrEqualTo(previous.size());
-          assertThat(Merkle.verifyConsistency(previous.size(), cp.size(), log.consistencyProof(previous.size(), cp.size()),
-              previous.root(), cp.root())).isTrue();
+          assertThat(
+                  Merkle.verifyConsistency(
+                      previous.size(),
+                      cp.size(),
+                      log.consistencyProof(previous.size(), cp.size()),
+                      previous.root(),
+                      cp.root()))
+              .isTrue();
         }
         previous = cp;
       }

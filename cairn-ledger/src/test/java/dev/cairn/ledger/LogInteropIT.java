@@ -34,7 +34,10 @@ class LogInteropIT {
   private Result runGo(Map<String, Object> input) throws Exception {
     Path mod = tmp.resolve("mod");
     Files.createDirectories(mod);
-    Files.copy(Path.of("src/test/resources/interop/main.go.txt"), mod.resolve("main.go"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        Path.of("src/test/resources/interop/main.go.txt"),
+        mod.resolve("main.go"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     if (!Files.exists(mod.resolve("go.mod"))) {
       Files.copy(Path.of("src/test/resources/interop/go.mod.txt"), mod.resolve("go.mod"));
     }
@@ -79,7 +82,14 @@ class LogInteropIT {
       input.put("consistency", b64(log.consistencyProof(old.size(), cp.size())));
       List<Map<String, Object>> leaves = new ArrayList<>();
       for (long i : new long[] {0, 1, 12, 13, 31, 36}) {
-        leaves.add(Map.of("index", i, "data", b64(log.entryBytes(i)), "proof", b64(log.inclusionProof(i, cp.size()))));
+        leaves.add(
+            Map.of(
+                "index",
+                i,
+                "data",
+                b64(log.entryBytes(i)),
+                "proof",
+                b64(log.inclusionProof(i, cp.size()))));
       }
       input.put("leaves", leaves);
     }

@@ -15,7 +15,14 @@ import org.junit.jupiter.api.Test;
 class MerkleTest {
   /** RFC 6962 test leaves used by the Certificate Transparency reference implementations. */
   static final String[] LEAVES = {
-    "", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"
+    "",
+    "00",
+    "10",
+    "2021",
+    "3031",
+    "40414243",
+    "5051525354555657",
+    "606162636465666768696a6b6c6d6e6f"
   };
 
   static final String[] ROOTS = {
@@ -47,7 +54,9 @@ class MerkleTest {
       byte[] h = Merkle.leafHash(HexFormat.of().parseHex(LEAVES[i]));
       t.append(h);
       leaves.add(h);
-      assertThat(HexFormat.of().formatHex(t.root(i + 1))).as("root of %d leaves", i + 1).isEqualTo(ROOTS[i]);
+      assertThat(HexFormat.of().formatHex(t.root(i + 1)))
+          .as("root of %d leaves", i + 1)
+          .isEqualTo(ROOTS[i]);
       assertThat(HexFormat.of().formatHex(Merkle.rootOf(leaves))).isEqualTo(ROOTS[i]);
     }
     for (int n = 1; n <= 8; n++) {
@@ -67,7 +76,9 @@ class MerkleTest {
   }
 
   @Property(tries = 300)
-  void inclusion_verifiesForEveryLeafAndSize(@ForAll @IntRange(min = 1, max = 260) int n, @ForAll @IntRange(min = 0, max = 259) int i,
+  void inclusion_verifiesForEveryLeafAndSize(
+      @ForAll @IntRange(min = 1, max = 260) int n,
+      @ForAll @IntRange(min = 0, max = 259) int i,
       @ForAll @IntRange(min = 1, max = 260) int size) {
     Assume.that(i < size && size <= n);
     HashTree t = tree(n);
@@ -75,7 +86,8 @@ class MerkleTest {
     byte[] root = t.root(size);
     assertThat(Merkle.verifyInclusion(i, size, t.leaf(i), proof, root)).isTrue();
     // fails closed: wrong leaf, wrong index, wrong size, wrong root, altered or shortened proof
-    assertThat(Merkle.verifyInclusion(i, size, Merkle.leafHash(new byte[] {9}), proof, root)).isFalse();
+    assertThat(Merkle.verifyInclusion(i, size, Merkle.leafHash(new byte[] {9}), proof, root))
+        .isFalse();
     if (size > 1) {
       assertThat(Merkle.verifyInclusion((i + 1) % size, size, t.leaf(i), proof, root)).isFalse();
       List<byte[]> bad = new ArrayList<>(proof);
@@ -83,7 +95,9 @@ class MerkleTest {
       b[0] ^= 1;
       bad.set(0, b);
       assertThat(Merkle.verifyInclusion(i, size, t.leaf(i), bad, root)).isFalse();
-      assertThat(Merkle.verifyInclusion(i, size, t.leaf(i), proof.subList(0, proof.size() - 1), root)).isFalse();
+      assertThat(
+              Merkle.verifyInclusion(i, size, t.leaf(i), proof.subList(0, proof.size() - 1), root))
+          .isFalse();
     }
     if (size < n) {
       // a proof is bound to its tree: it does not verify against the next tree's root
@@ -92,7 +106,8 @@ class MerkleTest {
   }
 
   @Property(tries = 300)
-  void consistency_verifiesBetweenEverySizes(@ForAll @IntRange(min = 1, max = 260) int m, @ForAll @IntRange(min = 1, max = 260) int n) {
+  void consistency_verifiesBetweenEverySizes(
+      @ForAll @IntRange(min = 1, max = 260) int m, @ForAll @IntRange(min = 1, max = 260) int n) {
     Assume.that(m <= n);
     HashTree t = tree(n);
     List<byte[]> proof = t.consistencyProof(m, n);

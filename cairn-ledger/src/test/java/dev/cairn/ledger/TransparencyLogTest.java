@@ -19,7 +19,11 @@ class TransparencyLogTest {
 
   static LedgerEntry.Issued issued(int i, String cluster) {
     return new LedgerEntry.Issued(
-        Digest.sha256(cluster), Digest.sha256("cert-" + i), T0, T0.plusSeconds(86_400), "cert-" + i + ".json",
+        Digest.sha256(cluster),
+        Digest.sha256("cert-" + i),
+        T0,
+        T0.plusSeconds(86_400),
+        "cert-" + i + ".json",
         ("{\"envelope\":" + i + "}").getBytes());
   }
 
@@ -29,11 +33,27 @@ class TransparencyLogTest {
       Receipt r0 = log.issue(issued(0, "a"));
       Receipt r1 = log.issue(issued(1, "b"));
       assertThat(r1.index()).isEqualTo(1);
-      assertThat(NoteSigner.verify(r1.checkpoint().signedNote(), log.verifierKey())).isEqualTo(r1.checkpoint().body());
-      assertThat(Merkle.verifyInclusion(1, r1.checkpoint().size(), Merkle.leafHash(log.entryBytes(1)), r1.inclusionProof(), r1.checkpoint().root())).isTrue();
-      assertThat(Merkle.verifyConsistency(r0.checkpoint().size(), r1.checkpoint().size(),
-          log.consistencyProof(r0.checkpoint().size(), r1.checkpoint().size()), r0.checkpoint().root(), r1.checkpoint().root())).isTrue();
-      assertThat(r1.checkpoint().signedNote()).startsWith(log.origin() + "\n2\n").contains("\n\n\u2014 cairn-test-log ");
+      assertThat(NoteSigner.verify(r1.checkpoint().signedNote(), log.verifierKey()))
+          .isEqualTo(r1.checkpoint().body());
+      assertThat(
+              Merkle.verifyInclusion(
+                  1,
+                  r1.checkpoint().size(),
+                  Merkle.leafHash(log.entryBytes(1)),
+                  r1.inclusionProof(),
+                  r1.checkpoint().root()))
+          .isTrue();
+      assertThat(
+              Merkle.verifyConsistency(
+                  r0.checkpoint().size(),
+                  r1.checkpoint().size(),
+                  log.consistencyProof(r0.checkpoint().size(), r1.checkpoint().size()),
+                  r0.checkpoint().root(),
+                  r1.checkpoint().root()))
+          .isTrue();
+      assertThat(r1.checkpoint().signedNote())
+          .startsWith(log.origin() + "\n2\n")
+          .contains("\n\n\u2014 cairn-test-log ");
     }
   }
 
@@ -44,8 +64,12 @@ class TransparencyLogTest {
       Receipt b = log.issue(issued(0, "a"));
       assertThat(b.index()).isEqualTo(a.index());
       assertThat(log.size()).isEqualTo(1);
-      LedgerEntry.Issued other = new LedgerEntry.Issued(Digest.sha256("a"), Digest.sha256("cert-0"), T0, T0.plusSeconds(5), "x", new byte[0]);
-      assertThatThrownBy(() -> log.issue(other)).isInstanceOf(LedgerException.class).hasMessageContaining("different content");
+      LedgerEntry.Issued other =
+          new LedgerEntry.Issued(
+              Digest.sha256("a"), Digest.sha256("cert-0"), T0, T0.plusSeconds(5), "x", new byte[0]);
+      assertThatThrownBy(() -> log.issue(other))
+          .isInstanceOf(LedgerException.class)
+          .hasMessageContaining("different content");
     }
   }
 
@@ -55,14 +79,19 @@ class TransparencyLogTest {
       log.issue(issued(0, "a"));
       log.issue(issued(1, "b"));
       log.issue(issued(2, "a"));
-      assertThat(log.history(Digest.sha256("a"))).extracting(LedgerEntry.Issued::certificate)
+      assertThat(log.history(Digest.sha256("a")))
+          .extracting(LedgerEntry.Issued::certificate)
           .containsExactly(Digest.sha256("cert-0"), Digest.sha256("cert-2"));
-      assertThat(log.latest(Digest.sha256("a")).orElseThrow().certificate()).isEqualTo(Digest.sha256("cert-2"));
+      assertThat(log.latest(Digest.sha256("a")).orElseThrow().certificate())
+          .isEqualTo(Digest.sha256("cert-2"));
       assertThat(log.revocation(Digest.sha256("cert-0"))).isEmpty();
-      log.revoke(new LedgerEntry.Revoked(Digest.sha256("cert-0"), "key compromised", T0.plusSeconds(60)));
-      assertThat(log.revocation(Digest.sha256("cert-0")).orElseThrow().reason()).isEqualTo("key compromised");
+      log.revoke(
+          new LedgerEntry.Revoked(Digest.sha256("cert-0"), "key compromised", T0.plusSeconds(60)));
+      assertThat(log.revocation(Digest.sha256("cert-0")).orElseThrow().reason())
+          .isEqualTo("key compromised");
       assertThatThrownBy(() -> log.revoke(new LedgerEntry.Revoked(Digest.sha256("nope"), "x", T0)))
-          .isInstanceOf(LedgerException.class).hasMessageContaining("no certificate");
+          .isInstanceOf(LedgerException.class)
+          .hasMessageContaining("no certificate");
     }
   }
 
@@ -84,7 +113,9 @@ class TransparencyLogTest {
   @Test
   void open_whileOpenElsewhere_isRefused() throws Exception {
     try (TransparencyLog log = TransparencyLog.open(dir, KEY)) {
-      assertThatThrownBy(() -> TransparencyLog.open(dir, KEY)).isInstanceOf(LedgerException.class).hasMessageContaining("in use");
+      assertThatThrownBy(() -> TransparencyLog.open(dir, KEY))
+          .isInstanceOf(LedgerException.class)
+          .hasMessageContaining("in use");
     }
   }
 
@@ -94,7 +125,10 @@ class TransparencyLogTest {
       log.issue(issued(0, "a"));
       log.issue(issued(1, "a"));
     }
-    Files.write(dir.resolve("entries"), new byte[] {0, 0, 1, 0, 9, 9}, java.nio.file.StandardOpenOption.APPEND);
+    Files.write(
+        dir.resolve("entries"),
+        new byte[] {0, 0, 1, 0, 9, 9},
+        java.nio.file.StandardOpenOption.APPEND);
     try (TransparencyLog log = TransparencyLog.open(dir, KEY)) {
       assertThat(log.size()).isEqualTo(2);
       log.issue(issued(2, "a"));
@@ -115,7 +149,8 @@ class TransparencyLogTest {
       f.seek(20);
       f.write('X');
     }
-    assertThatThrownBy(() -> TransparencyLog.open(dir, KEY)).isInstanceOf(LedgerException.class)
+    assertThatThrownBy(() -> TransparencyLog.open(dir, KEY))
+        .isInstanceOf(LedgerException.class)
         .hasMessageContaining("is corrupt: record 0");
   }
 
@@ -126,10 +161,13 @@ class TransparencyLogTest {
     }
     String note = Files.readString(dir.resolve("checkpoint"));
     Files.writeString(dir.resolve("checkpoint"), note.replaceFirst("\n1\n", "\n2\n"));
-    assertThatThrownBy(() -> TransparencyLog.open(dir, KEY)).isInstanceOf(LedgerException.class).hasMessageContaining("forged or altered");
+    assertThatThrownBy(() -> TransparencyLog.open(dir, KEY))
+        .isInstanceOf(LedgerException.class)
+        .hasMessageContaining("forged or altered");
     Files.writeString(dir.resolve("checkpoint"), note);
     assertThatThrownBy(() -> TransparencyLog.open(dir, NoteSigner.generate("cairn-test-log")))
-        .isInstanceOf(LedgerException.class).hasMessageContaining("not signed by the log key");
+        .isInstanceOf(LedgerException.class)
+        .hasMessageContaining("not signed by the log key");
     try (TransparencyLog log = TransparencyLog.open(dir, KEY)) {
       assertThat(log.size()).isEqualTo(1);
     }
@@ -146,6 +184,7 @@ class TransparencyLogTest {
 
   @Test
   void noteSigner_toStringShowsNoPrivateKey() {
-    assertThat(KEY.toString()).doesNotContain(java.util.Base64.getEncoder().encodeToString(KEY.pkcs8()));
+    assertThat(KEY.toString())
+        .doesNotContain(java.util.Base64.getEncoder().encodeToString(KEY.pkcs8()));
   }
 }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Live-cluster failures a real API server can't be made to show on demand, on fabric8's mock
- * server: an injected 500, and an unreachable server. Normal scanning is tested against a real
- * API server in RealClusterScanIT.
+ * server: an injected 500, and an unreachable server. Normal scanning is tested against a real API
+ * server in RealClusterScanIT.
  */
 @EnableKubernetesMockClient
 class ClusterScanTest {
@@ -41,18 +41,27 @@ class ClusterScanTest {
 
   private static ScanReport scan(ClusterOptions o) throws ScanException {
     CheckSet checks = Checks.builtin().select(java.util.Set.of(Framework.PSS_BASELINE));
-    return Scanners.create(ScanOptions.defaults().withChecks(checks)).scan(List.of(ObjectSources.cluster(o, checks)));
+    return Scanners.create(ScanOptions.defaults().withChecks(checks))
+        .scan(List.of(ObjectSources.cluster(o, checks)));
   }
 
   @Test
   void cluster_serverError_failsWithTheServersMessageAndAHint() throws Exception {
-    server.expect().get().withPath("/api/v1/pods?limit=500")
-        .andReturn(500, "{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\"etcdserver: leader changed\",\"code\":500}")
+    server
+        .expect()
+        .get()
+        .withPath("/api/v1/pods?limit=500")
+        .andReturn(
+            500,
+            "{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\"etcdserver: leader changed\",\"code\":500}")
         .always();
     assertThatThrownBy(() -> scan(ClusterOptions.of(kubeconfig(client.getMasterUrl().toString()))))
         .isInstanceOf(ScanException.class)
         .hasMessageContaining("answered 500 to list /api/v1/pods: etcdserver: leader changed")
-        .satisfies(e -> assertThat(((ScanException) e).hint()).hasValueSatisfying(h -> assertThat(h).contains("readyz")));
+        .satisfies(
+            e ->
+                assertThat(((ScanException) e).hint())
+                    .hasValueSatisfying(h -> assertThat(h).contains("readyz")));
   }
 
   @Test
@@ -68,8 +77,11 @@ class ClusterScanTest {
   void cluster_badKubeconfig_isAClearError() throws Exception {
     Path f = tmp.resolve("broken");
     Files.writeString(f, "clusters: [oops");
-    assertThatThrownBy(() -> scan(ClusterOptions.of(f))).isInstanceOf(ScanException.class).hasMessageContaining("invalid kubeconfig");
-    assertThatThrownBy(() -> scan(ClusterOptions.of(tmp.resolve("missing")))).isInstanceOf(ScanException.class)
+    assertThatThrownBy(() -> scan(ClusterOptions.of(f)))
+        .isInstanceOf(ScanException.class)
+        .hasMessageContaining("invalid kubeconfig");
+    assertThatThrownBy(() -> scan(ClusterOptions.of(tmp.resolve("missing"))))
+        .isInstanceOf(ScanException.class)
         .hasMessageContaining("cannot read kubeconfig");
   }
 }

@@ -19,9 +19,9 @@ import java.util.zip.CRC32C;
 
 /**
  * The log's files: {@code entries} (records {@code [u32 length][u32 crc32c][u64 certificate key]
- * [u64 cluster key][bytes]}, the checksum covering keys and bytes; append only,
- * fsynced), {@code checkpoint} (replaced atomically) and {@code lock} (one process at a time). On
- * open a torn last record, left by a crash mid-append, is cut off; damage anywhere else fails.
+ * [u64 cluster key][bytes]}, the checksum covering keys and bytes; append only, fsynced), {@code
+ * checkpoint} (replaced atomically) and {@code lock} (one process at a time). On open a torn last
+ * record, left by a crash mid-append, is cut off; damage anywhere else fails.
  */
 public final class EntryStore implements AutoCloseable {
   private static final int HEADER = 24;
@@ -38,6 +38,7 @@ public final class EntryStore implements AutoCloseable {
   private long size;
   private long end;
   private final LongMultiMap byCertificate = new LongMultiMap();
+
   /** Few keys with many entries each: a list per cluster, not open addressing. */
   private final java.util.HashMap<Long, long[]> byCluster = new java.util.HashMap<>();
 
@@ -58,7 +59,9 @@ public final class EntryStore implements AutoCloseable {
     FileChannel ch = null;
     try {
       Files.createDirectories(dir);
-      lockCh = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      lockCh =
+          FileChannel.open(
+              dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock l;
       try {
         l = lockCh.tryLock();
@@ -66,16 +69,26 @@ public final class EntryStore implements AutoCloseable {
         l = null;
       }
       if (l == null) {
-        throw new LedgerException("the log in " + dir + " is in use by another process", "wait for it to finish, or use another --ledger directory");
+        throw new LedgerException(
+            "the log in " + dir + " is in use by another process",
+            "wait for it to finish, or use another --ledger directory");
       }
-      ch = FileChannel.open(dir.resolve("entries"), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      ch =
+          FileChannel.open(
+              dir.resolve("entries"),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
       EntryStore s = new EntryStore(dir, ch, lockCh, l);
       s.recover(listener);
       return s;
     } catch (IOException e) {
       closeQuietly(ch);
       closeQuietly(lockCh);
-      throw new LedgerException("cannot open the log in " + dir + ": " + e.getMessage(), "check the directory's permissions", e);
+      throw new LedgerException(
+          "cannot open the log in " + dir + ": " + e.getMessage(),
+          "check the directory's permissions",
+          e);
     } catch (LedgerException | RuntimeException e) {
       closeQuietly(ch);
       closeQuietly(lockCh);
@@ -97,7 +110,9 @@ public final class EntryStore implements AutoCloseable {
     long fileSize = entries.size();
     long pos = 0;
     java.io.DataInputStream in =
-        new java.io.DataInputStream(new java.io.BufferedInputStream(java.nio.channels.Channels.newInputStream(entries.position(0)), 1 << 20));
+        new java.io.DataInputStream(
+            new java.io.BufferedInputStream(
+                java.nio.channels.Channels.newInputStream(entries.position(0)), 1 << 20));
     while (pos < fileSize) {
       if (fileSize - pos < HEADER) {
         truncate(pos, "a torn record header");
@@ -134,7 +149,13 @@ public final class EntryStore implements AutoCloseable {
 
   private LedgerException corrupt(long pos) {
     return new LedgerException(
-        "the log in " + dir + " is corrupt: record " + size + " at byte " + pos + " fails its checksum",
+        "the log in "
+            + dir
+            + " is corrupt: record "
+            + size
+            + " at byte "
+            + pos
+            + " fails its checksum",
         "restore the log directory from a backup");
   }
 
@@ -214,7 +235,9 @@ public final class EntryStore implements AutoCloseable {
       long clusterKey = h.getLong();
       readFully(ByteBuffer.wrap(data), pos + HEADER);
       if (crc32c(certKey, clusterKey, data) != crc) {
-        throw new LedgerException("entry " + index + " of the log in " + dir + " fails its checksum", "restore the log from a backup");
+        throw new LedgerException(
+            "entry " + index + " of the log in " + dir + " fails its checksum",
+            "restore the log from a backup");
       }
       return data;
     } catch (IOException e) {
@@ -223,7 +246,8 @@ public final class EntryStore implements AutoCloseable {
   }
 
   /** Appends records and fsyncs them; returns the index of the first. */
-  public long appendAll(List<byte[]> data, List<Long> certificateKeys, List<Long> clusterKeys) throws LedgerException {
+  public long appendAll(List<byte[]> data, List<Long> certificateKeys, List<Long> clusterKeys)
+      throws LedgerException {
     int total = 0;
     for (byte[] d : data) {
       if (d.length > MAX_ENTRY) {
@@ -252,7 +276,8 @@ public final class EntryStore implements AutoCloseable {
       } catch (IOException ignored) {
         // recovery on the next open cuts a torn tail
       }
-      throw new LedgerException("cannot append to the log in " + dir + ": " + e.getMessage(), "check free disk space", e);
+      throw new LedgerException(
+          "cannot append to the log in " + dir + ": " + e.getMessage(), "check free disk space", e);
     }
     long p = end;
     for (int i = 0; i < data.size(); i++) {
@@ -267,7 +292,9 @@ public final class EntryStore implements AutoCloseable {
   public Optional<String> readCheckpoint() throws LedgerException {
     Path f = dir.resolve("checkpoint");
     try {
-      return Files.exists(f) ? Optional.of(Files.readString(f, StandardCharsets.UTF_8)) : Optional.empty();
+      return Files.exists(f)
+          ? Optional.of(Files.readString(f, StandardCharsets.UTF_8))
+          : Optional.empty();
     } catch (IOException e) {
       throw new LedgerException("cannot read " + f + ": " + e.getMessage(), null, e);
     }
@@ -276,18 +303,30 @@ public final class EntryStore implements AutoCloseable {
   /** Replaces the checkpoint atomically: temp file, fsync, rename, fsync the directory. */
   public void writeCheckpoint(String note) throws LedgerException {
     Path tmp = dir.resolve("checkpoint.tmp");
-    try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel c =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       ByteBuffer b = ByteBuffer.wrap(note.getBytes(StandardCharsets.UTF_8));
       while (b.hasRemaining()) {
         c.write(b);
       }
       c.force(true);
     } catch (IOException e) {
-      throw new LedgerException("cannot write the checkpoint in " + dir + ": " + e.getMessage(), "check free disk space", e);
+      throw new LedgerException(
+          "cannot write the checkpoint in " + dir + ": " + e.getMessage(),
+          "check free disk space",
+          e);
     }
     try {
       try {
-        Files.move(tmp, dir.resolve("checkpoint"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp,
+            dir.resolve("checkpoint"),
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, dir.resolve("checkpoint"), StandardCopyOption.REPLACE_EXISTING);
       }
@@ -297,7 +336,8 @@ public final class EntryStore implements AutoCloseable {
         // some file systems cannot fsync a directory; the rename itself is atomic
       }
     } catch (IOException e) {
-      throw new LedgerException("cannot replace the checkpoint in " + dir + ": " + e.getMessage(), null, e);
+      throw new LedgerException(
+          "cannot replace the checkpoint in " + dir + ": " + e.getMessage(), null, e);
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.List;
 public final class HashTree {
   /** levels.get(k) holds count(k) hashes of 32 bytes, back to back. */
   private final List<byte[]> levels = new ArrayList<>();
+
   private final List<Integer> counts = new ArrayList<>();
 
   public long size() {
