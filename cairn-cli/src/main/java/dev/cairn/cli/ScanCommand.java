@@ -14,7 +14,6 @@ import dev.cairn.scanner.Scanners;
 import dev.cairn.scanner.Severity;
 import dev.cairn.scanner.Waivers;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -203,14 +202,7 @@ final class ScanCommand implements Callable<Integer> {
   }
 
   /** Writes atomically to a file (temp + move) so a crash never leaves half a report. */
-  static void writeReport(ScanReport report, ReportFormat format, @Nullable Path file)
-      throws IOException {
-    if (file == null) {
-      Writer w = new OutputStreamWriter(System.out, StandardCharsets.UTF_8);
-      Reports.write(report, format, w, format == ReportFormat.TABLE && Terminal.colors());
-      w.flush();
-      return;
-    }
+  static void writeReport(ScanReport report, ReportFormat format, Path file) throws IOException {
     Path abs = file.toAbsolutePath();
     Path dir = abs.getParent();
     if (dir != null) {

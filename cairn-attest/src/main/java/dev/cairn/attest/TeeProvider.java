@@ -1,0 +1,22 @@
+package dev.cairn.attest;
+
+import dev.cairn.core.Digest;
+
+/**
+ * A trusted execution environment. Implementations register with {@link java.util.ServiceLoader};
+ * {@link Tees#provider(String)} finds them by name. Real enclave runtimes (Gramine, SCONE, Occlum,
+ * confidential containers) plug in here without touching the rest.
+ */
+public interface TeeProvider {
+  /** {@code simulation}, {@code sgx-dcap}, ... */
+  String name();
+
+  /** False when the provider offers no hardware protection (the simulation provider). */
+  boolean hardwareBacked();
+
+  /** What the TEE would measure for this workload: reproducible across runs and machines. */
+  Digest measure(LaunchSpec spec) throws AttestationException;
+
+  /** Evidence that a workload with {@code measurement} runs here and chose {@code reportData}. */
+  Evidence evidence(Digest measurement, byte[] reportData) throws AttestationException;
+}

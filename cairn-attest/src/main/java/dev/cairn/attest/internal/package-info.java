@@ -1,0 +1,4 @@
+@NullMarked
+package dev.cairn.attest.internal;
+
+import org.jspecify.annotations.NullMarked;
