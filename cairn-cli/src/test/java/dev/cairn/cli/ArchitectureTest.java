@@ -54,6 +54,49 @@ class ArchitectureTest {
   }
 
   @Test
+  void attestAndLedger_dependOnlyOnCore() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.cairn.attest..", "dev.cairn.ledger..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.cairn.scanner..",
+            "dev.cairn.deploy..",
+            "dev.cairn.cli..",
+            "dev.cairn.testing..",
+            "io.fabric8..")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.cairn.attest..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.cairn.ledger..")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.cairn.ledger..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.cairn.attest..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void everyInternalPackage_staysInsideItsModule() {
+    for (String m : new String[] {"scanner", "ledger", "attest", "deploy"}) {
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dev.cairn." + m + "..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("dev.cairn." + m + ".internal..")
+          .check(CLASSES);
+    }
+  }
+
+  @Test
   void internalPackages_stayInsideTheirModule() {
     noClasses()
         .that()
@@ -80,7 +123,12 @@ class ArchitectureTest {
   void libraryModules_doNotLog() {
     noClasses()
         .that()
-        .resideInAnyPackage("dev.cairn.core..", "dev.cairn.scanner..")
+        .resideInAnyPackage(
+            "dev.cairn.core..",
+            "dev.cairn.scanner..",
+            "dev.cairn.ledger..",
+            "dev.cairn.attest..",
+            "dev.cairn.deploy..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("org.slf4j..", "java.util.logging..")
