@@ -97,17 +97,6 @@ class ArchitectureTest {
   }
 
   @Test
-  void internalPackages_stayInsideTheirModule() {
-    noClasses()
-        .that()
-        .resideOutsideOfPackage("dev.cairn.scanner..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAPackage("dev.cairn.scanner.internal..")
-        .check(CLASSES);
-  }
-
-  @Test
   void fabric8_isTouchedOnlyByTheClusterSourceAndTheDeployer() {
     noClasses()
         .that()
