@@ -70,11 +70,7 @@ final class ChecksCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       Set<Framework> fws = ScanCommand.parseFrameworks(frameworks);
-      CheckSet checks = Checks.builtin();
-      if (checksDir != null) {
-        checks = checks.with(Checks.load(checksDir));
-      }
-      checks = checks.select(fws);
+      CheckSet checks = ScanCommand.selectChecks(fws, checksDir);
       PrintWriter out = spec.commandLine().getOut();
       switch (output) {
         case "json" ->
@@ -212,11 +208,8 @@ final class ChecksCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      CheckSet checks = Checks.builtin();
-      if (checksDir != null) {
-        checks = checks.with(Checks.load(checksDir));
-      }
-      checks = checks.select(ScanCommand.parseFrameworks(frameworks));
+      CheckSet checks =
+          ScanCommand.selectChecks(ScanCommand.parseFrameworks(frameworks), checksDir);
       String[] sa = serviceAccount.split("/", 2);
       if (sa.length != 2 || sa[0].isBlank() || sa[1].isBlank()) {
         throw new ExitException(

@@ -8,6 +8,7 @@ import dev.cairn.scanner.ObjectSource;
 import dev.cairn.scanner.ObjectSources;
 import dev.cairn.scanner.ReportFormat;
 import dev.cairn.scanner.Reports;
+import dev.cairn.scanner.ScanException;
 import dev.cairn.scanner.ScanOptions;
 import dev.cairn.scanner.ScanReport;
 import dev.cairn.scanner.Scanners;
@@ -132,11 +133,7 @@ final class ScanCommand implements Callable<Integer> {
           "pass manifest paths, - for standard input, or --kubeconfig FILE");
     }
     Set<Framework> fws = parseFrameworks(frameworks);
-    CheckSet checks = Checks.builtin();
-    if (checksDir != null) {
-      checks = checks.with(Checks.load(checksDir));
-    }
-    checks = checks.select(fws);
+    CheckSet checks = selectChecks(fws, checksDir);
     Waivers waivers = exceptions == null ? Waivers.none() : Waivers.load(exceptions);
     List<ObjectSource> sources = new ArrayList<>();
     if (!paths.isEmpty()) {
@@ -181,6 +178,18 @@ final class ScanCommand implements Callable<Integer> {
       return Main.USAGE;
     }
     return report.failsAt(threshold) ? Main.FINDINGS : Main.OK;
+  }
+
+  /**
+   * The built-in checks plus those of {@code checksDir} (overriding by id), selected by framework.
+   */
+  static CheckSet selectChecks(Set<Framework> frameworks, @Nullable Path checksDir)
+      throws ScanException {
+    CheckSet checks = Checks.builtin();
+    if (checksDir != null) {
+      checks = checks.with(Checks.load(checksDir));
+    }
+    return checks.select(frameworks);
   }
 
   static Set<Framework> parseFrameworks(List<String> names) throws ExitException {
