@@ -13,6 +13,20 @@ public final class Attestations {
   private Attestations() {}
 
   /**
+   * The 64 bytes a workload binds into its evidence: {@code SHA-512(nonce || enclave public key)}.
+   */
+  public static byte[] reportData(byte[] nonce, byte[] enclavePublicKey) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-512");
+      md.update(nonce);
+      md.update(enclavePublicKey);
+      return md.digest();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-512", e);
+    }
+  }
+
+  /**
    * Checks, in order: the platform key is the trusted one, the signature over the evidence, the
    * measurement is one the policy allows, and the report data is the expected one (fresh nonce and
    * the workload's key).

@@ -1,6 +1,7 @@
 package dev.cairn.scanner.internal;
 
 import dev.cairn.core.SourceLocation;
+import dev.cairn.core.Yaml;
 import dev.cairn.scanner.KubeObject;
 import dev.cairn.scanner.Notice;
 import dev.cairn.scanner.ObjectSource;

@@ -2,6 +2,7 @@ package dev.cairn.scanner.internal;
 
 import dev.cairn.core.Diagnostic;
 import dev.cairn.core.SourceLocation;
+import dev.cairn.core.Yaml;
 import dev.cairn.scanner.Waiver;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,7 +1,5 @@
-package dev.cairn.scanner.internal;
+package dev.cairn.core;
 
-import dev.cairn.core.Diagnostic;
-import dev.cairn.core.SourceLocation;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -50,7 +48,7 @@ public final class Yaml {
     }
   }
 
-  static LoadSettings settings(String label) {
+  private static LoadSettings settings(String label) {
     return LoadSettings.builder()
         .setLabel(label)
         .setSchema(new CoreSchema())
@@ -96,7 +94,7 @@ public final class Yaml {
   }
 
   /** The 0-based line {@code index} of {@code text}, or null. */
-  static @Nullable String lineOf(String text, int index) {
+  public static @Nullable String lineOf(String text, int index) {
     int start = 0;
     for (int i = 0; i < index; i++) {
       int nl = text.indexOf('\n', start);

@@ -1,0 +1,397 @@
+package dev.cairn.attest;
+
+import dev.cairn.core.Digest;
+import dev.cairn.core.Json;
+import dev.cairn.core.Keys;
+import dev.cairn.core.Secret;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bouncycastle.asn1.sec.SECNamedCurves;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
+import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The attestation service (like SCONE CAS in seed 002): holds policy sessions and their secrets,
+ * hands out single-use nonces, checks a workload's evidence (platform key, signature, measurement
+ * against the policy, nonce and key binding) and only then releases the secrets the policy allows,
+ * sealed to the workload's ephemeral key. Every decision is appended to {@code audit.log}.
+ */
+public final class AttestationService {
+  private static final Duration NONCE_TTL = Duration.ofMinutes(5);
+
+  private final Path dir;
+  private final List<PublicKey> trustedPlatformKeys;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<String, Policy> policies = new HashMap<>();
+  private final Map<String, Challenge> nonces = new HashMap<>();
+
+  /** A nonce for one attestation of one service. */
+  public record Challenge(String session, String service, byte[] nonce, Instant expiresAt) {
+    public Challenge {
+      nonce = nonce.clone();
+    }
+
+    @Override
+    public byte[] nonce() {
+      return nonce.clone();
+    }
+  }
+
+  /** What a successful attestation releases. */
+  public record Release(Digest policy, List<SealedSecret> secrets) {
+    public Release {
+      secrets = List.copyOf(secrets);
+    }
+  }
+
+  private AttestationService(Path dir, List<PublicKey> trustedPlatformKeys, Clock clock) {
+    this.dir = dir;
+    this.trustedPlatformKeys = List.copyOf(trustedPlatformKeys);
+    this.clock = clock;
+  }
+
+  /** Opens the service's state in {@code dir} (policies, generated secrets, audit log). */
+  public static AttestationService open(Path dir, List<PublicKey> trustedPlatformKeys, Clock clock)
+      throws AttestationException {
+    try {
+      Files.createDirectories(dir.resolve("sessions"));
+    } catch (IOException e) {
+      throw new AttestationException("cannot create " + dir + ": " + e.getMessage(), null, e);
+    }
+    AttestationService s = new AttestationService(dir, trustedPlatformKeys, clock);
+    try (var sessions = Files.list(dir.resolve("sessions"))) {
+      for (Path p : sessions.toList()) {
+        Path f = p.resolve("policy.json");
+        if (Files.exists(f)) {
+          Policy pol = PolicyJson.read(Files.readString(f));
+          s.policies.put(pol.name(), pol);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new AttestationException(
+          "cannot read the attestation service state in " + dir + ": " + e.getMessage(), null, e);
+    }
+    return s;
+  }
+
+  public synchronized Optional<Policy> policy(String session) {
+    return Optional.ofNullable(policies.get(session));
+  }
+
+  /**
+   * Installs a policy version. Version 1 only for a new session; afterwards exactly current + 1,
+   * naming the current version's digest as its predecessor. Generates missing secrets.
+   */
+  public synchronized Policy install(Policy p) throws AttestationException {
+    Policy cur = policies.get(p.name());
+    if (cur == null && p.version() != 1) {
+      throw new AttestationException(
+          "session " + p.name() + " does not exist; its first policy must be version 1", null);
+    }
+    if (cur != null) {
+      if (p.version() != cur.version() + 1) {
+        throw new AttestationException(
+            "policy "
+                + p.name()
+                + " version "
+                + p.version()
+                + " does not follow the installed version "
+                + cur.version(),
+            null);
+      }
+      if (!cur.digest().equals(p.predecessor())) {
+        audit(
+            "policy-update",
+            p.name(),
+            "",
+            false,
+            "predecessor " + p.predecessor() + " is not the installed " + cur.digest(),
+            null,
+            null);
+        throw new AttestationException(
+            "policy "
+                + p.name()
+                + " v"
+                + p.version()
+                + " names predecessor "
+                + p.predecessor()
+                + " but the installed version is "
+                + cur.digest(),
+            "base the update on the installed policy (cairn attest policy show)");
+      }
+    }
+    for (Policy.SecretSpec s : p.secrets()) {
+      ensureSecret(p.name(), s);
+    }
+    Path f = dir.resolve("sessions").resolve(p.name()).resolve("policy.json");
+    writeAtomically(f, PolicyJson.write(p).getBytes(StandardCharsets.UTF_8));
+    policies.put(p.name(), p);
+    audit(
+        "policy-install",
+        p.name(),
+        "",
+        true,
+        "version " + p.version() + " " + p.digest(),
+        null,
+        null);
+    return p;
+  }
+
+  public synchronized Challenge challenge(String session, String service)
+      throws AttestationException {
+    Policy p = policies.get(session);
+    if (p == null || p.service(service).isEmpty()) {
+      throw new AttestationException(
+          "no service " + service + " in session " + session, "install a policy that defines it");
+    }
+    byte[] nonce = new byte[32];
+    random.nextBytes(nonce);
+    Challenge c = new Challenge(session, service, nonce, clock.instant().plus(NONCE_TTL));
+    nonces.put(HexFormat.of().formatHex(nonce), c);
+    return c;
+  }
+
+  /**
+   * Checks the evidence of {@code service} and releases its secrets sealed to {@code enclaveKey}.
+   * The nonce is consumed whatever the outcome, so evidence can't be replayed.
+   */
+  public synchronized Release release(
+      String session, String service, byte[] nonce, Evidence evidence, byte[] enclaveKey)
+      throws AttestationException {
+    Challenge c = nonces.remove(HexFormat.of().formatHex(nonce));
+    try {
+      if (c == null || !c.session().equals(session) || !c.service().equals(service)) {
+        throw new AttestationException(
+            "unknown or already used nonce (replayed attestation?)", "request a new challenge");
+      }
+      if (clock.instant().isAfter(c.expiresAt())) {
+        throw new AttestationException(
+            "nonce expired at " + c.expiresAt(), "request a new challenge");
+      }
+      Policy p = policies.get(session);
+      Policy.Service svc = p == null ? null : p.service(service).orElse(null);
+      if (p == null || svc == null) {
+        throw new AttestationException("no service " + service + " in session " + session, null);
+      }
+      PublicKey platform =
+          trustedPlatformKeys.stream()
+              .filter(k -> Keys.keyId(k).equals(evidence.platformKey()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new AttestationException(
+                          "evidence is signed by untrusted platform key " + evidence.platformKey(),
+                          "add the platform's key to the service's trust list"));
+      Attestations.verify(
+          evidence, platform, svc.measurements(), Attestations.reportData(nonce, enclaveKey));
+      List<SealedSecret> out = new ArrayList<>();
+      for (Policy.SecretSpec s : p.secrets()) {
+        if (s.services().contains(service)) {
+          Secret value = secretValue(session, s);
+          out.add(EnclaveKey.seal(s.name(), value, enclaveKey));
+          value.destroy();
+        }
+      }
+      audit(
+          "release",
+          session,
+          service,
+          true,
+          out.size() + " secret(s): " + out.stream().map(SealedSecret::name).toList(),
+          evidence,
+          p);
+      return new Release(p.digest(), out);
+    } catch (AttestationException e) {
+      audit("release", session, service, false, e.getMessage(), evidence, policies.get(session));
+      throw e;
+    }
+  }
+
+  /**
+   * The public key of an {@code ed25519} secret (what verifiers check certificate signatures with).
+   */
+  public synchronized PublicKey publicKey(String session, String secret)
+      throws AttestationException {
+    Policy p = policies.get(session);
+    Policy.SecretSpec s =
+        p == null
+            ? null
+            : p.secrets().stream().filter(x -> x.name().equals(secret)).findFirst().orElse(null);
+    if (s == null || s.kind() != Policy.Kind.ED25519) {
+      throw new AttestationException(
+          "no ed25519 secret " + secret + " in session " + session, null);
+    }
+    Path pub = secretDir(session).resolve(secret + ".pub");
+    try {
+      return Keys.ed25519Public(
+          java.util.Base64.getDecoder().decode(Files.readString(pub).strip()));
+    } catch (IOException | GeneralSecurityException e) {
+      throw new AttestationException(
+          "cannot read the public key of " + secret + ": " + e.getMessage(), null, e);
+    }
+  }
+
+  private Path secretDir(String session) {
+    return dir.resolve("sessions").resolve(session).resolve("secrets");
+  }
+
+  private void ensureSecret(String session, Policy.SecretSpec s) throws AttestationException {
+    if (s.kind() == Policy.Kind.FILE) {
+      if (s.file() == null || !Files.isReadable(s.file())) {
+        throw new AttestationException(
+            "secret " + s.name() + " is supplied from " + s.file() + ", which is not readable",
+            null);
+      }
+      return;
+    }
+    Path f = secretDir(session).resolve(s.name());
+    if (Files.exists(f)) {
+      return;
+    }
+    byte[] value;
+    byte[] pub = null;
+    switch (s.kind()) {
+      case ED25519 -> {
+        KeyPair kp = Keys.ed25519();
+        value = kp.getPrivate().getEncoded();
+        pub = Keys.raw(kp.getPublic());
+      }
+      case SECP256K1 -> {
+        X9ECParameters curve = SECNamedCurves.getByName("secp256k1");
+        ECKeyPairGenerator g = new ECKeyPairGenerator();
+        g.init(
+            new ECKeyGenerationParameters(
+                new ECDomainParameters(curve.getCurve(), curve.getG(), curve.getN(), curve.getH()),
+                random));
+        byte[] d = ((ECPrivateKeyParameters) g.generateKeyPair().getPrivate()).getD().toByteArray();
+        value = new byte[32];
+        System.arraycopy(
+            d,
+            Math.max(0, d.length - 32),
+            value,
+            Math.max(0, 32 - d.length),
+            Math.min(32, d.length));
+      }
+      default -> {
+        value = new byte[s.size()];
+        random.nextBytes(value);
+      }
+    }
+    writeAtomically(f, java.util.Base64.getEncoder().encode(value));
+    java.util.Arrays.fill(value, (byte) 0);
+    if (pub != null) {
+      writeAtomically(
+          secretDir(session).resolve(s.name() + ".pub"), java.util.Base64.getEncoder().encode(pub));
+    }
+  }
+
+  private Secret secretValue(String session, Policy.SecretSpec s) throws AttestationException {
+    try {
+      if (s.kind() == Policy.Kind.FILE) {
+        return Secret.of(Files.readAllBytes(java.util.Objects.requireNonNull(s.file())));
+      }
+      return Secret.of(
+          java.util.Base64.getDecoder()
+              .decode(Files.readString(secretDir(session).resolve(s.name())).strip()));
+    } catch (IOException | RuntimeException e) {
+      throw new AttestationException(
+          "cannot read secret " + s.name() + " of session " + session, null, e);
+    }
+  }
+
+  private static void writeAtomically(Path f, byte[] data) throws AttestationException {
+    try {
+      Files.createDirectories(f.getParent());
+      Path tmp = Files.createTempFile(f.getParent(), ".tmp", "");
+      try {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not POSIX
+      }
+      try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        c.write(ByteBuffer.wrap(data));
+        c.force(true);
+      }
+      Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new AttestationException("cannot write " + f + ": " + e.getMessage(), null, e);
+    }
+  }
+
+  /** Appends one JSON line per decision and fsyncs it; never contains secret values. */
+  private void audit(
+      String action,
+      String session,
+      String service,
+      boolean allowed,
+      @Nullable String reason,
+      @Nullable Evidence e,
+      @Nullable Policy p)
+      throws AttestationException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("time", clock.instant().toString());
+    m.put("action", action);
+    m.put("session", session);
+    m.put("service", service);
+    m.put("allowed", allowed);
+    m.put("reason", reason == null ? "" : reason);
+    if (e != null) {
+      m.put("measurement", e.measurement().toString());
+      m.put("evidence", e.digest().toString());
+      m.put("tee", e.provider() + (e.hardwareBacked() ? "" : " (" + Tees.SIMULATION_WARNING + ")"));
+    }
+    if (p != null) {
+      m.put("policy", p.digest().toString());
+    }
+    try (FileChannel c =
+        FileChannel.open(
+            dir.resolve("audit.log"),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND)) {
+      c.write(ByteBuffer.wrap((Json.canonical(m) + "\n").getBytes(StandardCharsets.UTF_8)));
+      c.force(false);
+    } catch (IOException ex) {
+      throw new AttestationException(
+          "cannot write the audit log in " + dir + ": " + ex.getMessage(),
+          "check free disk space",
+          ex);
+    }
+  }
+
+  /** Every audit record so far, oldest first. */
+  public synchronized List<String> auditLog() throws AttestationException {
+    try {
+      Path f = dir.resolve("audit.log");
+      return Files.exists(f) ? Files.readAllLines(f) : List.of();
+    } catch (IOException e) {
+      throw new AttestationException("cannot read the audit log: " + e.getMessage(), null, e);
+    }
+  }
+}

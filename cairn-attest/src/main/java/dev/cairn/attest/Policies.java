@@ -1,0 +1,258 @@
+package dev.cairn.attest;
+
+import dev.cairn.core.CairnException;
+import dev.cairn.core.Diagnostic;
+import dev.cairn.core.Digest;
+import dev.cairn.core.SourceLocation;
+import dev.cairn.core.Yaml;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/**
+ * Reads attestation policy files:
+ *
+ * <pre>
+ * name: cairn-certify
+ * version: 1
+ * predecessor: sha256:...          # required from version 2 on
+ * services:
+ *   - name: scanner
+ *     measurements: [sha256:...]
+ *     command: [cairn-scanner, --signing-key, "$$CAIRN::certificate-key$$"]
+ *     env: {}
+ * secrets:
+ *   - {name: certificate-key, kind: ed25519, services: [scanner]}
+ *   - {name: nonce-salt, kind: random, size: 32, services: [scanner]}
+ *   - {name: cluster-token, kind: file, file: token.txt, services: [scanner]}
+ * </pre>
+ */
+public final class Policies {
+  private Policies() {}
+
+  /** Thrown with every problem of a policy file. */
+  public static final class PolicyException extends CairnException {
+    private static final long serialVersionUID = 1L;
+    private final transient List<Diagnostic> diagnostics;
+
+    PolicyException(List<Diagnostic> d) {
+      super(
+          d.get(0).oneLine() + (d.size() > 1 ? " (and " + (d.size() - 1) + " more)" : ""),
+          "fix the attestation policy file");
+      this.diagnostics = List.copyOf(d);
+    }
+
+    public List<Diagnostic> diagnostics() {
+      return diagnostics;
+    }
+  }
+
+  public static Policy load(Path file) throws CairnException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new AttestationException(
+          "cannot read policy " + file + ": " + e.getMessage(), "check the path", e);
+    }
+    return parse(file.toString(), text, file.toAbsolutePath().getParent());
+  }
+
+  public static Policy parse(String name, String text, @Nullable Path baseDir)
+      throws CairnException {
+    List<Diagnostic> diags = new ArrayList<>();
+    List<String> lines = text.lines().toList();
+    Yaml.Document d;
+    try {
+      d = Yaml.parseDocument(name, text, 0);
+    } catch (Yaml.YamlSyntaxException e) {
+      throw new PolicyException(List.of(e.diagnostic()));
+    }
+    Node root = d.node();
+    Ctx c = new Ctx(name, lines, diags);
+    if (!(root instanceof MappingNode)) {
+      c.err(root, "a policy is a mapping with name, version, services and secrets");
+      throw new PolicyException(diags);
+    }
+    String pname = c.str(root, "name", true);
+    String versionText = c.str(root, "version", true);
+    int version = 0;
+    if (versionText != null) {
+      try {
+        version = Integer.parseInt(versionText);
+        if (version < 1) {
+          throw new NumberFormatException();
+        }
+      } catch (NumberFormatException e) {
+        c.err(Yaml.find(root, "version"), "version must be a positive integer");
+      }
+    }
+    String predText = c.str(root, "predecessor", false);
+    Digest predecessor = null;
+    if (predText != null) {
+      try {
+        predecessor = Digest.parse(predText);
+      } catch (IllegalArgumentException e) {
+        c.err(
+            Yaml.find(root, "predecessor"),
+            "predecessor must be a sha256:... digest of the previous version");
+      }
+    }
+    if (version > 1 && predecessor == null && predText == null) {
+      c.err(
+          root,
+          "version "
+              + version
+              + " must name its predecessor (the digest of version "
+              + (version - 1)
+              + ")");
+    }
+    List<Policy.Service> services = new ArrayList<>();
+    Node sn = Yaml.find(root, "services");
+    if (!(sn instanceof SequenceNode ss) || ss.getValue().isEmpty()) {
+      c.err(sn == null ? root : sn, "a policy needs at least one service");
+    } else {
+      for (Node s : ss.getValue()) {
+        String sname = c.str(s, "name", true);
+        Set<Digest> ms = new LinkedHashSet<>();
+        for (Node m : c.list(s, "measurements")) {
+          try {
+            ms.add(Digest.parse(((ScalarNode) m).getValue()));
+          } catch (RuntimeException e) {
+            c.err(m, "measurement must be a sha256:... digest");
+          }
+        }
+        if (ms.isEmpty()) {
+          c.err(s, "service needs at least one measurement it may have");
+        }
+        List<String> command = new ArrayList<>();
+        for (Node m : c.list(s, "command")) {
+          command.add(m instanceof ScalarNode x ? x.getValue() : "");
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        if (Yaml.find(s, "env") instanceof MappingNode em) {
+          for (NodeTuple t : em.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k
+                && t.getValueNode() instanceof ScalarNode v) {
+              env.put(k.getValue(), v.getValue());
+            }
+          }
+        }
+        if (sname != null) {
+          services.add(new Policy.Service(sname, ms, command, env));
+        }
+      }
+    }
+    Set<String> serviceNames = new HashSet<>();
+    services.forEach(s -> serviceNames.add(s.name()));
+    List<Policy.SecretSpec> secrets = new ArrayList<>();
+    for (Node s : c.list(root, "secrets")) {
+      String sname = c.str(s, "name", true);
+      String kindText = c.str(s, "kind", true);
+      Policy.Kind kind = null;
+      if (kindText != null) {
+        try {
+          kind = Policy.Kind.valueOf(kindText.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+          c.err(
+              Yaml.find(s, "kind"),
+              "unknown secret kind '" + kindText + "' (ed25519, secp256k1, random or file)");
+        }
+      }
+      int size = 32;
+      String sizeText = c.str(s, "size", false);
+      if (sizeText != null) {
+        try {
+          size = Integer.parseInt(sizeText);
+        } catch (NumberFormatException e) {
+          c.err(Yaml.find(s, "size"), "size must be a number of bytes");
+        }
+      }
+      String fileText = c.str(s, "file", false);
+      Path file = null;
+      if (kind == Policy.Kind.FILE) {
+        if (fileText == null) {
+          c.err(s, "a secret of kind file needs 'file'");
+        } else {
+          file = baseDir == null ? Path.of(fileText) : baseDir.resolve(fileText);
+        }
+      }
+      Set<String> to = new LinkedHashSet<>();
+      for (Node n : c.list(s, "services")) {
+        String v = n instanceof ScalarNode x ? x.getValue() : "";
+        if (!serviceNames.contains(v)) {
+          c.err(n, "secret is released to unknown service '" + v + "'");
+        }
+        to.add(v);
+      }
+      if (sname != null && kind != null) {
+        secrets.add(new Policy.SecretSpec(sname, kind, size, file, to));
+      }
+    }
+    if (!diags.isEmpty() || pname == null) {
+      throw new PolicyException(
+          diags.isEmpty()
+              ? List.of(new Diagnostic(SourceLocation.of(name), "invalid policy", null))
+              : diags);
+    }
+    return new Policy(pname, version, predecessor, services, secrets);
+  }
+
+  private static final class Ctx {
+    final String file;
+    final List<String> lines;
+    final List<Diagnostic> diags;
+
+    Ctx(String file, List<String> lines, List<Diagnostic> diags) {
+      this.file = file;
+      this.lines = lines;
+      this.diags = diags;
+    }
+
+    void err(@Nullable Node n, String msg) {
+      int line = n == null ? 1 : n.getStartMark().map(m -> m.getLine() + 1).orElse(1);
+      int col = n == null ? 1 : n.getStartMark().map(m -> m.getColumn() + 1).orElse(1);
+      diags.add(
+          new Diagnostic(
+              new SourceLocation(file, line, col),
+              msg,
+              line <= lines.size() ? lines.get(line - 1) : null));
+    }
+
+    @Nullable String str(@Nullable Node parent, String key, boolean required) {
+      Node n = Yaml.find(parent, key);
+      if (n instanceof ScalarNode s && !s.getValue().isBlank()) {
+        return s.getValue();
+      }
+      if (required) {
+        err(n == null ? parent : n, "missing '" + key + "'");
+      }
+      return null;
+    }
+
+    List<Node> list(@Nullable Node parent, String key) {
+      Node n = Yaml.find(parent, key);
+      if (n instanceof SequenceNode s) {
+        return s.getValue();
+      }
+      if (n != null) {
+        err(n, "'" + key + "' must be a list");
+      }
+      return List.of();
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.cairn.attest;
+
+import dev.cairn.core.Digest;
+import dev.cairn.core.Json;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An attestation policy session, in the spirit of SCONE CAS: which measured services may run, and
+ * which secrets each may receive. Every version after the first names the digest of its
+ * predecessor, so a policy can't be replaced silently.
+ *
+ * @param name session name
+ * @param version 1, 2, ...
+ * @param predecessor digest of version - 1; null only for version 1
+ * @param services the services
+ * @param secrets the secrets
+ */
+public record Policy(
+    String name,
+    int version,
+    @Nullable Digest predecessor,
+    List<Service> services,
+    List<SecretSpec> secrets) {
+  public Policy {
+    services = List.copyOf(services);
+    secrets = List.copyOf(secrets);
+  }
+
+  /** A measured service: allowed measurements and its launch command and environment. */
+  public record Service(
+      String name, Set<Digest> measurements, List<String> command, Map<String, String> env) {
+    public Service {
+      measurements = Set.copyOf(measurements);
+      command = List.copyOf(command);
+      env = Map.copyOf(env);
+    }
+  }
+
+  /** How a secret comes to be. */
+  public enum Kind {
+    ED25519,
+    SECP256K1,
+    RANDOM,
+    FILE
+  }
+
+  /**
+   * A secret: generated ({@code ed25519}, {@code secp256k1}, {@code random}) or supplied from a
+   * file.
+   */
+  public record SecretSpec(
+      String name, Kind kind, int size, @Nullable Path file, Set<String> services) {
+    public SecretSpec {
+      services = Set.copyOf(services);
+    }
+  }
+
+  public Optional<Service> service(String name) {
+    return services.stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  /** SHA-256 over the canonical JSON of the policy: what a successor must name. */
+  public Digest digest() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", name);
+    m.put("version", version);
+    m.put("predecessor", predecessor == null ? "" : predecessor.toString());
+    m.put(
+        "services",
+        services.stream()
+            .map(
+                s ->
+                    Map.of(
+                        "name",
+                        s.name(),
+                        "measurements",
+                        s.measurements().stream().map(Digest::toString).sorted().toList(),
+                        "command",
+                        s.command(),
+                        "env",
+                        new java.util.TreeMap<>(s.env())))
+            .toList());
+    m.put(
+        "secrets",
+        secrets.stream()
+            .map(
+                s ->
+                    Map.of(
+                        "name",
+                        s.name(),
+                        "kind",
+                        s.kind().name(),
+                        "size",
+                        s.size(),
+                        "file",
+                        s.file() == null ? "" : s.file().toString(),
+                        "services",
+                        s.services().stream().sorted().toList()))
+            .toList());
+    return Digest.sha256(Json.canonical(m));
+  }
+}
