@@ -1,0 +1,187 @@
+package dev.cairn.attest;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.cairn.core.Json;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The attestation service over HTTP (JSON), for measured workloads in other processes and for
+ * {@code cairn attest serve}: {@code GET /v1/challenge?session=S&service=V}, {@code POST
+ * /v1/release}. Answers 403 with {@code {"error": ...}} when attestation fails.
+ */
+public final class AttestationHttp implements AutoCloseable {
+  private final HttpServer server;
+
+  private AttestationHttp(HttpServer server) {
+    this.server = server;
+  }
+
+  /** Serves {@code service} on {@code host:port} (port 0 picks a free one). */
+  public static AttestationHttp serve(AttestationService service, String host, int port) throws IOException {
+    HttpServer s = HttpServer.create(new InetSocketAddress(host, port), 16);
+    s.createContext("/v1/challenge", ex -> handle(ex, () -> {
+      Map<String, String> q = query(ex.getRequestURI());
+      AttestationService.Challenge c = service.challenge(q.getOrDefault("session", ""), q.getOrDefault("service", ""));
+      return Map.of("nonce", b64(c.nonce()), "expiresAt", c.expiresAt().toString());
+    }));
+    s.createContext("/v1/release", ex -> handle(ex, () -> {
+      if (!ex.getRequestMethod().equals("POST")) {
+        throw new AttestationException("use POST", null);
+      }
+      Map<?, ?> body = Json.mapper().readValue(ex.getRequestBody(), Map.class);
+      Evidence e = Evidence.parse(Json.canonical(java.util.Objects.requireNonNull(body.get("evidence"), "evidence")));
+      AttestationService.Release r =
+          service.release(str(body, "session"), str(body, "service"), unb64(str(body, "nonce")), e, unb64(str(body, "enclaveKey")));
+      List<Map<String, String>> secrets = new ArrayList<>();
+      for (SealedSecret ss : r.secrets()) {
+        secrets.add(Map.of("name", ss.name(), "enc", b64(ss.enc()), "ciphertext", b64(ss.ciphertext())));
+      }
+      return Map.of("policy", r.policy().toString(), "secrets", secrets);
+    }));
+    s.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "cairn-attest-http");
+      t.setDaemon(true);
+      return t;
+    }));
+    s.start();
+    return new AttestationHttp(s);
+  }
+
+  public URI uri() {
+    InetSocketAddress a = server.getAddress();
+    return URI.create("http://" + a.getHostString() + ":" + a.getPort());
+  }
+
+  private interface Handler {
+    Object handle() throws Exception;
+  }
+
+  private static void handle(HttpExchange ex, Handler h) throws IOException {
+    int code;
+    Object out;
+    try {
+      out = h.handle();
+      code = 200;
+    } catch (AttestationException e) {
+      code = 403;
+      out = Map.of("error", String.valueOf(e.getMessage()));
+    } catch (Exception e) {
+      code = 400;
+      out = Map.of("error", "bad request: " + e.getClass().getSimpleName());
+    }
+    byte[] b = Json.canonical(out).getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().add("Content-Type", "application/json");
+    ex.sendResponseHeaders(code, b.length);
+    ex.getResponseBody().write(b);
+    ex.close();
+  }
+
+  private static Map<String, String> query(URI u) {
+    Map<String, String> m = new HashMap<>();
+    String q = u.getRawQuery();
+    if (q != null) {
+      for (String p : q.split("&")) {
+        int i = p.indexOf('=');
+        if (i > 0) {
+          m.put(URLDecoder.decode(p.substring(0, i), StandardCharsets.UTF_8), URLDecoder.decode(p.substring(i + 1), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return m;
+  }
+
+  static String b64(byte[] b) {
+    return Base64.getEncoder().encodeToString(b);
+  }
+
+  static byte[] unb64(String s) {
+    return Base64.getDecoder().decode(s);
+  }
+
+  private static String str(Map<?, ?> m, String k) {
+    if (m.get(k) instanceof String s) {
+      return s;
+    }
+    throw new IllegalArgumentException("missing " + k);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+
+  /** The workload's side: get a nonce, present evidence, receive sealed secrets. */
+  public static final class Client {
+    private final URI base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    public Client(URI base) {
+      this.base = base;
+    }
+
+    public byte[] challenge(String session, String service) throws AttestationException {
+      Map<?, ?> r = call(HttpRequest.newBuilder(base.resolve("/v1/challenge?session=" + enc(session) + "&service=" + enc(service))).GET().build());
+      return unb64(str(r, "nonce"));
+    }
+
+    public List<SealedSecret> release(String session, String service, byte[] nonce, Evidence evidence, byte[] enclaveKey)
+        throws AttestationException {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("session", session);
+      body.put("service", service);
+      body.put("nonce", b64(nonce));
+      try {
+        body.put("evidence", Json.mapper().readValue(evidence.toJson(), Map.class));
+      } catch (IOException e) {
+        throw new AttestationException("cannot encode evidence", null, e);
+      }
+      body.put("enclaveKey", b64(enclaveKey));
+      Map<?, ?> r =
+          call(HttpRequest.newBuilder(base.resolve("/v1/release")).POST(HttpRequest.BodyPublishers.ofString(Json.canonical(body))).build());
+      List<SealedSecret> out = new ArrayList<>();
+      if (r.get("secrets") instanceof List<?> l) {
+        for (Object o : l) {
+          Map<?, ?> m = (Map<?, ?>) o;
+          out.add(new SealedSecret(str(m, "name"), unb64(str(m, "enc")), unb64(str(m, "ciphertext"))));
+        }
+      }
+      return out;
+    }
+
+    private static String enc(String s) {
+      return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private Map<?, ?> call(HttpRequest req) throws AttestationException {
+      try {
+        HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+        Map<?, ?> m = Json.mapper().readValue(resp.body(), Map.class);
+        if (resp.statusCode() != 200) {
+          throw new AttestationException("attestation service refused: " + m.get("error"), null);
+        }
+        return m;
+      } catch (IOException e) {
+        throw new AttestationException(
+            "cannot reach the attestation service at " + base + ": " + e.getMessage(), "check --attest URL and that `cairn attest serve` runs", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AttestationException("interrupted", null, e);
+      }
+    }
+  }
+}
