@@ -154,7 +154,7 @@ public final class TransparencyLog implements Ledger {
     return new Receipt(index, checkpoint, tree.inclusionProof(index, checkpoint.size()));
   }
 
-  static byte[] bytes(LedgerEntry e) {
+  public static byte[] bytes(LedgerEntry e) {
     return Json.canonical(e.toMap()).getBytes(StandardCharsets.UTF_8);
   }
 

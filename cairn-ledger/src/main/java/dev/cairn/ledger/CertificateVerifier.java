@@ -1,0 +1,132 @@
+package dev.cairn.ledger;
+
+import dev.cairn.core.CairnException;
+import dev.cairn.core.Digest;
+import dev.cairn.core.Dsse;
+import dev.cairn.core.Keys;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Verifies a certificate from public data, failing closed at the first link that breaks: signature,
+ * signing key, statement, attestation, ledger inclusion, ledger consistency, expiry, revocation,
+ * cluster identity.
+ */
+public final class CertificateVerifier {
+  private CertificateVerifier() {}
+
+  /** Checks the scanner's evidence (provided by the attestation module, kept out of the ledger's dependencies). */
+  public interface EvidenceCheck {
+    void check(String evidenceJson, List<byte[]> trustedPlatformKeys, java.util.Set<Digest> measurements, byte[] expectedReportData)
+        throws CairnException;
+  }
+
+  /** Everything that verified. */
+  public record Result(Certificate certificate, Digest certificateDigest, List<String> links) {}
+
+  /**
+   * @param ledger the log to check revocation and freshness against (null: offline, revocation unchecked)
+   * @param liveClusterId identity of the live cluster to compare (null: not checked)
+   */
+  public static Result verify(
+      CertificateBundle b, TrustAnchors t, EvidenceCheck evidence, Instant now, @Nullable TransparencyLog ledger, @Nullable Digest liveClusterId)
+      throws VerificationException {
+    List<String> ok = new ArrayList<>();
+    PublicKey key;
+    try {
+      key = Keys.ed25519Public(b.signingKey());
+    } catch (GeneralSecurityException e) {
+      throw new VerificationException("signature", "the certificate's signing key is not an Ed25519 key", null);
+    }
+    if (!Dsse.verify(b.envelope(), key)) {
+      throw new VerificationException("signature", "the DSSE signature does not verify (certificate altered or signed by another key)", null);
+    }
+    ok.add("signature");
+    if (!MessageDigest.isEqual(b.signingKey(), t.signingKey())) {
+      throw new VerificationException(
+          "signing key", "signed with key " + Keys.keyId(key) + ", not the key the attestation service releases to the measured scanner",
+          "check that trust.json belongs to the attestation service that issued it");
+    }
+    ok.add("signing key");
+    if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(b.envelope().payloadType())) {
+      throw new VerificationException("statement", "payload type is " + b.envelope().payloadType() + ", not in-toto", null);
+    }
+    Certificate c;
+    try {
+      c = Certificate.parse(b.envelope().payload());
+    } catch (CairnException e) {
+      throw new VerificationException("statement", String.valueOf(e.getMessage()), null);
+    }
+    if (!c.signingKey().equals(Keys.keyId(key)) || !c.policy().equals(t.policy())) {
+      throw new VerificationException("statement", "the certificate names another signing key or attestation policy than the trusted ones", null);
+    }
+    ok.add("statement");
+    if (!t.measurements().contains(c.measurement())) {
+      throw new VerificationException(
+          "attestation", "scanner measurement " + c.measurement() + " is not one the attestation policy approves", "the scanner was modified or is not the approved build");
+    }
+    try {
+      evidence.check(c.evidenceJson(), t.platformKeys(), t.measurements(), Certificate.bindingReportData(c.reportDigest(), c.clusterId(), c.signingKey()));
+    } catch (CairnException e) {
+      throw new VerificationException("attestation", String.valueOf(e.getMessage()), null);
+    }
+    ok.add("attestation");
+    Digest certDigest = b.envelope().digest();
+    Checkpoint cp;
+    try {
+      NoteSigner.verify(b.checkpoint(), t.logVerifierKey());
+      cp = Checkpoint.parse(b.checkpoint());
+    } catch (LedgerException e) {
+      throw new VerificationException("ledger checkpoint", String.valueOf(e.getMessage()), "the checkpoint was forged or comes from another log");
+    }
+    LedgerEntry.Issued entry =
+        new LedgerEntry.Issued(c.clusterId(), certDigest, b.issuedAt(), c.expiresAt(), b.locator(), b.envelope().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] leaf = Merkle.leafHash(TransparencyLog.bytes(entry));
+    if (!Merkle.verifyInclusion(b.index(), cp.size(), leaf, b.inclusionProof(), cp.root())) {
+      throw new VerificationException("ledger inclusion", "the certificate is not in the log at index " + b.index() + " of checkpoint size " + cp.size(), null);
+    }
+    ok.add("ledger inclusion");
+    if (ledger != null) {
+      Checkpoint now0 = ledger.checkpoint();
+      if (now0.size() < cp.size()
+          || !Merkle.verifyConsistency(cp.size(), now0.size(), ledger.consistencyProof(cp.size(), now0.size()), cp.root(), now0.root())) {
+        throw new VerificationException("ledger consistency", "the log's current checkpoint is not an extension of the certificate's (forked log)", null);
+      }
+      ok.add("ledger consistency");
+    }
+    if (now.isBefore(c.issuedAt())) {
+      throw new VerificationException("expiry", "issued in the future (" + c.issuedAt() + ")", "check the clock");
+    }
+    if (!now.isBefore(c.expiresAt())) {
+      throw new VerificationException("expiry", "expired at " + c.expiresAt(), "certify the cluster again");
+    }
+    ok.add("expiry");
+    if (ledger != null) {
+      Optional<LedgerEntry.Revoked> r;
+      try {
+        r = ledger.revocation(certDigest);
+      } catch (LedgerException e) {
+        throw new VerificationException("revocation", String.valueOf(e.getMessage()), null);
+      }
+      if (r.isPresent()) {
+        throw new VerificationException("revocation", "revoked at " + r.get().revokedAt() + ": " + r.get().reason(), null);
+      }
+      ok.add("revocation");
+    }
+    if (liveClusterId != null) {
+      if (!liveClusterId.equals(c.clusterId())) {
+        throw new VerificationException(
+            "cluster identity", "the certificate is for cluster " + c.clusterId() + " (" + c.server() + "), the live cluster is " + liveClusterId,
+            "a certificate can't be replayed for another cluster");
+      }
+      ok.add("cluster identity");
+    }
+    return new Result(c, certDigest, ok);
+  }
+}
