@@ -17,6 +17,12 @@ public interface TeeProvider {
   /** What the TEE would measure for this workload: reproducible across runs and machines. */
   Digest measure(LaunchSpec spec) throws AttestationException;
 
+  /**
+   * The public key that verifies this provider's evidence: for the simulation provider its
+   * simulated platform key; for hardware, the attestation key its vendor chain certifies.
+   */
+  java.security.PublicKey platformKey() throws AttestationException;
+
   /** Evidence that a workload with {@code measurement} runs here and chose {@code reportData}. */
   Evidence evidence(Digest measurement, byte[] reportData) throws AttestationException;
 }

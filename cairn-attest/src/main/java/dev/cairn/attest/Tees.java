@@ -11,6 +11,16 @@ public final class Tees {
 
   private Tees() {}
 
+  /** Cairn's home: {@code cairn.home}, {@code CAIRN_HOME} or {@code ~/.cairn}. */
+  public static java.nio.file.Path cairnHome() {
+    return dev.cairn.attest.internal.SimulationProvider.cairnHome();
+  }
+
+  /** The simulation provider with its platform key in {@code home}. */
+  public static TeeProvider simulation(java.nio.file.Path home, java.time.Clock clock) {
+    return new dev.cairn.attest.internal.SimulationProvider(home, clock);
+  }
+
   public static List<String> names() {
     List<String> out = new ArrayList<>();
     for (TeeProvider p : ServiceLoader.load(TeeProvider.class)) {

@@ -69,6 +69,7 @@ public final class SimulationProvider implements TeeProvider {
   }
 
   /** The simulated platform's public key: what verifiers must trust for simulation evidence. */
+  @Override
   public PublicKey platformKey() throws AttestationException {
     return keys().getPublic();
   }

@@ -1,0 +1,152 @@
+package dev.cairn.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.attest.AttestationHttp;
+import dev.cairn.attest.AttestationService;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.Digest;
+import dev.cairn.core.Dsse;
+import dev.cairn.core.Json;
+import dev.cairn.ledger.CertificateBundle;
+import dev.cairn.ledger.LedgerEntry;
+import dev.cairn.ledger.Receipt;
+import dev.cairn.ledger.TransparencyLog;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "certify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Scan a cluster with the measured, attested scanner and, if every check passes, issue a compliance",
+      "certificate bound to the cluster's identity and record it on the ledger.",
+      "Exit codes: 0 certificate issued, 1 checks failed (no certificate), 2 usage or input error."
+    })
+final class CertifyCommand implements Callable<Integer> {
+  static final class Target {
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "The live cluster to certify.")
+    @Nullable Path kubeconfig;
+
+    @Option(names = "--snapshot", paramLabel = "FILE", description = "A saved snapshot (cairn snapshot); marked as such in the certificate.")
+    @Nullable Path snapshot;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  @SuppressWarnings("NullAway.Init")
+  Target target;
+
+  @Option(names = {"-f", "--framework"}, split = ",", paramLabel = "F", description = "Frameworks to certify (default: all).")
+  List<String> frameworks = new ArrayList<>();
+
+  @Option(names = "--valid-days", description = "Certificate lifetime in days (default: 30).")
+  int validDays = 30;
+
+  @Option(names = "--output-file", paramLabel = "FILE", description = "Where to write the certificate (default: cluster-<id>.cert.json).")
+  @Nullable Path outputFile;
+
+  @SuppressWarnings("NullAway.Init")
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ScanCommand.parseFrameworks(frameworks);
+    if (validDays < 1) {
+      throw new ExitException(Main.USAGE, "--valid-days must be at least 1", null);
+    }
+    long t0 = System.nanoTime();
+    Digest measurement = Embedded.tee().measure(Embedded.launchSpec());
+    AttestationService cas = Embedded.attestation(measurement, err);
+    Map<String, Object> result;
+    try (AttestationHttp http = AttestationHttp.serve(cas, "127.0.0.1", 0)) {
+      Map<String, Object> req = new LinkedHashMap<>();
+      req.put("attest", http.uri().toString());
+      req.put("session", Embedded.SESSION);
+      req.put("service", Embedded.SERVICE);
+      req.put("policy", cas.policy(Embedded.SESSION).orElseThrow().digest().toString());
+      req.put("frameworks", frameworks);
+      req.put("validDays", validDays);
+      if (target.snapshot != null) {
+        req.put("snapshot", target.snapshot.toAbsolutePath().toString());
+      } else {
+        req.put("kubeconfig", java.util.Objects.requireNonNull(target.kubeconfig).toAbsolutePath().toString());
+      }
+      result = runWorkload(req);
+    }
+    String status = String.valueOf(result.get("status"));
+    if (status.equals("error")) {
+      throw new CairnException("the measured scanner failed: " + result.get("error"), "run `cairn scan` on the same target to see why");
+    }
+    err.println("cairn: " + dev.cairn.attest.Tees.SIMULATION_WARNING + " (TEE provider simulation, measurement " + result.get("measurement") + ")");
+    if (status.equals("failed")) {
+      out.println("No certificate: these checks failed in the attested scan:");
+      for (Object f : (List<?>) java.util.Objects.requireNonNull(result.get("failing"))) {
+        out.println("  " + f);
+      }
+      return Main.FINDINGS;
+    }
+    Dsse.Envelope env = Dsse.parse(String.valueOf(result.get("envelope")));
+    Digest clusterId = Digest.parse(String.valueOf(result.get("clusterId")));
+    Path file = outputFile != null ? outputFile : Path.of("cluster-" + clusterId.hex().substring(0, 12) + ".cert.json");
+    Instant issuedAt = Instant.parse(String.valueOf(result.get("issuedAt")));
+    Instant expiresAt = Instant.parse(String.valueOf(result.get("expiresAt")));
+    Receipt receipt;
+    try (TransparencyLog log = Embedded.log()) {
+      receipt =
+          log.issue(new LedgerEntry.Issued(clusterId, env.digest(), issuedAt, expiresAt, file.getFileName().toString(),
+              env.toJson().getBytes(StandardCharsets.UTF_8)));
+      Files.writeString(Embedded.home().resolve("trust.json"), Embedded.trust(cas, log).toJson());
+    }
+    CertificateBundle bundle =
+        new CertificateBundle(env, Base64.getDecoder().decode(String.valueOf(result.get("signingKey"))), "embedded", receipt.index(),
+            receipt.inclusionProof(), receipt.checkpoint().signedNote(), file.getFileName().toString(), issuedAt);
+    Path abs = file.toAbsolutePath();
+    Path dir = java.util.Objects.requireNonNull(abs.getParent());
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, ".cert", ".tmp");
+    Files.writeString(tmp, bundle.toJson());
+    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    out.println("Certificate " + env.digest() + " issued for cluster " + clusterId);
+    out.println("  written to " + file + ", ledger index " + receipt.index() + " (checkpoint size " + receipt.checkpoint().size() + ")");
+    out.println("  expires " + expiresAt + "; trust anchors in " + Embedded.home().resolve("trust.json"));
+    out.println("  attested scan took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    out.flush();
+    return Main.OK;
+  }
+
+  /** Runs the measured workload as its own process with this build's classpath. */
+  static Map<String, Object> runWorkload(Map<String, Object> req) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Dcairn.home=" + Embedded.home()));
+    if (Runtime.version().feature() >= 24) {
+      cmd.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CertifyWorkload.class.getName()));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    p.getOutputStream().write(Json.canonical(req).getBytes(StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    JsonNode n = Json.mapper().readTree(out.lines().reduce((a, b) -> b).orElse("{}"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = Json.mapper().convertValue(n, Map.class);
+    return m;
+  }
+}

@@ -1,0 +1,122 @@
+package dev.cairn.cli;
+
+import dev.cairn.attest.Attestations;
+import dev.cairn.attest.Evidence;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.Keys;
+import dev.cairn.ledger.CertificateBundle;
+import dev.cairn.ledger.CertificateVerifier;
+import dev.cairn.ledger.TransparencyLog;
+import dev.cairn.ledger.TrustAnchors;
+import dev.cairn.ledger.VerificationException;
+import dev.cairn.scanner.ClusterOptions;
+import dev.cairn.scanner.Clusters;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Verify a compliance certificate from public data: signature, signing key, statement, attestation,",
+      "ledger inclusion (and consistency and revocation with a ledger), expiry, and with --kubeconfig that the",
+      "live cluster is the certified one. Exit 0 verified, 1 a link broke (named), 2 usage or input error."
+    })
+final class VerifyCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "CERT", description = "The .cert.json written by cairn certify.")
+  @SuppressWarnings("NullAway.Init")
+  Path cert;
+
+  @Option(names = "--trust", paramLabel = "FILE", description = "Trust anchors (default: trust.json in Cairn's home).")
+  @Nullable Path trust;
+
+  @Option(names = "--ledger", paramLabel = "DIR|none", description = "Embedded log to check revocation and consistency (default: Cairn's home; none: offline).")
+  @Nullable String ledger;
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Also check that this live cluster is the certified one.")
+  @Nullable Path kubeconfig;
+
+  @SuppressWarnings("NullAway.Init")
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    CertificateBundle bundle = CertificateBundle.parse(read(cert, "certificate"));
+    Path trustFile = trust != null ? trust : Embedded.home().resolve("trust.json");
+    TrustAnchors anchors = TrustAnchors.parse(read(trustFile, "trust anchors"));
+    dev.cairn.core.Digest live = kubeconfig == null ? null : Clusters.identity(ClusterOptions.of(kubeconfig)).id();
+    TransparencyLog log = null;
+    try {
+      if (ledger == null && Files.isDirectory(Embedded.home().resolve("ledger"))) {
+        log = Embedded.log();
+      } else if (ledger != null && !ledger.equals("none")) {
+        log = Embedded.log(); // the embedded log; ethereum ledgers come with their backend
+      }
+      CertificateVerifier.Result r;
+      try {
+        r = CertificateVerifier.verify(bundle, anchors, VerifyCommand::checkEvidence, Instant.now(), log, live);
+      } catch (VerificationException e) {
+        out.println("NOT VERIFIED: " + e.getMessage());
+        e.hint().ifPresent(h -> out.println("  perhaps you should " + h));
+        out.flush();
+        return Main.FINDINGS;
+      }
+      out.println("VERIFIED certificate " + r.certificateDigest());
+      out.println("  cluster " + r.certificate().clusterId() + " (" + r.certificate().server() + ", " + r.certificate().source() + ")");
+      out.println("  frameworks " + r.certificate().frameworks() + ", " + r.certificate().summary());
+      out.println("  scanner " + r.certificate().measurement() + " in TEE " + r.certificate().tee()
+          + (r.certificate().hardwareBacked() ? "" : " (" + dev.cairn.attest.Tees.SIMULATION_WARNING + ")"));
+      out.println("  expires " + r.certificate().expiresAt());
+      out.println("  links checked: " + String.join(", ", r.links()));
+      if (log == null) {
+        out.println("  revocation not checked (no ledger)");
+      }
+      if (live == null) {
+        out.println("  live cluster identity not checked (no --kubeconfig)");
+      }
+      out.flush();
+      return Main.OK;
+    } finally {
+      if (log != null) {
+        log.close();
+      }
+    }
+  }
+
+  static void checkEvidence(String json, java.util.List<byte[]> platformKeys, java.util.Set<dev.cairn.core.Digest> ms, byte[] reportData)
+      throws CairnException {
+    Evidence e = Evidence.parse(json);
+    for (byte[] k : platformKeys) {
+      PublicKey pk;
+      try {
+        pk = Keys.ed25519Public(k);
+      } catch (java.security.GeneralSecurityException ex) {
+        continue;
+      }
+      if (Keys.keyId(pk).equals(e.platformKey())) {
+        Attestations.verify(e, pk, ms, reportData);
+        return;
+      }
+    }
+    throw new CairnException("evidence is signed by platform key " + e.platformKey() + ", which the trust anchors do not list", null);
+  }
+
+  private static String read(Path p, String what) throws ExitException {
+    try {
+      return Files.readString(p);
+    } catch (java.io.IOException e) {
+      throw new ExitException(Main.USAGE, "cannot read " + what + " " + p + ": " + e.getMessage(), "check the path");
+    }
+  }
+}
