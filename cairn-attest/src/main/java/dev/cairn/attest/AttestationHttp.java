@@ -32,32 +32,63 @@ public final class AttestationHttp implements AutoCloseable {
   }
 
   /** Serves {@code service} on {@code host:port} (port 0 picks a free one). */
-  public static AttestationHttp serve(AttestationService service, String host, int port) throws IOException {
+  public static AttestationHttp serve(AttestationService service, String host, int port)
+      throws IOException {
     HttpServer s = HttpServer.create(new InetSocketAddress(host, port), 16);
-    s.createContext("/v1/challenge", ex -> handle(ex, () -> {
-      Map<String, String> q = query(ex.getRequestURI());
-      AttestationService.Challenge c = service.challenge(q.getOrDefault("session", ""), q.getOrDefault("service", ""));
-      return Map.of("nonce", b64(c.nonce()), "expiresAt", c.expiresAt().toString());
-    }));
-    s.createContext("/v1/release", ex -> handle(ex, () -> {
-      if (!ex.getRequestMethod().equals("POST")) {
-        throw new AttestationException("use POST", null);
-      }
-      Map<?, ?> body = Json.mapper().readValue(ex.getRequestBody(), Map.class);
-      Evidence e = Evidence.parse(Json.canonical(java.util.Objects.requireNonNull(body.get("evidence"), "evidence")));
-      AttestationService.Release r =
-          service.release(str(body, "session"), str(body, "service"), unb64(str(body, "nonce")), e, unb64(str(body, "enclaveKey")));
-      List<Map<String, String>> secrets = new ArrayList<>();
-      for (SealedSecret ss : r.secrets()) {
-        secrets.add(Map.of("name", ss.name(), "enc", b64(ss.enc()), "ciphertext", b64(ss.ciphertext())));
-      }
-      return Map.of("policy", r.policy().toString(), "secrets", secrets);
-    }));
-    s.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "cairn-attest-http");
-      t.setDaemon(true);
-      return t;
-    }));
+    s.createContext(
+        "/v1/challenge",
+        ex ->
+            handle(
+                ex,
+                () -> {
+                  Map<String, String> q = query(ex.getRequestURI());
+                  AttestationService.Challenge c =
+                      service.challenge(
+                          q.getOrDefault("session", ""), q.getOrDefault("service", ""));
+                  return Map.of("nonce", b64(c.nonce()), "expiresAt", c.expiresAt().toString());
+                }));
+    s.createContext(
+        "/v1/release",
+        ex ->
+            handle(
+                ex,
+                () -> {
+                  if (!ex.getRequestMethod().equals("POST")) {
+                    throw new AttestationException("use POST", null);
+                  }
+                  Map<?, ?> body = Json.mapper().readValue(ex.getRequestBody(), Map.class);
+                  Evidence e =
+                      Evidence.parse(
+                          Json.canonical(
+                              java.util.Objects.requireNonNull(body.get("evidence"), "evidence")));
+                  AttestationService.Release r =
+                      service.release(
+                          str(body, "session"),
+                          str(body, "service"),
+                          unb64(str(body, "nonce")),
+                          e,
+                          unb64(str(body, "enclaveKey")));
+                  List<Map<String, String>> secrets = new ArrayList<>();
+                  for (SealedSecret ss : r.secrets()) {
+                    secrets.add(
+                        Map.of(
+                            "name",
+                            ss.name(),
+                            "enc",
+                            b64(ss.enc()),
+                            "ciphertext",
+                            b64(ss.ciphertext())));
+                  }
+                  return Map.of("policy", r.policy().toString(), "secrets", secrets);
+                }));
+    s.setExecutor(
+        java.util.concurrent.Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "cairn-attest-http");
+              t.setDaemon(true);
+              return t;
+            }));
     s.start();
     return new AttestationHttp(s);
   }
@@ -98,7 +129,9 @@ public final class AttestationHttp implements AutoCloseable {
       for (String p : q.split("&")) {
         int i = p.indexOf('=');
         if (i > 0) {
-          m.put(URLDecoder.decode(p.substring(0, i), StandardCharsets.UTF_8), URLDecoder.decode(p.substring(i + 1), StandardCharsets.UTF_8));
+          m.put(
+              URLDecoder.decode(p.substring(0, i), StandardCharsets.UTF_8),
+              URLDecoder.decode(p.substring(i + 1), StandardCharsets.UTF_8));
         }
       }
     }
@@ -128,18 +161,26 @@ public final class AttestationHttp implements AutoCloseable {
   /** The workload's side: get a nonce, present evidence, receive sealed secrets. */
   public static final class Client {
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public Client(URI base) {
       this.base = base;
     }
 
     public byte[] challenge(String session, String service) throws AttestationException {
-      Map<?, ?> r = call(HttpRequest.newBuilder(base.resolve("/v1/challenge?session=" + enc(session) + "&service=" + enc(service))).GET().build());
+      Map<?, ?> r =
+          call(
+              HttpRequest.newBuilder(
+                      base.resolve(
+                          "/v1/challenge?session=" + enc(session) + "&service=" + enc(service)))
+                  .GET()
+                  .build());
       return unb64(str(r, "nonce"));
     }
 
-    public List<SealedSecret> release(String session, String service, byte[] nonce, Evidence evidence, byte[] enclaveKey)
+    public List<SealedSecret> release(
+        String session, String service, byte[] nonce, Evidence evidence, byte[] enclaveKey)
         throws AttestationException {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("session", session);
@@ -152,12 +193,16 @@ public final class AttestationHttp implements AutoCloseable {
       }
       body.put("enclaveKey", b64(enclaveKey));
       Map<?, ?> r =
-          call(HttpRequest.newBuilder(base.resolve("/v1/release")).POST(HttpRequest.BodyPublishers.ofString(Json.canonical(body))).build());
+          call(
+              HttpRequest.newBuilder(base.resolve("/v1/release"))
+                  .POST(HttpRequest.BodyPublishers.ofString(Json.canonical(body)))
+                  .build());
       List<SealedSecret> out = new ArrayList<>();
       if (r.get("secrets") instanceof List<?> l) {
         for (Object o : l) {
           Map<?, ?> m = (Map<?, ?>) o;
-          out.add(new SealedSecret(str(m, "name"), unb64(str(m, "enc")), unb64(str(m, "ciphertext"))));
+          out.add(
+              new SealedSecret(str(m, "name"), unb64(str(m, "enc")), unb64(str(m, "ciphertext"))));
         }
       }
       return out;
@@ -177,7 +222,9 @@ public final class AttestationHttp implements AutoCloseable {
         return m;
       } catch (IOException e) {
         throw new AttestationException(
-            "cannot reach the attestation service at " + base + ": " + e.getMessage(), "check --attest URL and that `cairn attest serve` runs", e);
+            "cannot reach the attestation service at " + base + ": " + e.getMessage(),
+            "check --attest URL and that `cairn attest serve` runs",
+            e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AttestationException("interrupted", null, e);

@@ -17,7 +17,9 @@ public final class ReleasedKeys {
   public static PublicKey ed25519PublicOf(Secret pkcs8) throws GeneralSecurityException {
     byte[] der = pkcs8.bytes();
     try {
-      byte[] seed = ASN1OctetString.getInstance(PrivateKeyInfo.getInstance(der).parsePrivateKey()).getOctets();
+      byte[] seed =
+          ASN1OctetString.getInstance(PrivateKeyInfo.getInstance(der).parsePrivateKey())
+              .getOctets();
       byte[] pub = new Ed25519PrivateKeyParameters(seed, 0).generatePublicKey().getEncoded();
       Arrays.fill(seed, (byte) 0);
       return Keys.ed25519Public(pub);

@@ -10,7 +10,15 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = CairnCommand.VersionProvider.class,
     description = "Trusted software delivery and compliance certification for Kubernetes.",
-    subcommands = {ScanCommand.class, CertifyCommand.class, VerifyCommand.class, SnapshotCommand.class, LedgerCommand.class, ChecksCommand.class, DemoCommand.class})
+    subcommands = {
+      ScanCommand.class,
+      CertifyCommand.class,
+      VerifyCommand.class,
+      SnapshotCommand.class,
+      LedgerCommand.class,
+      ChecksCommand.class,
+      DemoCommand.class
+    })
 final class CairnCommand implements Runnable {
   @Option(
       names = "--stacktrace",

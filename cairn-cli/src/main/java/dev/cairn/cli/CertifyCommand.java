@@ -39,10 +39,16 @@ import picocli.CommandLine.Spec;
     })
 final class CertifyCommand implements Callable<Integer> {
   static final class Target {
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "The live cluster to certify.")
+    @Option(
+        names = "--kubeconfig",
+        paramLabel = "FILE",
+        description = "The live cluster to certify.")
     @Nullable Path kubeconfig;
 
-    @Option(names = "--snapshot", paramLabel = "FILE", description = "A saved snapshot (cairn snapshot); marked as such in the certificate.")
+    @Option(
+        names = "--snapshot",
+        paramLabel = "FILE",
+        description = "A saved snapshot (cairn snapshot); marked as such in the certificate.")
     @Nullable Path snapshot;
   }
 
@@ -50,13 +56,20 @@ final class CertifyCommand implements Callable<Integer> {
   @SuppressWarnings("NullAway.Init")
   Target target;
 
-  @Option(names = {"-f", "--framework"}, split = ",", paramLabel = "F", description = "Frameworks to certify (default: all).")
+  @Option(
+      names = {"-f", "--framework"},
+      split = ",",
+      paramLabel = "F",
+      description = "Frameworks to certify (default: all).")
   List<String> frameworks = new ArrayList<>();
 
   @Option(names = "--valid-days", description = "Certificate lifetime in days (default: 30).")
   int validDays = 30;
 
-  @Option(names = "--output-file", paramLabel = "FILE", description = "Where to write the certificate (default: cluster-<id>.cert.json).")
+  @Option(
+      names = "--output-file",
+      paramLabel = "FILE",
+      description = "Where to write the certificate (default: cluster-<id>.cert.json).")
   @Nullable Path outputFile;
 
   @SuppressWarnings("NullAway.Init")
@@ -86,15 +99,24 @@ final class CertifyCommand implements Callable<Integer> {
       if (target.snapshot != null) {
         req.put("snapshot", target.snapshot.toAbsolutePath().toString());
       } else {
-        req.put("kubeconfig", java.util.Objects.requireNonNull(target.kubeconfig).toAbsolutePath().toString());
+        req.put(
+            "kubeconfig",
+            java.util.Objects.requireNonNull(target.kubeconfig).toAbsolutePath().toString());
       }
       result = runWorkload(req);
     }
     String status = String.valueOf(result.get("status"));
     if (status.equals("error")) {
-      throw new CairnException("the measured scanner failed: " + result.get("error"), "run `cairn scan` on the same target to see why");
+      throw new CairnException(
+          "the measured scanner failed: " + result.get("error"),
+          "run `cairn scan` on the same target to see why");
     }
-    err.println("cairn: " + dev.cairn.attest.Tees.SIMULATION_WARNING + " (TEE provider simulation, measurement " + result.get("measurement") + ")");
+    err.println(
+        "cairn: "
+            + dev.cairn.attest.Tees.SIMULATION_WARNING
+            + " (TEE provider simulation, measurement "
+            + result.get("measurement")
+            + ")");
     if (status.equals("failed")) {
       out.println("No certificate: these checks failed in the attested scan:");
       for (Object f : (List<?>) java.util.Objects.requireNonNull(result.get("failing"))) {
@@ -104,19 +126,35 @@ final class CertifyCommand implements Callable<Integer> {
     }
     Dsse.Envelope env = Dsse.parse(String.valueOf(result.get("envelope")));
     Digest clusterId = Digest.parse(String.valueOf(result.get("clusterId")));
-    Path file = outputFile != null ? outputFile : Path.of("cluster-" + clusterId.hex().substring(0, 12) + ".cert.json");
+    Path file =
+        outputFile != null
+            ? outputFile
+            : Path.of("cluster-" + clusterId.hex().substring(0, 12) + ".cert.json");
     Instant issuedAt = Instant.parse(String.valueOf(result.get("issuedAt")));
     Instant expiresAt = Instant.parse(String.valueOf(result.get("expiresAt")));
     Receipt receipt;
     try (TransparencyLog log = Embedded.log()) {
       receipt =
-          log.issue(new LedgerEntry.Issued(clusterId, env.digest(), issuedAt, expiresAt, file.getFileName().toString(),
-              env.toJson().getBytes(StandardCharsets.UTF_8)));
+          log.issue(
+              new LedgerEntry.Issued(
+                  clusterId,
+                  env.digest(),
+                  issuedAt,
+                  expiresAt,
+                  file.getFileName().toString(),
+                  env.toJson().getBytes(StandardCharsets.UTF_8)));
       Files.writeString(Embedded.home().resolve("trust.json"), Embedded.trust(cas, log).toJson());
     }
     CertificateBundle bundle =
-        new CertificateBundle(env, Base64.getDecoder().decode(String.valueOf(result.get("signingKey"))), "embedded", receipt.index(),
-            receipt.inclusionProof(), receipt.checkpoint().signedNote(), file.getFileName().toString(), issuedAt);
+        new CertificateBundle(
+            env,
+            Base64.getDecoder().decode(String.valueOf(result.get("signingKey"))),
+            "embedded",
+            receipt.index(),
+            receipt.inclusionProof(),
+            receipt.checkpoint().signedNote(),
+            file.getFileName().toString(),
+            issuedAt);
     Path abs = file.toAbsolutePath();
     Path dir = java.util.Objects.requireNonNull(abs.getParent());
     Files.createDirectories(dir);
@@ -124,8 +162,16 @@ final class CertifyCommand implements Callable<Integer> {
     Files.writeString(tmp, bundle.toJson());
     Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     out.println("Certificate " + env.digest() + " issued for cluster " + clusterId);
-    out.println("  written to " + file + ", ledger index " + receipt.index() + " (checkpoint size " + receipt.checkpoint().size() + ")");
-    out.println("  expires " + expiresAt + "; trust anchors in " + Embedded.home().resolve("trust.json"));
+    out.println(
+        "  written to "
+            + file
+            + ", ledger index "
+            + receipt.index()
+            + " (checkpoint size "
+            + receipt.checkpoint().size()
+            + ")");
+    out.println(
+        "  expires " + expiresAt + "; trust anchors in " + Embedded.home().resolve("trust.json"));
     out.println("  attested scan took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     out.flush();
     return Main.OK;
@@ -133,12 +179,18 @@ final class CertifyCommand implements Callable<Integer> {
 
   /** Runs the measured workload as its own process with this build's classpath. */
   static Map<String, Object> runWorkload(Map<String, Object> req) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Dcairn.home=" + Embedded.home()));
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> cmd =
+        new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Dcairn.home=" + Embedded.home()));
     if (Runtime.version().feature() >= 24) {
       cmd.add("--sun-misc-unsafe-memory-access=allow");
     }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CertifyWorkload.class.getName()));
+    cmd.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), CertifyWorkload.class.getName()));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     p.getOutputStream().write(Json.canonical(req).getBytes(StandardCharsets.UTF_8));
     p.getOutputStream().close();

@@ -76,11 +76,17 @@ public final class CertifyWorkload {
     AttestationHttp.Client cas = new AttestationHttp.Client(URI.create(req.get("attest").asText()));
     EnclaveKey enclave = EnclaveKey.generate();
     byte[] nonce = cas.challenge(session, service);
-    Evidence releaseEvidence = tee.evidence(measurement, Attestations.reportData(nonce, enclave.publicKey()));
-    List<SealedSecret> sealed = cas.release(session, service, nonce, releaseEvidence, enclave.publicKey());
+    Evidence releaseEvidence =
+        tee.evidence(measurement, Attestations.reportData(nonce, enclave.publicKey()));
+    List<SealedSecret> sealed =
+        cas.release(session, service, nonce, releaseEvidence, enclave.publicKey());
     SealedSecret keySecret =
-        sealed.stream().filter(s -> s.name().equals(Embedded.SIGNING_SECRET)).findFirst()
-            .orElseThrow(() -> new IllegalStateException("the policy released no " + Embedded.SIGNING_SECRET));
+        sealed.stream()
+            .filter(s -> s.name().equals(Embedded.SIGNING_SECRET))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException("the policy released no " + Embedded.SIGNING_SECRET));
     Secret pkcs8 = enclave.open(keySecret);
     PrivateKey signingKey = Keys.ed25519Private(pkcs8);
     PublicKey signingPublic = ReleasedKeys.ed25519PublicOf(pkcs8);
@@ -104,7 +110,9 @@ public final class CertifyWorkload {
       source = ObjectSources.cluster(opts, checks);
       kind = "live";
     }
-    ScanReport report = Scanners.create(ScanOptions.defaults().withChecks(checks).withFrameworks(fws)).scan(List.of(source));
+    ScanReport report =
+        Scanners.create(ScanOptions.defaults().withChecks(checks).withFrameworks(fws))
+            .scan(List.of(source));
     StringWriter json = new StringWriter();
     Reports.write(report, ReportFormat.JSON, json, false);
     Digest reportDigest = Digest.sha256(json.toString());
@@ -114,7 +122,13 @@ public final class CertifyWorkload {
     List<String> failing = new ArrayList<>();
     for (CheckResult cr : report.results()) {
       if (cr.failed() > 0 || cr.errors() > 0) {
-        failing.add(cr.check().id() + " " + cr.check().message() + " (" + (cr.failed() + cr.errors()) + " objects)");
+        failing.add(
+            cr.check().id()
+                + " "
+                + cr.check().message()
+                + " ("
+                + (cr.failed() + cr.errors())
+                + " objects)");
       }
     }
     if (!failing.isEmpty() || report.hasInputErrors()) {
@@ -123,7 +137,9 @@ public final class CertifyWorkload {
       return result;
     }
     String keyId = Keys.keyId(signingPublic);
-    Evidence bound = tee.evidence(measurement, Certificate.bindingReportData(reportDigest, identity.id(), keyId));
+    Evidence bound =
+        tee.evidence(
+            measurement, Certificate.bindingReportData(reportDigest, identity.id(), keyId));
     ScanReport.Summary s = report.summary();
     Map<String, Long> summary = new LinkedHashMap<>();
     summary.put("objects", report.objects());
@@ -133,10 +149,25 @@ public final class CertifyWorkload {
     summary.put("waived", s.waived());
     Instant now = clock.instant();
     Certificate cert =
-        new Certificate(identity.id(), identity.kubeSystemUid(), identity.caFingerprint(), identity.server(), kind,
-            fws.isEmpty() ? List.of("all") : fws.stream().map(Framework::id).sorted().toList(), checks.digest(), dev.cairn.scanner.Version.TOOL,
-            tee.name(), tee.hardwareBacked(), measurement, bound.toJson(), reportDigest, summary,
-            Digest.parse(req.get("policy").asText()), keyId, now, now.plus(Duration.ofDays(req.get("validDays").asLong())));
+        new Certificate(
+            identity.id(),
+            identity.kubeSystemUid(),
+            identity.caFingerprint(),
+            identity.server(),
+            kind,
+            fws.isEmpty() ? List.of("all") : fws.stream().map(Framework::id).sorted().toList(),
+            checks.digest(),
+            dev.cairn.scanner.Version.TOOL,
+            tee.name(),
+            tee.hardwareBacked(),
+            measurement,
+            bound.toJson(),
+            reportDigest,
+            summary,
+            Digest.parse(req.get("policy").asText()),
+            keyId,
+            now,
+            now.plus(Duration.ofDays(req.get("validDays").asLong())));
     Dsse.Envelope env = Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, cert.statement(), signingKey, keyId);
     result.put("status", "issued");
     result.put("envelope", env.toJson());

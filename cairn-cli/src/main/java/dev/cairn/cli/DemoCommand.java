@@ -105,10 +105,117 @@ final class DemoCommand implements Callable<Integer> {
             + ": report.json, report.sarif, report.junit.xml, report.html");
     out.println(
         "The hardened Deployment passes every check; the risky workloads fail as they should.");
-    out.println(
-        "Next steps: certify a cluster and verify the certificate (coming in later releases).");
+    certifyAndVerify(out, work, manifests);
     out.flush();
     return Main.OK;
+  }
+
+  /**
+   * Certifies snapshots of the samples with the measured scanner (simulation TEE, embedded
+   * attestation service and log in {@code work/home}), verifies, tampers, verifies again.
+   */
+  private void certifyAndVerify(PrintWriter out, Path work, Path manifests) throws Exception {
+    System.setProperty("cairn.home", work.resolve("home").toString());
+    try {
+      PrintWriter err = spec.commandLine().getErr();
+      ClusterIdentity demo =
+          ClusterIdentity.of(
+              "demo-kube-system-uid",
+              dev.cairn.core.Digest.sha256("demo cluster CA"),
+              "https://demo.cluster.local:6443");
+      Snapshots.write(
+          work.resolve("risky.snapshot.json"),
+          demo,
+          read(manifests.resolve("risky-workloads.yaml")));
+      Snapshots.write(
+          work.resolve("hardened.snapshot.json"),
+          demo,
+          read(manifests.resolve("hardened-api.yaml")));
+      out.println();
+      out.println(
+          "== 2. Certify: attested scan (measured workload process, simulation TEE, attestation service, embedded log)");
+      out.println("-- the risky workloads against PSS restricted:");
+      out.flush();
+      Main.run(
+          new String[] {
+            "certify",
+            "--snapshot",
+            work.resolve("risky.snapshot.json").toString(),
+            "--framework",
+            "pss-restricted",
+            "--output-file",
+            work.resolve("risky.cert.json").toString()
+          },
+          out,
+          err);
+      out.println("-- the hardened workload against PSS restricted:");
+      out.flush();
+      Path cert = work.resolve("hardened.cert.json");
+      int c =
+          Main.run(
+              new String[] {
+                "certify",
+                "--snapshot",
+                work.resolve("hardened.snapshot.json").toString(),
+                "--framework",
+                "pss-restricted",
+                "--output-file",
+                cert.toString()
+              },
+              out,
+              err);
+      if (c != Main.OK) {
+        throw new ExitException(
+            Main.USAGE, "the demo certificate was not issued", "run with --stacktrace");
+      }
+      out.println();
+      out.println("== 3. Verify the certificate from public data");
+      out.flush();
+      Main.run(new String[] {"verify", cert.toString()}, out, err);
+      out.println();
+      out.println("== 4. Tamper with it (the report's object count) and verify again");
+      String json = Files.readString(cert);
+      dev.cairn.ledger.CertificateBundle b = dev.cairn.ledger.CertificateBundle.parse(json);
+      String payload = new String(b.envelope().payload(), java.nio.charset.StandardCharsets.UTF_8);
+      String forged = payload.replace("\"objects\":2", "\"objects\":1");
+      java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+      Path tampered = work.resolve("tampered.cert.json");
+      Files.writeString(
+          tampered,
+          json.replace(
+              b64.encodeToString(b.envelope().payload()),
+              b64.encodeToString(forged.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+      out.flush();
+      Main.run(new String[] {"verify", tampered.toString()}, out, err);
+      out.println();
+      out.println("== 5. Revoke the certificate and verify again");
+      out.flush();
+      Main.run(
+          new String[] {
+            "ledger", "revoke", cert.toString(), "--reason", "demo: cluster decommissioned"
+          },
+          out,
+          err);
+      Main.run(new String[] {"verify", cert.toString()}, out, err);
+    } finally {
+      System.clearProperty("cairn.home");
+    }
+  }
+
+  private static List<KubeObject> read(Path file) throws Exception {
+    List<KubeObject> objects = new java.util.ArrayList<>();
+    ObjectSources.manifests(List.of(file), System.in)
+        .read(
+            new ObjectSource.Sink() {
+              @Override
+              public void object(KubeObject object) {
+                objects.add(object);
+              }
+
+              @Override
+              public void notice(Notice notice) {}
+            });
+    return objects;
   }
 
   /** Starts a real control plane, deploys the samples, scans the live cluster, stops it. */

@@ -26,8 +26,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Cairn's embedded defaults in its home directory: the simulation TEE, the attestation service
- * with session {@code cairn-certify}, and the transparency log.
+ * Cairn's embedded defaults in its home directory: the simulation TEE, the attestation service with
+ * session {@code cairn-certify}, and the transparency log.
  */
 final class Embedded {
   static final String SESSION = "cairn-certify";
@@ -41,7 +41,10 @@ final class Embedded {
     return Tees.cairnHome();
   }
 
-  /** The measured launch of the certify workload: this build's jars, the built-in check pack, the command. */
+  /**
+   * The measured launch of the certify workload: this build's jars, the built-in check pack, the
+   * command.
+   */
   static LaunchSpec launchSpec() {
     List<Path> code = new ArrayList<>();
     for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
@@ -62,17 +65,39 @@ final class Embedded {
    * the next policy version (naming its predecessor) and says so.
    */
   static AttestationService attestation(Digest measurement, PrintWriter err) throws CairnException {
-    AttestationService s = AttestationService.open(home().resolve("attest"), List.of(tee().platformKey()), Clock.systemUTC());
+    AttestationService s =
+        AttestationService.open(
+            home().resolve("attest"), List.of(tee().platformKey()), Clock.systemUTC());
     Policy cur = s.policy(SESSION).orElse(null);
-    if (cur == null || !cur.service(SERVICE).map(x -> x.measurements().contains(measurement)).orElse(false)) {
+    if (cur == null
+        || !cur.service(SERVICE).map(x -> x.measurements().contains(measurement)).orElse(false)) {
       int version = cur == null ? 1 : cur.version() + 1;
       String text =
-          "name: " + SESSION + "\nversion: " + version + "\n"
+          "name: "
+              + SESSION
+              + "\nversion: "
+              + version
+              + "\n"
               + (cur == null ? "" : "predecessor: " + cur.digest() + "\n")
-              + "services:\n  - name: " + SERVICE + "\n    measurements: [" + measurement + "]\n    command: " + WORKLOAD_COMMAND + "\n"
-              + "secrets:\n  - {name: " + SIGNING_SECRET + ", kind: ed25519, services: [" + SERVICE + "]}\n";
+              + "services:\n  - name: "
+              + SERVICE
+              + "\n    measurements: ["
+              + measurement
+              + "]\n    command: "
+              + WORKLOAD_COMMAND
+              + "\n"
+              + "secrets:\n  - {name: "
+              + SIGNING_SECRET
+              + ", kind: ed25519, services: ["
+              + SERVICE
+              + "]}\n";
       s.install(Policies.parse("embedded policy", text, null));
-      err.println("cairn: approved scanner measurement " + measurement + " in the embedded attestation policy (v" + version + ")");
+      err.println(
+          "cairn: approved scanner measurement "
+              + measurement
+              + " in the embedded attestation policy (v"
+              + version
+              + ")");
     }
     return s;
   }
@@ -83,29 +108,48 @@ final class Embedded {
       NoteSigner signer;
       if (Files.exists(keyFile)) {
         List<String> l = Files.readAllLines(keyFile);
-        signer = NoteSigner.of("cairn-embedded-log", Base64.getDecoder().decode(l.get(0)), Base64.getDecoder().decode(l.get(1)));
+        signer =
+            NoteSigner.of(
+                "cairn-embedded-log",
+                Base64.getDecoder().decode(l.get(0)),
+                Base64.getDecoder().decode(l.get(1)));
       } else {
         signer = NoteSigner.generate("cairn-embedded-log");
         Files.createDirectories(home());
         Path tmp = Files.createTempFile(home(), ".ledger-key", ".tmp");
         try {
-          Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+          Files.setPosixFilePermissions(
+              tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException e) {
           // not POSIX
         }
-        Files.writeString(tmp, Base64.getEncoder().encodeToString(signer.pkcs8()) + "\n" + Base64.getEncoder().encodeToString(signer.publicKey()) + "\n");
+        Files.writeString(
+            tmp,
+            Base64.getEncoder().encodeToString(signer.pkcs8())
+                + "\n"
+                + Base64.getEncoder().encodeToString(signer.publicKey())
+                + "\n");
         Files.move(tmp, keyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       }
       return TransparencyLog.open(home().resolve("ledger"), signer);
     } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
-      throw new CairnException("cannot open the embedded ledger in " + home() + ": " + e.getMessage(), "check CAIRN_HOME", e);
+      throw new CairnException(
+          "cannot open the embedded ledger in " + home() + ": " + e.getMessage(),
+          "check CAIRN_HOME",
+          e);
     }
   }
 
   /** The public trust anchors of the embedded services, as written to {@code trust.json}. */
   static TrustAnchors trust(AttestationService s, TransparencyLog log) throws AttestationException {
-    Policy p = s.policy(SESSION).orElseThrow(() -> new AttestationException("no policy " + SESSION, null));
+    Policy p =
+        s.policy(SESSION).orElseThrow(() -> new AttestationException("no policy " + SESSION, null));
     Set<Digest> ms = p.service(SERVICE).orElseThrow().measurements();
-    return new TrustAnchors(log.verifierKey(), List.of(Keys.raw(tee().platformKey())), p.digest(), ms, Keys.raw(s.publicKey(SESSION, SIGNING_SECRET)));
+    return new TrustAnchors(
+        log.verifierKey(),
+        List.of(Keys.raw(tee().platformKey())),
+        p.digest(),
+        ms,
+        Keys.raw(s.publicKey(SESSION, SIGNING_SECRET)));
   }
 }

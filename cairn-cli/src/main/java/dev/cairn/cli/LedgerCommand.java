@@ -14,7 +14,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "ledger", mixinStandardHelpOptions = true, description = "Work with the certificate ledger.", subcommands = {LedgerCommand.Revoke.class, LedgerCommand.Show.class})
+@Command(
+    name = "ledger",
+    mixinStandardHelpOptions = true,
+    description = "Work with the certificate ledger.",
+    subcommands = {LedgerCommand.Revoke.class, LedgerCommand.Show.class})
 final class LedgerCommand implements Runnable {
   @SuppressWarnings("NullAway.Init")
   @Spec
@@ -25,7 +29,10 @@ final class LedgerCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a certificate before its expiry.")
+  @Command(
+      name = "revoke",
+      mixinStandardHelpOptions = true,
+      description = "Revoke a certificate before its expiry.")
   static final class Revoke implements Callable<Integer> {
     @Parameters(paramLabel = "CERT")
     @SuppressWarnings("NullAway.Init")
@@ -50,7 +57,10 @@ final class LedgerCommand implements Runnable {
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "Print the embedded log's checkpoint and verifier key.")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = "Print the embedded log's checkpoint and verifier key.")
   static final class Show implements Callable<Integer> {
     @SuppressWarnings("NullAway.Init")
     @Spec

@@ -16,7 +16,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "snapshot", mixinStandardHelpOptions = true, description = "Save a cluster's identity and the objects the checks read, for `cairn certify --snapshot`.")
+@Command(
+    name = "snapshot",
+    mixinStandardHelpOptions = true,
+    description =
+        "Save a cluster's identity and the objects the checks read, for `cairn certify --snapshot`.")
 final class SnapshotCommand implements Callable<Integer> {
   @Option(names = "--kubeconfig", required = true, paramLabel = "FILE")
   @SuppressWarnings("NullAway.Init")
@@ -36,24 +40,37 @@ final class SnapshotCommand implements Callable<Integer> {
     ClusterIdentity id = Clusters.identity(o);
     List<KubeObject> objects = new ArrayList<>();
     List<Notice> errors = new ArrayList<>();
-    ObjectSources.cluster(o, Checks.builtin()).read(new ObjectSource.Sink() {
-      @Override
-      public void object(KubeObject object) {
-        objects.add(object);
-      }
+    ObjectSources.cluster(o, Checks.builtin())
+        .read(
+            new ObjectSource.Sink() {
+              @Override
+              public void object(KubeObject object) {
+                objects.add(object);
+              }
 
-      @Override
-      public void notice(Notice notice) {
-        if (notice.level() == Notice.Level.ERROR) {
-          errors.add(notice);
-        }
-      }
-    });
+              @Override
+              public void notice(Notice notice) {
+                if (notice.level() == Notice.Level.ERROR) {
+                  errors.add(notice);
+                }
+              }
+            });
     if (!errors.isEmpty()) {
-      throw new ExitException(Main.USAGE, "incomplete snapshot: " + errors.get(0), "give the user read access to every resource (cairn checks rbac)");
+      throw new ExitException(
+          Main.USAGE,
+          "incomplete snapshot: " + errors.get(0),
+          "give the user read access to every resource (cairn checks rbac)");
     }
     Snapshots.write(output, id, objects);
-    spec.commandLine().getOut().println("Snapshot of cluster " + id.id() + " (" + objects.size() + " objects) written to " + output);
+    spec.commandLine()
+        .getOut()
+        .println(
+            "Snapshot of cluster "
+                + id.id()
+                + " ("
+                + objects.size()
+                + " objects) written to "
+                + output);
     return Main.OK;
   }
 }

@@ -36,13 +36,23 @@ final class VerifyCommand implements Callable<Integer> {
   @SuppressWarnings("NullAway.Init")
   Path cert;
 
-  @Option(names = "--trust", paramLabel = "FILE", description = "Trust anchors (default: trust.json in Cairn's home).")
+  @Option(
+      names = "--trust",
+      paramLabel = "FILE",
+      description = "Trust anchors (default: trust.json in Cairn's home).")
   @Nullable Path trust;
 
-  @Option(names = "--ledger", paramLabel = "DIR|none", description = "Embedded log to check revocation and consistency (default: Cairn's home; none: offline).")
+  @Option(
+      names = "--ledger",
+      paramLabel = "DIR|none",
+      description =
+          "Embedded log to check revocation and consistency (default: Cairn's home; none: offline).")
   @Nullable String ledger;
 
-  @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Also check that this live cluster is the certified one.")
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description = "Also check that this live cluster is the certified one.")
   @Nullable Path kubeconfig;
 
   @SuppressWarnings("NullAway.Init")
@@ -55,7 +65,8 @@ final class VerifyCommand implements Callable<Integer> {
     CertificateBundle bundle = CertificateBundle.parse(read(cert, "certificate"));
     Path trustFile = trust != null ? trust : Embedded.home().resolve("trust.json");
     TrustAnchors anchors = TrustAnchors.parse(read(trustFile, "trust anchors"));
-    dev.cairn.core.Digest live = kubeconfig == null ? null : Clusters.identity(ClusterOptions.of(kubeconfig)).id();
+    dev.cairn.core.Digest live =
+        kubeconfig == null ? null : Clusters.identity(ClusterOptions.of(kubeconfig)).id();
     TransparencyLog log = null;
     try {
       if (ledger == null && Files.isDirectory(Embedded.home().resolve("ledger"))) {
@@ -65,7 +76,9 @@ final class VerifyCommand implements Callable<Integer> {
       }
       CertificateVerifier.Result r;
       try {
-        r = CertificateVerifier.verify(bundle, anchors, VerifyCommand::checkEvidence, Instant.now(), log, live);
+        r =
+            CertificateVerifier.verify(
+                bundle, anchors, VerifyCommand::checkEvidence, Instant.now(), log, live);
       } catch (VerificationException e) {
         out.println("NOT VERIFIED: " + e.getMessage());
         e.hint().ifPresent(h -> out.println("  perhaps you should " + h));
@@ -73,10 +86,24 @@ final class VerifyCommand implements Callable<Integer> {
         return Main.FINDINGS;
       }
       out.println("VERIFIED certificate " + r.certificateDigest());
-      out.println("  cluster " + r.certificate().clusterId() + " (" + r.certificate().server() + ", " + r.certificate().source() + ")");
-      out.println("  frameworks " + r.certificate().frameworks() + ", " + r.certificate().summary());
-      out.println("  scanner " + r.certificate().measurement() + " in TEE " + r.certificate().tee()
-          + (r.certificate().hardwareBacked() ? "" : " (" + dev.cairn.attest.Tees.SIMULATION_WARNING + ")"));
+      out.println(
+          "  cluster "
+              + r.certificate().clusterId()
+              + " ("
+              + r.certificate().server()
+              + ", "
+              + r.certificate().source()
+              + ")");
+      out.println(
+          "  frameworks " + r.certificate().frameworks() + ", " + r.certificate().summary());
+      out.println(
+          "  scanner "
+              + r.certificate().measurement()
+              + " in TEE "
+              + r.certificate().tee()
+              + (r.certificate().hardwareBacked()
+                  ? ""
+                  : " (" + dev.cairn.attest.Tees.SIMULATION_WARNING + ")"));
       out.println("  expires " + r.certificate().expiresAt());
       out.println("  links checked: " + String.join(", ", r.links()));
       if (log == null) {
@@ -94,7 +121,11 @@ final class VerifyCommand implements Callable<Integer> {
     }
   }
 
-  static void checkEvidence(String json, java.util.List<byte[]> platformKeys, java.util.Set<dev.cairn.core.Digest> ms, byte[] reportData)
+  static void checkEvidence(
+      String json,
+      java.util.List<byte[]> platformKeys,
+      java.util.Set<dev.cairn.core.Digest> ms,
+      byte[] reportData)
       throws CairnException {
     Evidence e = Evidence.parse(json);
     for (byte[] k : platformKeys) {
@@ -109,14 +140,19 @@ final class VerifyCommand implements Callable<Integer> {
         return;
       }
     }
-    throw new CairnException("evidence is signed by platform key " + e.platformKey() + ", which the trust anchors do not list", null);
+    throw new CairnException(
+        "evidence is signed by platform key "
+            + e.platformKey()
+            + ", which the trust anchors do not list",
+        null);
   }
 
   private static String read(Path p, String what) throws ExitException {
     try {
       return Files.readString(p);
     } catch (java.io.IOException e) {
-      throw new ExitException(Main.USAGE, "cannot read " + what + " " + p + ": " + e.getMessage(), "check the path");
+      throw new ExitException(
+          Main.USAGE, "cannot read " + what + " " + p + ": " + e.getMessage(), "check the path");
     }
   }
 }

@@ -30,18 +30,69 @@ class CertificationIT {
 
   static String snapshot(String uid, String workloads) {
     Object good =
-        Map.of("apiVersion", "apps/v1", "kind", "Deployment", "metadata", Map.of("name", "api", "namespace", "shop"),
-            "spec", Map.of("template", Map.of("spec", Map.of(
-                "securityContext", Map.of("runAsNonRoot", true, "seccompProfile", Map.of("type", "RuntimeDefault")),
-                "containers", List.of(Map.of("name", "api", "image", "r.example/api:1",
-                    "securityContext", Map.of("allowPrivilegeEscalation", false, "capabilities", Map.of("drop", List.of("ALL")))))))));
+        Map.of(
+            "apiVersion",
+            "apps/v1",
+            "kind",
+            "Deployment",
+            "metadata",
+            Map.of("name", "api", "namespace", "shop"),
+            "spec",
+            Map.of(
+                "template",
+                Map.of(
+                    "spec",
+                    Map.of(
+                        "securityContext",
+                            Map.of(
+                                "runAsNonRoot",
+                                true,
+                                "seccompProfile",
+                                Map.of("type", "RuntimeDefault")),
+                        "containers",
+                            List.of(
+                                Map.of(
+                                    "name",
+                                    "api",
+                                    "image",
+                                    "r.example/api:1",
+                                    "securityContext",
+                                    Map.of(
+                                        "allowPrivilegeEscalation",
+                                        false,
+                                        "capabilities",
+                                        Map.of("drop", List.of("ALL")))))))));
     Object bad =
-        Map.of("apiVersion", "v1", "kind", "Pod", "metadata", Map.of("name", "root", "namespace", "shop"),
-            "spec", Map.of("containers", List.of(Map.of("name", "c", "image", "x", "securityContext", Map.of("privileged", true)))));
-    return Json.canonical(Map.of(
-        "kind", "CairnClusterSnapshot",
-        "identity", Map.of("kubeSystemUid", uid, "caFingerprint", Digest.sha256("test-ca").toString(), "server", "https://cluster.example:6443"),
-        "objects", List.of(workloads.equals("good") ? good : bad)));
+        Map.of(
+            "apiVersion",
+            "v1",
+            "kind",
+            "Pod",
+            "metadata",
+            Map.of("name", "root", "namespace", "shop"),
+            "spec",
+            Map.of(
+                "containers",
+                List.of(
+                    Map.of(
+                        "name",
+                        "c",
+                        "image",
+                        "x",
+                        "securityContext",
+                        Map.of("privileged", true)))));
+    return Json.canonical(
+        Map.of(
+            "kind", "CairnClusterSnapshot",
+            "identity",
+                Map.of(
+                    "kubeSystemUid",
+                    uid,
+                    "caFingerprint",
+                    Digest.sha256("test-ca").toString(),
+                    "server",
+                    "https://cluster.example:6443"),
+            "objects", List.of(workloads.equals("good") ? good : bad)));
   }
 
   @BeforeAll
@@ -51,7 +102,15 @@ class CertificationIT {
     Files.writeString(tmp.resolve("good.json"), snapshot("uid-1", "good"));
     Files.writeString(tmp.resolve("bad.json"), snapshot("uid-1", "bad"));
     cert = tmp.resolve("good.cert.json");
-    CliTest.Run r = CliTest.run("certify", "--snapshot", tmp.resolve("good.json").toString(), "--framework", "pss-restricted", "--output-file", cert.toString());
+    CliTest.Run r =
+        CliTest.run(
+            "certify",
+            "--snapshot",
+            tmp.resolve("good.json").toString(),
+            "--framework",
+            "pss-restricted",
+            "--output-file",
+            cert.toString());
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(r.err()).contains("simulation: no hardware protection");
   }
@@ -79,14 +138,25 @@ class CertificationIT {
   void certify_compliantSnapshot_verifiesEveryOfflineLink() {
     CliTest.Run v = verify(cert);
     assertThat(v.code()).as(v.out()).isZero();
-    assertThat(v.out()).contains("VERIFIED certificate sha256:").contains("snapshot")
-        .contains("links checked: signature, signing key, statement, attestation, ledger inclusion, ledger consistency, expiry, revocation");
+    assertThat(v.out())
+        .contains("VERIFIED certificate sha256:")
+        .contains("snapshot")
+        .contains(
+            "links checked: signature, signing key, statement, attestation, ledger inclusion, ledger consistency, expiry, revocation");
   }
 
   @Test
   void certify_failingChecks_issuesNoCertificateAndSaysWhich() throws Exception {
     Path out = tmp.resolve("bad.cert.json");
-    CliTest.Run r = CliTest.run("certify", "--snapshot", tmp.resolve("bad.json").toString(), "--framework", "pss-baseline", "--output-file", out.toString());
+    CliTest.Run r =
+        CliTest.run(
+            "certify",
+            "--snapshot",
+            tmp.resolve("bad.json").toString(),
+            "--framework",
+            "pss-baseline",
+            "--output-file",
+            out.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).contains("No certificate").contains("CRN-102 Privileged containers");
     assertThat(out).doesNotExist();
@@ -96,9 +166,13 @@ class CertificationIT {
   void tampered_report_breaksTheSignature() throws Exception {
     String json = Files.readString(cert);
     CertificateBundle b = CertificateBundle.parse(json);
-    String payload = new String(b.envelope().payload(), StandardCharsets.UTF_8).replace("\"objects\":1", "\"objects\":2");
-    String forged = json.replace(Base64.getEncoder().encodeToString(b.envelope().payload()),
-        Base64.getEncoder().encodeToString(payload.getBytes(StandardCharsets.UTF_8)));
+    String payload =
+        new String(b.envelope().payload(), StandardCharsets.UTF_8)
+            .replace("\"objects\":1", "\"objects\":2");
+    String forged =
+        json.replace(
+            Base64.getEncoder().encodeToString(b.envelope().payload()),
+            Base64.getEncoder().encodeToString(payload.getBytes(StandardCharsets.UTF_8)));
     assertThat(forged).isNotEqualTo(json);
     CliTest.Run v = verify(tampered("report.cert.json", forged));
     assertThat(v.code()).isEqualTo(1);
@@ -108,16 +182,29 @@ class CertificationIT {
   @Test
   void tampered_measurement_breaksTheAttestation() throws Exception {
     TrustAnchors t = TrustAnchors.parse(Files.readString(home.resolve("trust.json")));
-    TrustAnchors other = new TrustAnchors(t.logVerifierKey(), t.platformKeys(), t.policy(), java.util.Set.of(Digest.sha256("approved build")), t.signingKey());
+    TrustAnchors other =
+        new TrustAnchors(
+            t.logVerifierKey(),
+            t.platformKeys(),
+            t.policy(),
+            java.util.Set.of(Digest.sha256("approved build")),
+            t.signingKey());
     CliTest.Run v = verify(cert, "--trust", tampered("trust-m.json", other.toJson()).toString());
-    assertThat(v.out()).startsWith("NOT VERIFIED: attestation: scanner measurement sha256:").contains("is not one the attestation policy approves");
+    assertThat(v.out())
+        .startsWith("NOT VERIFIED: attestation: scanner measurement sha256:")
+        .contains("is not one the attestation policy approves");
   }
 
   @Test
   void tampered_signingKey_isNotTheReleasedOne() throws Exception {
     TrustAnchors t = TrustAnchors.parse(Files.readString(home.resolve("trust.json")));
-    TrustAnchors other = new TrustAnchors(t.logVerifierKey(), t.platformKeys(), t.policy(), t.measurements(),
-        dev.cairn.core.Keys.raw(dev.cairn.core.Keys.ed25519().getPublic()));
+    TrustAnchors other =
+        new TrustAnchors(
+            t.logVerifierKey(),
+            t.platformKeys(),
+            t.policy(),
+            t.measurements(),
+            dev.cairn.core.Keys.raw(dev.cairn.core.Keys.ed25519().getPublic()));
     CliTest.Run v = verify(cert, "--trust", tampered("trust-k.json", other.toJson()).toString());
     assertThat(v.out()).startsWith("NOT VERIFIED: signing key: signed with key sha256:");
   }
@@ -128,15 +215,24 @@ class CertificationIT {
     CertificateBundle b = CertificateBundle.parse(json);
     String note = b.checkpoint();
     String forgedNote = note.replaceFirst("\n(\\d+)\n", "\n999\n");
-    CliTest.Run v = verify(tampered("cp.cert.json", json.replace(Json.canonical(note).replaceAll("^\"|\"$", ""), Json.canonical(forgedNote).replaceAll("^\"|\"$", ""))));
-    assertThat(v.out()).startsWith("NOT VERIFIED: ledger checkpoint: checkpoint signature by cairn-embedded-log is invalid");
+    CliTest.Run v =
+        verify(
+            tampered(
+                "cp.cert.json",
+                json.replace(
+                    Json.canonical(note).replaceAll("^\"|\"$", ""),
+                    Json.canonical(forgedNote).replaceAll("^\"|\"$", ""))));
+    assertThat(v.out())
+        .startsWith(
+            "NOT VERIFIED: ledger checkpoint: checkpoint signature by cairn-embedded-log is invalid");
   }
 
   @Test
   void tampered_index_isNotInTheLog() throws Exception {
     String json = Files.readString(cert).replaceFirst("\"index\" : (\\d+)", "\"index\" : 7");
     CliTest.Run v = verify(tampered("idx.cert.json", json), "--ledger", "none");
-    assertThat(v.out()).startsWith("NOT VERIFIED: ledger inclusion: the certificate is not in the log at index 7");
+    assertThat(v.out())
+        .startsWith("NOT VERIFIED: ledger inclusion: the certificate is not in the log at index 7");
   }
 
   @Test
@@ -144,26 +240,59 @@ class CertificationIT {
     CertificateBundle b = CertificateBundle.parse(Files.readString(cert));
     TrustAnchors t = TrustAnchors.parse(Files.readString(home.resolve("trust.json")));
     VerificationException foreign =
-        org.junit.jupiter.api.Assertions.assertThrows(VerificationException.class,
-            () -> CertificateVerifier.verify(b, t, VerifyCommand::checkEvidence, Instant.now(), null, Digest.sha256("another cluster")));
+        org.junit.jupiter.api.Assertions.assertThrows(
+            VerificationException.class,
+            () ->
+                CertificateVerifier.verify(
+                    b,
+                    t,
+                    VerifyCommand::checkEvidence,
+                    Instant.now(),
+                    null,
+                    Digest.sha256("another cluster")));
     assertThat(foreign.link()).isEqualTo("cluster identity");
-    assertThat(foreign.getMessage()).contains("the live cluster is " + Digest.sha256("another cluster"));
+    assertThat(foreign.getMessage())
+        .contains("the live cluster is " + Digest.sha256("another cluster"));
     VerificationException expired =
-        org.junit.jupiter.api.Assertions.assertThrows(VerificationException.class,
-            () -> CertificateVerifier.verify(b, t, VerifyCommand::checkEvidence, Instant.now().plus(java.time.Duration.ofDays(31)), null, null));
+        org.junit.jupiter.api.Assertions.assertThrows(
+            VerificationException.class,
+            () ->
+                CertificateVerifier.verify(
+                    b,
+                    t,
+                    VerifyCommand::checkEvidence,
+                    Instant.now().plus(java.time.Duration.ofDays(31)),
+                    null,
+                    null));
     assertThat(expired.link()).isEqualTo("expiry");
   }
 
   @Test
   void revoked_certificateFailsRevocation() throws Exception {
     Path second = tmp.resolve("second.cert.json");
-    assertThat(CliTest.run("certify", "--snapshot", tmp.resolve("good.json").toString(), "--framework", "pss-restricted",
-        "--valid-days", "7", "--output-file", second.toString()).code()).isZero();
+    assertThat(
+            CliTest.run(
+                    "certify",
+                    "--snapshot",
+                    tmp.resolve("good.json").toString(),
+                    "--framework",
+                    "pss-restricted",
+                    "--valid-days",
+                    "7",
+                    "--output-file",
+                    second.toString())
+                .code())
+        .isZero();
     assertThat(verify(second).code()).isZero();
-    assertThat(CliTest.run("ledger", "revoke", second.toString(), "--reason", "cluster decommissioned").code()).isZero();
+    assertThat(
+            CliTest.run("ledger", "revoke", second.toString(), "--reason", "cluster decommissioned")
+                .code())
+        .isZero();
     CliTest.Run v = verify(second);
     assertThat(v.code()).isEqualTo(1);
-    assertThat(v.out()).startsWith("NOT VERIFIED: revocation: revoked at").contains("cluster decommissioned");
+    assertThat(v.out())
+        .startsWith("NOT VERIFIED: revocation: revoked at")
+        .contains("cluster decommissioned");
   }
 
   @Test
@@ -171,6 +300,8 @@ class CertificationIT {
     Path secret = home.resolve("attest/sessions/cairn-certify/secrets/certificate-key");
     String value = Files.readString(secret).strip();
     assertThat(Files.readString(cert)).doesNotContain(value);
-    assertThat(Files.readString(home.resolve("attest/audit.log"))).doesNotContain(value).contains("\"allowed\":true");
+    assertThat(Files.readString(home.resolve("attest/audit.log")))
+        .doesNotContain(value)
+        .contains("\"allowed\":true");
   }
 }

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** cairn certify against the real API server: live and from a snapshot, verified against the live cluster. */
+/**
+ * cairn certify against the real API server: live and from a snapshot, verified against the live
+ * cluster.
+ */
 @RealClusterTest
 class CertifyRealClusterIT {
   @TempDir static Path tmp;
@@ -26,19 +29,39 @@ class CertifyRealClusterIT {
   }
 
   @Test
-  void certify_live_andFromSnapshot_bothVerifyAgainstTheLiveCluster(RealCluster cluster) throws Exception {
+  void certify_live_andFromSnapshot_bothVerifyAgainstTheLiveCluster(RealCluster cluster)
+      throws Exception {
     String kc = cluster.kubeconfig().toString();
     Path live = tmp.resolve("live.cert.json");
-    CliTest.Run c = CliTest.run("certify", "--kubeconfig", kc, "--framework", "pss-restricted", "--output-file", live.toString());
+    CliTest.Run c =
+        CliTest.run(
+            "certify",
+            "--kubeconfig",
+            kc,
+            "--framework",
+            "pss-restricted",
+            "--output-file",
+            live.toString());
     assertThat(c.code()).as(c.out() + c.err()).isZero();
     CliTest.Run v = CliTest.run("verify", live.toString(), "--kubeconfig", kc);
     assertThat(v.code()).as(v.out()).isZero();
     assertThat(v.out()).contains(", live)").contains("cluster identity");
 
     Path snap = tmp.resolve("snap.json");
-    assertThat(CliTest.run("snapshot", "--kubeconfig", kc, "--output-file", snap.toString()).code()).isZero();
+    assertThat(CliTest.run("snapshot", "--kubeconfig", kc, "--output-file", snap.toString()).code())
+        .isZero();
     Path fromSnap = tmp.resolve("snap.cert.json");
-    assertThat(CliTest.run("certify", "--snapshot", snap.toString(), "--framework", "pss-restricted", "--output-file", fromSnap.toString()).code()).isZero();
+    assertThat(
+            CliTest.run(
+                    "certify",
+                    "--snapshot",
+                    snap.toString(),
+                    "--framework",
+                    "pss-restricted",
+                    "--output-file",
+                    fromSnap.toString())
+                .code())
+        .isZero();
     CliTest.Run vs = CliTest.run("verify", fromSnap.toString(), "--kubeconfig", kc);
     assertThat(vs.code()).as(vs.out()).isZero();
     assertThat(vs.out()).contains(", snapshot)");

@@ -55,11 +55,12 @@ public record Certificate(
     Instant issuedAt,
     Instant expiresAt) {
   public static final String STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
-  public static final String PREDICATE_TYPE = "https://cairn.dev/attestations/compliance-certificate/v1";
+  public static final String PREDICATE_TYPE =
+      "https://cairn.dev/attestations/compliance-certificate/v1";
 
   public Certificate {
     frameworks = List.copyOf(frameworks);
-    summary = Map.copyOf(summary);
+    summary = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(summary));
   }
 
   /** The in-toto Statement as canonical JSON bytes (the DSSE payload). */
@@ -68,7 +69,19 @@ public record Certificate(
     subject.put("name", "kubernetes-cluster:" + server);
     subject.put("digest", Map.of("sha256", clusterId.hex()));
     Map<String, Object> p = new LinkedHashMap<>();
-    p.put("cluster", Map.of("id", clusterId.toString(), "kubeSystemUid", kubeSystemUid, "caFingerprint", caFingerprint.toString(), "server", server, "source", source));
+    p.put(
+        "cluster",
+        Map.of(
+            "id",
+            clusterId.toString(),
+            "kubeSystemUid",
+            kubeSystemUid,
+            "caFingerprint",
+            caFingerprint.toString(),
+            "server",
+            server,
+            "source",
+            source));
     p.put("frameworks", frameworks);
     p.put("checkPack", Map.of("digest", checkPackDigest.toString(), "version", checkPackVersion));
     Map<String, Object> scanner = new LinkedHashMap<>();
@@ -109,8 +122,11 @@ public record Certificate(
     } catch (java.io.IOException e) {
       throw new CairnException("certificate statement is not JSON", null, e);
     }
-    if (st == null || !STATEMENT_TYPE.equals(st.path("_type").asText()) || !PREDICATE_TYPE.equals(st.path("predicateType").asText())) {
-      throw new CairnException("not a Cairn compliance certificate (wrong _type or predicateType)", null);
+    if (st == null
+        || !STATEMENT_TYPE.equals(st.path("_type").asText())
+        || !PREDICATE_TYPE.equals(st.path("predicateType").asText())) {
+      throw new CairnException(
+          "not a Cairn compliance certificate (wrong _type or predicateType)", null);
     }
     try {
       JsonNode p = st.get("predicate");
@@ -119,7 +135,10 @@ public record Certificate(
       List<String> fw = new ArrayList<>();
       p.get("frameworks").forEach(f -> fw.add(f.asText()));
       Map<String, Long> summary = new LinkedHashMap<>();
-      p.get("report").get("summary").properties().forEach(e -> summary.put(e.getKey(), e.getValue().asLong()));
+      p.get("report")
+          .get("summary")
+          .properties()
+          .forEach(e -> summary.put(e.getKey(), e.getValue().asLong()));
       Certificate cert =
           new Certificate(
               Digest.parse(c.get("id").asText()),
@@ -142,7 +161,8 @@ public record Certificate(
               Instant.parse(p.get("expiresAt").asText()));
       JsonNode subj = st.get("subject").get(0);
       if (!clusterHexEquals(subj.get("digest").get("sha256").asText(), cert.clusterId())) {
-        throw new CairnException("certificate subject digest does not match its cluster identity", null);
+        throw new CairnException(
+            "certificate subject digest does not match its cluster identity", null);
       }
       return cert;
     } catch (RuntimeException e) {
@@ -162,7 +182,9 @@ public record Certificate(
   public static byte[] bindingReportData(Digest reportDigest, Digest clusterId, String signingKey) {
     try {
       java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-512");
-      md.update(("cairn-certificate-v1\n" + reportDigest + "\n" + clusterId + "\n" + signingKey).getBytes(StandardCharsets.UTF_8));
+      md.update(
+          ("cairn-certificate-v1\n" + reportDigest + "\n" + clusterId + "\n" + signingKey)
+              .getBytes(StandardCharsets.UTF_8));
       return md.digest();
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

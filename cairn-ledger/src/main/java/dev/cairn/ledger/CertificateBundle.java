@@ -24,7 +24,13 @@ import java.util.Map;
  * @param issuedAt the ledger entry's issue time
  */
 public record CertificateBundle(
-    Dsse.Envelope envelope, byte[] signingKey, String ledger, long index, List<byte[]> inclusionProof, String checkpoint, String locator,
+    Dsse.Envelope envelope,
+    byte[] signingKey,
+    String ledger,
+    long index,
+    List<byte[]> inclusionProof,
+    String checkpoint,
+    String locator,
     java.time.Instant issuedAt) {
   public CertificateBundle {
     signingKey = signingKey.clone();
@@ -47,7 +53,9 @@ public record CertificateBundle(
     Map<String, Object> l = new LinkedHashMap<>();
     l.put("ledger", ledger);
     l.put("index", index);
-    l.put("inclusionProof", inclusionProof.stream().map(b -> Base64.getEncoder().encodeToString(b)).toList());
+    l.put(
+        "inclusionProof",
+        inclusionProof.stream().map(b -> Base64.getEncoder().encodeToString(b)).toList());
     l.put("checkpoint", checkpoint);
     l.put("locator", locator);
     l.put("issuedAt", issuedAt.toString());
@@ -71,7 +79,10 @@ public record CertificateBundle(
           r.get("locator").asText(),
           java.time.Instant.parse(r.get("issuedAt").asText()));
     } catch (java.io.IOException | RuntimeException e) {
-      throw new CairnException("not a Cairn certificate file: " + e.getMessage(), "pass the .cert.json that `cairn certify` wrote", e);
+      throw new CairnException(
+          "not a Cairn certificate file: " + e.getMessage(),
+          "pass the .cert.json that `cairn certify` wrote",
+          e);
     }
   }
 }

@@ -21,9 +21,16 @@ import org.jspecify.annotations.Nullable;
 public final class CertificateVerifier {
   private CertificateVerifier() {}
 
-  /** Checks the scanner's evidence (provided by the attestation module, kept out of the ledger's dependencies). */
+  /**
+   * Checks the scanner's evidence (provided by the attestation module, kept out of the ledger's
+   * dependencies).
+   */
   public interface EvidenceCheck {
-    void check(String evidenceJson, List<byte[]> trustedPlatformKeys, java.util.Set<Digest> measurements, byte[] expectedReportData)
+    void check(
+        String evidenceJson,
+        List<byte[]> trustedPlatformKeys,
+        java.util.Set<Digest> measurements,
+        byte[] expectedReportData)
         throws CairnException;
   }
 
@@ -31,31 +38,45 @@ public final class CertificateVerifier {
   public record Result(Certificate certificate, Digest certificateDigest, List<String> links) {}
 
   /**
-   * @param ledger the log to check revocation and freshness against (null: offline, revocation unchecked)
+   * @param ledger the log to check revocation and freshness against (null: offline, revocation
+   *     unchecked)
    * @param liveClusterId identity of the live cluster to compare (null: not checked)
    */
   public static Result verify(
-      CertificateBundle b, TrustAnchors t, EvidenceCheck evidence, Instant now, @Nullable TransparencyLog ledger, @Nullable Digest liveClusterId)
+      CertificateBundle b,
+      TrustAnchors t,
+      EvidenceCheck evidence,
+      Instant now,
+      @Nullable TransparencyLog ledger,
+      @Nullable Digest liveClusterId)
       throws VerificationException {
     List<String> ok = new ArrayList<>();
     PublicKey key;
     try {
       key = Keys.ed25519Public(b.signingKey());
     } catch (GeneralSecurityException e) {
-      throw new VerificationException("signature", "the certificate's signing key is not an Ed25519 key", null);
+      throw new VerificationException(
+          "signature", "the certificate's signing key is not an Ed25519 key", null);
     }
     if (!Dsse.verify(b.envelope(), key)) {
-      throw new VerificationException("signature", "the DSSE signature does not verify (certificate altered or signed by another key)", null);
+      throw new VerificationException(
+          "signature",
+          "the DSSE signature does not verify (certificate altered or signed by another key)",
+          null);
     }
     ok.add("signature");
     if (!MessageDigest.isEqual(b.signingKey(), t.signingKey())) {
       throw new VerificationException(
-          "signing key", "signed with key " + Keys.keyId(key) + ", not the key the attestation service releases to the measured scanner",
+          "signing key",
+          "signed with key "
+              + Keys.keyId(key)
+              + ", not the key the attestation service releases to the measured scanner",
           "check that trust.json belongs to the attestation service that issued it");
     }
     ok.add("signing key");
     if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(b.envelope().payloadType())) {
-      throw new VerificationException("statement", "payload type is " + b.envelope().payloadType() + ", not in-toto", null);
+      throw new VerificationException(
+          "statement", "payload type is " + b.envelope().payloadType() + ", not in-toto", null);
     }
     Certificate c;
     try {
@@ -64,15 +85,24 @@ public final class CertificateVerifier {
       throw new VerificationException("statement", String.valueOf(e.getMessage()), null);
     }
     if (!c.signingKey().equals(Keys.keyId(key)) || !c.policy().equals(t.policy())) {
-      throw new VerificationException("statement", "the certificate names another signing key or attestation policy than the trusted ones", null);
+      throw new VerificationException(
+          "statement",
+          "the certificate names another signing key or attestation policy than the trusted ones",
+          null);
     }
     ok.add("statement");
     if (!t.measurements().contains(c.measurement())) {
       throw new VerificationException(
-          "attestation", "scanner measurement " + c.measurement() + " is not one the attestation policy approves", "the scanner was modified or is not the approved build");
+          "attestation",
+          "scanner measurement " + c.measurement() + " is not one the attestation policy approves",
+          "the scanner was modified or is not the approved build");
     }
     try {
-      evidence.check(c.evidenceJson(), t.platformKeys(), t.measurements(), Certificate.bindingReportData(c.reportDigest(), c.clusterId(), c.signingKey()));
+      evidence.check(
+          c.evidenceJson(),
+          t.platformKeys(),
+          t.measurements(),
+          Certificate.bindingReportData(c.reportDigest(), c.clusterId(), c.signingKey()));
     } catch (CairnException e) {
       throw new VerificationException("attestation", String.valueOf(e.getMessage()), null);
     }
@@ -83,28 +113,53 @@ public final class CertificateVerifier {
       NoteSigner.verify(b.checkpoint(), t.logVerifierKey());
       cp = Checkpoint.parse(b.checkpoint());
     } catch (LedgerException e) {
-      throw new VerificationException("ledger checkpoint", String.valueOf(e.getMessage()), "the checkpoint was forged or comes from another log");
+      throw new VerificationException(
+          "ledger checkpoint",
+          String.valueOf(e.getMessage()),
+          "the checkpoint was forged or comes from another log");
     }
     LedgerEntry.Issued entry =
-        new LedgerEntry.Issued(c.clusterId(), certDigest, b.issuedAt(), c.expiresAt(), b.locator(), b.envelope().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        new LedgerEntry.Issued(
+            c.clusterId(),
+            certDigest,
+            b.issuedAt(),
+            c.expiresAt(),
+            b.locator(),
+            b.envelope().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     byte[] leaf = Merkle.leafHash(TransparencyLog.bytes(entry));
     if (!Merkle.verifyInclusion(b.index(), cp.size(), leaf, b.inclusionProof(), cp.root())) {
-      throw new VerificationException("ledger inclusion", "the certificate is not in the log at index " + b.index() + " of checkpoint size " + cp.size(), null);
+      throw new VerificationException(
+          "ledger inclusion",
+          "the certificate is not in the log at index "
+              + b.index()
+              + " of checkpoint size "
+              + cp.size(),
+          null);
     }
     ok.add("ledger inclusion");
     if (ledger != null) {
       Checkpoint now0 = ledger.checkpoint();
       if (now0.size() < cp.size()
-          || !Merkle.verifyConsistency(cp.size(), now0.size(), ledger.consistencyProof(cp.size(), now0.size()), cp.root(), now0.root())) {
-        throw new VerificationException("ledger consistency", "the log's current checkpoint is not an extension of the certificate's (forked log)", null);
+          || !Merkle.verifyConsistency(
+              cp.size(),
+              now0.size(),
+              ledger.consistencyProof(cp.size(), now0.size()),
+              cp.root(),
+              now0.root())) {
+        throw new VerificationException(
+            "ledger consistency",
+            "the log's current checkpoint is not an extension of the certificate's (forked log)",
+            null);
       }
       ok.add("ledger consistency");
     }
     if (now.isBefore(c.issuedAt())) {
-      throw new VerificationException("expiry", "issued in the future (" + c.issuedAt() + ")", "check the clock");
+      throw new VerificationException(
+          "expiry", "issued in the future (" + c.issuedAt() + ")", "check the clock");
     }
     if (!now.isBefore(c.expiresAt())) {
-      throw new VerificationException("expiry", "expired at " + c.expiresAt(), "certify the cluster again");
+      throw new VerificationException(
+          "expiry", "expired at " + c.expiresAt(), "certify the cluster again");
     }
     ok.add("expiry");
     if (ledger != null) {
@@ -115,14 +170,21 @@ public final class CertificateVerifier {
         throw new VerificationException("revocation", String.valueOf(e.getMessage()), null);
       }
       if (r.isPresent()) {
-        throw new VerificationException("revocation", "revoked at " + r.get().revokedAt() + ": " + r.get().reason(), null);
+        throw new VerificationException(
+            "revocation", "revoked at " + r.get().revokedAt() + ": " + r.get().reason(), null);
       }
       ok.add("revocation");
     }
     if (liveClusterId != null) {
       if (!liveClusterId.equals(c.clusterId())) {
         throw new VerificationException(
-            "cluster identity", "the certificate is for cluster " + c.clusterId() + " (" + c.server() + "), the live cluster is " + liveClusterId,
+            "cluster identity",
+            "the certificate is for cluster "
+                + c.clusterId()
+                + " ("
+                + c.server()
+                + "), the live cluster is "
+                + liveClusterId,
             "a certificate can't be replayed for another cluster");
       }
       ok.add("cluster identity");

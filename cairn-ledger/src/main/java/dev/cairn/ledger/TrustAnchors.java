@@ -13,11 +13,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The public data a verifier trusts, published by whoever runs the attestation service and the
- * log: the log's checkpoint key, the (simulated) platform keys, the policy with the scanner
- * measurements it approves, and the certificate signing key it releases only to them.
+ * The public data a verifier trusts, published by whoever runs the attestation service and the log:
+ * the log's checkpoint key, the (simulated) platform keys, the policy with the scanner measurements
+ * it approves, and the certificate signing key it releases only to them.
  */
-public record TrustAnchors(String logVerifierKey, List<byte[]> platformKeys, Digest policy, Set<Digest> measurements, byte[] signingKey) {
+public record TrustAnchors(
+    String logVerifierKey,
+    List<byte[]> platformKeys,
+    Digest policy,
+    Set<Digest> measurements,
+    byte[] signingKey) {
   public TrustAnchors {
     platformKeys = platformKeys.stream().map(byte[]::clone).toList();
     measurements = Set.copyOf(measurements);
@@ -32,7 +37,9 @@ public record TrustAnchors(String logVerifierKey, List<byte[]> platformKeys, Dig
   public String toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("logVerifierKey", logVerifierKey);
-    m.put("platformKeys", platformKeys.stream().map(k -> Base64.getEncoder().encodeToString(k)).toList());
+    m.put(
+        "platformKeys",
+        platformKeys.stream().map(k -> Base64.getEncoder().encodeToString(k)).toList());
     m.put("policy", policy.toString());
     m.put("measurements", measurements.stream().map(Digest::toString).sorted().toList());
     m.put("signingKey", Base64.getEncoder().encodeToString(signingKey));
@@ -46,10 +53,17 @@ public record TrustAnchors(String logVerifierKey, List<byte[]> platformKeys, Dig
       n.get("platformKeys").forEach(k -> pks.add(Base64.getDecoder().decode(k.asText())));
       Set<Digest> ms = new LinkedHashSet<>();
       n.get("measurements").forEach(m -> ms.add(Digest.parse(m.asText())));
-      return new TrustAnchors(n.get("logVerifierKey").asText(), pks, Digest.parse(n.get("policy").asText()), ms,
+      return new TrustAnchors(
+          n.get("logVerifierKey").asText(),
+          pks,
+          Digest.parse(n.get("policy").asText()),
+          ms,
           Base64.getDecoder().decode(n.get("signingKey").asText()));
     } catch (java.io.IOException | RuntimeException e) {
-      throw new CairnException("not a Cairn trust file: " + e.getMessage(), "pass the trust.json published with the attestation service", e);
+      throw new CairnException(
+          "not a Cairn trust file: " + e.getMessage(),
+          "pass the trust.json published with the attestation service",
+          e);
     }
   }
 }

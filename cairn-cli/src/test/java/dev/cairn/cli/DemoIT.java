@@ -1,0 +1,27 @@
+package dev.cairn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code cairn demo}: scan, certify, verify, tamper, revoke, on embedded defaults. */
+class DemoIT {
+  @Test
+  void demo_runsTheWholeStory(@TempDir Path tmp) {
+    CliTest.Run r = CliTest.run("demo", "--dir", tmp.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("CRN-102  FAILED")
+        .contains("WAIVED")
+        .contains("No certificate: these checks failed in the attested scan:")
+        .contains("issued for cluster sha256:")
+        .contains("VERIFIED certificate")
+        .contains("NOT VERIFIED: signature:")
+        .contains("NOT VERIFIED: revocation:");
+    assertThat(r.err()).contains("simulation: no hardware protection");
+    assertThat(tmp.resolve("report.sarif")).exists();
+    assertThat(tmp.resolve("hardened.cert.json")).exists();
+  }
+}
