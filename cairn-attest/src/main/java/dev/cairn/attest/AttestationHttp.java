@@ -81,6 +81,41 @@ public final class AttestationHttp implements AutoCloseable {
                   }
                   return Map.of("policy", r.policy().toString(), "secrets", secrets);
                 }));
+    s.createContext(
+        "/v1/trust",
+        ex ->
+            handle(
+                ex,
+                () -> {
+                  Map<String, String> q = query(ex.getRequestURI());
+                  String session = q.getOrDefault("session", "");
+                  Policy p =
+                      service
+                          .policy(session)
+                          .orElseThrow(
+                              () -> new AttestationException("no session " + session, null));
+                  Policy.Service svc =
+                      p.service(q.getOrDefault("service", ""))
+                          .orElseThrow(
+                              () ->
+                                  new AttestationException("no service " + q.get("service"), null));
+                  Map<String, Object> m = new LinkedHashMap<>();
+                  m.put("policy", p.digest().toString());
+                  m.put(
+                      "measurements",
+                      svc.measurements().stream().map(Object::toString).sorted().toList());
+                  m.put(
+                      "platformKeys",
+                      service.trustedPlatformKeys().stream()
+                          .map(k -> b64(dev.cairn.core.Keys.raw(k)))
+                          .toList());
+                  m.put(
+                      "signingKey",
+                      b64(
+                          dev.cairn.core.Keys.raw(
+                              service.publicKey(session, q.getOrDefault("secret", "")))));
+                  return m;
+                }));
     s.setExecutor(
         java.util.concurrent.Executors.newFixedThreadPool(
             4,
@@ -206,6 +241,22 @@ public final class AttestationHttp implements AutoCloseable {
         }
       }
       return out;
+    }
+
+    /** The service's public trust data for a session's service and signing secret. */
+    public Map<?, ?> trust(String session, String service, String secret)
+        throws AttestationException {
+      return call(
+          HttpRequest.newBuilder(
+                  base.resolve(
+                      "/v1/trust?session="
+                          + enc(session)
+                          + "&service="
+                          + enc(service)
+                          + "&secret="
+                          + enc(secret)))
+              .GET()
+              .build());
     }
 
     private static String enc(String s) {

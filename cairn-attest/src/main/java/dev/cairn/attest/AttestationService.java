@@ -100,6 +100,11 @@ public final class AttestationService {
     return s;
   }
 
+  /** The platform keys this service trusts evidence from. */
+  public List<PublicKey> trustedPlatformKeys() {
+    return trustedPlatformKeys;
+  }
+
   public synchronized Optional<Policy> policy(String session) {
     return Optional.ofNullable(policies.get(session));
   }

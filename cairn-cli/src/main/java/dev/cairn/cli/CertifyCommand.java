@@ -63,6 +63,12 @@ final class CertifyCommand implements Callable<Integer> {
       description = "Frameworks to certify (default: all).")
   List<String> frameworks = new ArrayList<>();
 
+  @Option(
+      names = "--attest",
+      paramLabel = "URL",
+      description = "A team's attestation service (cairn attest serve); default: the embedded one.")
+  java.net.@Nullable URI attest;
+
   @Option(names = "--valid-days", description = "Certificate lifetime in days (default: 30).")
   int validDays = 30;
 
@@ -86,14 +92,23 @@ final class CertifyCommand implements Callable<Integer> {
     }
     long t0 = System.nanoTime();
     Digest measurement = Embedded.tee().measure(Embedded.launchSpec());
-    AttestationService cas = Embedded.attestation(measurement, err);
+    AttestationService cas = attest == null ? Embedded.attestation(measurement, err) : null;
+    Map<?, ?> remoteTrust =
+        attest == null
+            ? Map.of()
+            : new AttestationHttp.Client(attest)
+                .trust(Embedded.SESSION, Embedded.SERVICE, Embedded.SIGNING_SECRET);
     Map<String, Object> result;
-    try (AttestationHttp http = AttestationHttp.serve(cas, "127.0.0.1", 0)) {
+    try (AttestationHttp http = cas == null ? null : AttestationHttp.serve(cas, "127.0.0.1", 0)) {
       Map<String, Object> req = new LinkedHashMap<>();
-      req.put("attest", http.uri().toString());
+      req.put("attest", http == null ? String.valueOf(attest) : http.uri().toString());
       req.put("session", Embedded.SESSION);
       req.put("service", Embedded.SERVICE);
-      req.put("policy", cas.policy(Embedded.SESSION).orElseThrow().digest().toString());
+      req.put(
+          "policy",
+          cas == null
+              ? String.valueOf(remoteTrust.get("policy"))
+              : cas.policy(Embedded.SESSION).orElseThrow().digest().toString());
       req.put("frameworks", frameworks);
       req.put("validDays", validDays);
       if (target.snapshot != null) {
@@ -143,7 +158,9 @@ final class CertifyCommand implements Callable<Integer> {
                   expiresAt,
                   file.getFileName().toString(),
                   env.toJson().getBytes(StandardCharsets.UTF_8)));
-      Files.writeString(Embedded.home().resolve("trust.json"), Embedded.trust(cas, log).toJson());
+      Files.writeString(
+          Embedded.home().resolve("trust.json"),
+          (cas == null ? remoteTrust(remoteTrust, log) : Embedded.trust(cas, log)).toJson());
     }
     CertificateBundle bundle =
         new CertificateBundle(
@@ -175,6 +192,24 @@ final class CertifyCommand implements Callable<Integer> {
     out.println("  attested scan took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     out.flush();
     return Main.OK;
+  }
+
+  /** Trust anchors from a team attestation service's published data and the log's key. */
+  static dev.cairn.ledger.TrustAnchors remoteTrust(Map<?, ?> t, TransparencyLog log) {
+    java.util.Set<Digest> ms = new java.util.LinkedHashSet<>();
+    for (Object m : (List<?>) java.util.Objects.requireNonNull(t.get("measurements"))) {
+      ms.add(Digest.parse(String.valueOf(m)));
+    }
+    List<byte[]> pks = new ArrayList<>();
+    for (Object k : (List<?>) java.util.Objects.requireNonNull(t.get("platformKeys"))) {
+      pks.add(Base64.getDecoder().decode(String.valueOf(k)));
+    }
+    return new dev.cairn.ledger.TrustAnchors(
+        log.verifierKey(),
+        pks,
+        Digest.parse(String.valueOf(t.get("policy"))),
+        ms,
+        Base64.getDecoder().decode(String.valueOf(t.get("signingKey"))));
   }
 
   /** Runs the measured workload as its own process with this build's classpath. */

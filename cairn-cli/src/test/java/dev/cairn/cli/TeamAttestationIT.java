@@ -1,0 +1,94 @@
+package dev.cairn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.attest.AttestationHttp;
+import dev.cairn.attest.AttestationService;
+import dev.cairn.attest.Policies;
+import dev.cairn.core.Digest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * certify against a team's attestation service (cairn attest serve) instead of the embedded one.
+ */
+class TeamAttestationIT {
+  @TempDir static Path tmp;
+
+  @BeforeAll
+  static void home() throws Exception {
+    System.setProperty("cairn.home", tmp.resolve("home").toString());
+    Files.writeString(tmp.resolve("good.json"), CertificationIT.snapshot("uid-team", "good"));
+  }
+
+  @AfterAll
+  static void clear() {
+    System.clearProperty("cairn.home");
+  }
+
+  private static AttestationService team(Path dir, Digest measurement) throws Exception {
+    AttestationService s =
+        AttestationService.open(dir, List.of(Embedded.tee().platformKey()), Clock.systemUTC());
+    s.install(
+        Policies.parse(
+            "team.yaml",
+            "name: cairn-certify\nversion: 1\nservices:\n  - name: scanner\n    measurements: ["
+                + measurement
+                + "]\n"
+                + "secrets:\n  - {name: certificate-key, kind: ed25519, services: [scanner]}\n",
+            null));
+    return s;
+  }
+
+  @Test
+  void certify_withTeamService_issuesAVerifiableCertificate() throws Exception {
+    Digest m = Embedded.tee().measure(Embedded.launchSpec());
+    try (AttestationHttp http =
+        AttestationHttp.serve(team(tmp.resolve("team"), m), "127.0.0.1", 0)) {
+      Path cert = tmp.resolve("team.cert.json");
+      CliTest.Run c =
+          CliTest.run(
+              "certify",
+              "--snapshot",
+              tmp.resolve("good.json").toString(),
+              "--framework",
+              "pss-restricted",
+              "--attest",
+              http.uri().toString(),
+              "--output-file",
+              cert.toString());
+      assertThat(c.code()).as(c.out() + c.err()).isZero();
+      CliTest.Run v = CliTest.run("verify", cert.toString());
+      assertThat(v.code()).as(v.out()).isZero();
+      assertThat(Files.readString(tmp.resolve("team/audit.log"))).contains("\"allowed\":true");
+      assertThat(tmp.resolve("home/attest")).doesNotExist(); // the embedded service was not used
+    }
+  }
+
+  @Test
+  void certify_withAScannerTheTeamDidNotApprove_isRefused() throws Exception {
+    try (AttestationHttp http =
+        AttestationHttp.serve(
+            team(tmp.resolve("team2"), Digest.sha256("the approved build")), "127.0.0.1", 0)) {
+      CliTest.Run c =
+          CliTest.run(
+              "certify",
+              "--snapshot",
+              tmp.resolve("good.json").toString(),
+              "--attest",
+              http.uri().toString(),
+              "--output-file",
+              tmp.resolve("x.cert.json").toString());
+      assertThat(c.code()).isEqualTo(2);
+      assertThat(c.err())
+          .contains("attestation service refused: measurement")
+          .contains("is not allowed by the attestation policy");
+    }
+  }
+}
