@@ -12,6 +12,7 @@ import dev.cairn.ledger.LedgerEntry;
 import dev.cairn.ledger.Receipt;
 import dev.cairn.ledger.TransparencyLog;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -223,6 +224,12 @@ final class CertifyCommand implements Callable<Integer> {
         new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Dcairn.home=" + Embedded.home()));
     if (Runtime.version().feature() >= 24) {
       cmd.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    // start the workload from the launcher's class-data archive too (same jars), when there is one
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("-XX:SharedArchiveFile=")) {
+        cmd.addAll(List.of(a, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+      }
     }
     cmd.addAll(
         List.of("-cp", System.getProperty("java.class.path"), CertifyWorkload.class.getName()));
