@@ -79,7 +79,15 @@ public final class AttestationHttp implements AutoCloseable {
                             "ciphertext",
                             b64(ss.ciphertext())));
                   }
-                  return Map.of("policy", r.policy().toString(), "secrets", secrets);
+                  return Map.of(
+                      "policy",
+                      r.policy().toString(),
+                      "secrets",
+                      secrets,
+                      "command",
+                      r.command(),
+                      "env",
+                      r.env());
                 }));
     s.createContext(
         "/v1/trust",
@@ -214,7 +222,8 @@ public final class AttestationHttp implements AutoCloseable {
       return unb64(str(r, "nonce"));
     }
 
-    public List<SealedSecret> release(
+    @SuppressWarnings("unchecked")
+    public AttestationService.Release release(
         String session, String service, byte[] nonce, Evidence evidence, byte[] enclaveKey)
         throws AttestationException {
       Map<String, Object> body = new LinkedHashMap<>();
@@ -240,7 +249,11 @@ public final class AttestationHttp implements AutoCloseable {
               new SealedSecret(str(m, "name"), unb64(str(m, "enc")), unb64(str(m, "ciphertext"))));
         }
       }
-      return out;
+      List<String> command = r.get("command") instanceof List<?> c ? (List<String>) c : List.of();
+      Map<String, String> env =
+          r.get("env") instanceof Map<?, ?> e ? (Map<String, String>) e : Map.of();
+      return new AttestationService.Release(
+          dev.cairn.core.Digest.parse(str(r, "policy")), out, command, env);
     }
 
     /** The service's public trust data for a session's service and signing secret. */

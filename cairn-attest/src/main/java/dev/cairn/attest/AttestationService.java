@@ -63,10 +63,16 @@ public final class AttestationService {
     }
   }
 
-  /** What a successful attestation releases. */
-  public record Release(Digest policy, List<SealedSecret> secrets) {
+  /**
+   * What a successful attestation releases: the sealed secrets, and the service's command and
+   * environment from the policy, with {@code $$CAIRN::name$$} placeholders for them.
+   */
+  public record Release(
+      Digest policy, List<SealedSecret> secrets, List<String> command, Map<String, String> env) {
     public Release {
       secrets = List.copyOf(secrets);
+      command = List.copyOf(command);
+      env = Map.copyOf(env);
     }
   }
 
@@ -231,7 +237,7 @@ public final class AttestationService {
           out.size() + " secret(s): " + out.stream().map(SealedSecret::name).toList(),
           evidence,
           p);
-      return new Release(p.digest(), out);
+      return new Release(p.digest(), out, svc.command(), svc.env());
     } catch (AttestationException e) {
       audit("release", session, service, false, e.getMessage(), evidence, policies.get(session));
       throw e;

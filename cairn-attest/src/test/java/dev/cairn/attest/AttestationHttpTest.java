@@ -41,12 +41,14 @@ class AttestationHttpTest {
       EnclaveKey key = EnclaveKey.generate();
       byte[] nonce = client.challenge("s", "w");
       List<SealedSecret> secrets =
-          client.release(
-              "s",
-              "w",
-              nonce,
-              tee.evidence(m, Attestations.reportData(nonce, key.publicKey())),
-              key.publicKey());
+          client
+              .release(
+                  "s",
+                  "w",
+                  nonce,
+                  tee.evidence(m, Attestations.reportData(nonce, key.publicKey())),
+                  key.publicKey())
+              .secrets();
       assertThat(key.open(secrets.get(0)).length()).isGreaterThan(32);
       byte[] n2 = client.challenge("s", "w");
       assertThatThrownBy(

@@ -2,11 +2,13 @@ package dev.cairn.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.attest.AttestationHttp;
+import dev.cairn.attest.AttestationService;
 import dev.cairn.attest.Attestations;
 import dev.cairn.attest.EnclaveKey;
 import dev.cairn.attest.Evidence;
 import dev.cairn.attest.ReleasedKeys;
 import dev.cairn.attest.SealedSecret;
+import dev.cairn.attest.SecretInjection;
 import dev.cairn.attest.TeeProvider;
 import dev.cairn.core.Digest;
 import dev.cairn.core.Dsse;
@@ -78,16 +80,26 @@ public final class CertifyWorkload {
     byte[] nonce = cas.challenge(session, service);
     Evidence releaseEvidence =
         tee.evidence(measurement, Attestations.reportData(nonce, enclave.publicKey()));
-    List<SealedSecret> sealed =
+    AttestationService.Release release =
         cas.release(session, service, nonce, releaseEvidence, enclave.publicKey());
-    SealedSecret keySecret =
-        sealed.stream()
-            .filter(s -> s.name().equals(Embedded.SIGNING_SECRET))
-            .findFirst()
+    Map<String, Secret> opened = new LinkedHashMap<>();
+    for (SealedSecret s : release.secrets()) {
+      opened.put(s.name(), enclave.open(s));
+    }
+    // the policy's command for this service, with the released secrets injected by name
+    SecretInjection.Injected launch =
+        SecretInjection.inject(release.command(), release.env(), opened);
+    opened.values().forEach(Secret::destroy);
+    String keyArg =
+        launch
+            .option("--signing-key")
             .orElseThrow(
                 () ->
-                    new IllegalStateException("the policy released no " + Embedded.SIGNING_SECRET));
-    Secret pkcs8 = enclave.open(keySecret);
+                    new IllegalStateException(
+                        "the policy's command for "
+                            + service
+                            + " does not inject the certificate key (--signing-key $$CAIRN::certificate-key$$)"));
+    Secret pkcs8 = Secret.of(Base64.getDecoder().decode(keyArg));
     PrivateKey signingKey = Keys.ed25519Private(pkcs8);
     PublicKey signingPublic = ReleasedKeys.ed25519PublicOf(pkcs8);
     pkcs8.destroy();

@@ -35,6 +35,13 @@ final class Embedded {
   static final String SIGNING_SECRET = "certificate-key";
   static final List<String> WORKLOAD_COMMAND = List.of("cairn-certify-workload");
 
+  /**
+   * The service's command in the policy: the signing key is injected by name, never passed
+   * otherwise.
+   */
+  static final String POLICY_COMMAND =
+      "[cairn-certify-workload, --signing-key, \"$$CAIRN::" + "certificate-key$$\"]";
+
   private Embedded() {}
 
   static Path home() {
@@ -84,7 +91,7 @@ final class Embedded {
               + "\n    measurements: ["
               + measurement
               + "]\n    command: "
-              + WORKLOAD_COMMAND
+              + POLICY_COMMAND
               + "\n"
               + "secrets:\n  - {name: "
               + SIGNING_SECRET

@@ -40,7 +40,9 @@ class TeamAttestationIT {
             "team.yaml",
             "name: cairn-certify\nversion: 1\nservices:\n  - name: scanner\n    measurements: ["
                 + measurement
-                + "]\n"
+                + "]\n    command: "
+                + Embedded.POLICY_COMMAND
+                + "\n"
                 + "secrets:\n  - {name: certificate-key, kind: ed25519, services: [scanner]}\n",
             null));
     return s;
