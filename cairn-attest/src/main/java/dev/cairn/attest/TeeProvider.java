@@ -14,6 +14,13 @@ public interface TeeProvider {
   /** False when the provider offers no hardware protection (the simulation provider). */
   boolean hardwareBacked();
 
+  /**
+   * Starts the workload {@code spec} describes inside this TEE, as {@code process} says how to run
+   * it on this machine (the real java binary and class path). The simulation provider starts a
+   * plain separate process, telling it its expected measurement in {@code CAIRN_TEE_MEASUREMENT}.
+   */
+  Process launch(LaunchSpec spec, ProcessBuilder process) throws AttestationException;
+
   /** What the TEE would measure for this workload: reproducible across runs and machines. */
   Digest measure(LaunchSpec spec) throws AttestationException;
 

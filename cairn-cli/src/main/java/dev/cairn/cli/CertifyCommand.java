@@ -133,19 +133,24 @@ final class CertifyCommand implements Callable<Integer> {
             + " (TEE provider simulation, measurement "
             + result.get("measurement")
             + ")");
+    Digest clusterId = Digest.parse(String.valueOf(result.get("clusterId")));
+    Path file =
+        outputFile != null
+            ? outputFile
+            : Path.of("cluster-" + clusterId.hex().substring(0, 12) + ".cert.json");
+    Path reportFile = reportFileFor(file);
+    writeAtomically(reportFile, String.valueOf(result.get("report")));
     if (status.equals("failed")) {
-      out.println("No certificate: these checks failed in the attested scan:");
+      out.println(
+          "No certificate: these checks failed in the attested scan (report in "
+              + reportFile
+              + "):");
       for (Object f : (List<?>) java.util.Objects.requireNonNull(result.get("failing"))) {
         out.println("  " + f);
       }
       return Main.FINDINGS;
     }
     Dsse.Envelope env = Dsse.parse(String.valueOf(result.get("envelope")));
-    Digest clusterId = Digest.parse(String.valueOf(result.get("clusterId")));
-    Path file =
-        outputFile != null
-            ? outputFile
-            : Path.of("cluster-" + clusterId.hex().substring(0, 12) + ".cert.json");
     Instant issuedAt = Instant.parse(String.valueOf(result.get("issuedAt")));
     Instant expiresAt = Instant.parse(String.valueOf(result.get("expiresAt")));
     Receipt receipt;
@@ -173,12 +178,7 @@ final class CertifyCommand implements Callable<Integer> {
             receipt.checkpoint().signedNote(),
             file.getFileName().toString(),
             issuedAt);
-    Path abs = file.toAbsolutePath();
-    Path dir = java.util.Objects.requireNonNull(abs.getParent());
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".cert", ".tmp");
-    Files.writeString(tmp, bundle.toJson());
-    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    writeAtomically(file, bundle.toJson());
     out.println("Certificate " + env.digest() + " issued for cluster " + clusterId);
     out.println(
         "  written to "
@@ -193,6 +193,21 @@ final class CertifyCommand implements Callable<Integer> {
     out.println("  attested scan took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     out.flush();
     return Main.OK;
+  }
+
+  static Path reportFileFor(Path cert) {
+    String n = cert.getFileName().toString();
+    String base = n.endsWith(".cert.json") ? n.substring(0, n.length() - ".cert.json".length()) : n;
+    return cert.resolveSibling(base + ".report.json");
+  }
+
+  static void writeAtomically(Path file, String text) throws java.io.IOException {
+    Path abs = file.toAbsolutePath();
+    Path dir = java.util.Objects.requireNonNull(abs.getParent());
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, ".cairn", ".tmp");
+    Files.writeString(tmp, text);
+    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** Trust anchors from a team attestation service's published data and the log's key. */
@@ -233,7 +248,11 @@ final class CertifyCommand implements Callable<Integer> {
     }
     cmd.addAll(
         List.of("-cp", System.getProperty("java.class.path"), CertifyWorkload.class.getName()));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process p =
+        Embedded.tee()
+            .launch(
+                Embedded.launchSpec(),
+                new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT));
     p.getOutputStream().write(Json.canonical(req).getBytes(StandardCharsets.UTF_8));
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -73,6 +73,15 @@ public final class CertifyWorkload {
     Clock clock = Clock.systemUTC();
     TeeProvider tee = Embedded.tee();
     Digest measurement = tee.measure(Embedded.launchSpec());
+    String launched = System.getenv("CAIRN_TEE_MEASUREMENT");
+    if (launched != null && !launched.equals(measurement.toString())) {
+      throw new IllegalStateException(
+          "measured "
+              + measurement
+              + " but was launched as "
+              + launched
+              + " (code changed under the workload)");
+    }
     String session = req.get("session").asText();
     String service = req.get("service").asText();
     AttestationHttp.Client cas = new AttestationHttp.Client(URI.create(req.get("attest").asText()));
@@ -131,6 +140,7 @@ public final class CertifyWorkload {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("report", json.toString());
     result.put("measurement", measurement.toString());
+    result.put("clusterId", identity.id().toString());
     List<String> failing = new ArrayList<>();
     for (CheckResult cr : report.results()) {
       if (cr.failed() > 0 || cr.errors() > 0) {

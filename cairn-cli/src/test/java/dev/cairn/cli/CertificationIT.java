@@ -160,6 +160,9 @@ class CertificationIT {
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).contains("No certificate").contains("CRN-102 Privileged containers");
     assertThat(out).doesNotExist();
+    assertThat(Files.readString(tmp.resolve("bad.report.json")))
+        .contains("\"id\" : \"CRN-102\"")
+        .contains("\"status\" : \"failed\"");
   }
 
   @Test

@@ -15,7 +15,7 @@ class DemoIT {
     assertThat(r.out())
         .contains("CRN-102  FAILED")
         .contains("WAIVED")
-        .contains("No certificate: these checks failed in the attested scan:")
+        .contains("No certificate: these checks failed in the attested scan")
         .contains("issued for cluster sha256:")
         .contains("VERIFIED certificate")
         .contains("NOT VERIFIED: signature:")

@@ -68,6 +68,18 @@ public final class SimulationProvider implements TeeProvider {
     return Measurements.of(spec);
   }
 
+  @Override
+  public Process launch(LaunchSpec spec, ProcessBuilder process) throws AttestationException {
+    process.environment().put("CAIRN_TEE", name());
+    process.environment().put("CAIRN_TEE_MEASUREMENT", measure(spec).toString());
+    try {
+      return process.start();
+    } catch (java.io.IOException e) {
+      throw new AttestationException(
+          "cannot start the measured workload: " + e.getMessage(), "check the java binary", e);
+    }
+  }
+
   /** The simulated platform's public key: what verifiers must trust for simulation evidence. */
   @Override
   public PublicKey platformKey() throws AttestationException {
