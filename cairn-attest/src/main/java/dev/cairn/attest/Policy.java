@@ -1,9 +1,7 @@
 package dev.cairn.attest;
 
 import dev.cairn.core.Digest;
-import dev.cairn.core.Json;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,42 +65,6 @@ public record Policy(
 
   /** SHA-256 over the canonical JSON of the policy: what a successor must name. */
   public Digest digest() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", name);
-    m.put("version", version);
-    m.put("predecessor", predecessor == null ? "" : predecessor.toString());
-    m.put(
-        "services",
-        services.stream()
-            .map(
-                s ->
-                    Map.of(
-                        "name",
-                        s.name(),
-                        "measurements",
-                        s.measurements().stream().map(Digest::toString).sorted().toList(),
-                        "command",
-                        s.command(),
-                        "env",
-                        new java.util.TreeMap<>(s.env())))
-            .toList());
-    m.put(
-        "secrets",
-        secrets.stream()
-            .map(
-                s ->
-                    Map.of(
-                        "name",
-                        s.name(),
-                        "kind",
-                        s.kind().name(),
-                        "size",
-                        s.size(),
-                        "file",
-                        s.file() == null ? "" : s.file().toString(),
-                        "services",
-                        s.services().stream().sorted().toList()))
-            .toList());
-    return Digest.sha256(Json.canonical(m));
+    return Digest.sha256(PolicyJson.write(this));
   }
 }
