@@ -50,7 +50,7 @@ public final class Checks {
     List<Diagnostic> diags = new ArrayList<>();
     for (String f : builtinFiles()) {
       CheckLoader.Loaded l =
-          CheckLoader.load("builtin:" + f, resource(BUILTIN_ROOT + f), "builtin:" + f);
+          CheckLoader.load("builtin:" + f, resource(BUILTIN_ROOT + f), "builtin:" + f, false);
       all.addAll(l.checks());
       diags.addAll(l.diagnostics());
     }
