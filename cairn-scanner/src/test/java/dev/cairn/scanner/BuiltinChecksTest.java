@@ -30,9 +30,15 @@ class BuiltinChecksTest {
     assertThat(set.checks()).allSatisfy(c -> assertThat(c.origin()).startsWith("builtin:"));
     // the built-ins load without the diagnostic compile: compile and lint them here instead
     for (String f : Checks.builtinFiles()) {
-      try (var in = Checks.class.getClassLoader().getResourceAsStream("dev/cairn/scanner/checks/" + f)) {
-        String text = new String(java.util.Objects.requireNonNull(in).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(dev.cairn.scanner.internal.CheckLoader.load(f, text, f).diagnostics()).as(f).isEmpty();
+      try (var in =
+          Checks.class.getClassLoader().getResourceAsStream("dev/cairn/scanner/checks/" + f)) {
+        String text =
+            new String(
+                java.util.Objects.requireNonNull(in).readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(dev.cairn.scanner.internal.CheckLoader.load(f, text, f).diagnostics())
+            .as(f)
+            .isEmpty();
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }

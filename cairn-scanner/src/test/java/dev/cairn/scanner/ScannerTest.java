@@ -75,6 +75,32 @@ class ScannerTest {
   }
 
   @Test
+  void scan_jsonList_streamsItemsWithTheirLines_andMalformedJsonHasALocation() throws Exception {
+    Path f = tmp.resolve("all.json");
+    Files.writeString(
+        f,
+        "{\n  \"apiVersion\": \"v1\",\n  \"items\": [\n    {\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"a\", \"namespace\": \"n\"},\n"
+            + "     \"spec\": {\"containers\": [{\"name\": \"c\", \"image\": \"x:1\", \"securityContext\": {\"privileged\": true}}]}},\n"
+            + "    {\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"b\", \"annotations\": null},\n"
+            + "     \"spec\": {\"containers\": [{\"name\": \"c\", \"image\": \"x:1\"}]}}\n  ],\n  \"kind\": \"List\"\n}\n");
+    Path bad = tmp.resolve("bad.json");
+    Files.writeString(bad, "{\"apiVersion\": \"v1\",\n \"kind\": }");
+    ScanReport r = scan(opts(), f, bad);
+    assertThat(r.objects()).isEqualTo(2);
+    assertThat(result(r, "CRN-102").findings())
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.object().name()).isEqualTo("a");
+              assertThat(x.object().location().line()).isEqualTo(4);
+              assertThat(x.object().location().column()).isEqualTo(5);
+            });
+    Notice n =
+        r.notices().stream().filter(x -> x.level() == Notice.Level.ERROR).findFirst().orElseThrow();
+    assertThat(n.toString()).contains("bad.json:2:").contains("malformed JSON");
+  }
+
+  @Test
   void scan_stdin_isReadWithDash() throws Exception {
     ScanReport r =
         Scanners.create(opts())

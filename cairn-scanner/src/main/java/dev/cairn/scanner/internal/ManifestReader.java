@@ -86,6 +86,10 @@ public final class ManifestReader implements ObjectSource {
 
   private void readFile(Path f, Sink sink) throws dev.cairn.scanner.ScanException {
     try (InputStream in = Files.newInputStream(f)) {
+      if (f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
+        readJson(f.toString(), in, sink);
+        return;
+      }
       readStream(f.toString(), in, sink);
     } catch (IOException e) {
       sink.notice(
@@ -94,6 +98,87 @@ public final class ManifestReader implements ObjectSource {
               SourceLocation.of(f.toString()),
               "cannot read file: " + e.getMessage()));
     }
+  }
+
+  /**
+   * A JSON file, streamed with Jackson: one object, or a list ({@code kubectl get -o json}) whose
+   * {@code items} are handed on one at a time with their own line and column.
+   */
+  @SuppressWarnings("unchecked")
+  static void readJson(String name, InputStream in, Sink sink) throws IOException {
+    com.fasterxml.jackson.databind.ObjectMapper mapper = dev.cairn.core.Json.mapper();
+    try (com.fasterxml.jackson.core.JsonParser p = mapper.getFactory().createParser(in)) {
+      try {
+        if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+          sink.notice(
+              new Notice(
+                  Notice.Level.ERROR,
+                  new SourceLocation(name, 1, 1),
+                  "JSON document is not an object; skipped"));
+          return;
+        }
+        SourceLocation start = new SourceLocation(name, 1, 1);
+        Map<String, Object> top = new java.util.LinkedHashMap<>();
+        boolean items = false;
+        while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+          String field = p.currentName();
+          com.fasterxml.jackson.core.JsonToken t = p.nextToken();
+          if (field.equals("items") && t == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+            items = true;
+            while (p.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+              var loc = p.currentTokenLocation();
+              SourceLocation at =
+                  new SourceLocation(
+                      name, Math.max(1, loc.getLineNr()), Math.max(1, loc.getColumnNr()));
+              Object item = mapper.readValue(p, Object.class);
+              if (item instanceof Map<?, ?> m) {
+                accept(dropNulls((Map<String, Object>) m), at, sink);
+              } else {
+                sink.notice(
+                    new Notice(Notice.Level.ERROR, at, "list item is not an object; skipped"));
+              }
+            }
+          } else {
+            Object v = mapper.readValue(p, Object.class);
+            if (v != null) {
+              top.put(field, v);
+            }
+          }
+        }
+        if (!items) {
+          accept(dropNulls(top), start, sink);
+        }
+      } catch (com.fasterxml.jackson.core.JacksonException e) {
+        var loc = e.getLocation();
+        String msg = e.getOriginalMessage() == null ? "malformed JSON" : e.getOriginalMessage();
+        sink.notice(
+            new Notice(
+                Notice.Level.ERROR,
+                new SourceLocation(
+                    name,
+                    loc == null ? 1 : Math.max(1, loc.getLineNr()),
+                    loc == null ? 1 : Math.max(1, loc.getColumnNr())),
+                "malformed JSON: " + msg.replace('\n', ' ')));
+      }
+    }
+  }
+
+  /** The API server drops null fields; so does the YAML reader. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> dropNulls(Map<String, Object> m) {
+    m.values().removeIf(java.util.Objects::isNull);
+    for (Object v : m.values()) {
+      if (v instanceof Map<?, ?> c) {
+        dropNulls((Map<String, Object>) c);
+      } else if (v instanceof List<?> l) {
+        for (Object o : l) {
+          if (o instanceof Map<?, ?> c) {
+            dropNulls((Map<String, Object>) c);
+          }
+        }
+      }
+    }
+    return m;
   }
 
   /** Splits on {@code ---} lines and parses each document on its own, so one bad one is local. */
