@@ -1,5 +1,7 @@
 package dev.cairn.cli;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Digest;
@@ -10,7 +12,6 @@ import dev.cairn.scanner.KubeObject;
 import dev.cairn.scanner.ObjectSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -23,7 +24,8 @@ final class Snapshots {
 
   private Snapshots() {}
 
-  record Snapshot(ClusterIdentity identity, List<KubeObject> objects, Path file) {
+  /** A snapshot's identity; its objects stream from the file when the source is read. */
+  record Snapshot(ClusterIdentity identity, Path file) {
     ObjectSource source() {
       return new ObjectSource() {
         @Override
@@ -32,41 +34,58 @@ final class Snapshots {
         }
 
         @Override
-        public void read(Sink sink) {
-          objects.forEach(sink::object);
+        public void read(Sink sink) throws dev.cairn.scanner.ScanException {
+          try (JsonParser p = Json.mapper().getFactory().createParser(file.toFile())) {
+            if (!toField(p, "objects") || p.nextToken() != JsonToken.START_ARRAY) {
+              return;
+            }
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+              @SuppressWarnings("unchecked")
+              Map<String, Object> o = Json.mapper().readValue(p, Map.class);
+              KubeObject k = KubeObject.of(o, new SourceLocation(file.toString(), 0, 0));
+              if (k != null) {
+                sink.object(k);
+              }
+            }
+          } catch (java.io.IOException e) {
+            throw new dev.cairn.scanner.ScanException(
+                "cannot read snapshot " + file + ": " + e.getMessage(), null, e);
+          }
         }
       };
     }
   }
 
-  @SuppressWarnings("unchecked")
+  /** Moves the parser to the value of top-level field {@code name}; false if there is none. */
+  private static boolean toField(JsonParser p, String name) throws java.io.IOException {
+    if (p.nextToken() != JsonToken.START_OBJECT) {
+      return false;
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      if (p.currentName().equals(name)) {
+        return true;
+      }
+      p.nextToken();
+      p.skipChildren();
+    }
+    return false;
+  }
+
   static Snapshot read(Path file) throws CairnException {
-    try {
-      JsonNode n = Json.mapper().readTree(file.toFile());
-      if (n == null || !KIND.equals(n.path("kind").asText())) {
+    try (JsonParser p = Json.mapper().getFactory().createParser(file.toFile())) {
+      if (!toField(p, "identity")) {
         throw new CairnException(
             file + " is not a cluster snapshot",
             "make one with `cairn snapshot --kubeconfig F --output-file " + file + "`");
       }
-      JsonNode id = n.get("identity");
+      p.nextToken();
+      JsonNode id = Json.mapper().readTree(p);
       ClusterIdentity identity =
           ClusterIdentity.of(
               id.get("kubeSystemUid").asText(),
               Digest.parse(id.get("caFingerprint").asText()),
               id.get("server").asText());
-      List<KubeObject> objects = new ArrayList<>();
-      int i = 0;
-      for (JsonNode o : n.get("objects")) {
-        KubeObject k =
-            KubeObject.of(
-                Json.mapper().convertValue(o, Map.class),
-                new SourceLocation(file.toString(), 0, 0));
-        if (k != null) {
-          objects.add(k);
-        }
-        i++;
-      }
-      return new Snapshot(identity, objects, file);
+      return new Snapshot(identity, file);
     } catch (java.io.IOException | RuntimeException e) {
       throw new CairnException(
           "cannot read snapshot " + file + ": " + e.getMessage(), "check the file", e);
