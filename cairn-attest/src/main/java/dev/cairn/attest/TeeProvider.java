@@ -19,7 +19,10 @@ public interface TeeProvider {
    * it on this machine (the real java binary and class path). The simulation provider starts a
    * plain separate process, telling it its expected measurement in {@code CAIRN_TEE_MEASUREMENT}.
    */
-  Process launch(LaunchSpec spec, ProcessBuilder process) throws AttestationException;
+  Launched launch(LaunchSpec spec, ProcessBuilder process) throws AttestationException;
+
+  /** A started workload and the measurement the TEE took of it. */
+  record Launched(Process process, Digest measurement) {}
 
   /** What the TEE would measure for this workload: reproducible across runs and machines. */
   Digest measure(LaunchSpec spec) throws AttestationException;

@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.attest.AttestationHttp;
 import dev.cairn.attest.AttestationService;
+import dev.cairn.attest.TeeProvider;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Digest;
 import dev.cairn.core.Dsse;
@@ -92,14 +93,23 @@ final class CertifyCommand implements Callable<Integer> {
       throw new ExitException(Main.USAGE, "--valid-days must be at least 1", null);
     }
     long t0 = System.nanoTime();
-    Digest measurement = Embedded.tee().measure(Embedded.launchSpec());
-    AttestationService cas = attest == null ? Embedded.attestation(measurement, err) : null;
-    Map<?, ?> remoteTrust =
-        attest == null
-            ? Map.of()
-            : new AttestationHttp.Client(attest)
-                .trust(Embedded.SESSION, Embedded.SERVICE, Embedded.SIGNING_SECRET);
+    // start the measured workload first: its JVM starts while we approve it and open the service
+    TeeProvider.Launched workload = launchWorkload();
+    Digest measurement = workload.measurement();
     Map<String, Object> result;
+    AttestationService cas;
+    Map<?, ?> remoteTrust;
+    try {
+      cas = attest == null ? Embedded.attestation(measurement, err) : null;
+      remoteTrust =
+          attest == null
+              ? Map.of()
+              : new AttestationHttp.Client(attest)
+                  .trust(Embedded.SESSION, Embedded.SERVICE, Embedded.SIGNING_SECRET);
+    } catch (Exception e) {
+      workload.process().destroyForcibly(); // never leave it waiting for a request
+      throw e;
+    }
     try (AttestationHttp http = cas == null ? null : AttestationHttp.serve(cas, "127.0.0.1", 0)) {
       Map<String, Object> req = new LinkedHashMap<>();
       req.put("attest", http == null ? String.valueOf(attest) : http.uri().toString());
@@ -119,7 +129,9 @@ final class CertifyCommand implements Callable<Integer> {
             "kubeconfig",
             java.util.Objects.requireNonNull(target.kubeconfig).toAbsolutePath().toString());
       }
-      result = runWorkload(req);
+      result = finishWorkload(workload.process(), req);
+    } finally {
+      workload.process().destroyForcibly();
     }
     String status = String.valueOf(result.get("status"));
     if (status.equals("error")) {
@@ -228,8 +240,8 @@ final class CertifyCommand implements Callable<Integer> {
         Base64.getDecoder().decode(String.valueOf(t.get("signingKey"))));
   }
 
-  /** Runs the measured workload as its own process with this build's classpath. */
-  static Map<String, Object> runWorkload(Map<String, Object> req) throws Exception {
+  /** Starts the measured workload as its own process with this build's class path. */
+  static TeeProvider.Launched launchWorkload() throws Exception {
     String java =
         ProcessHandle.current()
             .info()
@@ -248,11 +260,14 @@ final class CertifyCommand implements Callable<Integer> {
     }
     cmd.addAll(
         List.of("-cp", System.getProperty("java.class.path"), CertifyWorkload.class.getName()));
-    Process p =
-        Embedded.tee()
-            .launch(
-                Embedded.launchSpec(),
-                new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT));
+    return Embedded.tee()
+        .launch(
+            Embedded.launchSpec(),
+            new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT));
+  }
+
+  /** Hands the workload its request and reads its one-line JSON result. */
+  static Map<String, Object> finishWorkload(Process p, Map<String, Object> req) throws Exception {
     p.getOutputStream().write(Json.canonical(req).getBytes(StandardCharsets.UTF_8));
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

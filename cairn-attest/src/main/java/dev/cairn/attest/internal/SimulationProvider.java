@@ -69,11 +69,12 @@ public final class SimulationProvider implements TeeProvider {
   }
 
   @Override
-  public Process launch(LaunchSpec spec, ProcessBuilder process) throws AttestationException {
+  public Launched launch(LaunchSpec spec, ProcessBuilder process) throws AttestationException {
+    Digest m = measure(spec);
     process.environment().put("CAIRN_TEE", name());
-    process.environment().put("CAIRN_TEE_MEASUREMENT", measure(spec).toString());
+    process.environment().put("CAIRN_TEE_MEASUREMENT", m.toString());
     try {
-      return process.start();
+      return new Launched(process.start(), m);
     } catch (java.io.IOException e) {
       throw new AttestationException(
           "cannot start the measured workload: " + e.getMessage(), "check the java binary", e);
