@@ -32,7 +32,6 @@ import dev.cairn.scanner.ScanReport;
 import dev.cairn.scanner.Scanners;
 import java.io.StringWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -218,9 +217,5 @@ public final class CertifyWorkload {
     result.put("expiresAt", cert.expiresAt().toString());
     result.put("issuedAt", now.toString());
     return result;
-  }
-
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }
