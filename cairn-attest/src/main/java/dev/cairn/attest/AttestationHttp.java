@@ -7,17 +7,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The attestation service over HTTP (JSON), for measured workloads in other processes and for
@@ -204,8 +201,6 @@ public final class AttestationHttp implements AutoCloseable {
   /** The workload's side: get a nonce, present evidence, receive sealed secrets. */
   public static final class Client {
     private final URI base;
-    private final HttpClient http =
-        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public Client(URI base) {
       this.base = base;
@@ -214,11 +209,8 @@ public final class AttestationHttp implements AutoCloseable {
     public byte[] challenge(String session, String service) throws AttestationException {
       Map<?, ?> r =
           call(
-              HttpRequest.newBuilder(
-                      base.resolve(
-                          "/v1/challenge?session=" + enc(session) + "&service=" + enc(service)))
-                  .GET()
-                  .build());
+              base.resolve("/v1/challenge?session=" + enc(session) + "&service=" + enc(service)),
+              null);
       return unb64(str(r, "nonce"));
     }
 
@@ -236,11 +228,7 @@ public final class AttestationHttp implements AutoCloseable {
         throw new AttestationException("cannot encode evidence", null, e);
       }
       body.put("enclaveKey", b64(enclaveKey));
-      Map<?, ?> r =
-          call(
-              HttpRequest.newBuilder(base.resolve("/v1/release"))
-                  .POST(HttpRequest.BodyPublishers.ofString(Json.canonical(body)))
-                  .build());
+      Map<?, ?> r = call(base.resolve("/v1/release"), Json.canonical(body));
       List<SealedSecret> out = new ArrayList<>();
       if (r.get("secrets") instanceof List<?> l) {
         for (Object o : l) {
@@ -260,27 +248,47 @@ public final class AttestationHttp implements AutoCloseable {
     public Map<?, ?> trust(String session, String service, String secret)
         throws AttestationException {
       return call(
-          HttpRequest.newBuilder(
-                  base.resolve(
-                      "/v1/trust?session="
-                          + enc(session)
-                          + "&service="
-                          + enc(service)
-                          + "&secret="
-                          + enc(secret)))
-              .GET()
-              .build());
+          base.resolve(
+              "/v1/trust?session="
+                  + enc(session)
+                  + "&service="
+                  + enc(service)
+                  + "&secret="
+                  + enc(secret)),
+          null);
     }
 
     private static String enc(String s) {
       return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    private Map<?, ?> call(HttpRequest req) throws AttestationException {
+    /** GET, or POST of a JSON body (HttpURLConnection: a tenth of java.net.http's start-up). */
+    private Map<?, ?> call(URI uri, @Nullable String body) throws AttestationException {
       try {
-        HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
-        Map<?, ?> m = Json.mapper().readValue(resp.body(), Map.class);
-        if (resp.statusCode() != 200) {
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) uri.toURL().openConnection();
+        c.setConnectTimeout(10_000);
+        c.setReadTimeout(60_000);
+        if (body != null) {
+          c.setRequestMethod("POST");
+          c.setDoOutput(true);
+          c.setRequestProperty("Content-Type", "application/json");
+          try (java.io.OutputStream o = c.getOutputStream()) {
+            o.write(body.getBytes(StandardCharsets.UTF_8));
+          }
+        }
+        int status = c.getResponseCode();
+        java.io.InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+        String text = in == null ? "{}" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        Map<?, ?> m;
+        try {
+          m = Json.mapper().readValue(text, Map.class);
+        } catch (IOException e) {
+          throw new AttestationException(
+              "the attestation service at " + base + " answered HTTP " + status + " without JSON",
+              "check --attest URL: it should point at `cairn attest serve`",
+              e);
+        }
+        if (status != 200) {
           throw new AttestationException("attestation service refused: " + m.get("error"), null);
         }
         return m;
@@ -289,9 +297,6 @@ public final class AttestationHttp implements AutoCloseable {
             "cannot reach the attestation service at " + base + ": " + e.getMessage(),
             "check --attest URL and that `cairn attest serve` runs",
             e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AttestationException("interrupted", null, e);
       }
     }
   }

@@ -27,12 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.bouncycastle.asn1.sec.SECNamedCurves;
-import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
-import org.bouncycastle.crypto.params.ECDomainParameters;
-import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
-import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -294,20 +288,7 @@ public final class AttestationService {
         pub = Keys.raw(kp.getPublic());
       }
       case SECP256K1 -> {
-        X9ECParameters curve = SECNamedCurves.getByName("secp256k1");
-        ECKeyPairGenerator g = new ECKeyPairGenerator();
-        g.init(
-            new ECKeyGenerationParameters(
-                new ECDomainParameters(curve.getCurve(), curve.getG(), curve.getN(), curve.getH()),
-                random));
-        byte[] d = ((ECPrivateKeyParameters) g.generateKeyPair().getPrivate()).getD().toByteArray();
-        value = new byte[32];
-        System.arraycopy(
-            d,
-            Math.max(0, d.length - 32),
-            value,
-            Math.max(0, 32 - d.length),
-            Math.min(32, d.length));
+        value = dev.cairn.attest.internal.Secp256k1.privateKey(random);
       }
       default -> {
         value = new byte[s.size()];

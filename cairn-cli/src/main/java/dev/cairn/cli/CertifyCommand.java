@@ -1,6 +1,5 @@
 package dev.cairn.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.attest.AttestationHttp;
 import dev.cairn.attest.AttestationService;
 import dev.cairn.attest.TeeProvider;
@@ -80,6 +79,10 @@ final class CertifyCommand implements Callable<Integer> {
       description = "Where to write the certificate (default: cluster-<id>.cert.json).")
   @Nullable Path outputFile;
 
+  private @Nullable AttestationService cas;
+  private Map<?, ?> remoteTrust = Map.of();
+  private String publishedKey = "";
+
   @SuppressWarnings("NullAway.Init")
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -93,52 +96,27 @@ final class CertifyCommand implements Callable<Integer> {
       throw new ExitException(Main.USAGE, "--valid-days must be at least 1", null);
     }
     long t0 = System.nanoTime();
-    // start the measured workload first: its JVM starts while we approve it and open the service
-    TeeProvider.Launched workload = launchWorkload();
-    Digest measurement = workload.measurement();
+    Trace.mark("certify", "parsed arguments");
+    // the workload writes the report here; it is renamed once the cluster's id is known
+    Path outDir =
+        java.util.Objects.requireNonNull(
+            (outputFile != null ? outputFile : Path.of("x")).toAbsolutePath().getParent());
+    Files.createDirectories(outDir);
+    Path reportTmp = Files.createTempFile(outDir, ".cairn-report", ".tmp");
     Map<String, Object> result;
-    AttestationService cas;
-    Map<?, ?> remoteTrust;
     try {
-      cas = attest == null ? Embedded.attestation(measurement, err) : null;
-      remoteTrust =
-          attest == null
-              ? Map.of()
-              : new AttestationHttp.Client(attest)
-                  .trust(Embedded.SESSION, Embedded.SERVICE, Embedded.SIGNING_SECRET);
+      result = attestedScan(reportTmp, err);
+      String status = String.valueOf(result.get("status"));
+      if (status.equals("error")) {
+        throw new CairnException(
+            "the measured scanner failed: " + result.get("error"),
+            "run `cairn scan` on the same target to see why");
+      }
     } catch (Exception e) {
-      workload.process().destroyForcibly(); // never leave it waiting for a request
+      Files.deleteIfExists(reportTmp);
       throw e;
     }
-    try (AttestationHttp http = cas == null ? null : AttestationHttp.serve(cas, "127.0.0.1", 0)) {
-      Map<String, Object> req = new LinkedHashMap<>();
-      req.put("attest", http == null ? String.valueOf(attest) : http.uri().toString());
-      req.put("session", Embedded.SESSION);
-      req.put("service", Embedded.SERVICE);
-      req.put(
-          "policy",
-          cas == null
-              ? String.valueOf(remoteTrust.get("policy"))
-              : cas.policy(Embedded.SESSION).orElseThrow().digest().toString());
-      req.put("frameworks", frameworks);
-      req.put("validDays", validDays);
-      if (target.snapshot != null) {
-        req.put("snapshot", target.snapshot.toAbsolutePath().toString());
-      } else {
-        req.put(
-            "kubeconfig",
-            java.util.Objects.requireNonNull(target.kubeconfig).toAbsolutePath().toString());
-      }
-      result = finishWorkload(workload.process(), req);
-    } finally {
-      workload.process().destroyForcibly();
-    }
     String status = String.valueOf(result.get("status"));
-    if (status.equals("error")) {
-      throw new CairnException(
-          "the measured scanner failed: " + result.get("error"),
-          "run `cairn scan` on the same target to see why");
-    }
     err.println(
         "cairn: "
             + dev.cairn.attest.Tees.SIMULATION_WARNING
@@ -151,7 +129,11 @@ final class CertifyCommand implements Callable<Integer> {
             ? outputFile
             : Path.of("cluster-" + clusterId.hex().substring(0, 12) + ".cert.json");
     Path reportFile = reportFileFor(file);
-    writeAtomically(reportFile, String.valueOf(result.get("report")));
+    Files.move(
+        reportTmp,
+        reportFile.toAbsolutePath(),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
     if (status.equals("failed")) {
       out.println(
           "No certificate: these checks failed in the attested scan (report in "
@@ -163,6 +145,15 @@ final class CertifyCommand implements Callable<Integer> {
       return Main.FINDINGS;
     }
     Dsse.Envelope env = Dsse.parse(String.valueOf(result.get("envelope")));
+    // never record a certificate that does not verify with the service's published key
+    if (!Dsse.verify(
+        env, dev.cairn.core.Keys.ed25519Public(Base64.getDecoder().decode(publishedKey)))) {
+      Files.deleteIfExists(reportFile);
+      throw new CairnException(
+          "the measured scanner's certificate does not verify with the attestation service's"
+              + " published certificate key; nothing was recorded",
+          "the service released a key that is not the one it publishes: check its policy secrets");
+    }
     Instant issuedAt = Instant.parse(String.valueOf(result.get("issuedAt")));
     Instant expiresAt = Instant.parse(String.valueOf(result.get("expiresAt")));
     Receipt receipt;
@@ -183,7 +174,7 @@ final class CertifyCommand implements Callable<Integer> {
     CertificateBundle bundle =
         new CertificateBundle(
             env,
-            Base64.getDecoder().decode(String.valueOf(result.get("signingKey"))),
+            Base64.getDecoder().decode(publishedKey),
             "embedded",
             receipt.index(),
             receipt.inclusionProof(),
@@ -191,6 +182,7 @@ final class CertifyCommand implements Callable<Integer> {
             file.getFileName().toString(),
             issuedAt);
     writeAtomically(file, bundle.toJson());
+    Trace.mark("certify", "recorded on the ledger and wrote the certificate");
     out.println("Certificate " + env.digest() + " issued for cluster " + clusterId);
     out.println(
         "  written to "
@@ -205,6 +197,98 @@ final class CertifyCommand implements Callable<Integer> {
     out.println("  attested scan took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     out.flush();
     return Main.OK;
+  }
+
+  /**
+   * Runs the measured workload: it learns what to scan at once and starts; meanwhile this process
+   * approves its measurement and opens the attestation service, then tells it where to attest.
+   */
+  private Map<String, Object> attestedScan(Path reportTmp, PrintWriter err) throws Exception {
+    // what to scan goes on the command line, so that the workload starts on it at once
+    List<String> args = new ArrayList<>();
+    args.add("frameworks=" + String.join(",", frameworks));
+    args.add("validDays=" + validDays);
+    if (target.snapshot != null) {
+      args.add("snapshot=" + target.snapshot.toAbsolutePath());
+    } else {
+      args.add(
+          "kubeconfig=" + java.util.Objects.requireNonNull(target.kubeconfig).toAbsolutePath());
+    }
+    args.add("reportFile=" + reportTmp);
+    TeeProvider.Launched workload = launchWorkload(args);
+    Digest measurement = workload.measurement();
+    Trace.mark("certify", "measured and launched the workload");
+    boolean done = false;
+    try {
+      java.io.OutputStream toWorkload = workload.process().getOutputStream();
+      AttestationService cas = attest == null ? Embedded.attestation(measurement, err) : null;
+      Map<?, ?> remoteTrust =
+          attest == null
+              ? Map.of()
+              : new AttestationHttp.Client(attest)
+                  .trust(Embedded.SESSION, Embedded.SERVICE, Embedded.SIGNING_SECRET);
+      Trace.mark("certify", "opened the attestation service");
+      try (AttestationHttp http = cas == null ? null : AttestationHttp.serve(cas, "127.0.0.1", 0)) {
+        Map<String, Object> req = new LinkedHashMap<>();
+        req.put("attest", http == null ? String.valueOf(attest) : http.uri().toString());
+        req.put("session", Embedded.SESSION);
+        req.put("service", Embedded.SERVICE);
+        req.put(
+            "policy",
+            cas == null
+                ? String.valueOf(remoteTrust.get("policy"))
+                : cas.policy(Embedded.SESSION).orElseThrow().digest().toString());
+        publishedKey =
+            cas == null
+                ? String.valueOf(remoteTrust.get("signingKey"))
+                : Base64.getEncoder()
+                    .encodeToString(
+                        dev.cairn.core.Keys.raw(
+                            cas.publicKey(Embedded.SESSION, Embedded.SIGNING_SECRET)));
+        req.put("signingKey", publishedKey);
+        sendLine(toWorkload, req);
+        toWorkload.close();
+        Trace.mark("certify", "serving; told the workload where to attest");
+        Map<String, Object> result = readResult(workload.process());
+        Trace.mark("certify", "workload done");
+        this.cas = cas;
+        this.remoteTrust = remoteTrust;
+        done = true;
+        keepWorkloadArchive(workload.process(), !"error".equals(result.get("status")));
+        return result;
+      }
+    } finally {
+      if (!done) {
+        workload.process().destroyForcibly(); // never leave it waiting for a request
+        keepWorkloadArchive(workload.process(), false);
+      }
+    }
+  }
+
+  private static void sendLine(java.io.OutputStream out, Map<String, Object> m)
+      throws java.io.IOException {
+    out.write((Json.canonical(m) + "\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  /** The workload's one-line JSON result (it exits by itself right after). */
+  static Map<String, Object> readResult(Process p) throws Exception {
+    java.io.BufferedReader r =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    for (String line; (line = r.readLine()) != null; ) {
+      if (line.startsWith("{")) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = Json.mapper().readValue(line, Map.class);
+        return m;
+      }
+    }
+    p.waitFor();
+    return Map.of(
+        "status",
+        "error",
+        "error",
+        "the workload ended without a result (exit " + p.exitValue() + ")");
   }
 
   static Path reportFileFor(Path cert) {
@@ -240,41 +324,76 @@ final class CertifyCommand implements Callable<Integer> {
         Base64.getDecoder().decode(String.valueOf(t.get("signingKey"))));
   }
 
+  /** The archive the workload records on this run, if it records one. */
+  private static @Nullable Path workloadArchive;
+
+  private static Path recording(Path jsa) {
+    return jsa.resolveSibling(jsa.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+  }
+
+  /** Keeps the archive the workload recorded (it writes it as it exits), or drops it. */
+  private static void keepWorkloadArchive(Process p, boolean keep) {
+    Path jsa = workloadArchive;
+    if (jsa == null) {
+      return;
+    }
+    Path tmp = recording(jsa);
+    try {
+      if (keep
+          && p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)
+          && Files.isRegularFile(tmp)) {
+        Files.move(tmp, jsa, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        p.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        Files.deleteIfExists(tmp);
+      }
+    } catch (java.io.IOException e) {
+      // only costs start-up time next run
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Starts the measured workload as its own process with this build's class path. */
-  static TeeProvider.Launched launchWorkload() throws Exception {
+  static TeeProvider.Launched launchWorkload(List<String> args) throws Exception {
     String java =
         ProcessHandle.current()
             .info()
             .command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    ProcessBuilder pb = new ProcessBuilder();
+    if (Trace.on()) {
+      pb.environment().put(Trace.ENV, Trace.childValue());
+    }
     List<String> cmd =
         new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Dcairn.home=" + Embedded.home()));
     if (Runtime.version().feature() >= 24) {
       cmd.add("--sun-misc-unsafe-memory-access=allow");
     }
     // start the workload from the launcher's class-data archive too (same jars), when there is one
+    // a class-data archive of its own beside the launcher's (same jars, the workload's classes):
+    // used when there is one, else recorded by this run and kept if the run does its work
+    workloadArchive = null;
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("-XX:SharedArchiveFile=")) {
-        cmd.addAll(List.of(a, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+      for (String opt : List.of("-XX:SharedArchiveFile=", "-XX:ArchiveClassesAtExit=")) {
+        if (a.startsWith(opt)) {
+          Path jsa =
+              Path.of(a.substring(opt.length())).resolveSibling("cairn-certify-workload.jsa");
+          if (Files.isRegularFile(jsa)) {
+            cmd.add("-XX:SharedArchiveFile=" + jsa);
+          } else {
+            workloadArchive = jsa;
+            cmd.add("-XX:ArchiveClassesAtExit=" + recording(jsa));
+          }
+          cmd.addAll(List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        }
       }
     }
     cmd.addAll(
         List.of("-cp", System.getProperty("java.class.path"), CertifyWorkload.class.getName()));
+    cmd.addAll(args);
     return Embedded.tee()
         .launch(
-            Embedded.launchSpec(),
-            new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT));
-  }
-
-  /** Hands the workload its request and reads its one-line JSON result. */
-  static Map<String, Object> finishWorkload(Process p, Map<String, Object> req) throws Exception {
-    p.getOutputStream().write(Json.canonical(req).getBytes(StandardCharsets.UTF_8));
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor();
-    JsonNode n = Json.mapper().readTree(out.lines().reduce((a, b) -> b).orElse("{}"));
-    @SuppressWarnings("unchecked")
-    Map<String, Object> m = Json.mapper().convertValue(n, Map.class);
-    return m;
+            Embedded.launchSpec(), pb.command(cmd).redirectError(ProcessBuilder.Redirect.INHERIT));
   }
 }

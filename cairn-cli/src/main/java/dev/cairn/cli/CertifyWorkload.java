@@ -6,7 +6,6 @@ import dev.cairn.attest.AttestationService;
 import dev.cairn.attest.Attestations;
 import dev.cairn.attest.EnclaveKey;
 import dev.cairn.attest.Evidence;
-import dev.cairn.attest.ReleasedKeys;
 import dev.cairn.attest.SealedSecret;
 import dev.cairn.attest.SecretInjection;
 import dev.cairn.attest.TeeProvider;
@@ -47,10 +46,12 @@ import java.util.Set;
 
 /**
  * The measured certify workload: run by {@code cairn certify} as a separate process. It measures
- * itself, attests to the attestation service (fresh nonce, ephemeral key in the evidence), gets the
- * certificate key sealed to that key, scans the cluster, and, when every check passes, signs an
- * in-toto Statement whose evidence binds the report, the cluster and the key. Reads one JSON
- * request on stdin, writes one JSON result on stdout; secrets never leave it.
+ * itself and, at the same time, scans the cluster; it attests to the attestation service (fresh
+ * nonce, ephemeral key in the evidence), gets the certificate key sealed to that key, and, when
+ * every check passes, signs an in-toto Statement whose evidence binds the report, the cluster and
+ * the key. Learns what to scan from its arguments ({@code key=value}) and where to attest from one
+ * JSON line on stdin (sent once the service listens); writes the report to the file it was given
+ * and one JSON result line on stdout; secrets never leave it.
  */
 public final class CertifyWorkload {
   private CertifyWorkload() {}
@@ -60,42 +61,112 @@ public final class CertifyWorkload {
           new IllegalStateException("not measured"));
 
   public static void main(String[] args) throws Exception {
+    Trace.mark("workload", "started");
     // measure while the parent prepares the request: the measurement needs nothing from it
     MEASUREMENT =
         java.util.concurrent.CompletableFuture.supplyAsync(
             () -> {
               try {
-                return Embedded.tee().measure(Embedded.launchSpec());
+                Digest d = Embedded.tee().measure(Embedded.launchSpec());
+                Trace.mark("workload", "measured itself");
+                return d;
               } catch (dev.cairn.core.CairnException e) {
                 throw new java.util.concurrent.CompletionException(e);
               }
             });
-    JsonNode req = Json.mapper().readTree(System.in);
+    java.io.BufferedReader in =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
     Map<String, Object> out;
     try {
-      out = run(req);
+      Map<String, String> target = new LinkedHashMap<>();
+      for (String a : args) {
+        int eq = a.indexOf('=');
+        if (eq > 0) {
+          target.put(a.substring(0, eq), a.substring(eq + 1));
+        }
+      }
+      out =
+          run(
+              target,
+              () -> {
+                String line = in.readLine();
+                if (line == null) {
+                  throw new IllegalStateException("cairn certify did not say where to attest");
+                }
+                return Json.mapper().readTree(line);
+              });
     } catch (Exception e) {
-      out = Map.of("status", "error", "error", String.valueOf(e.getMessage()));
+      Throwable c =
+          e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+              ? e.getCause()
+              : e;
+      out = Map.of("status", "error", "error", String.valueOf(c.getMessage()));
     }
     System.out.println(Json.canonical(out));
     System.out.flush();
     System.exit(0);
   }
 
-  static Map<String, Object> run(JsonNode req) throws Exception {
+  /** Reads the request line: where and as what to attest. */
+  interface AttestRequest {
+    JsonNode read() throws Exception;
+  }
+
+  private record Input(ClusterIdentity identity, ObjectSource source, String kind) {}
+
+  static Map<String, Object> run(Map<String, String> req, AttestRequest attestRequest)
+      throws Exception {
     Clock clock = Clock.systemUTC();
     TeeProvider tee = Embedded.tee();
-    // compile the checks while the code is being measured: both are start-up work of their own
-    List<String> fwNames = new ArrayList<>();
-    req.get("frameworks").forEach(f -> fwNames.add(f.asText()));
+    // compile the checks and read the cluster while the code is being measured and attested: the
+    // scan needs no secret; only the certificate does
+    List<String> fwNames =
+        java.util.Arrays.stream(req.getOrDefault("frameworks", "").split(","))
+            .filter(f -> !f.isBlank())
+            .toList();
     Set<Framework> fws = ScanCommand.parseFrameworks(fwNames);
+    CheckSet checks = Checks.builtin().select(fws);
     java.util.concurrent.CompletableFuture<dev.cairn.scanner.Scanner> scanner =
         java.util.concurrent.CompletableFuture.supplyAsync(
-            () ->
-                Scanners.create(
-                    ScanOptions.defaults()
-                        .withChecks(Checks.builtin().select(fws))
-                        .withFrameworks(fws)));
+                () ->
+                    Scanners.create(ScanOptions.defaults().withChecks(checks).withFrameworks(fws)))
+            .whenComplete((x, e) -> Trace.mark("workload", "compiled the checks"));
+    java.util.concurrent.CompletableFuture<Input> input =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                String snapshot = req.get("snapshot");
+                if (snapshot != null) {
+                  Snapshots.Snapshot snap = Snapshots.read(Path.of(snapshot));
+                  return new Input(snap.identity(), snap.source(), "snapshot");
+                }
+                ClusterOptions opts =
+                    ClusterOptions.of(Path.of(String.valueOf(req.get("kubeconfig"))));
+                return new Input(
+                    Clusters.identity(opts), ObjectSources.cluster(opts, checks), "live");
+              } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+              } finally {
+                Trace.mark("workload", "read the cluster identity");
+              }
+            });
+    java.util.concurrent.CompletableFuture<ScanReport> scan =
+        scanner
+            .thenCombine(
+                input,
+                (sc, i) -> {
+                  try {
+                    return sc.scan(List.of(i.source()));
+                  } catch (dev.cairn.scanner.ScanException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                  }
+                })
+            .whenComplete((x, e) -> Trace.mark("workload", "scanned"));
+    EnclaveKey enclave = EnclaveKey.generate();
+    Trace.mark("workload", "generated the enclave key");
+    JsonNode att = attestRequest.read();
+    Trace.mark("workload", "read where to attest");
     Digest measurement = MEASUREMENT.join();
     String launched = System.getenv("CAIRN_TEE_MEASUREMENT");
     if (launched != null && !launched.equals(measurement.toString())) {
@@ -106,15 +177,16 @@ public final class CertifyWorkload {
               + launched
               + " (code changed under the workload)");
     }
-    String session = req.get("session").asText();
-    String service = req.get("service").asText();
-    AttestationHttp.Client cas = new AttestationHttp.Client(URI.create(req.get("attest").asText()));
-    EnclaveKey enclave = EnclaveKey.generate();
+    String session = att.get("session").asText();
+    String service = att.get("service").asText();
+    AttestationHttp.Client cas = new AttestationHttp.Client(URI.create(att.get("attest").asText()));
     byte[] nonce = cas.challenge(session, service);
+    Trace.mark("workload", "got a nonce");
     Evidence releaseEvidence =
         tee.evidence(measurement, Attestations.reportData(nonce, enclave.publicKey()));
     AttestationService.Release release =
         cas.release(session, service, nonce, releaseEvidence, enclave.publicKey());
+    Trace.mark("workload", "attested; secrets released");
     Map<String, Secret> opened = new LinkedHashMap<>();
     for (SealedSecret s : release.secrets()) {
       opened.put(s.name(), enclave.open(s));
@@ -134,30 +206,24 @@ public final class CertifyWorkload {
                             + " does not inject the certificate key (--signing-key $$CAIRN::certificate-key$$)"));
     Secret pkcs8 = Secret.of(Base64.getDecoder().decode(keyArg));
     PrivateKey signingKey = Keys.ed25519Private(pkcs8);
-    PublicKey signingPublic = ReleasedKeys.ed25519PublicOf(pkcs8);
     pkcs8.destroy();
+    // the service publishes the key's public half (cairn certify checks the signature with it
+    // before anything is recorded)
+    PublicKey signingPublic =
+        Keys.ed25519Public(Base64.getDecoder().decode(att.get("signingKey").asText()));
 
-    CheckSet checks = Checks.builtin().select(fws);
-    ClusterIdentity identity;
-    ObjectSource source;
-    String kind;
-    if (req.hasNonNull("snapshot")) {
-      Snapshots.Snapshot snap = Snapshots.read(Path.of(req.get("snapshot").asText()));
-      identity = snap.identity();
-      source = snap.source();
-      kind = "snapshot";
-    } else {
-      ClusterOptions opts = ClusterOptions.of(Path.of(req.get("kubeconfig").asText()));
-      identity = Clusters.identity(opts);
-      source = ObjectSources.cluster(opts, checks);
-      kind = "live";
-    }
-    ScanReport report = scanner.join().scan(List.of(source));
+    ScanReport report = scan.join();
+    Input in = input.join();
+    ClusterIdentity identity = in.identity();
+    String kind = in.kind();
     StringWriter json = new StringWriter();
     Reports.write(report, ReportFormat.JSON, json, false);
-    Digest reportDigest = Digest.sha256(json.toString());
+    String reportJson = json.toString();
+    Digest reportDigest = Digest.sha256(reportJson);
+    java.nio.file.Files.writeString(Path.of(String.valueOf(req.get("reportFile"))), reportJson);
+    Trace.mark("workload", "wrote the report");
     Map<String, Object> result = new LinkedHashMap<>();
-    result.put("report", json.toString());
+    result.put("reportDigest", reportDigest.toString());
     result.put("measurement", measurement.toString());
     result.put("clusterId", identity.id().toString());
     List<String> failing = new ArrayList<>();
@@ -205,11 +271,12 @@ public final class CertifyWorkload {
             bound.toJson(),
             reportDigest,
             summary,
-            Digest.parse(req.get("policy").asText()),
+            Digest.parse(att.get("policy").asText()),
             keyId,
             now,
-            now.plus(Duration.ofDays(req.get("validDays").asLong())));
+            now.plus(Duration.ofDays(Long.parseLong(String.valueOf(req.get("validDays"))))));
     Dsse.Envelope env = Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, cert.statement(), signingKey, keyId);
+    Trace.mark("workload", "signed the certificate");
     result.put("status", "issued");
     result.put("envelope", env.toJson());
     result.put("signingKey", Base64.getEncoder().encodeToString(Keys.raw(signingPublic)));

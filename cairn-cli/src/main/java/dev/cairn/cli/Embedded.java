@@ -60,7 +60,7 @@ final class Embedded {
         code.add(p);
       }
     }
-    return new LaunchSpec(code, Checks.builtin().digest(), WORKLOAD_COMMAND, Map.of());
+    return new LaunchSpec(code, Checks.builtinPackDigest(), WORKLOAD_COMMAND, Map.of());
   }
 
   static TeeProvider tee() {

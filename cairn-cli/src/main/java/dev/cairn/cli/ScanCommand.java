@@ -154,7 +154,11 @@ final class ScanCommand implements Callable<Integer> {
             .withListener(n -> progress.update("scanned " + n + " objects"));
     ScanReport report;
     try {
-      report = Scanners.create(opts).scan(sources);
+      Trace.mark("scan", "parsed arguments");
+      dev.cairn.scanner.Scanner scanner = Scanners.create(opts);
+      Trace.mark("scan", "compiled the checks");
+      report = scanner.scan(sources);
+      Trace.mark("scan", "scanned");
     } finally {
       progress.done();
     }

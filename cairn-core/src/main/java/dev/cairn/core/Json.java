@@ -11,23 +11,30 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * whitespace, so digests over JSON are stable; {@link #pretty(Object)} is for people.
  */
 public final class Json {
-  private static final ObjectMapper CANONICAL =
-      JsonMapper.builder()
-          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-          .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-          .enable(DeserializationFeature.USE_LONG_FOR_INTS)
-          .build();
-  private static final ObjectMapper PRETTY =
-      JsonMapper.builder()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .enable(DeserializationFeature.USE_LONG_FOR_INTS)
-          .build();
+  /** Built on first use: a process that only writes plain values never starts Jackson. */
+  private static final class Mappers {
+    static final ObjectMapper CANONICAL =
+        JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .build();
+    static final ObjectMapper PRETTY =
+        JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .build();
+  }
 
   private Json() {}
 
   public static String canonical(Object value) {
+    StringBuilder plain = new StringBuilder();
+    if (writePlain(value, plain)) {
+      return plain.toString();
+    }
     try {
-      return CANONICAL.writeValueAsString(value);
+      return Mappers.CANONICAL.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not serialisable as JSON: " + value.getClass(), e);
     }
@@ -35,7 +42,7 @@ public final class Json {
 
   public static String pretty(Object value) {
     try {
-      return PRETTY.writeValueAsString(value) + "\n";
+      return Mappers.PRETTY.writeValueAsString(value) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not serialisable as JSON: " + value.getClass(), e);
     }
@@ -43,6 +50,65 @@ public final class Json {
 
   /** The shared mapper (ints read as {@code Long}); do not reconfigure it. */
   public static ObjectMapper mapper() {
-    return PRETTY;
+    return Mappers.PRETTY;
+  }
+
+  /**
+   * Canonical JSON of plain values (maps with string keys, lists, printable-ASCII strings, ints,
+   * longs, booleans, null) without Jackson, byte for byte what Jackson writes (a property test
+   * holds them equal); false for anything else, which then goes to Jackson.
+   */
+  private static boolean writePlain(@org.jspecify.annotations.Nullable Object v, StringBuilder b) {
+    if (v == null) {
+      b.append("null");
+    } else if (v instanceof String s) {
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+          return false;
+        }
+      }
+      b.append('"').append(s).append('"');
+    } else if (v instanceof Integer || v instanceof Long || v instanceof Boolean) {
+      b.append(v);
+    } else if (v instanceof java.util.List<?> l) {
+      b.append('[');
+      for (int i = 0; i < l.size(); i++) {
+        if (i > 0) {
+          b.append(',');
+        }
+        if (!writePlain(l.get(i), b)) {
+          return false;
+        }
+      }
+      b.append(']');
+    } else if (v instanceof java.util.Map<?, ?> m) {
+      java.util.TreeMap<String, Object> sorted = new java.util.TreeMap<>();
+      for (java.util.Map.Entry<?, ?> e : m.entrySet()) {
+        if (!(e.getKey() instanceof String k)) {
+          return false;
+        }
+        sorted.put(k, e.getValue());
+      }
+      b.append('{');
+      boolean first = true;
+      for (java.util.Map.Entry<String, Object> e : sorted.entrySet()) {
+        if (!first) {
+          b.append(',');
+        }
+        first = false;
+        if (!writePlain(e.getKey(), b)) {
+          return false;
+        }
+        b.append(':');
+        if (!writePlain(e.getValue(), b)) {
+          return false;
+        }
+      }
+      b.append('}');
+    } else {
+      return false;
+    }
+    return true;
   }
 }

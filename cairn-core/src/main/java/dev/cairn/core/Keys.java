@@ -53,4 +53,19 @@ public final class Keys {
   public static String keyId(PublicKey k) {
     return Digest.sha256(raw(k)).toString();
   }
+
+  public static byte[] signEd25519(PrivateKey key, byte[] message) throws GeneralSecurityException {
+    java.security.Signature s = java.security.Signature.getInstance("Ed25519");
+    s.initSign(key);
+    s.update(message);
+    return s.sign();
+  }
+
+  public static boolean verifyEd25519(PublicKey key, byte[] message, byte[] signature)
+      throws GeneralSecurityException {
+    java.security.Signature s = java.security.Signature.getInstance("Ed25519");
+    s.initVerify(key);
+    s.update(message);
+    return s.verify(signature);
+  }
 }

@@ -1,6 +1,7 @@
 package dev.cairn.scanner;
 
 import dev.cairn.core.Diagnostic;
+import dev.cairn.core.Digest;
 import dev.cairn.core.SourceLocation;
 import dev.cairn.scanner.internal.CheckLoader;
 import java.io.IOException;
@@ -33,6 +34,19 @@ public final class Checks {
       }
     }
     return b;
+  }
+
+  /**
+   * SHA-256 over the built-in pack's files as shipped (index, then each file's name and content
+   * digest): what a measured launch pins, without parsing a check.
+   */
+  public static Digest builtinPackDigest() {
+    List<List<String>> parts = new ArrayList<>();
+    parts.add(List.of("index.txt", Digest.sha256(resource(BUILTIN_ROOT + "index.txt")).toString()));
+    for (String f : builtinFiles()) {
+      parts.add(List.of(f, Digest.sha256(resource(BUILTIN_ROOT + f)).toString()));
+    }
+    return Digest.sha256(dev.cairn.core.Json.canonical(parts));
   }
 
   /** The built-in check files, as paths under the pack root (e.g. {@code pss/CRN-101.yaml}). */

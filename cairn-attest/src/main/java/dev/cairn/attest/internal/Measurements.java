@@ -8,29 +8,61 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The measurement of a launch: SHA-256 over canonical JSON of the code files (by file name and
  * content digest, sorted by name, so directory and order don't matter), the check pack digest and
  * the launch configuration. The same inputs give the same digest on any machine.
+ *
+ * <p>File digests may be remembered in a cache keyed by path, size, modification time, change time
+ * and inode, as git's index does, so that a launch does not re-read 46 MB of jars each time. The
+ * change time cannot be set by a user, so a file rewritten in place gets a new entry. The cache
+ * lives beside the simulated platform key: whoever can alter it can sign evidence anyway.
  */
 public final class Measurements {
   private Measurements() {}
 
   public static Digest of(LaunchSpec spec) throws AttestationException {
+    return of(spec, null);
+  }
+
+  /** Measures {@code spec}, remembering file digests in {@code cache} when it is given. */
+  public static Digest of(LaunchSpec spec, @Nullable Path cache) throws AttestationException {
+    Map<String, Map<String, String>> known = cache == null ? new TreeMap<>() : load(cache);
+    boolean changed = false;
     List<Map<String, String>> code = new ArrayList<>();
     List<Path> files = new ArrayList<>(spec.code());
     files.sort(
         Comparator.comparing((Path p) -> p.getFileName().toString()).thenComparing(Path::toString));
     for (Path f : files) {
-      try (InputStream in = Files.newInputStream(f)) {
-        code.add(
-            Map.of("name", f.getFileName().toString(), "digest", Digest.sha256(in).toString()));
+      try {
+        String key = f.toAbsolutePath().normalize().toString();
+        String stamp = cache == null || key.contains("\t") || key.contains("\n") ? null : stamp(f);
+        Map<String, String> hit = known.get(key);
+        String digest;
+        if (stamp != null && hit != null && stamp.equals(hit.get("stamp"))) {
+          digest = hit.get("digest");
+        } else {
+          try (InputStream in = Files.newInputStream(f)) {
+            digest = Digest.sha256(in).toString();
+          }
+          // a file changed while it was read is not remembered
+          if (stamp != null && stamp.equals(stamp(f))) {
+            known.put(key, Map.of("stamp", stamp, "digest", digest));
+            changed = true;
+          }
+        }
+        code.add(Map.of("name", f.getFileName().toString(), "digest", digest));
       } catch (IOException e) {
         throw new AttestationException(
             "cannot measure " + f + ": " + e.getMessage(),
@@ -38,11 +70,72 @@ public final class Measurements {
             e);
       }
     }
+    if (cache != null && changed) {
+      save(cache, known);
+    }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("code", code);
     m.put("checkPack", spec.checkPack().toString());
     m.put("command", spec.command());
     m.put("env", spec.env());
     return Digest.sha256(Json.canonical(m));
+  }
+
+  /** Size, mtime, ctime and inode of {@code f}; null where the file system has no change time. */
+  private static @Nullable String stamp(Path f) throws IOException {
+    BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+    Object ctime;
+    try {
+      ctime = Files.getAttribute(f, "unix:ctime");
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return null;
+    }
+    if (!(ctime instanceof FileTime) || a.fileKey() == null) {
+      return null;
+    }
+    return a.size()
+        + "/"
+        + a.lastModifiedTime().toInstant()
+        + "/"
+        + ((FileTime) ctime).toInstant()
+        + "/"
+        + a.fileKey();
+  }
+
+  /** The cache: one line per file, {@code path TAB stamp TAB digest} (no JSON parser to start). */
+  private static Map<String, Map<String, String>> load(Path cache) {
+    Map<String, Map<String, String>> out = new TreeMap<>();
+    try {
+      for (String line : Files.readAllLines(cache)) {
+        String[] f = line.split("\t");
+        if (f.length == 3) {
+          out.put(f[0], Map.of("stamp", f[1], "digest", f[2]));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // missing or unreadable: measure everything again
+    }
+    return out;
+  }
+
+  private static void save(Path cache, Map<String, Map<String, String>> known) {
+    try {
+      Path dir = cache.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, ".measure-cache", ".tmp");
+      StringBuilder b = new StringBuilder();
+      known.forEach(
+          (path, v) ->
+              b.append(path)
+                  .append('\t')
+                  .append(v.get("stamp"))
+                  .append('\t')
+                  .append(v.get("digest"))
+                  .append('\n'));
+      Files.writeString(tmp, b);
+      Files.move(tmp, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      // a cache that cannot be written only costs time
+    }
   }
 }

@@ -65,7 +65,7 @@ public final class SimulationProvider implements TeeProvider {
 
   @Override
   public Digest measure(LaunchSpec spec) throws AttestationException {
-    return Measurements.of(spec);
+    return Measurements.of(spec, home.resolve("simulation").resolve("measure-cache.tsv"));
   }
 
   @Override
