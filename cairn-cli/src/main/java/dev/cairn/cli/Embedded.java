@@ -56,7 +56,7 @@ final class Embedded {
     List<Path> code = new ArrayList<>();
     for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
       Path p = Path.of(e);
-      if (Files.isRegularFile(p)) {
+      if (Files.isRegularFile(p) || Files.isDirectory(p)) {
         code.add(p);
       }
     }

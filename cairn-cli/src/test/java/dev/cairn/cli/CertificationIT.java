@@ -299,6 +299,44 @@ class CertificationIT {
   }
 
   @Test
+  void ledgerHistory_listsTheClustersCertificates_byFileIdOrPrefix() throws Exception {
+    CertificateBundle b = CertificateBundle.parse(Files.readString(cert));
+    String certDigest = b.envelope().digest().toString();
+    String cluster =
+        dev.cairn.ledger.Certificate.parse(b.envelope().payload()).clusterId().toString();
+
+    CliTest.Run table = CliTest.run("ledger", "history", cert.toString());
+    assertThat(table.code()).as(table.err()).isZero();
+    assertThat(table.out())
+        .startsWith("Cluster " + cluster)
+        .contains("INDEX")
+        .contains(certDigest.substring(0, 19));
+
+    CliTest.Run json = CliTest.run("ledger", "history", cluster.substring(7, 19), "-o", "json");
+    assertThat(json.code()).as(json.err()).isZero();
+    Map<?, ?> doc = Json.mapper().readValue(json.out(), Map.class);
+    assertThat(doc.get("cluster")).isEqualTo(cluster);
+    List<?> certs = (List<?>) doc.get("certificates");
+    assertThat(certs)
+        .anySatisfy(
+            c -> {
+              Map<?, ?> m = (Map<?, ?>) c;
+              assertThat(m.get("certificate")).isEqualTo(certDigest);
+              assertThat(m.get("status")).isIn("valid", "revoked");
+              assertThat(m.get("locator")).isEqualTo("good.cert.json");
+            });
+
+    CliTest.Run unknown = CliTest.run("ledger", "history", "00000000deadbeef");
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err())
+        .contains("no cluster on the ledger with an id starting 00000000deadbeef")
+        .contains("perhaps you should");
+    CliTest.Run junk = CliTest.run("ledger", "history", "not-an-id");
+    assertThat(junk.code()).isEqualTo(2);
+    assertThat(junk.err()).contains("not a cluster id or certificate file: not-an-id");
+  }
+
+  @Test
   void secrets_neverReachTheCertificateOrTheAuditLog() throws Exception {
     Path secret = home.resolve("attest/sessions/cairn-certify/secrets/certificate-key");
     String value = Files.readString(secret).strip();

@@ -21,8 +21,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The measurement of a launch: SHA-256 over canonical JSON of the code files (by file name and
- * content digest, sorted by name, so directory and order don't matter), the check pack digest and
- * the launch configuration. The same inputs give the same digest on any machine.
+ * content digest, sorted by name, so directory and order don't matter; a class directory counts as
+ * every file in it), the check pack digest and the launch configuration. The same inputs give the
+ * same digest on any machine.
  *
  * <p>File digests may be remembered in a cache keyed by path, size, modification time, change time
  * and inode, as git's index does, so that a launch does not re-read 46 MB of jars each time. The
@@ -47,6 +48,11 @@ public final class Measurements {
     for (Path f : files) {
       try {
         String key = f.toAbsolutePath().normalize().toString();
+        if (Files.isDirectory(f)) {
+          // a class directory (a build run in place): every file in it, by relative path
+          code.add(Map.of("name", f.getFileName().toString(), "digest", directory(f).toString()));
+          continue;
+        }
         String stamp = cache == null || key.contains("\t") || key.contains("\n") ? null : stamp(f);
         Map<String, String> hit = known.get(key);
         String digest;
@@ -79,6 +85,20 @@ public final class Measurements {
     m.put("command", spec.command());
     m.put("env", spec.env());
     return Digest.sha256(Json.canonical(m));
+  }
+
+  private static Digest directory(Path dir) throws IOException {
+    List<List<String>> files = new ArrayList<>();
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile).sorted()::iterator) {
+        try (InputStream in = Files.newInputStream(p)) {
+          files.add(
+              List.of(
+                  dir.relativize(p).toString().replace('\\', '/'), Digest.sha256(in).toString()));
+        }
+      }
+    }
+    return Digest.sha256(Json.canonical(files));
   }
 
   /** Size, mtime, ctime and inode of {@code f}; null where the file system has no change time. */
