@@ -197,6 +197,10 @@ final class DemoCommand implements Callable<Integer> {
           out,
           err);
       Main.run(new String[] {"verify", cert.toString()}, out, err);
+      out.println();
+      out.println("== 6. The cluster's history on the ledger");
+      out.flush();
+      Main.run(new String[] {"ledger", "history", cert.toString()}, out, err);
     } finally {
       System.clearProperty("cairn.home");
     }

@@ -19,7 +19,9 @@ class DemoIT {
         .contains("issued for cluster sha256:")
         .contains("VERIFIED certificate")
         .contains("NOT VERIFIED: signature:")
-        .contains("NOT VERIFIED: revocation:");
+        .contains("NOT VERIFIED: revocation:")
+        .containsPattern("== 6\\. The cluster's history on the ledger\\s+Cluster sha256:")
+        .containsPattern("\\n0 +sha256:[0-9a-f]{12} .* revoked ");
     assertThat(r.err()).contains("simulation: no hardware protection");
     assertThat(tmp.resolve("report.sarif")).exists();
     assertThat(tmp.resolve("hardened.cert.json")).exists();
