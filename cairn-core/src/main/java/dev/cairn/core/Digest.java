@@ -23,6 +23,19 @@ public record Digest(String algorithm, String hex) {
     }
   }
 
+  /** The raw digest bytes. */
+  public byte[] bytes() {
+    return HexFormat.of().parseHex(hex);
+  }
+
+  /** A SHA-256 digest from its 32 raw bytes. */
+  public static Digest ofSha256(byte[] raw) {
+    if (raw.length != 32) {
+      throw new IllegalArgumentException("a SHA-256 digest has 32 bytes, not " + raw.length);
+    }
+    return new Digest("sha256", HexFormat.of().formatHex(raw));
+  }
+
   public static Digest sha256(byte[] data) {
     return new Digest("sha256", HexFormat.of().formatHex(sha256Bytes(data)));
   }
