@@ -262,6 +262,30 @@ public final class AttestationService {
     }
   }
 
+  /**
+   * The public half of a key-pair secret ({@code ed25519}: raw 32 bytes; {@code secp256k1}: the
+   * uncompressed 65-byte point), which the service publishes.
+   */
+  public synchronized byte[] publicKeyBytes(String session, String secret)
+      throws AttestationException {
+    Policy p = policies.get(session);
+    Policy.SecretSpec s =
+        p == null
+            ? null
+            : p.secrets().stream().filter(x -> x.name().equals(secret)).findFirst().orElse(null);
+    if (s == null || (s.kind() != Policy.Kind.ED25519 && s.kind() != Policy.Kind.SECP256K1)) {
+      throw new AttestationException(
+          "no key-pair secret " + secret + " in session " + session, null);
+    }
+    Path pub = secretDir(session).resolve(secret + ".pub");
+    try {
+      return java.util.Base64.getDecoder().decode(Files.readString(pub).strip());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new AttestationException(
+          "cannot read the public key of " + secret + ": " + e.getMessage(), null, e);
+    }
+  }
+
   private Path secretDir(String session) {
     return dir.resolve("sessions").resolve(session).resolve("secrets");
   }
@@ -289,6 +313,7 @@ public final class AttestationService {
       }
       case SECP256K1 -> {
         value = dev.cairn.attest.internal.Secp256k1.privateKey(random);
+        pub = dev.cairn.attest.internal.Secp256k1.publicKey(value);
       }
       default -> {
         value = new byte[s.size()];

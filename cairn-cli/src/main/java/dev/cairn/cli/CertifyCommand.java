@@ -70,6 +70,20 @@ final class CertifyCommand implements Callable<Integer> {
       description = "A team's attestation service (cairn attest serve); default: the embedded one.")
   java.net.@Nullable URI attest;
 
+  @Option(
+      names = "--ledger",
+      paramLabel = "LEDGER",
+      description =
+          "Where to record the certificate: embedded (default, the transparency log in Cairn's"
+              + " home) or ethereum:URL#ADDRESS (a CertificateRegistry; cairn ledger deploy).")
+  String ledger = "embedded";
+
+  @Option(
+      names = "--confirmations",
+      paramLabel = "N",
+      description = "Ethereum: blocks to wait for after the issuing transaction (default: 1).")
+  int confirmations = 1;
+
   @Option(names = "--valid-days", description = "Certificate lifetime in days (default: 30).")
   int validDays = 30;
 
@@ -82,6 +96,7 @@ final class CertifyCommand implements Callable<Integer> {
   private @Nullable AttestationService cas;
   private Map<?, ?> remoteTrust = Map.of();
   private String publishedKey = "";
+  private String issuer = "";
 
   @SuppressWarnings("NullAway.Init")
   @Spec
@@ -94,6 +109,13 @@ final class CertifyCommand implements Callable<Integer> {
     ScanCommand.parseFrameworks(frameworks);
     if (validDays < 1) {
       throw new ExitException(Main.USAGE, "--valid-days must be at least 1", null);
+    }
+    if (!ledger.equals("embedded") && !Eth.isEthereum(ledger)) {
+      throw new ExitException(
+          Main.USAGE, "unknown ledger " + ledger, "use embedded or ethereum:URL#ADDRESS");
+    }
+    if (confirmations < 1) {
+      throw new ExitException(Main.USAGE, "--confirmations must be at least 1", null);
     }
     long t0 = System.nanoTime();
     Trace.mark("certify", "parsed arguments");
@@ -156,47 +178,114 @@ final class CertifyCommand implements Callable<Integer> {
     }
     Instant issuedAt = Instant.parse(String.valueOf(result.get("issuedAt")));
     Instant expiresAt = Instant.parse(String.valueOf(result.get("expiresAt")));
-    Receipt receipt;
+    String locator = file.getFileName().toString();
+    String where;
+    CertificateBundle bundle;
     try (TransparencyLog log = Embedded.log()) {
-      receipt =
-          log.issue(
-              new LedgerEntry.Issued(
-                  clusterId,
-                  env.digest(),
-                  issuedAt,
-                  expiresAt,
-                  file.getFileName().toString(),
-                  env.toJson().getBytes(StandardCharsets.UTF_8)));
-      Files.writeString(
-          Embedded.home().resolve("trust.json"),
-          (cas == null ? remoteTrust(remoteTrust, log) : Embedded.trust(cas, log)).toJson());
+      dev.cairn.ledger.TrustAnchors trust =
+          cas == null ? remoteTrust(remoteTrust, log) : Embedded.trust(cas, log);
+      if (result.get("chain") instanceof Map<?, ?> c) {
+        dev.cairn.ledger.ChainReceipt chain =
+            new dev.cairn.ledger.ChainReceipt(
+                String.valueOf(c.get("ledger")),
+                ((Number) java.util.Objects.requireNonNull(c.get("chainId"))).longValue(),
+                String.valueOf(c.get("contract")),
+                String.valueOf(c.get("transaction")),
+                ((Number) java.util.Objects.requireNonNull(c.get("blockNumber"))).longValue(),
+                String.valueOf(c.get("blockHash")),
+                String.valueOf(c.get("issuer")));
+        bundle =
+            CertificateBundle.onChain(
+                env, Base64.getDecoder().decode(publishedKey), chain, locator, issuedAt);
+        trust = trust.withLedgerIssuer(issuer);
+        where =
+            "recorded on "
+                + chain.ledger()
+                + " (chain "
+                + chain.chainId()
+                + ", transaction "
+                + chain.transaction()
+                + ", block "
+                + chain.blockNumber()
+                + ")";
+      } else {
+        Receipt receipt =
+            log.issue(
+                new LedgerEntry.Issued(
+                    clusterId,
+                    env.digest(),
+                    issuedAt,
+                    expiresAt,
+                    locator,
+                    env.toJson().getBytes(StandardCharsets.UTF_8)));
+        bundle =
+            new CertificateBundle(
+                env,
+                Base64.getDecoder().decode(publishedKey),
+                "embedded",
+                receipt.index(),
+                receipt.inclusionProof(),
+                receipt.checkpoint().signedNote(),
+                locator,
+                issuedAt);
+        trust = trust.withLedgerIssuer(previousLedgerIssuer());
+        where =
+            "ledger index "
+                + receipt.index()
+                + " (checkpoint size "
+                + receipt.checkpoint().size()
+                + ")";
+      }
+      writeAtomically(Embedded.home().resolve("trust.json"), trust.toJson());
     }
-    CertificateBundle bundle =
-        new CertificateBundle(
-            env,
-            Base64.getDecoder().decode(publishedKey),
-            "embedded",
-            receipt.index(),
-            receipt.inclusionProof(),
-            receipt.checkpoint().signedNote(),
-            file.getFileName().toString(),
-            issuedAt);
     writeAtomically(file, bundle.toJson());
     Trace.mark("certify", "recorded on the ledger and wrote the certificate");
     out.println("Certificate " + env.digest() + " issued for cluster " + clusterId);
-    out.println(
-        "  written to "
-            + file
-            + ", ledger index "
-            + receipt.index()
-            + " (checkpoint size "
-            + receipt.checkpoint().size()
-            + ")");
+    out.println("  written to " + file + ", " + where);
     out.println(
         "  expires " + expiresAt + "; trust anchors in " + Embedded.home().resolve("trust.json"));
     out.println("  attested scan took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     out.flush();
     return Main.OK;
+  }
+
+  /** The ledger issuer trust.json named before, kept when an embedded certify rewrites it. */
+  private static String previousLedgerIssuer() {
+    try {
+      return dev.cairn.ledger.TrustAnchors.parse(
+              Files.readString(Embedded.home().resolve("trust.json")))
+          .ledgerIssuer();
+    } catch (java.io.IOException | CairnException e) {
+      return "";
+    }
+  }
+
+  /**
+   * Before the workload is told where to attest: the registry is reachable and holds the issuer
+   * role for the key the attestation service will release to it. Returns that key's address.
+   */
+  private String checkIssuer(@Nullable AttestationService cas) throws Exception {
+    String address =
+        cas != null
+            ? Eth.issuerAddress(cas)
+            : String.valueOf(
+                remoteTrust.get("ledgerIssuer") == null ? "" : remoteTrust.get("ledgerIssuer"));
+    try (dev.cairn.ethereum.EthereumLedger chain =
+        dev.cairn.ethereum.EthereumLedger.connect(
+            dev.cairn.ethereum.EthereumLedger.Spec.parse(ledger), null, null, Eth.options(1))) {
+      if (!address.isEmpty() && !chain.isIssuer(address)) {
+        throw new CairnException(
+            "the scanner's ledger key "
+                + address
+                + " is not an issuer on the registry "
+                + chain.describe(),
+            "let the registry's admin run: cairn ledger grant-issuer --ledger "
+                + ledger
+                + " --issuer "
+                + address);
+      }
+    }
+    return address;
   }
 
   /**
@@ -215,6 +304,11 @@ final class CertifyCommand implements Callable<Integer> {
           "kubeconfig=" + java.util.Objects.requireNonNull(target.kubeconfig).toAbsolutePath());
     }
     args.add("reportFile=" + reportTmp);
+    args.add("ledger=" + ledger);
+    args.add("confirmations=" + confirmations);
+    if (outputFile != null) {
+      args.add("locator=" + java.util.Objects.requireNonNull(outputFile.getFileName()));
+    }
     TeeProvider.Launched workload = launchWorkload(args);
     Digest measurement = workload.measurement();
     Trace.mark("certify", "measured and launched the workload");
@@ -228,6 +322,9 @@ final class CertifyCommand implements Callable<Integer> {
               : new AttestationHttp.Client(attest)
                   .trust(Embedded.SESSION, Embedded.SERVICE, Embedded.SIGNING_SECRET);
       Trace.mark("certify", "opened the attestation service");
+      if (Eth.isEthereum(ledger)) {
+        issuer = checkIssuer(cas);
+      }
       try (AttestationHttp http = cas == null ? null : AttestationHttp.serve(cas, "127.0.0.1", 0)) {
         Map<String, Object> req = new LinkedHashMap<>();
         req.put("attest", http == null ? String.valueOf(attest) : http.uri().toString());

@@ -283,6 +283,41 @@ public final class CertifyWorkload {
     result.put("clusterId", identity.id().toString());
     result.put("expiresAt", cert.expiresAt().toString());
     result.put("issuedAt", now.toString());
+    String ledger = req.get("ledger");
+    if (Eth.isEthereum(ledger)) {
+      // the measured scanner records its certificate itself, with the key released only to it
+      if (!Dsse.verify(env, signingPublic)) {
+        throw new IllegalStateException(
+            "the released certificate key does not match the attestation service's published key");
+      }
+      String ledgerKey =
+          launch
+              .option("--ledger-key")
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "the policy's command for "
+                              + service
+                              + " does not inject the ledger key (--ledger-key $$CAIRN::ledger-key$$)"));
+      String locator =
+          req.getOrDefault(
+              "locator", "cluster-" + identity.id().hex().substring(0, 12) + ".cert.json");
+      try (dev.cairn.ethereum.EthereumLedger chain =
+          dev.cairn.ethereum.EthereumLedger.connect(
+              dev.cairn.ethereum.EthereumLedger.Spec.parse(String.valueOf(ledger)),
+              Eth.fromRaw(Base64.getDecoder().decode(ledgerKey)),
+              null,
+              Eth.options(Integer.parseInt(req.getOrDefault("confirmations", "1"))))) {
+        dev.cairn.ledger.ChainReceipt r =
+            chain.issue(
+                new dev.cairn.ledger.LedgerEntry.Issued(
+                    identity.id(), env.digest(), now, cert.expiresAt(), locator, new byte[0]));
+        Map<String, Object> c = new LinkedHashMap<>(r.toMap());
+        c.put("ledger", r.ledger());
+        result.put("chain", c);
+      }
+      Trace.mark("workload", "recorded the certificate on chain");
+    }
     return result;
   }
 }

@@ -33,6 +33,7 @@ final class Embedded {
   static final String SESSION = "cairn-certify";
   static final String SERVICE = "scanner";
   static final String SIGNING_SECRET = "certificate-key";
+  static final String LEDGER_SECRET = "ledger-key";
   static final List<String> WORKLOAD_COMMAND = List.of("cairn-certify-workload");
 
   /**
@@ -40,7 +41,9 @@ final class Embedded {
    * otherwise.
    */
   static final String POLICY_COMMAND =
-      "[cairn-certify-workload, --signing-key, \"$$CAIRN::" + "certificate-key$$\"]";
+      "[cairn-certify-workload, --signing-key, \"$$CAIRN::"
+          + "certificate-key$$\", --ledger-key, \"$$CAIRN::"
+          + "ledger-key$$\"]";
 
   private Embedded() {}
 
@@ -77,7 +80,8 @@ final class Embedded {
             home().resolve("attest"), List.of(tee().platformKey()), Clock.systemUTC());
     Policy cur = s.policy(SESSION).orElse(null);
     if (cur == null
-        || !cur.service(SERVICE).map(x -> x.measurements().contains(measurement)).orElse(false)) {
+        || !cur.service(SERVICE).map(x -> x.measurements().contains(measurement)).orElse(false)
+        || cur.secrets().stream().noneMatch(x -> x.name().equals(LEDGER_SECRET))) {
       int version = cur == null ? 1 : cur.version() + 1;
       String text =
           "name: "
@@ -96,6 +100,10 @@ final class Embedded {
               + "secrets:\n  - {name: "
               + SIGNING_SECRET
               + ", kind: ed25519, services: ["
+              + SERVICE
+              + "]}\n  - {name: "
+              + LEDGER_SECRET
+              + ", kind: secp256k1, services: ["
               + SERVICE
               + "]}\n";
       s.install(Policies.parse("embedded policy", text, null));

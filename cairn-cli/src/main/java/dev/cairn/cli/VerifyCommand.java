@@ -44,9 +44,10 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Option(
       names = "--ledger",
-      paramLabel = "DIR|none",
+      paramLabel = "LEDGER",
       description =
-          "Embedded log to check revocation and consistency (default: Cairn's home; none: offline).")
+          "The ledger to check against: embedded (Cairn's home), ethereum:URL#ADDRESS, or none"
+              + " (offline). Default: where the certificate says it was recorded.")
   @Nullable String ledger;
 
   @Option(
@@ -68,17 +69,36 @@ final class VerifyCommand implements Callable<Integer> {
     dev.cairn.core.Digest live =
         kubeconfig == null ? null : Clusters.identity(ClusterOptions.of(kubeconfig)).id();
     TransparencyLog log = null;
+    dev.cairn.ethereum.EthereumLedger chain = null;
     try {
-      if (ledger == null && Files.isDirectory(Embedded.home().resolve("ledger"))) {
+      String chainLedger =
+          Eth.isEthereum(ledger)
+              ? ledger
+              : ledger == null && bundle.chain() != null ? bundle.ledger() : null;
+      if (chainLedger != null) {
+        try {
+          chain =
+              dev.cairn.ethereum.EthereumLedger.connect(
+                  dev.cairn.ethereum.EthereumLedger.Spec.parse(chainLedger),
+                  null,
+                  null,
+                  Eth.options(1));
+        } catch (dev.cairn.ledger.LedgerException e) {
+          out.println("NOT VERIFIED: ledger record: " + e.getMessage());
+          e.hint().ifPresent(h -> out.println("  perhaps you should " + h));
+          out.flush();
+          return Main.FINDINGS;
+        }
+      } else if (ledger == null && Files.isDirectory(Embedded.home().resolve("ledger"))) {
         log = Embedded.log();
       } else if (ledger != null && !ledger.equals("none")) {
-        log = Embedded.log(); // the embedded log; ethereum ledgers come with their backend
+        log = Embedded.log();
       }
       CertificateVerifier.Result r;
       try {
         r =
             CertificateVerifier.verify(
-                bundle, anchors, VerifyCommand::checkEvidence, Instant.now(), log, live);
+                bundle, anchors, VerifyCommand::checkEvidence, Instant.now(), log, chain, live);
       } catch (VerificationException e) {
         out.println("NOT VERIFIED: " + e.getMessage());
         e.hint().ifPresent(h -> out.println("  perhaps you should " + h));
@@ -106,8 +126,11 @@ final class VerifyCommand implements Callable<Integer> {
                   : " (" + dev.cairn.attest.Tees.SIMULATION_WARNING + ")"));
       out.println("  expires " + r.certificate().expiresAt());
       out.println("  links checked: " + String.join(", ", r.links()));
-      if (log == null) {
+      if (log == null && chain == null) {
         out.println("  revocation not checked (no ledger)");
+      }
+      if (chain != null) {
+        out.println("  recorded on " + chain.describe());
       }
       if (live == null) {
         out.println("  live cluster identity not checked (no --kubeconfig)");
@@ -117,6 +140,9 @@ final class VerifyCommand implements Callable<Integer> {
     } finally {
       if (log != null) {
         log.close();
+      }
+      if (chain != null) {
+        chain.close();
       }
     }
   }

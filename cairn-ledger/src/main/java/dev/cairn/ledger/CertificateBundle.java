@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code cairn certify} writes and {@code cairn verify} reads: the DSSE envelope, the signing
@@ -22,6 +23,8 @@ import java.util.Map;
  * @param checkpoint the signed checkpoint the entry is committed to
  * @param locator the locator recorded with the entry
  * @param issuedAt the ledger entry's issue time
+ * @param chain where a blockchain ledger recorded it (null for the embedded log, whose receipt is
+ *     index, proof and checkpoint)
  */
 public record CertificateBundle(
     Dsse.Envelope envelope,
@@ -31,10 +34,35 @@ public record CertificateBundle(
     List<byte[]> inclusionProof,
     String checkpoint,
     String locator,
-    java.time.Instant issuedAt) {
+    java.time.Instant issuedAt,
+    @Nullable ChainReceipt chain) {
   public CertificateBundle {
     signingKey = signingKey.clone();
     inclusionProof = inclusionProof.stream().map(byte[]::clone).toList();
+  }
+
+  /** A bundle recorded on the embedded log. */
+  public CertificateBundle(
+      Dsse.Envelope envelope,
+      byte[] signingKey,
+      String ledger,
+      long index,
+      List<byte[]> inclusionProof,
+      String checkpoint,
+      String locator,
+      java.time.Instant issuedAt) {
+    this(envelope, signingKey, ledger, index, inclusionProof, checkpoint, locator, issuedAt, null);
+  }
+
+  /** A bundle recorded on a blockchain registry. */
+  public static CertificateBundle onChain(
+      Dsse.Envelope envelope,
+      byte[] signingKey,
+      ChainReceipt chain,
+      String locator,
+      java.time.Instant issuedAt) {
+    return new CertificateBundle(
+        envelope, signingKey, chain.ledger(), -1, List.of(), "", locator, issuedAt, chain);
   }
 
   @Override
@@ -59,6 +87,9 @@ public record CertificateBundle(
     l.put("checkpoint", checkpoint);
     l.put("locator", locator);
     l.put("issuedAt", issuedAt.toString());
+    if (chain != null) {
+      l.put("chain", chain.toMap());
+    }
     m.put("receipt", l);
     return Json.pretty(m);
   }
@@ -77,12 +108,27 @@ public record CertificateBundle(
           proof,
           r.get("checkpoint").asText(),
           r.get("locator").asText(),
-          java.time.Instant.parse(r.get("issuedAt").asText()));
+          java.time.Instant.parse(r.get("issuedAt").asText()),
+          chain(r.get("ledger").asText(), r.get("chain")));
     } catch (java.io.IOException | RuntimeException e) {
       throw new CairnException(
           "not a Cairn certificate file: " + e.getMessage(),
           "pass the .cert.json that `cairn certify` wrote",
           e);
     }
+  }
+
+  private static @Nullable ChainReceipt chain(String ledger, @Nullable JsonNode c) {
+    if (c == null || c.isNull()) {
+      return null;
+    }
+    return new ChainReceipt(
+        ledger,
+        c.get("chainId").asLong(),
+        c.get("contract").asText(),
+        c.get("transaction").asText(),
+        c.get("blockNumber").asLong(),
+        c.get("blockHash").asText(),
+        c.get("issuer").asText());
   }
 }

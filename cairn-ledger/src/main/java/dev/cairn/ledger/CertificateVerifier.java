@@ -50,6 +50,22 @@ public final class CertificateVerifier {
       @Nullable TransparencyLog ledger,
       @Nullable Digest liveClusterId)
       throws VerificationException {
+    return verify(b, t, evidence, now, ledger, null, liveClusterId);
+  }
+
+  /**
+   * @param registry the blockchain registry a chain-recorded certificate must be on (null: such a
+   *     certificate fails the ledger record link)
+   */
+  public static Result verify(
+      CertificateBundle b,
+      TrustAnchors t,
+      EvidenceCheck evidence,
+      Instant now,
+      @Nullable TransparencyLog ledger,
+      @Nullable RegistryView registry,
+      @Nullable Digest liveClusterId)
+      throws VerificationException {
     List<String> ok = new ArrayList<>();
     PublicKey key;
     try {
@@ -108,50 +124,57 @@ public final class CertificateVerifier {
     }
     ok.add("attestation");
     Digest certDigest = b.envelope().digest();
-    Checkpoint cp;
-    try {
-      NoteSigner.verify(b.checkpoint(), t.logVerifierKey());
-      cp = Checkpoint.parse(b.checkpoint());
-    } catch (LedgerException e) {
-      throw new VerificationException(
-          "ledger checkpoint",
-          String.valueOf(e.getMessage()),
-          "the checkpoint was forged or comes from another log");
-    }
-    LedgerEntry.Issued entry =
-        new LedgerEntry.Issued(
-            c.clusterId(),
-            certDigest,
-            b.issuedAt(),
-            c.expiresAt(),
-            b.locator(),
-            b.envelope().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    byte[] leaf = Merkle.leafHash(TransparencyLog.bytes(entry));
-    if (!Merkle.verifyInclusion(b.index(), cp.size(), leaf, b.inclusionProof(), cp.root())) {
-      throw new VerificationException(
-          "ledger inclusion",
-          "the certificate is not in the log at index "
-              + b.index()
-              + " of checkpoint size "
-              + cp.size(),
-          null);
-    }
-    ok.add("ledger inclusion");
-    if (ledger != null) {
-      Checkpoint now0 = ledger.checkpoint();
-      if (now0.size() < cp.size()
-          || !Merkle.verifyConsistency(
-              cp.size(),
-              now0.size(),
-              ledger.consistencyProof(cp.size(), now0.size()),
-              cp.root(),
-              now0.root())) {
+    RegistryView.@Nullable OnChain onChain = null;
+    if (b.chain() != null) {
+      onChain = onChain(b, c, certDigest, t, registry);
+      ok.add("ledger record");
+      ok.add("ledger issuer");
+    } else {
+      Checkpoint cp;
+      try {
+        NoteSigner.verify(b.checkpoint(), t.logVerifierKey());
+        cp = Checkpoint.parse(b.checkpoint());
+      } catch (LedgerException e) {
         throw new VerificationException(
-            "ledger consistency",
-            "the log's current checkpoint is not an extension of the certificate's (forked log)",
+            "ledger checkpoint",
+            String.valueOf(e.getMessage()),
+            "the checkpoint was forged or comes from another log");
+      }
+      LedgerEntry.Issued entry =
+          new LedgerEntry.Issued(
+              c.clusterId(),
+              certDigest,
+              b.issuedAt(),
+              c.expiresAt(),
+              b.locator(),
+              b.envelope().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      byte[] leaf = Merkle.leafHash(TransparencyLog.bytes(entry));
+      if (!Merkle.verifyInclusion(b.index(), cp.size(), leaf, b.inclusionProof(), cp.root())) {
+        throw new VerificationException(
+            "ledger inclusion",
+            "the certificate is not in the log at index "
+                + b.index()
+                + " of checkpoint size "
+                + cp.size(),
             null);
       }
-      ok.add("ledger consistency");
+      ok.add("ledger inclusion");
+      if (ledger != null) {
+        Checkpoint now0 = ledger.checkpoint();
+        if (now0.size() < cp.size()
+            || !Merkle.verifyConsistency(
+                cp.size(),
+                now0.size(),
+                ledger.consistencyProof(cp.size(), now0.size()),
+                cp.root(),
+                now0.root())) {
+          throw new VerificationException(
+              "ledger consistency",
+              "the log's current checkpoint is not an extension of the certificate's (forked log)",
+              null);
+        }
+        ok.add("ledger consistency");
+      }
     }
     if (now.isBefore(c.issuedAt())) {
       throw new VerificationException(
@@ -162,7 +185,15 @@ public final class CertificateVerifier {
           "expiry", "expired at " + c.expiresAt(), "certify the cluster again");
     }
     ok.add("expiry");
-    if (ledger != null) {
+    if (onChain != null) {
+      if (onChain.revokedAt() != null) {
+        throw new VerificationException(
+            "revocation",
+            "revoked on chain at " + onChain.revokedAt() + ": " + onChain.revocationReason(),
+            null);
+      }
+      ok.add("revocation");
+    } else if (ledger != null) {
       Optional<LedgerEntry.Revoked> r;
       try {
         r = ledger.revocation(certDigest);
@@ -190,5 +221,87 @@ public final class CertificateVerifier {
       ok.add("cluster identity");
     }
     return new Result(c, certDigest, ok);
+  }
+
+  private static RegistryView.OnChain onChain(
+      CertificateBundle b,
+      Certificate c,
+      Digest certDigest,
+      TrustAnchors t,
+      @Nullable RegistryView registry)
+      throws VerificationException {
+    ChainReceipt chain = java.util.Objects.requireNonNull(b.chain());
+    if (registry == null) {
+      throw new VerificationException(
+          "ledger record",
+          "the certificate is recorded on " + b.ledger() + " and no chain was consulted",
+          "verify it with --ledger " + b.ledger() + " (a chain record cannot be checked offline)");
+    }
+    RegistryView.OnChain r;
+    try {
+      long id = registry.chainId();
+      if (id != chain.chainId()) {
+        throw new VerificationException(
+            "ledger record",
+            "the endpoint serves chain "
+                + id
+                + "; the certificate was recorded on chain "
+                + chain.chainId(),
+            "point --ledger at a node of chain " + chain.chainId());
+      }
+      if (!registry.contract().equalsIgnoreCase(chain.contract())) {
+        throw new VerificationException(
+            "ledger record",
+            "the certificate was recorded by registry "
+                + chain.contract()
+                + ", not "
+                + registry.contract(),
+            null);
+      }
+      r =
+          registry
+              .record(certDigest)
+              .orElseThrow(
+                  () ->
+                      new VerificationException(
+                          "ledger record",
+                          "certificate "
+                              + certDigest
+                              + " is not on the registry "
+                              + registry.describe(),
+                          "it was never recorded there, or the receipt was forged"));
+      if (!r.cluster().equals(c.clusterId())
+          || r.expiresAt().getEpochSecond() != c.expiresAt().getEpochSecond()) {
+        throw new VerificationException(
+            "ledger record",
+            "the registry records certificate "
+                + certDigest
+                + " for cluster "
+                + r.cluster()
+                + " until "
+                + r.expiresAt()
+                + ", not what it says",
+            null);
+      }
+      if (!t.ledgerIssuer().isEmpty() && !t.ledgerIssuer().equalsIgnoreCase(r.issuer())) {
+        throw new VerificationException(
+            "ledger issuer",
+            "recorded by "
+                + r.issuer()
+                + ", not by the key the attestation service releases to the measured scanner ("
+                + t.ledgerIssuer()
+                + ")",
+            "check that trust.json belongs to the attestation service that issued it");
+      }
+      if (!registry.isIssuer(r.issuer())) {
+        throw new VerificationException(
+            "ledger issuer",
+            "issuer " + r.issuer() + " no longer holds the issuer role on the registry",
+            "the registry's admin revoked it, e.g. after a key compromise");
+      }
+    } catch (LedgerException e) {
+      throw new VerificationException("ledger record", String.valueOf(e.getMessage()), null);
+    }
+    return r;
   }
 }

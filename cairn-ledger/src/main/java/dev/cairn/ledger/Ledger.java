@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where certificates are recorded. Implementations: the embedded transparency log (default) and,
- * later, an Ethereum certificate registry. Every method that changes the ledger is durable when it
- * returns; a crash in the middle leaves no half-written entry.
+ * Where certificates are recorded. Implementations: the embedded transparency log (default) and an
+ * Ethereum certificate registry (cairn-ethereum). Every method that changes the ledger is durable
+ * when it returns; a crash in the middle leaves no half-written entry.
  */
 public interface Ledger extends AutoCloseable {
   /** For people: {@code embedded log /path}, {@code ethereum:URL#ADDRESS}. */
@@ -17,10 +17,10 @@ public interface Ledger extends AutoCloseable {
    * Records an issued certificate; returns a receipt. Issuing the same certificate twice returns
    * the first receipt.
    */
-  Receipt issue(LedgerEntry.Issued entry) throws LedgerException;
+  LedgerReceipt issue(LedgerEntry.Issued entry) throws LedgerException;
 
   /** Records a revocation. */
-  Receipt revoke(LedgerEntry.Revoked entry) throws LedgerException;
+  LedgerReceipt revoke(LedgerEntry.Revoked entry) throws LedgerException;
 
   /** The issue record of a certificate, if the ledger has it. */
   Optional<LedgerEntry.Issued> find(Digest certificate) throws LedgerException;

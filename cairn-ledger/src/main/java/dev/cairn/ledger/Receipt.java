@@ -6,7 +6,8 @@ import java.util.List;
  * Proof that an entry is in the log: its index, the checkpoint it is committed to, and the
  * inclusion proof against that checkpoint.
  */
-public record Receipt(long index, Checkpoint checkpoint, List<byte[]> inclusionProof) {
+public record Receipt(long index, Checkpoint checkpoint, List<byte[]> inclusionProof)
+    implements LedgerReceipt {
   public Receipt {
     inclusionProof = inclusionProof.stream().map(byte[]::clone).toList();
   }

@@ -15,18 +15,34 @@ import java.util.Set;
 /**
  * The public data a verifier trusts, published by whoever runs the attestation service and the log:
  * the log's checkpoint key, the (simulated) platform keys, the policy with the scanner measurements
- * it approves, and the certificate signing key it releases only to them.
+ * it approves, the certificate signing key it releases only to them, and, for a blockchain ledger,
+ * the address of the issuing key it releases to them ({@code ledgerIssuer}, empty if none).
  */
 public record TrustAnchors(
     String logVerifierKey,
     List<byte[]> platformKeys,
     Digest policy,
     Set<Digest> measurements,
-    byte[] signingKey) {
+    byte[] signingKey,
+    String ledgerIssuer) {
   public TrustAnchors {
     platformKeys = platformKeys.stream().map(byte[]::clone).toList();
     measurements = Set.copyOf(measurements);
     signingKey = signingKey.clone();
+  }
+
+  public TrustAnchors(
+      String logVerifierKey,
+      List<byte[]> platformKeys,
+      Digest policy,
+      Set<Digest> measurements,
+      byte[] signingKey) {
+    this(logVerifierKey, platformKeys, policy, measurements, signingKey, "");
+  }
+
+  public TrustAnchors withLedgerIssuer(String address) {
+    return new TrustAnchors(
+        logVerifierKey, platformKeys, policy, measurements, signingKey, address);
   }
 
   @Override
@@ -43,6 +59,9 @@ public record TrustAnchors(
     m.put("policy", policy.toString());
     m.put("measurements", measurements.stream().map(Digest::toString).sorted().toList());
     m.put("signingKey", Base64.getEncoder().encodeToString(signingKey));
+    if (!ledgerIssuer.isEmpty()) {
+      m.put("ledgerIssuer", ledgerIssuer);
+    }
     return Json.pretty(m);
   }
 
@@ -58,7 +77,8 @@ public record TrustAnchors(
           pks,
           Digest.parse(n.get("policy").asText()),
           ms,
-          Base64.getDecoder().decode(n.get("signingKey").asText()));
+          Base64.getDecoder().decode(n.get("signingKey").asText()),
+          n.path("ledgerIssuer").asText(""));
     } catch (java.io.IOException | RuntimeException e) {
       throw new CairnException(
           "not a Cairn trust file: " + e.getMessage(),

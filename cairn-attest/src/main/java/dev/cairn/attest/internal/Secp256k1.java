@@ -36,4 +36,10 @@ public final class Secp256k1 {
     java.util.Arrays.fill(raw, (byte) 0);
     return value;
   }
+
+  /** The uncompressed public point (65 bytes, 0x04 || x || y) of a 32-byte private key. */
+  public static byte[] publicKey(byte[] privateKey) {
+    X9ECParameters curve = SECNamedCurves.getByName("secp256k1");
+    return curve.getG().multiply(new BigInteger(1, privateKey)).normalize().getEncoded(false);
+  }
 }
