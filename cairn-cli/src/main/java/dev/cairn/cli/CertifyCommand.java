@@ -273,6 +273,19 @@ final class CertifyCommand implements Callable<Integer> {
     try (dev.cairn.ethereum.EthereumLedger chain =
         dev.cairn.ethereum.EthereumLedger.connect(
             dev.cairn.ethereum.EthereumLedger.Spec.parse(ledger), null, null, Eth.options(1))) {
+      if (!address.isEmpty()
+          && org.web3j.utils.Numeric.decodeQuantity(
+                      chain.rpc().call("eth_getBalance", address, "latest").asText())
+                  .signum()
+              == 0) {
+        throw new CairnException(
+            "the scanner's ledger key "
+                + address
+                + " has no ether on chain "
+                + chain.chainId()
+                + " to pay for recording the certificate",
+            "send it some: each certificate costs about 200,000 gas");
+      }
       if (!address.isEmpty() && !chain.isIssuer(address)) {
         throw new CairnException(
             "the scanner's ledger key "

@@ -61,11 +61,11 @@ final class Eth {
 
   static Credentials credentials(String hex, String where) throws CairnException {
     String h = hex.startsWith("0x") ? hex.substring(2) : hex;
-    if (!h.matches("[0-9a-fA-F]{64}")) {
+    if (!h.matches("[0-9a-fA-F]{1,64}")) {
       throw new CairnException(
           "the admin key in " + where + " is not 32 bytes of hex", "write it as 64 hex digits");
     }
-    return fromRaw(java.util.HexFormat.of().parseHex(h));
+    return fromRaw(java.util.HexFormat.of().parseHex("0".repeat(64 - h.length()) + h));
   }
 
   static Credentials fromRaw(byte[] raw) {

@@ -447,6 +447,15 @@ final class LedgerCommand implements Runnable {
                     + " (transaction "
                     + m.hash()
                     + ")");
+        if (!remove) {
+          spec.commandLine()
+              .getOut()
+              .println(
+                  "  the issuer pays the gas of each certificate it records: keep "
+                      + who
+                      + " funded on chain "
+                      + chain.chainId());
+        }
       }
       return Main.OK;
     }

@@ -103,6 +103,10 @@ public final class EthereumLedger implements Ledger, RegistryView {
     return Transactor.quantity(rpc.call("eth_chainId")).longValueExact();
   }
 
+  public JsonRpc rpc() {
+    return rpc;
+  }
+
   public CertificateRegistry registry() {
     return registry;
   }

@@ -1,0 +1,265 @@
+package dev.cairn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.core.Json;
+import dev.cairn.ethereum.LocalNode;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
+
+/**
+ * Certify and verify on an Ethereum registry on a real local node (anvil): deploy, grant the
+ * scanner's released key, record, verify every link, and break each chain link on its own.
+ */
+class EthereumLedgerIT {
+  @TempDir static Path tmp;
+  static LocalNode node;
+  static Path adminKey;
+  static String ledger;
+  static String issuer;
+  static Path cert;
+
+  static String find(String regex, String text) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    assertThat(m.find()).as(text).isTrue();
+    return m.group(1);
+  }
+
+  static String deploy() {
+    CliTest.Run d =
+        CliTest.run(
+            "ledger",
+            "deploy",
+            "--rpc",
+            node.uri().toString(),
+            "--chain-id",
+            "31337",
+            "--admin-key-file",
+            adminKey.toString());
+    assertThat(d.code()).as(d.out() + d.err()).isZero();
+    return find("--ledger (ethereum:\\S+)", d.out());
+  }
+
+  static CliTest.Run certify(String snapshot, String output, String onLedger) {
+    return CliTest.run(
+        "certify",
+        "--snapshot",
+        tmp.resolve(snapshot).toString(),
+        "-f",
+        "pss-restricted",
+        "--ledger",
+        onLedger,
+        "--output-file",
+        tmp.resolve(output).toString());
+  }
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    node = LocalNode.start(LocalNode.Kind.ANVIL);
+    System.setProperty("cairn.home", tmp.resolve("home").toString());
+    Credentials admin = Credentials.create(Keys.createEcKeyPair());
+    adminKey = tmp.resolve("admin.key");
+    Files.writeString(adminKey, admin.getEcKeyPair().getPrivateKey().toString(16) + "\n");
+    node.fund(admin.getAddress(), BigInteger.TEN.pow(20));
+    ledger = deploy();
+    Files.writeString(tmp.resolve("good.json"), CertificationIT.snapshot("uid-eth", "good"));
+
+    // before the scanner's key may issue, certify says what to do
+    CliTest.Run early = certify("good.json", "early.cert.json", ledger);
+    assertThat(early.code()).isEqualTo(2);
+    assertThat(early.err()).contains("has no ether on chain 31337");
+    issuer = find("ledger key (0x[0-9a-f]{40})", early.err());
+    node.fund(issuer, BigInteger.TEN.pow(20));
+    CliTest.Run notYet = certify("good.json", "early.cert.json", ledger);
+    assertThat(notYet.code()).isEqualTo(2);
+    assertThat(notYet.err())
+        .contains("is not an issuer on the registry")
+        .contains("cairn ledger grant-issuer --ledger " + ledger + " --issuer " + issuer);
+    assertThat(tmp.resolve("early.cert.json")).doesNotExist();
+
+    CliTest.Run grant =
+        CliTest.run(
+            "ledger", "grant-issuer", "--ledger", ledger, "--admin-key-file", adminKey.toString());
+    assertThat(grant.code()).as(grant.out() + grant.err()).isZero();
+    assertThat(grant.out()).contains("Granted issuer " + issuer);
+
+    CliTest.Run c = certify("good.json", "good.cert.json", ledger);
+    assertThat(c.code()).as(c.out() + c.err()).isZero();
+    assertThat(c.out()).contains("recorded on " + ledger + " (chain 31337, transaction 0x");
+    cert = tmp.resolve("good.cert.json");
+  }
+
+  @AfterAll
+  static void tearDown() {
+    System.clearProperty("cairn.home");
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  private static CliTest.Run verify(Path c, String... extra) {
+    String[] args = new String[2 + extra.length];
+    args[0] = "verify";
+    args[1] = c.toString();
+    System.arraycopy(extra, 0, args, 2, extra.length);
+    return CliTest.run(args);
+  }
+
+  private static Path edited(String name, String from, String to) throws Exception {
+    String json = Files.readString(cert);
+    assertThat(json).contains(from);
+    Path p = tmp.resolve(name);
+    Files.writeString(p, json.replace(from, to));
+    return p;
+  }
+
+  @Test
+  void verify_checksTheChainRecordAndItsIssuer() throws Exception {
+    CliTest.Run v = verify(cert);
+    assertThat(v.code()).as(v.out()).isZero();
+    assertThat(v.out())
+        .contains(
+            "links checked: signature, signing key, statement, attestation, ledger record,"
+                + " ledger issuer, expiry, revocation")
+        .contains("recorded on " + ledger);
+    Map<?, ?> trust = Json.mapper().readValue(tmp.resolve("home/trust.json").toFile(), Map.class);
+    assertThat(trust.get("ledgerIssuer")).isEqualTo(issuer);
+
+    CliTest.Run h =
+        CliTest.run("ledger", "history", cert.toString(), "--ledger", ledger, "-o", "json");
+    assertThat(h.code()).as(h.err()).isZero();
+    assertThat((List<?>) Json.mapper().readValue(h.out(), Map.class).get("certificates"))
+        .hasSize(1);
+  }
+
+  @Test
+  void offline_orUnreachable_failsTheLedgerRecordLink() throws Exception {
+    CliTest.Run offline = verify(cert, "--ledger", "none");
+    assertThat(offline.code()).isEqualTo(1);
+    assertThat(offline.out())
+        .startsWith("NOT VERIFIED: ledger record: the certificate is recorded on");
+    String address = ledger.substring(ledger.indexOf('#') + 1);
+    CliTest.Run dead = verify(cert, "--ledger", "ethereum:http://127.0.0.1:9#" + address);
+    assertThat(dead.code()).isEqualTo(1);
+    assertThat(dead.out())
+        .startsWith(
+            "NOT VERIFIED: ledger record: cannot reach the Ethereum RPC endpoint at http://127.0.0.1:9");
+    CliTest.Run eoa = verify(cert, "--ledger", "ethereum:" + node.uri() + "#" + issuer);
+    assertThat(eoa.out()).startsWith("NOT VERIFIED: ledger record: no contract at " + issuer);
+  }
+
+  @Test
+  void forgedReceipts_areCaught() throws Exception {
+    CliTest.Run chain = verify(edited("chain.cert.json", "\"chainId\" : 31337", "\"chainId\" : 1"));
+    assertThat(chain.out())
+        .startsWith(
+            "NOT VERIFIED: ledger record: the endpoint serves chain 31337; the certificate was"
+                + " recorded on chain 1");
+    // another registry, where this certificate was never recorded
+    String other = deploy();
+    String address = ledger.substring(ledger.indexOf('#') + 1);
+    String otherAddress = other.substring(other.indexOf('#') + 1);
+    Path moved = edited("moved.cert.json", address, otherAddress);
+    CliTest.Run notThere = verify(moved);
+    assertThat(notThere.out())
+        .startsWith("NOT VERIFIED: ledger record: certificate sha256:")
+        .contains("is not on the registry " + other);
+  }
+
+  @Test
+  void aForeignIssuerInTheTrustAnchors_breaksTheIssuerLink() throws Exception {
+    String trust = Files.readString(tmp.resolve("home/trust.json"));
+    Path foreign = tmp.resolve("foreign-trust.json");
+    Files.writeString(foreign, trust.replace(issuer, "0x" + "12".repeat(20)));
+    CliTest.Run v = verify(cert, "--trust", foreign.toString());
+    assertThat(v.code()).isEqualTo(1);
+    assertThat(v.out())
+        .startsWith("NOT VERIFIED: ledger issuer: recorded by " + issuer)
+        .contains("not by the key the attestation service releases to the measured scanner");
+  }
+
+  @Test
+  void revocationAndIssuerRemoval_onChain_areEachNamed() throws Exception {
+    Files.writeString(tmp.resolve("second.json"), CertificationIT.snapshot("uid-eth-2", "good"));
+    CliTest.Run c = certify("second.json", "second.cert.json", ledger);
+    assertThat(c.code()).as(c.out() + c.err()).isZero();
+    Path second = tmp.resolve("second.cert.json");
+    assertThat(verify(second).code()).isZero();
+    CliTest.Run r =
+        CliTest.run(
+            "ledger",
+            "revoke",
+            second.toString(),
+            "--reason",
+            "decommissioned",
+            "--admin-key-file",
+            adminKey.toString());
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(verify(second).out())
+        .startsWith("NOT VERIFIED: revocation: revoked on chain at")
+        .contains("decommissioned");
+
+    // an issuer that lost its role no longer vouches for what it recorded, on its own registry
+    String own = deploy();
+    assertThat(
+            CliTest.run(
+                    "ledger",
+                    "grant-issuer",
+                    "--ledger",
+                    own,
+                    "--admin-key-file",
+                    adminKey.toString())
+                .code())
+        .isZero();
+    Files.writeString(tmp.resolve("third.json"), CertificationIT.snapshot("uid-eth-3", "good"));
+    assertThat(certify("third.json", "third.cert.json", own).code()).isZero();
+    Path third = tmp.resolve("third.cert.json");
+    assertThat(verify(third).code()).isZero();
+    CliTest.Run removed =
+        CliTest.run(
+            "ledger",
+            "grant-issuer",
+            "--ledger",
+            own,
+            "--remove",
+            "--admin-key-file",
+            adminKey.toString());
+    assertThat(removed.code()).as(removed.err()).isZero();
+    assertThat(verify(third).out())
+        .startsWith("NOT VERIFIED: ledger issuer: issuer " + issuer)
+        .contains("no longer holds the issuer role");
+  }
+
+  @Test
+  void deploy_refusesTheWrongChain_andAMissingKey() {
+    CliTest.Run wrong =
+        CliTest.run(
+            "ledger",
+            "deploy",
+            "--rpc",
+            node.uri().toString(),
+            "--chain-id",
+            "1",
+            "--admin-key-file",
+            adminKey.toString());
+    assertThat(wrong.code()).isEqualTo(2);
+    assertThat(wrong.err())
+        .contains("serves chain 31337, not chain 1")
+        .contains("nothing was deployed");
+    CliTest.Run noKey =
+        CliTest.run("ledger", "deploy", "--rpc", node.uri().toString(), "--chain-id", "31337");
+    assertThat(noKey.code()).isEqualTo(2);
+    assertThat(noKey.err()).contains("no Ethereum admin key");
+  }
+}
