@@ -46,6 +46,29 @@ final class DemoCommand implements Callable<Integer> {
           "embedded (default: bundled manifests, starts in seconds) or real (a local control plane from scripts/test-cluster).")
   String cluster = "embedded";
 
+  @Option(
+      names = "--ledger",
+      description =
+          "embedded (default: the transparency log in the demo's home) or ethereum (starts a local"
+              + " anvil node, deploys the CertificateRegistry and records the certificates on it).")
+  String ledger = "embedded";
+
+  private @org.jspecify.annotations.Nullable String chainLedger;
+  private @org.jspecify.annotations.Nullable Path chainAdminKey;
+
+  /** The demo's command lines, pointed at the chain when the demo runs on one. */
+  private String[] on(String... base) {
+    List<String> l = new java.util.ArrayList<>(List.of(base));
+    if (chainLedger != null && chainAdminKey != null) {
+      if (base[0].equals("certify") || (base[0].equals("ledger") && base[1].equals("history"))) {
+        l.addAll(List.of("--ledger", chainLedger));
+      } else if (base[0].equals("ledger") && base[1].equals("revoke")) {
+        l.addAll(List.of("--admin-key-file", chainAdminKey.toString()));
+      }
+    }
+    return l.toArray(String[]::new);
+  }
+
   @SuppressWarnings("NullAway.Init")
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -116,8 +139,14 @@ final class DemoCommand implements Callable<Integer> {
    */
   private void certifyAndVerify(PrintWriter out, Path work, Path manifests) throws Exception {
     System.setProperty("cairn.home", work.resolve("home").toString());
+    dev.cairn.ethereum.LocalNode node = null;
     try {
       PrintWriter err = spec.commandLine().getErr();
+      if (ledger.equals("ethereum")) {
+        node = startChain(out, err, work);
+      } else if (!ledger.equals("embedded")) {
+        throw new ExitException(Main.USAGE, "unknown ledger " + ledger, "use embedded or ethereum");
+      }
       ClusterIdentity demo =
           ClusterIdentity.of(
               "demo-kube-system-uid",
@@ -133,19 +162,20 @@ final class DemoCommand implements Callable<Integer> {
           read(manifests.resolve("hardened-api.yaml")));
       out.println();
       out.println(
-          "== 2. Certify: attested scan (measured workload process, simulation TEE, attestation service, embedded log)");
+          "== 2. Certify: attested scan (measured workload process, simulation TEE, attestation service, "
+              + (chainLedger != null ? "Ethereum registry" : "embedded log")
+              + ")");
       out.println("-- the risky workloads against PSS restricted:");
       out.flush();
       Main.run(
-          new String[] {
-            "certify",
-            "--snapshot",
-            work.resolve("risky.snapshot.json").toString(),
-            "--framework",
-            "pss-restricted",
-            "--output-file",
-            work.resolve("risky.cert.json").toString()
-          },
+          on(
+              "certify",
+              "--snapshot",
+              work.resolve("risky.snapshot.json").toString(),
+              "--framework",
+              "pss-restricted",
+              "--output-file",
+              work.resolve("risky.cert.json").toString()),
           out,
           err);
       out.println("-- the hardened workload against PSS restricted:");
@@ -153,15 +183,14 @@ final class DemoCommand implements Callable<Integer> {
       Path cert = work.resolve("hardened.cert.json");
       int c =
           Main.run(
-              new String[] {
-                "certify",
-                "--snapshot",
-                work.resolve("hardened.snapshot.json").toString(),
-                "--framework",
-                "pss-restricted",
-                "--output-file",
-                cert.toString()
-              },
+              on(
+                  "certify",
+                  "--snapshot",
+                  work.resolve("hardened.snapshot.json").toString(),
+                  "--framework",
+                  "pss-restricted",
+                  "--output-file",
+                  cert.toString()),
               out,
               err);
       if (c != Main.OK) {
@@ -171,7 +200,7 @@ final class DemoCommand implements Callable<Integer> {
       out.println();
       out.println("== 3. Verify the certificate from public data");
       out.flush();
-      Main.run(new String[] {"verify", cert.toString()}, out, err);
+      Main.run(on("verify", cert.toString()), out, err);
       out.println();
       out.println("== 4. Tamper with it (the report's object count) and verify again");
       String json = Files.readString(cert);
@@ -186,24 +215,101 @@ final class DemoCommand implements Callable<Integer> {
               b64.encodeToString(b.envelope().payload()),
               b64.encodeToString(forged.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
       out.flush();
-      Main.run(new String[] {"verify", tampered.toString()}, out, err);
+      Main.run(on("verify", tampered.toString()), out, err);
       out.println();
       out.println("== 5. Revoke the certificate and verify again");
       out.flush();
       Main.run(
-          new String[] {
-            "ledger", "revoke", cert.toString(), "--reason", "demo: cluster decommissioned"
-          },
+          on("ledger", "revoke", cert.toString(), "--reason", "demo: cluster decommissioned"),
           out,
           err);
-      Main.run(new String[] {"verify", cert.toString()}, out, err);
+      Main.run(on("verify", cert.toString()), out, err);
       out.println();
       out.println("== 6. The cluster's history on the ledger");
       out.flush();
-      Main.run(new String[] {"ledger", "history", cert.toString()}, out, err);
+      Main.run(on("ledger", "history", cert.toString()), out, err);
     } finally {
       System.clearProperty("cairn.home");
+      chainLedger = null;
+      chainAdminKey = null;
+      if (node != null) {
+        node.close();
+      }
     }
+  }
+
+  /**
+   * Starts anvil, deploys a registry with a fresh admin key (kept in the demo's home, mode 0600),
+   * and grants and funds the ledger key the attestation service will release to the scanner.
+   */
+  private dev.cairn.ethereum.LocalNode startChain(PrintWriter out, PrintWriter err, Path work)
+      throws Exception {
+    out.println();
+    out.println(
+        "== 2a. Ethereum: start a local anvil node, deploy the CertificateRegistry, let the"
+            + " scanner's released key issue");
+    out.flush();
+    dev.cairn.ethereum.LocalNode node =
+        dev.cairn.ethereum.LocalNode.start(dev.cairn.ethereum.LocalNode.Kind.ANVIL);
+    org.web3j.crypto.Credentials admin =
+        org.web3j.crypto.Credentials.create(org.web3j.crypto.Keys.createEcKeyPair());
+    Path key = work.resolve("home").resolve("demo-admin.key");
+    Files.createDirectories(key.getParent());
+    Files.writeString(
+        key,
+        org.web3j.utils.Numeric.toHexStringNoPrefixZeroPadded(
+            admin.getEcKeyPair().getPrivateKey(), 64));
+    try {
+      Files.setPosixFilePermissions(
+          key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // not POSIX
+    }
+    java.math.BigInteger ether = java.math.BigInteger.TEN.pow(20);
+    node.fund(admin.getAddress(), ether);
+    java.io.StringWriter deployed = new java.io.StringWriter();
+    int d =
+        Main.run(
+            new String[] {
+              "ledger",
+              "deploy",
+              "--rpc",
+              node.uri().toString(),
+              "--chain-id",
+              Long.toString(node.chainId()),
+              "--admin-key-file",
+              key.toString()
+            },
+            new PrintWriter(deployed, true),
+            err);
+    out.print(deployed);
+    java.util.regex.Matcher l =
+        java.util.regex.Pattern.compile("--ledger (ethereum:\\S+)").matcher(deployed.toString());
+    if (d != Main.OK || !l.find()) {
+      node.close();
+      throw new ExitException(Main.USAGE, "the demo registry was not deployed", null);
+    }
+    java.io.StringWriter granted = new java.io.StringWriter();
+    Main.run(
+        new String[] {
+          "ledger", "grant-issuer", "--ledger", l.group(1), "--admin-key-file", key.toString()
+        },
+        new PrintWriter(granted, true),
+        err);
+    out.print(granted);
+    java.util.regex.Matcher i =
+        java.util.regex.Pattern.compile("Granted issuer (0x[0-9a-f]{40})")
+            .matcher(granted.toString());
+    if (!i.find()) {
+      node.close();
+      throw new ExitException(Main.USAGE, "the demo issuer was not granted", null);
+    }
+    node.fund(i.group(1), ether);
+    out.println("  funded the issuer " + i.group(1) + " with 100 ether on the local chain");
+    out.flush();
+    chainLedger = l.group(1);
+    chainAdminKey = key;
+    return node;
   }
 
   private static List<KubeObject> read(Path file) throws Exception {

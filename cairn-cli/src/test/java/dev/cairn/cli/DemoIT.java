@@ -26,4 +26,20 @@ class DemoIT {
     assertThat(tmp.resolve("report.sarif")).exists();
     assertThat(tmp.resolve("hardened.cert.json")).exists();
   }
+
+  @Test
+  void demo_onEthereum_recordsVerifiesAndRevokesOnALocalChain(@TempDir Path tmp) {
+    CliTest.Run r = CliTest.run("demo", "--ledger", "ethereum", "--dir", tmp.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("Deployed CertificateRegistry at 0x")
+        .contains("Granted issuer 0x")
+        .containsPattern(
+            "recorded on ethereum:http://127\\.0\\.0\\.1:\\d+#0x[0-9a-f]{40} \\(chain 31337")
+        .contains(
+            "links checked: signature, signing key, statement, attestation, ledger record,"
+                + " ledger issuer, expiry, revocation")
+        .contains("NOT VERIFIED: signature:")
+        .contains("NOT VERIFIED: revocation: revoked on chain at");
+  }
 }
