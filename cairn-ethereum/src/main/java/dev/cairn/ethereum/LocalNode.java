@@ -44,6 +44,14 @@ public final class LocalNode implements AutoCloseable {
   }
 
   public static LocalNode start(Kind kind) throws CairnException {
+    return start(kind, true);
+  }
+
+  /**
+   * Starts a node; without {@code automine} (anvil only) transactions wait in the pool until {@link
+   * #mine} is called, as on a real network between blocks.
+   */
+  public static LocalNode start(Kind kind, boolean automine) throws CairnException {
     Path tools = tools();
     int port = freePort();
     List<String> cmd = new ArrayList<>();
@@ -58,6 +66,9 @@ public final class LocalNode implements AutoCloseable {
               "--chain-id",
               Long.toString(kind.chainId),
               "--silent"));
+      if (!automine) {
+        cmd.add("--no-mining");
+      }
     } else {
       cmd.addAll(
           List.of(

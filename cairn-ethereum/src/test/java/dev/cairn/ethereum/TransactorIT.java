@@ -1,0 +1,173 @@
+package dev.cairn.ethereum;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.core.Digest;
+import dev.cairn.ledger.LedgerException;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
+import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.TransactionEncoder;
+import org.web3j.utils.Numeric;
+
+/**
+ * Real-network behaviour on an anvil node that mines only when told, as blocks come on a real
+ * chain: confirmations, a transaction dropped from the pool, one replaced by another with the same
+ * nonce, and EIP-1559 fees.
+ */
+class TransactorIT {
+  LocalNode node;
+  Credentials admin;
+  String registry;
+
+  @BeforeEach
+  void start() throws Exception {
+    node = LocalNode.start(LocalNode.Kind.ANVIL, false);
+    admin = Credentials.create(Keys.createEcKeyPair());
+    node.fund(admin.getAddress(), BigInteger.TEN.pow(20));
+    CompletableFuture<String> deployed =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return CertificateRegistry.deploy(tx(1), admin.getAddress());
+              } catch (LedgerException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    registry = mineUntil(deployed);
+  }
+
+  @AfterEach
+  void stop() {
+    node.close();
+  }
+
+  Transactor tx(int confirmations) {
+    return new Transactor(
+        node.rpc(),
+        admin,
+        node.chainId(),
+        new Transactor.Options(confirmations, 1.25, Duration.ofMillis(20), Duration.ofSeconds(30)),
+        CertificateRegistry::decodeRevert);
+  }
+
+  /** Mines a block every 50 ms until {@code f} completes. */
+  <T> T mineUntil(CompletableFuture<T> f) throws Exception {
+    while (!f.isDone()) {
+      Thread.sleep(50);
+      node.mine(1);
+    }
+    return f.get(1, TimeUnit.SECONDS);
+  }
+
+  long head() throws LedgerException {
+    return Transactor.quantity(node.rpc().call("eth_blockNumber")).longValue();
+  }
+
+  @Test
+  void waitsForTheConfiguredConfirmations_andPaysEip1559Fees() throws Exception {
+    CertificateRegistry r = CertificateRegistry.at(node.rpc(), registry, tx(4));
+    CompletableFuture<Transactor.Mined> f =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return r.grantIssuer(admin.getAddress());
+              } catch (LedgerException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    Transactor.Mined m = mineUntil(f);
+    assertThat(head() - m.blockNumber() + 1).isGreaterThanOrEqualTo(4);
+    var t = node.rpc().call("eth_getTransactionByHash", m.hash());
+    assertThat(t.get("type").asText()).isEqualTo("0x2");
+    assertThat(t.hasNonNull("maxFeePerGas")).isTrue();
+  }
+
+  @Test
+  void aDroppedTransaction_isSentAgain() throws Exception {
+    CertificateRegistry r = CertificateRegistry.at(node.rpc(), registry, tx(1));
+    CompletableFuture<Transactor.Mined> f =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return r.grantIssuer(admin.getAddress());
+              } catch (LedgerException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    String hash = pending();
+    node.rpc().call("anvil_dropTransaction", hash);
+    assertThat(node.rpc().call("eth_getTransactionByHash", hash).isNull()).isTrue();
+    Transactor.Mined m = mineUntil(f);
+    assertThat(m.hash()).isEqualTo(hash);
+    assertThat(r.isIssuer(admin.getAddress())).isTrue();
+  }
+
+  @Test
+  void aReplacedTransaction_isReportedAsReplaced() throws Exception {
+    CertificateRegistry r = CertificateRegistry.at(node.rpc(), registry, tx(1));
+    mineUntil(
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return r.grantIssuer(admin.getAddress());
+              } catch (LedgerException e) {
+                throw new IllegalStateException(e);
+              }
+            }));
+    CompletableFuture<Transactor.Mined> f =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return r.issue(
+                    Digest.sha256("c").bytes(), Digest.sha256("x").bytes(), 4_000_000_000L, "x");
+              } catch (LedgerException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    String hash = pending();
+    var pendingTx = node.rpc().call("eth_getTransactionByHash", hash);
+    BigInteger nonce = Numeric.decodeQuantity(pendingTx.get("nonce").asText());
+    // the same account sends something else with that nonce and a higher fee, as a wallet would
+    RawTransaction other =
+        RawTransaction.createTransaction(
+            node.chainId(),
+            nonce,
+            BigInteger.valueOf(30_000),
+            admin.getAddress(),
+            BigInteger.ONE,
+            "0x",
+            BigInteger.valueOf(50_000_000_000L),
+            BigInteger.valueOf(500_000_000_000L));
+    node.rpc()
+        .call(
+            "eth_sendRawTransaction",
+            Numeric.toHexString(TransactionEncoder.signMessage(other, admin)));
+    assertThatThrownBy(() -> mineUntil(f))
+        .hasRootCauseInstanceOf(LedgerException.class)
+        .rootCause()
+        .hasMessageContaining("was replaced: another transaction from " + admin.getAddress())
+        .hasMessageContaining("used nonce " + nonce);
+  }
+
+  /** The hash of the one transaction waiting in the pool. */
+  String pending() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      var block = node.rpc().call("eth_getBlockByNumber", "pending", false);
+      if (block != null && block.has("transactions") && block.get("transactions").size() > 0) {
+        return block.get("transactions").get(0).asText();
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no pending transaction");
+  }
+}
