@@ -27,7 +27,7 @@ public final class Transactor {
   public record Options(
       int confirmations, double gasMargin, Duration pollInterval, Duration timeout) {
     public static Options defaults() {
-      return new Options(1, 1.25, Duration.ofMillis(100), Duration.ofMinutes(5));
+      return new Options(1, 1.25, Duration.ofSeconds(1), Duration.ofMinutes(5));
     }
 
     public Options withConfirmations(int n) {
@@ -148,6 +148,7 @@ public final class Transactor {
   private Mined await(String hash, BigInteger nonce, byte[] signed) throws LedgerException {
     long deadline = System.nanoTime() + options.timeout().toNanos();
     boolean resent = false;
+    long wait = 5; // ms: local and fast chains answer at once; back off to the poll interval
     while (true) {
       JsonNode r = rpc.call("eth_getTransactionReceipt", hash);
       if (r != null && !r.isNull()) {
@@ -217,7 +218,8 @@ public final class Transactor {
             "check the node's sync and the fees; the transaction may still be mined");
       }
       try {
-        Thread.sleep(options.pollInterval().toMillis());
+        Thread.sleep(wait);
+        wait = Math.min(wait * 2, Math.max(5, options.pollInterval().toMillis()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new LedgerException("interrupted waiting for " + hash, null, e);
