@@ -84,6 +84,35 @@ class ArchitectureTest {
   }
 
   @Test
+  void ethereum_isALedgerBackend_andWeb3jStaysBehindIt() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.cairn.ethereum..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.cairn.scanner..",
+            "dev.cairn.attest..",
+            "dev.cairn.deploy..",
+            "dev.cairn.cli..",
+            "dev.cairn.testing..",
+            "io.fabric8..")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.cairn.core..",
+            "dev.cairn.ledger..",
+            "dev.cairn.attest..",
+            "dev.cairn.scanner..",
+            "dev.cairn.deploy..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.cairn.ethereum..", "org.web3j..")
+        .check(CLASSES);
+  }
+
+  @Test
   void everyInternalPackage_staysInsideItsModule() {
     for (String m : new String[] {"scanner", "ledger", "attest", "deploy"}) {
       noClasses()

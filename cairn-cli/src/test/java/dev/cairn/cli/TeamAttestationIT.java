@@ -41,7 +41,8 @@ class TeamAttestationIT {
             "name: cairn-certify\nversion: 1\nservices:\n  - name: scanner\n    measurements: ["
                 + measurement
                 + "]\n    command: "
-                + Embedded.POLICY_COMMAND
+                // a team that records on the embedded log releases only the certificate key
+                + "[cairn-certify-workload, --signing-key, \"$$CAIRN::certificate-key$$\"]"
                 + "\n"
                 + "secrets:\n  - {name: certificate-key, kind: ed25519, services: [scanner]}\n",
             null));
