@@ -81,12 +81,15 @@ public final class JsonRpc {
         JsonNode err = resp.get("error");
         if (err != null && !err.isNull()) {
           JsonNode data = err.get("data");
+          // revert data: a hex string (geth, anvil), or inside an object (ganache: result)
           String d =
               data == null || data.isNull()
                   ? null
                   : data.isTextual()
                       ? data.asText()
-                      : data.has("data") ? data.get("data").asText() : data.toString();
+                      : data.hasNonNull("result")
+                          ? data.get("result").asText()
+                          : data.hasNonNull("data") ? data.get("data").asText() : data.toString();
           throw new RpcError(method, err.path("code").asLong(), err.path("message").asText(), d);
         }
         JsonNode result = resp.get("result");
