@@ -16,6 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -56,6 +60,11 @@ final class VerifyCommand implements Callable<Integer> {
       description = "Also check that this live cluster is the certified one.")
   @Nullable Path kubeconfig;
 
+  @Option(
+      names = {"-o", "--output"},
+      description = "text (default) or json (one stable document on stdout).")
+  String output = "text";
+
   @SuppressWarnings("NullAway.Init")
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -63,6 +72,10 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (!output.equals("text") && !output.equals("json")) {
+      throw new ExitException(Main.USAGE, "unknown output " + output, "use text or json");
+    }
+    boolean json = output.equals("json");
     CertificateBundle bundle = CertificateBundle.parse(read(cert, "certificate"));
     Path trustFile = trust != null ? trust : Embedded.home().resolve("trust.json");
     TrustAnchors anchors = TrustAnchors.parse(read(trustFile, "trust anchors"));
@@ -84,10 +97,12 @@ final class VerifyCommand implements Callable<Integer> {
                   null,
                   Eth.options(1));
         } catch (dev.cairn.ledger.LedgerException e) {
-          out.println("NOT VERIFIED: ledger record: " + e.getMessage());
-          e.hint().ifPresent(h -> out.println("  perhaps you should " + h));
-          out.flush();
-          return Main.FINDINGS;
+          return notVerified(
+              out,
+              json,
+              bundle,
+              new VerificationException(
+                  "ledger record", String.valueOf(e.getMessage()), e.hint().orElse(null)));
         }
       } else if (ledger == null && Files.isDirectory(Embedded.home().resolve("ledger"))) {
         log = Embedded.log();
@@ -100,10 +115,37 @@ final class VerifyCommand implements Callable<Integer> {
             CertificateVerifier.verify(
                 bundle, anchors, VerifyCommand::checkEvidence, Instant.now(), log, chain, live);
       } catch (VerificationException e) {
-        out.println("NOT VERIFIED: " + e.getMessage());
-        e.hint().ifPresent(h -> out.println("  perhaps you should " + h));
+        return notVerified(out, json, bundle, e);
+      }
+      if (json) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("verified", true);
+        doc.put("certificate", r.certificateDigest().toString());
+        doc.put("cluster", r.certificate().clusterId().toString());
+        doc.put("server", r.certificate().server());
+        doc.put("source", r.certificate().source());
+        doc.put("frameworks", r.certificate().frameworks());
+        doc.put("summary", r.certificate().summary());
+        Map<String, Object> scanner = new LinkedHashMap<>();
+        scanner.put("measurement", r.certificate().measurement().toString());
+        scanner.put("tee", r.certificate().tee());
+        scanner.put("hardwareBacked", r.certificate().hardwareBacked());
+        doc.put("scanner", scanner);
+        doc.put("issuedAt", r.certificate().issuedAt().toString());
+        doc.put("expiresAt", r.certificate().expiresAt().toString());
+        doc.put("ledger", bundle.ledger());
+        doc.put("links", r.links());
+        List<String> unchecked = new ArrayList<>();
+        if (log == null && chain == null) {
+          unchecked.add("revocation");
+        }
+        if (live == null) {
+          unchecked.add("cluster identity");
+        }
+        doc.put("notChecked", unchecked);
+        out.print(dev.cairn.core.Json.pretty(doc));
         out.flush();
-        return Main.FINDINGS;
+        return Main.OK;
       }
       out.println("VERIFIED certificate " + r.certificateDigest());
       out.println(
@@ -145,6 +187,27 @@ final class VerifyCommand implements Callable<Integer> {
         chain.close();
       }
     }
+  }
+
+  private static int notVerified(
+      PrintWriter out, boolean json, CertificateBundle bundle, VerificationException e) {
+    if (json) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("verified", false);
+      doc.put("certificate", bundle.envelope().digest().toString());
+      doc.put("ledger", bundle.ledger());
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("link", e.link());
+      f.put("message", String.valueOf(e.getMessage()).substring(e.link().length() + 2));
+      e.hint().ifPresent(h -> f.put("hint", h));
+      doc.put("failure", f);
+      out.print(dev.cairn.core.Json.pretty(doc));
+    } else {
+      out.println("NOT VERIFIED: " + e.getMessage());
+      e.hint().ifPresent(h -> out.println("  perhaps you should " + h));
+    }
+    out.flush();
+    return Main.FINDINGS;
   }
 
   static void checkEvidence(

@@ -337,6 +337,38 @@ class CertificationIT {
   }
 
   @Test
+  void verify_json_isOneDocumentPerTheSchema_forBothOutcomes() throws Exception {
+    com.networknt.schema.Schema schema =
+        com.networknt.schema.SchemaRegistry.withDefaultDialect(
+                com.networknt.schema.SpecificationVersion.DRAFT_7)
+            .getSchema(Files.readString(Path.of("../docs/verify-schema.json")));
+    CliTest.Run ok = verify(cert, "-o", "json");
+    assertThat(ok.code()).isZero();
+    com.fasterxml.jackson.databind.JsonNode doc = Json.mapper().readTree(ok.out());
+    assertThat(schema.validate(doc)).isEmpty();
+    assertThat(doc.get("verified").asBoolean()).isTrue();
+    assertThat(doc.get("links").toString()).contains("\"attestation\"", "\"ledger inclusion\"");
+    assertThat(doc.get("notChecked").toString()).contains("cluster identity");
+
+    String json = Files.readString(cert);
+    CertificateBundle b = CertificateBundle.parse(json);
+    Path forged =
+        tampered(
+            "json-forged.cert.json",
+            json.replace(
+                Base64.getEncoder().encodeToString(b.signingKey()),
+                Base64.getEncoder().encodeToString(new byte[32])));
+    CliTest.Run bad = verify(forged, "-o", "json");
+    assertThat(bad.code()).isEqualTo(1);
+    com.fasterxml.jackson.databind.JsonNode f = Json.mapper().readTree(bad.out());
+    assertThat(schema.validate(f)).isEmpty();
+    assertThat(f.get("verified").asBoolean()).isFalse();
+    assertThat(f.get("failure").get("link").asText()).isIn("signature", "signing key");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) f).remove("failure");
+    assertThat(schema.validate(f)).isNotEmpty();
+  }
+
+  @Test
   void secrets_neverReachTheCertificateOrTheAuditLog() throws Exception {
     Path secret = home.resolve("attest/sessions/cairn-certify/secrets/certificate-key");
     String value = Files.readString(secret).strip();
