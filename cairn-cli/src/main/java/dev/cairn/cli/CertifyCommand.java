@@ -12,7 +12,6 @@ import dev.cairn.ledger.LedgerEntry;
 import dev.cairn.ledger.Receipt;
 import dev.cairn.ledger.TransparencyLog;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +22,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
@@ -356,21 +356,31 @@ final class CertifyCommand implements Callable<Integer> {
                         dev.cairn.core.Keys.raw(
                             cas.publicKey(Embedded.SESSION, Embedded.SIGNING_SECRET)));
         req.put("signingKey", publishedKey);
-        sendLine(toWorkload, req);
-        toWorkload.close();
+        try {
+          sendLine(toWorkload, req);
+          toWorkload.close();
+        } catch (java.io.IOException e) {
+          // it is gone: say how it ended rather than that a pipe closed
+          Process p = workload.process();
+          p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+          throw new CairnException(
+              "the measured workload ended before it attested"
+                  + (p.isAlive() ? "" : " (exit " + p.exitValue() + ")")
+                  + "; its own error is above",
+              "run with CAIRN_TRACE=1 to see how far it got",
+              e);
+        }
         Trace.mark("certify", "serving; told the workload where to attest");
         Map<String, Object> result = readResult(workload.process());
         Trace.mark("certify", "workload done");
         this.cas = cas;
         this.remoteTrust = remoteTrust;
         done = true;
-        keepWorkloadArchive(workload.process(), !"error".equals(result.get("status")));
         return result;
       }
     } finally {
       if (!done) {
         workload.process().destroyForcibly(); // never leave it waiting for a request
-        keepWorkloadArchive(workload.process(), false);
       }
     }
   }
@@ -434,36 +444,6 @@ final class CertifyCommand implements Callable<Integer> {
         Base64.getDecoder().decode(String.valueOf(t.get("signingKey"))));
   }
 
-  /** The archive the workload records on this run, if it records one. */
-  private static @Nullable Path workloadArchive;
-
-  private static Path recording(Path jsa) {
-    return jsa.resolveSibling(jsa.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-  }
-
-  /** Keeps the archive the workload recorded (it writes it as it exits), or drops it. */
-  private static void keepWorkloadArchive(Process p, boolean keep) {
-    Path jsa = workloadArchive;
-    if (jsa == null) {
-      return;
-    }
-    Path tmp = recording(jsa);
-    try {
-      if (keep
-          && p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)
-          && Files.isRegularFile(tmp)) {
-        Files.move(tmp, jsa, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } else {
-        p.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
-        Files.deleteIfExists(tmp);
-      }
-    } catch (java.io.IOException e) {
-      // only costs start-up time next run
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   /** Starts the measured workload as its own process with this build's class path. */
   static TeeProvider.Launched launchWorkload(List<String> args) throws Exception {
     String java =
@@ -472,8 +452,12 @@ final class CertifyCommand implements Callable<Integer> {
             .command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     ProcessBuilder pb = new ProcessBuilder();
+    // only what the workload needs from the environment: JAVA_TOOL_OPTIONS and the like would load
+    // unmeasured code (an agent) into it
+    Map<String, String> env = pb.environment();
+    env.keySet().retainAll(Set.of("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "CAIRN_HOME"));
     if (Trace.on()) {
-      pb.environment().put(Trace.ENV, Trace.childValue());
+      env.put(Trace.ENV, Trace.childValue());
     }
     List<String> cmd =
         new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Dcairn.home=" + Embedded.home()));
@@ -481,24 +465,8 @@ final class CertifyCommand implements Callable<Integer> {
       cmd.add("--sun-misc-unsafe-memory-access=allow");
     }
     // start the workload from the launcher's class-data archive too (same jars), when there is one
-    // a class-data archive of its own beside the launcher's (same jars, the workload's classes):
-    // used when there is one, else recorded by this run and kept if the run does its work
-    workloadArchive = null;
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      for (String opt : List.of("-XX:SharedArchiveFile=", "-XX:ArchiveClassesAtExit=")) {
-        if (a.startsWith(opt)) {
-          Path jsa =
-              Path.of(a.substring(opt.length())).resolveSibling("cairn-certify-workload.jsa");
-          if (Files.isRegularFile(jsa)) {
-            cmd.add("-XX:SharedArchiveFile=" + jsa);
-          } else {
-            workloadArchive = jsa;
-            cmd.add("-XX:ArchiveClassesAtExit=" + recording(jsa));
-          }
-          cmd.addAll(List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
-        }
-      }
-    }
+    // no class-data archive for the measured workload: an archive is code the JVM maps without
+    // the measurement covering it, and it differs per machine (ADR 0004)
     cmd.addAll(
         List.of("-cp", System.getProperty("java.class.path"), CertifyWorkload.class.getName()));
     cmd.addAll(args);

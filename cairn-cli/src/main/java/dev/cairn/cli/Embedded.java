@@ -52,18 +52,52 @@ final class Embedded {
   }
 
   /**
-   * The measured launch of the certify workload: this build's jars, the built-in check pack, the
-   * command.
+   * The measured launch of the certify workload: every jar or class directory the workload loads
+   * (the class path and, for jars, their manifests' {@code Class-Path}, as {@code java -jar} and
+   * {@code -cp} follow it), the built-in check pack, the command.
    */
   static LaunchSpec launchSpec() {
-    List<Path> code = new ArrayList<>();
+    java.util.LinkedHashSet<Path> code = new java.util.LinkedHashSet<>();
+    java.util.ArrayDeque<Path> todo = new java.util.ArrayDeque<>();
     for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-      Path p = Path.of(e);
-      if (Files.isRegularFile(p) || Files.isDirectory(p)) {
-        code.add(p);
+      if (!e.isEmpty()) {
+        todo.add(Path.of(e).toAbsolutePath().normalize());
       }
     }
-    return new LaunchSpec(code, Checks.builtinPackDigest(), WORKLOAD_COMMAND, Map.of());
+    while (!todo.isEmpty()) {
+      Path p = todo.poll();
+      if (!(Files.isRegularFile(p) || Files.isDirectory(p)) || !code.add(p)) {
+        continue;
+      }
+      if (Files.isRegularFile(p)) {
+        todo.addAll(manifestClassPath(p));
+      }
+    }
+    return new LaunchSpec(
+        new ArrayList<>(code), Checks.builtinPackDigest(), WORKLOAD_COMMAND, Map.of());
+  }
+
+  /** The jars a jar's manifest adds to the class path, resolved against the jar's directory. */
+  private static List<Path> manifestClassPath(Path jar) {
+    List<Path> out = new ArrayList<>();
+    try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile(), false)) {
+      java.util.jar.Manifest m = j.getManifest();
+      String cp =
+          m == null
+              ? null
+              : m.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH);
+      if (cp != null) {
+        Path dir = jar.getParent();
+        for (String entry : cp.trim().split("\\s+")) {
+          if (!entry.isEmpty() && dir != null) {
+            out.add(dir.resolve(entry).toAbsolutePath().normalize());
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not a jar (or unreadable): it is measured as a file, and adds nothing
+    }
+    return out;
   }
 
   static TeeProvider tee() {
