@@ -197,7 +197,7 @@ final class CertifyCommand implements Callable<Integer> {
         bundle =
             CertificateBundle.onChain(
                 env, Base64.getDecoder().decode(publishedKey), chain, locator, issuedAt);
-        trust = trust.withLedgerIssuer(issuer);
+        trust = trust.withLedger(issuer, chain.ledger(), chain.chainId());
         where =
             "recorded on "
                 + chain.ledger()
@@ -228,7 +228,10 @@ final class CertifyCommand implements Callable<Integer> {
                 receipt.checkpoint().signedNote(),
                 locator,
                 issuedAt);
-        trust = trust.withLedgerIssuer(previousLedgerIssuer());
+        dev.cairn.ledger.TrustAnchors before = previousTrust();
+        if (before != null) {
+          trust = trust.withLedgerOf(before);
+        }
         where =
             "ledger index "
                 + receipt.index()
@@ -249,14 +252,13 @@ final class CertifyCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  /** The ledger issuer trust.json named before, kept when an embedded certify rewrites it. */
-  private static String previousLedgerIssuer() {
+  /** The trust anchors written before, whose Ethereum ledger an embedded certify keeps. */
+  static dev.cairn.ledger.@Nullable TrustAnchors previousTrust() {
     try {
       return dev.cairn.ledger.TrustAnchors.parse(
-              Files.readString(Embedded.home().resolve("trust.json")))
-          .ledgerIssuer();
+          Files.readString(Embedded.home().resolve("trust.json")));
     } catch (java.io.IOException | CairnException e) {
-      return "";
+      return null;
     }
   }
 

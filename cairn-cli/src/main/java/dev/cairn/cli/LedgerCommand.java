@@ -71,13 +71,30 @@ final class LedgerCommand implements Runnable {
     public Integer call() throws Exception {
       CertificateBundle b = CertificateBundle.parse(Files.readString(cert));
       Digest d = b.envelope().digest();
-      String where = ledger != null ? ledger : b.chain() != null ? b.ledger() : "embedded";
+      // an admin-signed transaction goes only to the registry the trust anchors pin (or one named
+      // here), on its chain: never to an endpoint a certificate file names
+      dev.cairn.ledger.TrustAnchors trust = CertifyCommand.previousTrust();
+      String pinned = trust == null ? "" : trust.ledgerRegistry();
+      if (b.chain() != null && ledger == null && pinned.isEmpty()) {
+        throw new ExitException(
+            Main.USAGE,
+            "the certificate is recorded on a chain and no registry is pinned in trust.json",
+            "pass --ledger ethereum:URL#ADDRESS");
+      }
+      String where = ledger != null ? ledger : b.chain() != null ? pinned : "embedded";
       if (Eth.isEthereum(where)) {
+        Long chainId = null;
+        dev.cairn.ledger.ChainReceipt recorded = b.chain();
+        if (trust != null && where.equals(pinned) && trust.ledgerChainId() != 0) {
+          chainId = trust.ledgerChainId();
+        } else if (recorded != null) {
+          chainId = recorded.chainId();
+        }
         try (dev.cairn.ethereum.EthereumLedger chain =
             dev.cairn.ethereum.EthereumLedger.connect(
                 dev.cairn.ethereum.EthereumLedger.Spec.parse(where),
                 Eth.adminKey(adminKeyFile),
-                null,
+                chainId,
                 Eth.options(1))) {
           dev.cairn.ledger.ChainReceipt r =
               chain.revoke(new LedgerEntry.Revoked(d, reason, Instant.now()));

@@ -84,10 +84,24 @@ final class VerifyCommand implements Callable<Integer> {
     TransparencyLog log = null;
     dev.cairn.ethereum.EthereumLedger chain = null;
     try {
+      // a chain is read where the verifier says (--ledger) or where the trust anchors pin it,
+      // never where the certificate says: its author could name their own node
       String chainLedger =
           Eth.isEthereum(ledger)
               ? ledger
-              : ledger == null && bundle.chain() != null ? bundle.ledger() : null;
+              : ledger == null && bundle.chain() != null && !anchors.ledgerRegistry().isEmpty()
+                  ? anchors.ledgerRegistry()
+                  : null;
+      if (Eth.isEthereum(ledger) && bundle.chain() == null) {
+        return notVerified(
+            out,
+            json,
+            bundle,
+            new VerificationException(
+                "ledger record",
+                "the certificate is recorded on the " + bundle.ledger() + " log, not on " + ledger,
+                "verify it without --ledger, or with --ledger embedded"));
+      }
       if (chainLedger != null) {
         try {
           chain =

@@ -23,15 +23,44 @@ import org.web3j.utils.Numeric;
  * node forgot is sent again; a revert is decoded into the contract's error.
  */
 public final class Transactor {
-  /** How to send. */
+  /**
+   * How to send. {@code maxGas} and {@code maxFeePerGas} cap what one transaction may cost,
+   * whatever the node says (a hostile or broken node can't drain the account).
+   */
   public record Options(
-      int confirmations, double gasMargin, Duration pollInterval, Duration timeout) {
+      int confirmations,
+      double gasMargin,
+      Duration pollInterval,
+      Duration timeout,
+      BigInteger maxGas,
+      BigInteger maxFeePerGas) {
+    public Options(int confirmations, double gasMargin, Duration pollInterval, Duration timeout) {
+      this(
+          confirmations,
+          gasMargin,
+          pollInterval,
+          timeout,
+          BigInteger.valueOf(5_000_000),
+          BigInteger.valueOf(1_000).multiply(BigInteger.TEN.pow(9)));
+    }
+
     public static Options defaults() {
       return new Options(1, 1.25, Duration.ofSeconds(1), Duration.ofMinutes(5));
     }
 
     public Options withConfirmations(int n) {
-      return new Options(n, gasMargin, pollInterval, timeout);
+      return new Options(n, gasMargin, pollInterval, timeout, maxGas, maxFeePerGas);
+    }
+
+    /** With a fee cap in gwei. */
+    public Options withMaxFeeGwei(long gwei) {
+      return new Options(
+          confirmations,
+          gasMargin,
+          pollInterval,
+          timeout,
+          maxGas,
+          BigInteger.valueOf(gwei).multiply(BigInteger.TEN.pow(9)));
     }
   }
 
@@ -85,6 +114,11 @@ public final class Transactor {
         new java.math.BigDecimal(estimate)
             .multiply(java.math.BigDecimal.valueOf(options.gasMargin()))
             .toBigInteger();
+    if (gas.compareTo(options.maxGas()) > 0) {
+      throw new LedgerException(
+          "the transaction needs " + gas + " gas, above the cap of " + options.maxGas(),
+          "check the endpoint: the registry's calls need far less");
+    }
     for (int attempt = 0; ; attempt++) {
       BigInteger nonce = nonce();
       byte[] signed = sign(nonce, gas, to, data);
@@ -92,6 +126,13 @@ public final class Transactor {
       try {
         rpc.call("eth_sendRawTransaction", Numeric.toHexString(signed));
       } catch (JsonRpc.RpcError e) {
+        // an answer to a retried send may be about our own transaction: wait for it, never sign
+        // a second one
+        JsonNode known = rpc.call("eth_getTransactionByHash", hash);
+        if (known != null && !known.isNull()) {
+          nextNonce = nonce.add(BigInteger.ONE);
+          return await(hash, nonce, signed);
+        }
         String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
         if ((m.contains("nonce too low")
                 || m.contains("nonce is too low")
@@ -128,6 +169,11 @@ public final class Transactor {
     String target = to == null ? "" : to;
     if (baseFee == null || baseFee.isNull()) {
       BigInteger price = quantity(rpc.call("eth_gasPrice"));
+      if (price.compareTo(options.maxFeePerGas()) > 0) {
+        throw new LedgerException(
+            "the gas price on chain " + chainId + " is " + price + " wei, above the cap",
+            "wait for lower fees or raise the cap");
+      }
       RawTransaction raw =
           RawTransaction.createTransaction(nonce, price, gas, target, BigInteger.ZERO, data);
       return TransactionEncoder.signMessage(raw, chainId, from);
@@ -138,7 +184,18 @@ public final class Transactor {
     } catch (JsonRpc.RpcError e) {
       priority = BigInteger.valueOf(1_000_000_000L); // 1 gwei where the node has no opinion
     }
-    BigInteger maxFee = quantity(baseFee).multiply(BigInteger.TWO).add(priority);
+    BigInteger base = quantity(baseFee);
+    BigInteger maxFee = base.multiply(BigInteger.TWO).add(priority).min(options.maxFeePerGas());
+    if (maxFee.compareTo(base.add(priority)) < 0) {
+      throw new LedgerException(
+          "fees on chain "
+              + chainId
+              + " are "
+              + base.add(priority)
+              + " wei per gas, above the cap of "
+              + options.maxFeePerGas(),
+          "wait for lower fees or raise the cap");
+    }
     RawTransaction raw =
         RawTransaction.createTransaction(
             chainId, nonce, gas, target, BigInteger.ZERO, data, priority, maxFee);

@@ -237,9 +237,29 @@ public final class CertificateVerifier {
           "the certificate is recorded on " + b.ledger() + " and no chain was consulted",
           "verify it with --ledger " + b.ledger() + " (a chain record cannot be checked offline)");
     }
+    if (t.ledgerIssuer().isEmpty() || t.ledgerRegistry().isEmpty()) {
+      throw new VerificationException(
+          "ledger record",
+          "the trust anchors pin no Ethereum registry and issuer, so a chain record cannot be"
+              + " trusted",
+          "use the trust.json written by the cairn certify that recorded on the chain");
+    }
+    String pinned = t.ledgerRegistry().substring(t.ledgerRegistry().lastIndexOf('#') + 1);
     RegistryView.OnChain r;
     try {
       long id = registry.chainId();
+      if (id != t.ledgerChainId() || !registry.contract().equalsIgnoreCase(pinned)) {
+        throw new VerificationException(
+            "ledger record",
+            "the trust anchors pin registry "
+                + pinned
+                + " on chain "
+                + t.ledgerChainId()
+                + "; "
+                + registry.describe()
+                + " is not it",
+            "read the chain the trust anchors name (or a node of that chain)");
+      }
       if (id != chain.chainId()) {
         throw new VerificationException(
             "ledger record",
@@ -283,7 +303,8 @@ public final class CertificateVerifier {
                 + ", not what it says",
             null);
       }
-      if (!t.ledgerIssuer().isEmpty() && !t.ledgerIssuer().equalsIgnoreCase(r.issuer())) {
+      if (!t.ledgerIssuer().equalsIgnoreCase(r.issuer())
+          || !chain.issuer().equalsIgnoreCase(r.issuer())) {
         throw new VerificationException(
             "ledger issuer",
             "recorded by "

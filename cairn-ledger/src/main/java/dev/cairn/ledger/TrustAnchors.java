@@ -24,7 +24,9 @@ public record TrustAnchors(
     Digest policy,
     Set<Digest> measurements,
     byte[] signingKey,
-    String ledgerIssuer) {
+    String ledgerIssuer,
+    String ledgerRegistry,
+    long ledgerChainId) {
   public TrustAnchors {
     platformKeys = platformKeys.stream().map(byte[]::clone).toList();
     measurements = Set.copyOf(measurements);
@@ -37,12 +39,18 @@ public record TrustAnchors(
       Digest policy,
       Set<Digest> measurements,
       byte[] signingKey) {
-    this(logVerifierKey, platformKeys, policy, measurements, signingKey, "");
+    this(logVerifierKey, platformKeys, policy, measurements, signingKey, "", "", 0);
   }
 
-  public TrustAnchors withLedgerIssuer(String address) {
+  /** These anchors with a blockchain ledger: its issuer, registry and chain. */
+  public TrustAnchors withLedger(String issuer, String registry, long chainId) {
     return new TrustAnchors(
-        logVerifierKey, platformKeys, policy, measurements, signingKey, address);
+        logVerifierKey, platformKeys, policy, measurements, signingKey, issuer, registry, chainId);
+  }
+
+  /** These anchors with the blockchain ledger of {@code other}. */
+  public TrustAnchors withLedgerOf(TrustAnchors other) {
+    return withLedger(other.ledgerIssuer, other.ledgerRegistry, other.ledgerChainId);
   }
 
   @Override
@@ -61,6 +69,8 @@ public record TrustAnchors(
     m.put("signingKey", Base64.getEncoder().encodeToString(signingKey));
     if (!ledgerIssuer.isEmpty()) {
       m.put("ledgerIssuer", ledgerIssuer);
+      m.put("ledgerRegistry", ledgerRegistry);
+      m.put("ledgerChainId", ledgerChainId);
     }
     return Json.pretty(m);
   }
@@ -78,7 +88,9 @@ public record TrustAnchors(
           Digest.parse(n.get("policy").asText()),
           ms,
           Base64.getDecoder().decode(n.get("signingKey").asText()),
-          n.path("ledgerIssuer").asText(""));
+          n.path("ledgerIssuer").asText(""),
+          n.path("ledgerRegistry").asText(""),
+          n.path("ledgerChainId").asLong(0));
     } catch (java.io.IOException | RuntimeException e) {
       throw new CairnException(
           "not a Cairn trust file: " + e.getMessage(),

@@ -56,15 +56,28 @@ public final class Measurements {
         String stamp = cache == null || key.contains("\t") || key.contains("\n") ? null : stamp(f);
         Map<String, String> hit = known.get(key);
         String digest;
-        if (stamp != null && hit != null && stamp.equals(hit.get("stamp"))) {
+        if (stamp != null
+            && hit != null
+            && stamp.equals(hit.get("stamp"))
+            && !racy(f, measuredAt(hit))) {
           digest = hit.get("digest");
         } else {
           try (InputStream in = Files.newInputStream(f)) {
             digest = Digest.sha256(in).toString();
           }
-          // a file changed while it was read is not remembered
+          // a file changed while it was read is not remembered; one changed shortly before it was
+          // measured is remembered but read again next time (a same-size rewrite within the
+          // clock's granularity keeps its stamp), as git does with racy entries
           if (stamp != null && stamp.equals(stamp(f))) {
-            known.put(key, Map.of("stamp", stamp, "digest", digest));
+            known.put(
+                key,
+                Map.of(
+                    "stamp",
+                    stamp,
+                    "digest",
+                    digest,
+                    "measuredAt",
+                    Long.toString(System.currentTimeMillis())));
             changed = true;
           }
         }
@@ -101,6 +114,22 @@ public final class Measurements {
     return Digest.sha256(Json.canonical(files));
   }
 
+  private static long measuredAt(Map<String, String> entry) {
+    try {
+      return Long.parseLong(entry.getOrDefault("measuredAt", "0"));
+    } catch (NumberFormatException e) {
+      return 0; // a damaged entry: measure again
+    }
+  }
+
+  /** Whether the file changed less than two seconds before it was measured. */
+  private static boolean racy(Path f, long measuredAt) throws IOException {
+    long m = Files.getLastModifiedTime(f).toMillis();
+    Object c = Files.getAttribute(f, "unix:ctime");
+    long ct = c instanceof FileTime t ? t.toMillis() : Long.MAX_VALUE;
+    return Math.max(m, ct) > measuredAt - 2_000;
+  }
+
   /** Size, mtime, ctime and inode of {@code f}; null where the file system has no change time. */
   private static @Nullable String stamp(Path f) throws IOException {
     BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
@@ -122,14 +151,17 @@ public final class Measurements {
         + a.fileKey();
   }
 
-  /** The cache: one line per file, {@code path TAB stamp TAB digest} (no JSON parser to start). */
+  /**
+   * The cache: one line per file, {@code path TAB stamp TAB digest TAB measuredAt} (no JSON parser
+   * to start).
+   */
   private static Map<String, Map<String, String>> load(Path cache) {
     Map<String, Map<String, String>> out = new TreeMap<>();
     try {
       for (String line : Files.readAllLines(cache)) {
         String[] f = line.split("\t");
-        if (f.length == 3) {
-          out.put(f[0], Map.of("stamp", f[1], "digest", f[2]));
+        if (f.length == 4) {
+          out.put(f[0], Map.of("stamp", f[1], "digest", f[2], "measuredAt", f[3]));
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -151,6 +183,8 @@ public final class Measurements {
                   .append(v.get("stamp"))
                   .append('\t')
                   .append(v.get("digest"))
+                  .append('\t')
+                  .append(v.get("measuredAt"))
                   .append('\n'));
       Files.writeString(tmp, b);
       Files.move(tmp, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -29,7 +29,7 @@ class MeasurementsTest {
     assertThat(Files.readString(cache)).contains(a.toString()).contains(b.toString());
     assertThat(Measurements.of(spec(a, b), cache)).isEqualTo(fresh);
     // a corrupt cache is only a slower measurement
-    Files.writeString(cache, "garbage\tline\n\u0000");
+    Files.writeString(cache, "garbage\tline\n\u0000\n" + a + "\tx\tsha256:00\tnot-a-time\n");
     assertThat(Measurements.of(spec(a, b), cache)).isEqualTo(fresh);
   }
 
