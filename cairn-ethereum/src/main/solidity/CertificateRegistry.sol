@@ -18,11 +18,13 @@ contract CertificateRegistry {
     }
 
     address public admin;
+    address public pendingAdmin;
     mapping(address => bool) public isIssuer;
     mapping(bytes32 => Record) private records;
     mapping(bytes32 => bytes32[]) private clusterHistory;
     uint256 public certificateCount;
 
+    event AdminTransferStarted(address indexed admin, address indexed pendingAdmin);
     event AdminTransferred(address indexed previousAdmin, address indexed newAdmin);
     event IssuerGranted(address indexed issuer);
     event IssuerRevoked(address indexed issuer);
@@ -32,6 +34,7 @@ contract CertificateRegistry {
     event CertificateRevoked(bytes32 indexed certificate, address indexed revokedBy, string reason);
 
     error NotAdmin(address caller);
+    error NotPendingAdmin(address caller);
     error NotIssuer(address caller);
     error NotAllowedToRevoke(address caller, bytes32 certificate);
     error ZeroAddress();
@@ -52,10 +55,18 @@ contract CertificateRegistry {
         emit AdminTransferred(address(0), initialAdmin);
     }
 
+    /// @notice Starts handing the admin role to `newAdmin`, who must accept it (a typo can't lock it).
     function transferAdmin(address newAdmin) external onlyAdmin {
         if (newAdmin == address(0)) revert ZeroAddress();
-        emit AdminTransferred(admin, newAdmin);
-        admin = newAdmin;
+        pendingAdmin = newAdmin;
+        emit AdminTransferStarted(admin, newAdmin);
+    }
+
+    function acceptAdmin() external {
+        if (msg.sender != pendingAdmin) revert NotPendingAdmin(msg.sender);
+        emit AdminTransferred(admin, msg.sender);
+        admin = msg.sender;
+        pendingAdmin = address(0);
     }
 
     function grantIssuer(address issuer) external onlyAdmin {
@@ -81,11 +92,14 @@ contract CertificateRegistry {
         emit CertificateIssued(cluster, certificate, msg.sender, expiresAt, locator);
     }
 
-    /// @notice Revokes a certificate before its expiry: the admin, or the issuer that recorded it.
+    /// @notice Revokes a certificate before its expiry: the admin, or the issuer that recorded it
+    /// while it still holds the role (a removed, perhaps leaked, key can no longer act).
     function revoke(bytes32 certificate, string calldata reason) external {
         Record storage r = records[certificate];
         if (r.issuedAt == 0) revert UnknownCertificate(certificate);
-        if (msg.sender != admin && msg.sender != r.issuer) revert NotAllowedToRevoke(msg.sender, certificate);
+        if (msg.sender != admin && !(msg.sender == r.issuer && isIssuer[msg.sender])) {
+            revert NotAllowedToRevoke(msg.sender, certificate);
+        }
         if (r.revokedAt != 0) revert AlreadyRevoked(certificate);
         r.revokedAt = uint64(block.timestamp);
         r.revocationReason = reason;

@@ -320,12 +320,13 @@ public final class AttestationService {
         random.nextBytes(value);
       }
     }
-    writeAtomically(f, java.util.Base64.getEncoder().encode(value));
-    java.util.Arrays.fill(value, (byte) 0);
+    // the public half first: the private file's presence says the pair is complete
     if (pub != null) {
       writeAtomically(
           secretDir(session).resolve(s.name() + ".pub"), java.util.Base64.getEncoder().encode(pub));
     }
+    writeAtomically(f, java.util.Base64.getEncoder().encode(value));
+    java.util.Arrays.fill(value, (byte) 0);
   }
 
   private Secret secretValue(String session, Policy.SecretSpec s) throws AttestationException {

@@ -308,10 +308,23 @@ public final class CertifyWorkload {
               Eth.fromRaw(Base64.getDecoder().decode(ledgerKey)),
               null,
               Eth.options(Integer.parseInt(req.getOrDefault("confirmations", "1"))))) {
-        dev.cairn.ledger.ChainReceipt r =
-            chain.issue(
-                new dev.cairn.ledger.LedgerEntry.Issued(
-                    identity.id(), env.digest(), now, cert.expiresAt(), locator, new byte[0]));
+        // one issuing transaction at a time per key on this machine: concurrent runs would read
+        // the same pending nonce and replace each other's transaction
+        java.nio.file.Path lockFile =
+            Embedded.home().resolve("ethereum").resolve(chain.registry().address() + ".lock");
+        java.nio.file.Files.createDirectories(lockFile.getParent());
+        dev.cairn.ledger.ChainReceipt r;
+        try (java.nio.channels.FileChannel ch =
+                java.nio.channels.FileChannel.open(
+                    lockFile,
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE);
+            java.nio.channels.FileLock held = ch.lock()) {
+          r =
+              chain.issue(
+                  new dev.cairn.ledger.LedgerEntry.Issued(
+                      identity.id(), env.digest(), now, cert.expiresAt(), locator, new byte[0]));
+        }
         Map<String, Object> c = new LinkedHashMap<>(r.toMap());
         c.put("ledger", r.ledger());
         result.put("chain", c);

@@ -251,20 +251,34 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
     dev.cairn.ethereum.LocalNode node =
         dev.cairn.ethereum.LocalNode.start(dev.cairn.ethereum.LocalNode.Kind.ANVIL);
+    try {
+      return setUpChain(out, err, work, node);
+    } catch (Exception e) {
+      node.close();
+      throw e;
+    }
+  }
+
+  private dev.cairn.ethereum.LocalNode setUpChain(
+      PrintWriter out, PrintWriter err, Path work, dev.cairn.ethereum.LocalNode node)
+      throws Exception {
     org.web3j.crypto.Credentials admin =
         org.web3j.crypto.Credentials.create(org.web3j.crypto.Keys.createEcKeyPair());
     Path key = work.resolve("home").resolve("demo-admin.key");
     Files.createDirectories(key.getParent());
+    Files.deleteIfExists(key);
+    try {
+      Files.createFile(
+          key,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(key); // not POSIX
+    }
     Files.writeString(
         key,
         org.web3j.utils.Numeric.toHexStringNoPrefixZeroPadded(
             admin.getEcKeyPair().getPrivateKey(), 64));
-    try {
-      Files.setPosixFilePermissions(
-          key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // not POSIX
-    }
     java.math.BigInteger ether = java.math.BigInteger.TEN.pow(20);
     node.fund(admin.getAddress(), ether);
     java.io.StringWriter deployed = new java.io.StringWriter();

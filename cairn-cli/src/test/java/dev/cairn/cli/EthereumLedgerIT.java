@@ -29,6 +29,7 @@ class EthereumLedgerIT {
   static String ledger;
   static String issuer;
   static Path cert;
+  static Path trust;
 
   static String find(String regex, String text) {
     Matcher m = Pattern.compile(regex).matcher(text);
@@ -98,6 +99,8 @@ class EthereumLedgerIT {
     assertThat(c.code()).as(c.out() + c.err()).isZero();
     assertThat(c.out()).contains("recorded on " + ledger + " (chain 31337, transaction 0x");
     cert = tmp.resolve("good.cert.json");
+    // later certifications pin their own registries in trust.json: keep this one's anchors
+    trust = Files.copy(tmp.resolve("home/trust.json"), tmp.resolve("trust-main.json"));
   }
 
   @AfterAll
@@ -109,10 +112,16 @@ class EthereumLedgerIT {
   }
 
   private static CliTest.Run verify(Path c, String... extra) {
-    String[] args = new String[2 + extra.length];
+    return verifyWith(trust, c, extra);
+  }
+
+  private static CliTest.Run verifyWith(Path anchors, Path c, String... extra) {
+    String[] args = new String[4 + extra.length];
     args[0] = "verify";
     args[1] = c.toString();
-    System.arraycopy(extra, 0, args, 2, extra.length);
+    args[2] = "--trust";
+    args[3] = anchors.toString();
+    System.arraycopy(extra, 0, args, 4, extra.length);
     return CliTest.run(args);
   }
 
@@ -166,23 +175,34 @@ class EthereumLedgerIT {
         .startsWith(
             "NOT VERIFIED: ledger record: the endpoint serves chain 31337; the certificate was"
                 + " recorded on chain 1");
-    // another registry, where this certificate was never recorded
+    // a receipt that names another registry, and a verifier pointed at one
     String other = deploy();
     String address = ledger.substring(ledger.indexOf('#') + 1);
     String otherAddress = other.substring(other.indexOf('#') + 1);
     Path moved = edited("moved.cert.json", address, otherAddress);
-    CliTest.Run notThere = verify(moved);
-    assertThat(notThere.out())
-        .startsWith("NOT VERIFIED: ledger record: certificate sha256:")
-        .contains("is not on the registry " + other);
+    assertThat(verify(moved).out())
+        .startsWith(
+            "NOT VERIFIED: ledger record: the certificate was recorded by registry "
+                + otherAddress);
+    assertThat(verify(cert, "--ledger", other).out())
+        .startsWith("NOT VERIFIED: ledger record: the trust anchors pin registry " + address);
+    // a chain named only by the certificate is never read: an attacker could run that node
+    Path elsewhere = edited("elsewhere.cert.json", node.uri().toString(), "http://127.0.0.1:9");
+    assertThat(verify(elsewhere).code()).isZero();
+    String anchors = Files.readString(trust);
+    Path unpinned = tmp.resolve("unpinned-trust.json");
+    Files.writeString(
+        unpinned,
+        anchors.replaceAll("\"ledgerRegistry\" : \"[^\"]*\"", "\"ledgerRegistry\" : \"\""));
+    assertThat(verifyWith(unpinned, cert, "--ledger", ledger).out())
+        .startsWith("NOT VERIFIED: ledger record: the trust anchors pin no Ethereum registry");
   }
 
   @Test
   void aForeignIssuerInTheTrustAnchors_breaksTheIssuerLink() throws Exception {
-    String trust = Files.readString(tmp.resolve("home/trust.json"));
     Path foreign = tmp.resolve("foreign-trust.json");
-    Files.writeString(foreign, trust.replace(issuer, "0x" + "12".repeat(20)));
-    CliTest.Run v = verify(cert, "--trust", foreign.toString());
+    Files.writeString(foreign, Files.readString(trust).replace(issuer, "0x" + "12".repeat(20)));
+    CliTest.Run v = verifyWith(foreign, cert);
     assertThat(v.code()).isEqualTo(1);
     assertThat(v.out())
         .startsWith("NOT VERIFIED: ledger issuer: recorded by " + issuer)
@@ -203,6 +223,8 @@ class EthereumLedgerIT {
             second.toString(),
             "--reason",
             "decommissioned",
+            "--ledger",
+            ledger,
             "--admin-key-file",
             adminKey.toString());
     assertThat(r.code()).as(r.out() + r.err()).isZero();
@@ -225,7 +247,8 @@ class EthereumLedgerIT {
     Files.writeString(tmp.resolve("third.json"), CertificationIT.snapshot("uid-eth-3", "good"));
     assertThat(certify("third.json", "third.cert.json", own).code()).isZero();
     Path third = tmp.resolve("third.cert.json");
-    assertThat(verify(third).code()).isZero();
+    Path ownTrust = Files.copy(tmp.resolve("home/trust.json"), tmp.resolve("trust-own.json"));
+    assertThat(verifyWith(ownTrust, third).code()).isZero();
     CliTest.Run removed =
         CliTest.run(
             "ledger",
@@ -236,7 +259,7 @@ class EthereumLedgerIT {
             "--admin-key-file",
             adminKey.toString());
     assertThat(removed.code()).as(removed.err()).isZero();
-    assertThat(verify(third).out())
+    assertThat(verifyWith(ownTrust, third).out())
         .startsWith("NOT VERIFIED: ledger issuer: issuer " + issuer)
         .contains("no longer holds the issuer role");
   }

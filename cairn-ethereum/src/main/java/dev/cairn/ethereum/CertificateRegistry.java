@@ -154,6 +154,10 @@ public final class CertificateRegistry {
     return send(new Function("transferAdmin", List.of(new Address(admin)), List.of()));
   }
 
+  public Transactor.Mined acceptAdmin() throws LedgerException {
+    return send(new Function("acceptAdmin", List.of(), List.of()));
+  }
+
   public Transactor.Mined issue(byte[] cluster, byte[] certificate, long expiresAt, String locator)
       throws LedgerException {
     return send(
@@ -182,6 +186,13 @@ public final class CertificateRegistry {
   public String admin() throws LedgerException {
     return ((Address)
             view(new Function("admin", List.of(), List.of(new TypeReference<Address>() {}))).get(0))
+        .getValue();
+  }
+
+  public String pendingAdmin() throws LedgerException {
+    return ((Address)
+            view(new Function("pendingAdmin", List.of(), List.of(new TypeReference<Address>() {})))
+                .get(0))
         .getValue();
   }
 
@@ -325,6 +336,10 @@ public final class CertificateRegistry {
       } else if (t0.equals(topic("IssuerRevoked(address)"))) {
         name = "IssuerRevoked";
         f.put("issuer", topicAddress(topics.get(1)));
+      } else if (t0.equals(topic("AdminTransferStarted(address,address)"))) {
+        name = "AdminTransferStarted";
+        f.put("admin", topicAddress(topics.get(1)));
+        f.put("pendingAdmin", topicAddress(topics.get(2)));
       } else if (t0.equals(topic("AdminTransferred(address,address)"))) {
         name = "AdminTransferred";
         f.put("previousAdmin", topicAddress(topics.get(1)));

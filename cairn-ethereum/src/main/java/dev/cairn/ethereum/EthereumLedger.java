@@ -148,9 +148,7 @@ public final class EthereumLedger implements Ledger, RegistryView {
   public ChainReceipt issue(LedgerEntry.Issued entry) throws LedgerException {
     Optional<RegistryView.OnChain> existing = record(entry.certificate());
     if (existing.isPresent()) {
-      throw new LedgerException(
-          "certificate " + entry.certificate() + " is already on the registry " + spec,
-          "each certificate is recorded once");
+      return firstReceipt(entry.certificate(), existing.get());
     }
     return receipt(
         registry.issue(
@@ -158,6 +156,36 @@ public final class EthereumLedger implements Ledger, RegistryView {
             entry.certificate().bytes(),
             entry.expiresAt().getEpochSecond(),
             entry.locator()));
+  }
+
+  /** The receipt of the transaction that recorded {@code certificate}, from its event. */
+  private ChainReceipt firstReceipt(Digest certificate, RegistryView.OnChain r)
+      throws LedgerException {
+    java.util.Map<String, Object> filter = new java.util.LinkedHashMap<>();
+    filter.put("address", spec.contract());
+    filter.put("fromBlock", "0x0");
+    filter.put("toBlock", "latest");
+    java.util.List<Object> topics = new java.util.ArrayList<>();
+    topics.add(
+        CertificateRegistry.topic("CertificateIssued(bytes32,bytes32,address,uint64,string)"));
+    topics.add(null);
+    topics.add(Numeric.toHexString(certificate.bytes()));
+    filter.put("topics", topics);
+    com.fasterxml.jackson.databind.JsonNode logs = rpc.call("eth_getLogs", filter);
+    if (logs.isEmpty()) {
+      throw new LedgerException(
+          "certificate " + certificate + " is on the registry but its issue event is not found",
+          "the node may prune old logs; use an archive node");
+    }
+    com.fasterxml.jackson.databind.JsonNode log = logs.get(0);
+    return new ChainReceipt(
+        spec.toString(),
+        chainId,
+        spec.contract(),
+        log.get("transactionHash").asText(),
+        Transactor.quantity(log.get("blockNumber")).longValue(),
+        log.get("blockHash").asText(),
+        r.issuer().toLowerCase(java.util.Locale.ROOT));
   }
 
   @Override

@@ -36,11 +36,16 @@ public final class LocalNode implements AutoCloseable {
   private final URI uri;
   private final JsonRpc rpc;
 
+  private final Thread stopAtExit;
+
   private LocalNode(Kind kind, Process process, URI uri) {
     this.kind = kind;
     this.process = process;
     this.uri = uri;
     this.rpc = new JsonRpc(uri);
+    // a node outlives nothing: stopped on Ctrl-C or any exit that skips close()
+    this.stopAtExit = new Thread(process::destroyForcibly, "cairn-local-node-stop");
+    Runtime.getRuntime().addShutdownHook(stopAtExit);
   }
 
   public static LocalNode start(Kind kind) throws CairnException {
@@ -153,6 +158,11 @@ public final class LocalNode implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopAtExit);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook stops it
+    }
     process.destroy();
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {
@@ -194,14 +204,15 @@ public final class LocalNode implements AutoCloseable {
   }
 
   private static Path findScript() throws CairnException {
+    // this build's checkout first (where the code was loaded from), the working directory last
     List<Path> starts = new ArrayList<>();
-    starts.add(Path.of("").toAbsolutePath());
     try {
       starts.add(
           Path.of(LocalNode.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
     } catch (java.net.URISyntaxException | RuntimeException e) {
       // no code source: the working directory must do
     }
+    starts.add(Path.of("").toAbsolutePath());
     for (Path start : starts) {
       for (@Nullable Path d = start; d != null; d = d.getParent()) {
         Path s = d.resolve("scripts/eth-tools");

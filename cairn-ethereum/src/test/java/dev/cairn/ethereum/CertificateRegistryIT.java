@@ -171,6 +171,55 @@ class CertificateRegistryIT {
   }
 
   @Test
+  void aRemovedIssuer_canNoLongerRevoke_andAdminHandOverTakesTwoSteps() throws Exception {
+    Credentials leaked = funded();
+    asAdmin.grantIssuer(leaked.getAddress());
+    CertificateRegistry asLeaked =
+        CertificateRegistry.at(node.rpc(), asAdmin.address(), tx(leaked));
+    byte[] cert = d("cert-leaked");
+    asLeaked.issue(d("cluster-l"), cert, inOneDay(), "l");
+    asAdmin.revokeIssuer(leaked.getAddress());
+    assertThatThrownBy(() -> asLeaked.revoke(cert, "mischief"))
+        .hasMessageContaining("NotAllowedToRevoke(" + leaked.getAddress().toLowerCase());
+    asAdmin.revoke(cert, "issuer key leaked");
+
+    Credentials next = funded();
+    CertificateRegistry asNext = CertificateRegistry.at(node.rpc(), asAdmin.address(), tx(next));
+    asAdmin.transferAdmin(next.getAddress());
+    assertThat(asStranger.admin()).isEqualToIgnoringCase(admin.getAddress());
+    assertThat(asStranger.pendingAdmin()).isEqualToIgnoringCase(next.getAddress());
+    assertThatThrownBy(() -> asStranger.acceptAdmin()).hasMessageContaining("NotPendingAdmin(");
+    asNext.acceptAdmin();
+    assertThat(asStranger.admin()).isEqualToIgnoringCase(next.getAddress());
+    // and back, so that the other tests keep their admin
+    asNext.transferAdmin(admin.getAddress());
+    asAdmin.acceptAdmin();
+    assertThat(asStranger.admin()).isEqualToIgnoringCase(admin.getAddress());
+  }
+
+  @Test
+  void theLedger_returnsTheFirstReceiptWhenACertificateIsIssuedAgain() throws Exception {
+    EthereumLedger ledger =
+        EthereumLedger.connect(
+            EthereumLedger.Spec.parse(EthereumLedger.SCHEME + node.uri() + "#" + asAdmin.address()),
+            issuer,
+            node.chainId(),
+            Transactor.Options.defaults());
+    dev.cairn.ledger.LedgerEntry.Issued e =
+        new dev.cairn.ledger.LedgerEntry.Issued(
+            Digest.sha256("cluster-twice"),
+            Digest.sha256("cert-twice"),
+            java.time.Instant.now(),
+            java.time.Instant.now().plusSeconds(86_400),
+            "twice.cert.json",
+            new byte[0]);
+    dev.cairn.ledger.ChainReceipt first = ledger.issue(e);
+    dev.cairn.ledger.ChainReceipt again = ledger.issue(e);
+    assertThat(again).isEqualTo(first);
+    assertThat(ledger.history(Digest.sha256("cluster-twice"))).hasSize(1);
+  }
+
+  @Test
   void theContractRefusesEther() throws Exception {
     // anvil's own unlocked account sends value to it: there is no receive or payable function
     String from = node.rpc().call("eth_accounts").get(0).asText();

@@ -23,7 +23,9 @@ class CertificateRegistryTest {
     Map<String, Function> wrapper = new TreeMap<>();
     for (Function f :
         List.of(
+            new Function("acceptAdmin", List.of(), List.of()),
             new Function("admin", List.of(), List.of()),
+            new Function("pendingAdmin", List.of(), List.of()),
             new Function("certificateCount", List.of(), List.of()),
             new Function("certificateOf", List.of(b), List.of()),
             new Function("grantIssuer", List.of(a), List.of()),
