@@ -378,11 +378,13 @@ final class CertifyCommand implements Callable<Integer> {
         this.cas = cas;
         this.remoteTrust = remoteTrust;
         done = true;
+        keepWorkloadArchive(workload.process(), !"error".equals(result.get("status")));
         return result;
       }
     } finally {
       if (!done) {
         workload.process().destroyForcibly(); // never leave it waiting for a request
+        keepWorkloadArchive(workload.process(), false);
       }
     }
   }
@@ -466,14 +468,69 @@ final class CertifyCommand implements Callable<Integer> {
     if (Runtime.version().feature() >= 24) {
       cmd.add("--sun-misc-unsafe-memory-access=allow");
     }
-    // start the workload from the launcher's class-data archive too (same jars), when there is one
-    // no class-data archive for the measured workload: an archive is code the JVM maps without
-    // the measurement covering it, and it differs per machine (ADR 0004)
+    // a class-data archive for the workload, kept as platform state beside the simulated platform
+    // key and named by the measurement it was recorded under (ADR 0004): whoever can alter it can
+    // sign evidence anyway, and new code gets a new archive. Recorded by the first run that works.
+    dev.cairn.attest.LaunchSpec spec = Embedded.launchSpec();
+    Digest measurement = Embedded.tee().measure(spec);
+    Path cds = Embedded.home().resolve("simulation").resolve("cds");
+    Path jsa = cds.resolve(measurement.hex() + ".jsa");
+    workloadArchive = null;
+    if (Files.isRegularFile(jsa)) {
+      cmd.add("-XX:SharedArchiveFile=" + jsa);
+    } else if (privateDirectory(cds)) {
+      workloadArchive = jsa;
+      cmd.add("-XX:ArchiveClassesAtExit=" + recording(jsa));
+    }
+    cmd.addAll(List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
     cmd.addAll(
         List.of("-cp", System.getProperty("java.class.path"), CertifyWorkload.class.getName()));
     cmd.addAll(args);
     return Embedded.tee()
-        .launch(
-            Embedded.launchSpec(), pb.command(cmd).redirectError(ProcessBuilder.Redirect.INHERIT));
+        .launch(spec, pb.command(cmd).redirectError(ProcessBuilder.Redirect.INHERIT));
+  }
+
+  /** Creates {@code dir} readable by its owner only; false where that can't be had. */
+  private static boolean privateDirectory(Path dir) {
+    try {
+      Files.createDirectories(
+          dir,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+      return Files.getPosixFilePermissions(dir)
+          .equals(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
+  /** The archive the workload records on this run, if it records one. */
+  private static @Nullable Path workloadArchive;
+
+  private static Path recording(Path jsa) {
+    return jsa.resolveSibling(jsa.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+  }
+
+  /** Keeps the archive the workload recorded (it writes it as it exits), or drops it. */
+  private static void keepWorkloadArchive(Process p, boolean keep) {
+    Path jsa = workloadArchive;
+    if (jsa == null) {
+      return;
+    }
+    Path tmp = recording(jsa);
+    try {
+      if (keep
+          && p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)
+          && Files.isRegularFile(tmp)) {
+        Files.move(tmp, jsa, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        p.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        Files.deleteIfExists(tmp);
+      }
+    } catch (java.io.IOException e) {
+      // only costs start-up time next run
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -29,12 +29,17 @@ class SecretLeakIT {
   private record Run(int code, String out, String err) {}
 
   private Run cairn(String... args) throws Exception {
+    return cairn(Map.of(), args);
+  }
+
+  private Run cairn(Map<String, String> extraEnv, String... args) throws Exception {
     Path launcher = Path.of("..", "cairn").toAbsolutePath().normalize();
     List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
     pb.environment().put("CAIRN_HOME", tmp.resolve("home").toString());
     pb.environment().put("CAIRN_TRACE", "1");
+    pb.environment().putAll(extraEnv);
     Path out = Files.createTempFile(tmp, "out", ".txt");
     Path err = Files.createTempFile(tmp, "err", ".txt");
     Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -52,6 +57,7 @@ class SecretLeakIT {
     List<Run> runs = new ArrayList<>();
     Run ok =
         cairn(
+            Map.of("JAVA_TOOL_OPTIONS", "-Dcairn.probe=agent-would-go-here"),
             "certify",
             "--snapshot",
             "good.json",
@@ -60,6 +66,13 @@ class SecretLeakIT {
             "--output-file",
             "good.cert.json");
     assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+    // the measured workload does not inherit JVM options from the environment (an agent would be
+    // unmeasured code): only the parent picks them up
+    assertThat(ok.err().split("Picked up JAVA_TOOL_OPTIONS", -1)).hasSize(2);
+    // and its measurement covers the jars the launcher's manifest pulls in, not just the first
+    assertThat(Files.readString(tmp.resolve("home/simulation/measure-cache.tsv")))
+        .contains("/lib/jackson-databind-")
+        .contains("/lib/cairn-attest-");
     runs.add(ok);
     Run failing =
         cairn(
