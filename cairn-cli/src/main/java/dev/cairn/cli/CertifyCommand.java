@@ -324,7 +324,16 @@ final class CertifyCommand implements Callable<Integer> {
     if (outputFile != null) {
       args.add("locator=" + java.util.Objects.requireNonNull(outputFile.getFileName()));
     }
-    TeeProvider.Launched workload = launchWorkload(args);
+    // an RPC endpoint given as ethereum:env:NAME#… is read by the workload from NAME
+    Set<String> passEnv =
+        Eth.isEthereum(ledger)
+                && ledger.startsWith(dev.cairn.ethereum.EthereumLedger.SCHEME + "env:")
+            ? Set.of(
+                ledger.substring(
+                    (dev.cairn.ethereum.EthereumLedger.SCHEME + "env:").length(),
+                    ledger.lastIndexOf('#')))
+            : Set.of();
+    TeeProvider.Launched workload = launchWorkload(args, passEnv);
     Digest measurement = workload.measurement();
     Trace.mark("certify", "measured and launched the workload");
     boolean done = false;
@@ -449,7 +458,8 @@ final class CertifyCommand implements Callable<Integer> {
   }
 
   /** Starts the measured workload as its own process with this build's class path. */
-  static TeeProvider.Launched launchWorkload(List<String> args) throws Exception {
+  static TeeProvider.Launched launchWorkload(List<String> args, Set<String> passEnv)
+      throws Exception {
     String java =
         ProcessHandle.current()
             .info()
@@ -459,7 +469,11 @@ final class CertifyCommand implements Callable<Integer> {
     // only what the workload needs from the environment: JAVA_TOOL_OPTIONS and the like would load
     // unmeasured code (an agent) into it
     Map<String, String> env = pb.environment();
-    env.keySet().retainAll(Set.of("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "CAIRN_HOME"));
+    Set<String> keep =
+        new java.util.HashSet<>(
+            Set.of("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "CAIRN_HOME"));
+    keep.addAll(passEnv);
+    env.keySet().retainAll(keep);
     if (Trace.on()) {
       env.put(Trace.ENV, Trace.childValue());
     }

@@ -338,9 +338,15 @@ final class LedgerCommand implements Runnable {
         "the issuer roles. Prints the --ledger value for certify and verify."
       })
   static final class Deploy implements Callable<Integer> {
-    @Option(names = "--rpc", required = true, paramLabel = "URL", description = "JSON-RPC URL.")
+    @Option(
+        names = "--rpc",
+        required = true,
+        paramLabel = "URL|env:VAR",
+        description =
+            "JSON-RPC URL, or env:VAR to read it from VAR (keeps an API key in the URL out of"
+                + " files and messages).")
     @SuppressWarnings("NullAway.Init")
-    java.net.URI rpc;
+    String rpc;
 
     @Option(
         names = "--chain-id",
@@ -366,13 +372,22 @@ final class LedgerCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       org.web3j.crypto.Credentials admin = Eth.adminKey(adminKeyFile);
-      dev.cairn.ethereum.JsonRpc json = new dev.cairn.ethereum.JsonRpc(rpc);
+      dev.cairn.ethereum.EthereumLedger.Spec where =
+          dev.cairn.ethereum.EthereumLedger.Spec.parse(
+              dev.cairn.ethereum.EthereumLedger.SCHEME + rpc + "#0x" + "0".repeat(40));
+      dev.cairn.ethereum.JsonRpc json =
+          new dev.cairn.ethereum.JsonRpc(
+              where.endpoint(),
+              where.display(),
+              5,
+              java.time.Duration.ofMillis(200),
+              java.time.Duration.ofSeconds(30));
       long served =
           org.web3j.utils.Numeric.decodeQuantity(json.call("eth_chainId").asText())
               .longValueExact();
       if (served != chainId) {
         throw new dev.cairn.core.CairnException(
-            rpc + " serves chain " + served + ", not chain " + chainId,
+            where.display() + " serves chain " + served + ", not chain " + chainId,
             "check --rpc and --chain-id; nothing was deployed");
       }
       dev.cairn.ethereum.Transactor tx =

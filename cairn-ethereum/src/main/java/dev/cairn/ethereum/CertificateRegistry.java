@@ -117,7 +117,7 @@ public final class CertificateRegistry {
     String code = rpc.call("eth_getCode", address, "latest").asText();
     if (code.equals("0x") || code.isEmpty()) {
       throw new LedgerException(
-          "no contract at " + address + " on " + rpc.endpoint(),
+          "no contract at " + address + " on " + rpc,
           "check the address in --ledger ethereum:URL#ADDRESS (cairn ledger deploy prints it) and"
               + " that the URL is the chain it was deployed on");
     }

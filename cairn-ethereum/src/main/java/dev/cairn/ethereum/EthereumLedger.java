@@ -24,37 +24,77 @@ import org.web3j.utils.Numeric;
 public final class EthereumLedger implements Ledger, RegistryView {
   public static final String SCHEME = "ethereum:";
 
-  /** A parsed {@code ethereum:URL#ADDRESS}. */
-  public record Spec(URI endpoint, String contract) {
+  /**
+   * A parsed {@code ethereum:URL#ADDRESS} or {@code ethereum:env:NAME#ADDRESS}; the second reads
+   * the URL from the environment variable {@code NAME} when used, so that an endpoint carrying an
+   * API key never reaches a certificate, {@code trust.json} or a message.
+   */
+  public record Spec(String endpointName, String contract) {
     public static Spec parse(String s) throws LedgerException {
       if (!s.startsWith(SCHEME) || s.indexOf('#') < 0) {
         throw new LedgerException(
-            "not an Ethereum ledger: " + s, "write it as ethereum:http://host:8545#0xCONTRACT");
+            "not an Ethereum ledger: " + s,
+            "write it as ethereum:http://host:8545#0xCONTRACT or ethereum:env:VAR#0xCONTRACT");
       }
       String url = s.substring(SCHEME.length(), s.lastIndexOf('#'));
       String address = s.substring(s.lastIndexOf('#') + 1);
-      URI uri;
-      try {
-        uri = URI.create(url);
-      } catch (IllegalArgumentException e) {
+      if (!url.startsWith("env:")) {
+        endpointOf(url); // check it now
+      } else if (!url.substring(4).matches("[A-Za-z_][A-Za-z0-9_]*")) {
         throw new LedgerException(
-            "not a URL: " + url, "write it as ethereum:http://host:8545#0x…", e);
-      }
-      if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) {
-        throw new LedgerException(
-            "the Ethereum endpoint must be an http(s) URL, not " + url,
-            "write it as ethereum:http://host:8545#0x…");
+            "not an environment variable name: " + url.substring(4),
+            "write it as ethereum:env:VAR#0xCONTRACT");
       }
       if (!address.matches("0x[0-9a-fA-F]{40}")) {
         throw new LedgerException(
             "not a contract address: " + address, "an address is 0x and 40 hex digits");
       }
-      return new Spec(uri, address.toLowerCase(java.util.Locale.ROOT));
+      return new Spec(url, address.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** The endpoint to call (an {@code env:} name is read now). */
+    public URI endpoint() throws LedgerException {
+      if (endpointName.startsWith("env:")) {
+        String var = endpointName.substring(4);
+        String v = System.getenv(var);
+        if (v == null || v.isBlank()) {
+          throw new LedgerException(
+              "the environment variable " + var + " (the Ethereum RPC endpoint) is not set",
+              "export " + var + "=https://… before running Cairn");
+        }
+        return endpointOf(v.strip());
+      }
+      return endpointOf(endpointName);
+    }
+
+    /** How messages show the endpoint. */
+    public String display() {
+      return endpointName.startsWith("env:")
+          ? endpointName
+          : JsonRpc.redacted(URI.create(endpointName));
+    }
+
+    private static URI endpointOf(String url) throws LedgerException {
+      URI uri;
+      try {
+        uri = URI.create(url);
+      } catch (IllegalArgumentException e) {
+        throw new LedgerException(
+            "not a URL: " + JsonRpc.redactedText(url),
+            "write it as ethereum:http://host:8545#0x…",
+            e);
+      }
+      if (uri.getScheme() == null || !uri.getScheme().startsWith("http") || uri.getHost() == null) {
+        throw new LedgerException(
+            "the Ethereum endpoint must be an http(s) URL, not " + JsonRpc.redactedText(url),
+            "write it as ethereum:http://host:8545#0x…");
+      }
+      return uri;
     }
 
     @Override
     public String toString() {
-      return SCHEME + endpoint + "#" + contract;
+      return SCHEME + endpointName + "#" + contract;
     }
   }
 
@@ -84,11 +124,17 @@ public final class EthereumLedger implements Ledger, RegistryView {
       @Nullable Long expectedChainId,
       Transactor.Options options)
       throws LedgerException {
-    JsonRpc rpc = new JsonRpc(spec.endpoint());
+    JsonRpc rpc =
+        new JsonRpc(
+            spec.endpoint(),
+            spec.display(),
+            5,
+            java.time.Duration.ofMillis(200),
+            java.time.Duration.ofSeconds(30));
     long chainId = chainId(rpc);
     if (expectedChainId != null && expectedChainId != chainId) {
       throw new LedgerException(
-          spec.endpoint() + " serves chain " + chainId + ", not chain " + expectedChainId,
+          spec.display() + " serves chain " + chainId + ", not chain " + expectedChainId,
           "check the URL and the chain id");
     }
     Transactor tx =

@@ -45,6 +45,7 @@ public final class JsonRpc {
   }
 
   private final URI endpoint;
+  private final String display;
   private final int attempts;
   private final Duration backoff;
   private final Duration timeout;
@@ -55,7 +56,13 @@ public final class JsonRpc {
   }
 
   public JsonRpc(URI endpoint, int attempts, Duration backoff, Duration timeout) {
+    this(endpoint, redacted(endpoint), attempts, backoff, timeout);
+  }
+
+  /** An endpoint shown as {@code display} in every message (e.g. {@code env:CAIRN_ETH_RPC}). */
+  public JsonRpc(URI endpoint, String display, int attempts, Duration backoff, Duration timeout) {
     this.endpoint = endpoint;
+    this.display = display;
     this.attempts = attempts;
     this.backoff = backoff;
     this.timeout = timeout;
@@ -63,6 +70,36 @@ public final class JsonRpc {
 
   public URI endpoint() {
     return endpoint;
+  }
+
+  /** The endpoint as messages show it: no user info, path or query (where API keys live). */
+  @Override
+  public String toString() {
+    return display;
+  }
+
+  /** A URL string as messages may show it. */
+  static String redactedText(String url) {
+    try {
+      return redacted(URI.create(url));
+    } catch (IllegalArgumentException e) {
+      return "a malformed URL";
+    }
+  }
+
+  static String redacted(URI u) {
+    if (u.getHost() == null) {
+      return "an RPC endpoint";
+    }
+    boolean more =
+        u.getRawUserInfo() != null
+            || (u.getRawPath() != null && !u.getRawPath().isEmpty() && !u.getRawPath().equals("/"))
+            || u.getRawQuery() != null;
+    return u.getScheme()
+        + "://"
+        + u.getHost()
+        + (u.getPort() < 0 ? "" : ":" + u.getPort())
+        + (more ? "/…" : "");
   }
 
   /** Calls {@code method} with {@code params}; returns the result (may be JSON null). */
@@ -116,7 +153,7 @@ public final class JsonRpc {
     String why = last == null ? "interrupted" : last.getMessage();
     throw new LedgerException(
         "cannot reach the Ethereum RPC endpoint at "
-            + endpoint
+            + display
             + " ("
             + method
             + ", "
@@ -165,7 +202,7 @@ public final class JsonRpc {
       return Json.mapper().readTree(bytes);
     } catch (IOException e) {
       throw new NotRpc(
-          endpoint + " answered HTTP " + status + " without JSON-RPC: not an Ethereum node", e);
+          display + " answered HTTP " + status + " without JSON-RPC: not an Ethereum node", e);
     }
   }
 }
