@@ -136,8 +136,23 @@ contract CertificateRegistry {
         return h.length == 0 ? bytes32(0) : h[h.length - 1];
     }
 
-    /// @notice Every certificate of a cluster, oldest first.
+    /// @notice Every certificate of a cluster, oldest first (historyPage for long histories).
     function history(bytes32 cluster) external view returns (bytes32[] memory) {
         return clusterHistory[cluster];
+    }
+
+    function historyLength(bytes32 cluster) external view returns (uint256) {
+        return clusterHistory[cluster].length;
+    }
+
+    /// @notice Up to `limit` certificates of a cluster from position `offset`, oldest first.
+    function historyPage(bytes32 cluster, uint256 offset, uint256 limit) external view returns (bytes32[] memory page) {
+        bytes32[] storage h = clusterHistory[cluster];
+        if (offset >= h.length) return new bytes32[](0);
+        uint256 end = h.length - offset < limit ? h.length : offset + limit;
+        page = new bytes32[](end - offset);
+        for (uint256 i = offset; i < end; i++) {
+            page[i - offset] = h[i];
+        }
     }
 }

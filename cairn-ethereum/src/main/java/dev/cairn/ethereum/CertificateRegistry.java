@@ -260,6 +260,36 @@ public final class CertificateRegistry {
     return java.util.Arrays.equals(v, new byte[32]) ? null : v;
   }
 
+  public long historyLength(byte[] cluster) throws LedgerException {
+    return ((Uint256)
+            view(new Function(
+                    "historyLength",
+                    List.of(new Bytes32(cluster)),
+                    List.of(new TypeReference<Uint256>() {})))
+                .get(0))
+        .getValue()
+        .longValueExact();
+  }
+
+  /** Up to {@code limit} certificates of a cluster from {@code offset}, oldest first. */
+  @SuppressWarnings("unchecked")
+  public List<byte[]> historyPage(byte[] cluster, long offset, long limit) throws LedgerException {
+    List<Type> out =
+        view(
+            new Function(
+                "historyPage",
+                List.of(
+                    new Bytes32(cluster),
+                    new Uint256(BigInteger.valueOf(offset)),
+                    new Uint256(BigInteger.valueOf(limit))),
+                List.of(new TypeReference<DynamicArray<Bytes32>>() {})));
+    List<byte[]> h = new ArrayList<>();
+    for (Bytes32 b : ((DynamicArray<Bytes32>) out.get(0)).getValue()) {
+      h.add(b.getValue());
+    }
+    return h;
+  }
+
   @SuppressWarnings("unchecked")
   public List<byte[]> history(byte[] cluster) throws LedgerException {
     List<Type> out =

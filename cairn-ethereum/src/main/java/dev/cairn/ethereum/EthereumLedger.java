@@ -23,6 +23,7 @@ import org.web3j.utils.Numeric;
  */
 public final class EthereumLedger implements Ledger, RegistryView {
   public static final String SCHEME = "ethereum:";
+  static final long HISTORY_PAGE = 500;
 
   /**
    * A parsed {@code ethereum:URL#ADDRESS} or {@code ethereum:env:NAME#ADDRESS}; the second reads
@@ -285,9 +286,13 @@ public final class EthereumLedger implements Ledger, RegistryView {
 
   @Override
   public List<LedgerEntry.Issued> history(Digest cluster) throws LedgerException {
+    // in pages, so that a long history stays within a node's eth_call limits
     List<LedgerEntry.Issued> out = new ArrayList<>();
-    for (byte[] c : registry.history(cluster.bytes())) {
-      find(Digest.ofSha256(c)).ifPresent(out::add);
+    long n = registry.historyLength(cluster.bytes());
+    for (long offset = 0; offset < n; offset += HISTORY_PAGE) {
+      for (byte[] c : registry.historyPage(cluster.bytes(), offset, HISTORY_PAGE)) {
+        find(Digest.ofSha256(c)).ifPresent(out::add);
+      }
     }
     return out;
   }

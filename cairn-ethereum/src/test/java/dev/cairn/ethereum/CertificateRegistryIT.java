@@ -111,8 +111,15 @@ class CertificateRegistryIT {
     assertThat(asStranger.history(cluster)).isEmpty();
     asIssuer.issue(cluster, d("h1"), inOneDay(), "h1");
     asIssuer.issue(cluster, d("h2"), inOneDay(), "h2");
-    assertThat(asStranger.history(cluster)).containsExactly(d("h1"), d("h2"));
-    assertThat(asStranger.latest(cluster)).isEqualTo(d("h2"));
+    asIssuer.issue(cluster, d("h3"), inOneDay(), "h3");
+    assertThat(asStranger.history(cluster)).containsExactly(d("h1"), d("h2"), d("h3"));
+    assertThat(asStranger.latest(cluster)).isEqualTo(d("h3"));
+    assertThat(asStranger.historyLength(cluster)).isEqualTo(3);
+    assertThat(asStranger.historyPage(cluster, 0, 2)).containsExactly(d("h1"), d("h2"));
+    assertThat(asStranger.historyPage(cluster, 2, 2)).containsExactly(d("h3"));
+    assertThat(asStranger.historyPage(cluster, 3, 2)).isEmpty();
+    assertThat(asStranger.historyPage(cluster, 1, Long.MAX_VALUE))
+        .containsExactly(d("h2"), d("h3"));
   }
 
   @Test

@@ -30,6 +30,14 @@ class CertificateRegistryTest {
             new Function("certificateOf", List.of(b), List.of()),
             new Function("grantIssuer", List.of(a), List.of()),
             new Function("history", List.of(b), List.of()),
+            new Function("historyLength", List.of(b), List.of()),
+            new Function(
+                "historyPage",
+                List.of(
+                    b,
+                    new org.web3j.abi.datatypes.generated.Uint256(0),
+                    new org.web3j.abi.datatypes.generated.Uint256(0)),
+                List.of()),
             new Function("isIssuer", List.of(a), List.of()),
             new Function("isValid", List.of(b), List.of()),
             new Function(
