@@ -10,9 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
@@ -345,18 +343,7 @@ public final class AttestationService {
 
   private static void writeAtomically(Path f, byte[] data) throws AttestationException {
     try {
-      Files.createDirectories(f.getParent());
-      Path tmp = Files.createTempFile(f.getParent(), ".tmp", "");
-      try {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // not POSIX
-      }
-      try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        c.write(ByteBuffer.wrap(data));
-        c.force(true);
-      }
-      Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      dev.cairn.core.AtomicFiles.write(f, data, true);
     } catch (IOException e) {
       throw new AttestationException("cannot write " + f + ": " + e.getMessage(), null, e);
     }

@@ -186,14 +186,7 @@ final class CertifyCommand implements Callable<Integer> {
           cas == null ? remoteTrust(remoteTrust, log) : Embedded.trust(cas, log);
       if (result.get("chain") instanceof Map<?, ?> c) {
         dev.cairn.ledger.ChainReceipt chain =
-            new dev.cairn.ledger.ChainReceipt(
-                String.valueOf(c.get("ledger")),
-                ((Number) java.util.Objects.requireNonNull(c.get("chainId"))).longValue(),
-                String.valueOf(c.get("contract")),
-                String.valueOf(c.get("transaction")),
-                ((Number) java.util.Objects.requireNonNull(c.get("blockNumber"))).longValue(),
-                String.valueOf(c.get("blockHash")),
-                String.valueOf(c.get("issuer")));
+            dev.cairn.ledger.ChainReceipt.of(String.valueOf(c.get("ledger")), c);
         bundle =
             CertificateBundle.onChain(
                 env, Base64.getDecoder().decode(publishedKey), chain, locator, issuedAt);
@@ -239,9 +232,9 @@ final class CertifyCommand implements Callable<Integer> {
                 + receipt.checkpoint().size()
                 + ")";
       }
-      writeAtomically(Embedded.home().resolve("trust.json"), trust.toJson());
+      dev.cairn.core.AtomicFiles.write(Embedded.home().resolve("trust.json"), trust.toJson());
     }
-    writeAtomically(file, bundle.toJson());
+    dev.cairn.core.AtomicFiles.write(file, bundle.toJson());
     Trace.mark("certify", "recorded on the ledger and wrote the certificate");
     out.println("Certificate " + env.digest() + " issued for cluster " + clusterId);
     out.println("  written to " + file + ", " + where);
@@ -272,9 +265,7 @@ final class CertifyCommand implements Callable<Integer> {
             ? Eth.issuerAddress(cas)
             : String.valueOf(
                 remoteTrust.get("ledgerIssuer") == null ? "" : remoteTrust.get("ledgerIssuer"));
-    try (dev.cairn.ethereum.EthereumLedger chain =
-        dev.cairn.ethereum.EthereumLedger.connect(
-            dev.cairn.ethereum.EthereumLedger.Spec.parse(ledger), null, null, Eth.options(1))) {
+    try (dev.cairn.ethereum.EthereumLedger chain = Eth.readOnly(ledger)) {
       if (!address.isEmpty()
           && org.web3j.utils.Numeric.decodeQuantity(
                       chain.rpc().call("eth_getBalance", address, "latest").asText())
@@ -428,15 +419,6 @@ final class CertifyCommand implements Callable<Integer> {
     String n = cert.getFileName().toString();
     String base = n.endsWith(".cert.json") ? n.substring(0, n.length() - ".cert.json".length()) : n;
     return cert.resolveSibling(base + ".report.json");
-  }
-
-  static void writeAtomically(Path file, String text) throws java.io.IOException {
-    Path abs = file.toAbsolutePath();
-    Path dir = java.util.Objects.requireNonNull(abs.getParent());
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".cairn", ".tmp");
-    Files.writeString(tmp, text);
-    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** Trust anchors from a team attestation service's published data and the log's key. */

@@ -298,11 +298,11 @@ public final class CertifyWorkload {
           req.getOrDefault(
               "locator", "cluster-" + identity.id().hex().substring(0, 12) + ".cert.json");
       try (dev.cairn.ethereum.EthereumLedger chain =
-          dev.cairn.ethereum.EthereumLedger.connect(
-              dev.cairn.ethereum.EthereumLedger.Spec.parse(String.valueOf(ledger)),
+          Eth.open(
+              String.valueOf(ledger),
               Eth.fromRaw(Base64.getDecoder().decode(ledgerKey)),
               null,
-              Eth.options(Integer.parseInt(req.getOrDefault("confirmations", "1"))))) {
+              Integer.parseInt(req.getOrDefault("confirmations", "1")))) {
         // one issuing transaction at a time per key on this machine: concurrent runs would read
         // the same pending nonce and replace each other's transaction
         java.nio.file.Path lockFile =

@@ -24,6 +24,19 @@ final class Eth {
     return ledger != null && ledger.startsWith(EthereumLedger.SCHEME);
   }
 
+  /** The registry {@code ledger} names, read only. */
+  static EthereumLedger readOnly(String ledger) throws dev.cairn.ledger.LedgerException {
+    return open(ledger, null, null, 1);
+  }
+
+  /** The registry {@code ledger} names, sending with {@code key} (checking the chain if given). */
+  static EthereumLedger open(
+      String ledger, @Nullable Credentials key, @Nullable Long chainId, int confirmations)
+      throws dev.cairn.ledger.LedgerException {
+    return EthereumLedger.connect(
+        EthereumLedger.Spec.parse(ledger), key, chainId, options(confirmations));
+  }
+
   static Transactor.Options options(int confirmations) {
     return Transactor.Options.defaults().withConfirmations(confirmations);
   }

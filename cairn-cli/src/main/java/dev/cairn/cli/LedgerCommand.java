@@ -91,11 +91,7 @@ final class LedgerCommand implements Runnable {
           chainId = recorded.chainId();
         }
         try (dev.cairn.ethereum.EthereumLedger chain =
-            dev.cairn.ethereum.EthereumLedger.connect(
-                dev.cairn.ethereum.EthereumLedger.Spec.parse(where),
-                Eth.adminKey(adminKeyFile),
-                chainId,
-                Eth.options(1))) {
+            Eth.open(where, Eth.adminKey(adminKeyFile), chainId, 1)) {
           dev.cairn.ledger.ChainReceipt r =
               chain.revoke(new LedgerEntry.Revoked(d, reason, Instant.now()));
           spec.commandLine()
@@ -177,9 +173,7 @@ final class LedgerCommand implements Runnable {
         throw new ExitException(Main.USAGE, "unknown output " + output, "use table or json");
       }
       if (Eth.isEthereum(ledger)) {
-        try (dev.cairn.ethereum.EthereumLedger chain =
-            dev.cairn.ethereum.EthereumLedger.connect(
-                dev.cairn.ethereum.EthereumLedger.Spec.parse(ledger), null, null, Eth.options(1))) {
+        try (dev.cairn.ethereum.EthereumLedger chain = Eth.readOnly(ledger)) {
           Digest id = resolveOnChain(cluster);
           java.util.List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
           for (LedgerEntry.Issued is : chain.history(id)) {
@@ -375,13 +369,7 @@ final class LedgerCommand implements Runnable {
       dev.cairn.ethereum.EthereumLedger.Spec where =
           dev.cairn.ethereum.EthereumLedger.Spec.parse(
               dev.cairn.ethereum.EthereumLedger.SCHEME + rpc + "#0x" + "0".repeat(40));
-      dev.cairn.ethereum.JsonRpc json =
-          new dev.cairn.ethereum.JsonRpc(
-              where.endpoint(),
-              where.display(),
-              5,
-              java.time.Duration.ofMillis(200),
-              java.time.Duration.ofSeconds(30));
+      dev.cairn.ethereum.JsonRpc json = where.rpc();
       long served =
           org.web3j.utils.Numeric.decodeQuantity(json.call("eth_chainId").asText())
               .longValueExact();
@@ -462,11 +450,7 @@ final class LedgerCommand implements Runnable {
         throw new ExitException(Main.USAGE, "not an address: " + who, "0x and 40 hex digits");
       }
       try (dev.cairn.ethereum.EthereumLedger chain =
-          dev.cairn.ethereum.EthereumLedger.connect(
-              dev.cairn.ethereum.EthereumLedger.Spec.parse(ledger),
-              Eth.adminKey(adminKeyFile),
-              null,
-              Eth.options(1))) {
+          Eth.open(ledger, Eth.adminKey(adminKeyFile), null, 1)) {
         dev.cairn.ethereum.Transactor.Mined m =
             remove ? chain.registry().revokeIssuer(who) : chain.registry().grantIssuer(who);
         spec.commandLine()

@@ -10,7 +10,6 @@ import dev.cairn.core.SourceLocation;
 import dev.cairn.scanner.ClusterIdentity;
 import dev.cairn.scanner.KubeObject;
 import dev.cairn.scanner.ObjectSource;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -109,12 +108,6 @@ final class Snapshots {
             id.id().toString()));
     m.put("takenAt", java.time.Instant.now().toString());
     m.put("objects", objects.stream().map(KubeObject::content).toList());
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".snapshot", ".tmp");
-    Files.writeString(tmp, Json.canonical(m));
-    Files.move(
-        tmp,
-        file,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    dev.cairn.core.AtomicFiles.write(file, Json.canonical(m));
   }
 }

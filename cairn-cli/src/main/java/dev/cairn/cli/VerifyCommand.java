@@ -104,12 +104,7 @@ final class VerifyCommand implements Callable<Integer> {
       }
       if (chainLedger != null) {
         try {
-          chain =
-              dev.cairn.ethereum.EthereumLedger.connect(
-                  dev.cairn.ethereum.EthereumLedger.Spec.parse(chainLedger),
-                  null,
-                  null,
-                  Eth.options(1));
+          chain = Eth.readOnly(chainLedger);
         } catch (dev.cairn.ledger.LedgerException e) {
           return notVerified(
               out,

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,24 +28,10 @@ class EthereumEndpointSecretIT {
 
   @TempDir Path tmp;
 
-  private record Run(int code, String out, String err) {}
-
-  private Run cairn(Map<String, String> env, String... args) throws Exception {
-    List<String> cmd =
-        new ArrayList<>(List.of(Path.of("..", "cairn").toAbsolutePath().normalize().toString()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
-    pb.environment().put("CAIRN_HOME", tmp.resolve("home").toString());
-    pb.environment().remove("CAIRN_ETH_RPC");
-    pb.environment().putAll(env);
-    Path out = Files.createTempFile(tmp, "out", ".txt");
-    Path err = Files.createTempFile(tmp, "err", ".txt");
-    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
-    Run r = new Run(p.exitValue(), Files.readString(out), Files.readString(err));
-    Files.delete(out);
-    Files.delete(err);
-    return r;
+  private Launcher.Run cairn(Map<String, String> env, String... args) throws Exception {
+    Map<String, String> all = new HashMap<>(env);
+    all.putIfAbsent("CAIRN_ETH_RPC", ""); // unset unless given: an empty value reads as unset
+    return Launcher.run(tmp, all, args);
   }
 
   static String find(String regex, String text) {
@@ -63,19 +48,20 @@ class EthereumEndpointSecretIT {
       env.put(
           "CAIRN_ETH_ADMIN_KEY",
           Numeric.toHexStringNoPrefixZeroPadded(admin.getEcKeyPair().getPrivateKey(), 64));
-      List<Run> runs = new ArrayList<>();
+      List<Launcher.Run> runs = new ArrayList<>();
 
-      Run d = cairn(env, "ledger", "deploy", "--rpc", "env:CAIRN_ETH_RPC", "--chain-id", "31337");
+      Launcher.Run d =
+          cairn(env, "ledger", "deploy", "--rpc", "env:CAIRN_ETH_RPC", "--chain-id", "31337");
       assertThat(d.code()).as(d.out() + d.err()).isZero();
       String ledger = find("--ledger (ethereum:env:CAIRN_ETH_RPC#0x[0-9a-f]{40})", d.out());
       runs.add(d);
-      Run g = cairn(env, "ledger", "grant-issuer", "--ledger", ledger);
+      Launcher.Run g = cairn(env, "ledger", "grant-issuer", "--ledger", ledger);
       assertThat(g.code()).as(g.out() + g.err()).isZero();
       node.fund(find("Granted issuer (0x[0-9a-f]{40})", g.out()), BigInteger.TEN.pow(20));
       runs.add(g);
 
       Files.writeString(tmp.resolve("good.json"), CertificationIT.snapshot("uid-env", "good"));
-      Run c =
+      Launcher.Run c =
           cairn(
               env,
               "certify",
@@ -89,14 +75,14 @@ class EthereumEndpointSecretIT {
               "good.cert.json");
       assertThat(c.code()).as(c.out() + c.err()).isZero();
       runs.add(c);
-      Run v = cairn(env, "verify", "good.cert.json");
+      Launcher.Run v = cairn(env, "verify", "good.cert.json");
       assertThat(v.code()).as(v.out() + v.err()).isZero();
       assertThat(v.out()).contains("ledger record, ledger issuer");
       runs.add(v);
 
       Map<String, String> unset = new HashMap<>(env);
       unset.remove("CAIRN_ETH_RPC");
-      Run missing = cairn(unset, "verify", "good.cert.json");
+      Launcher.Run missing = cairn(unset, "verify", "good.cert.json");
       assertThat(missing.code()).isEqualTo(1);
       assertThat(missing.out())
           .startsWith(
@@ -104,7 +90,7 @@ class EthereumEndpointSecretIT {
                   + " endpoint) is not set");
       runs.add(missing);
 
-      for (Run r : runs) {
+      for (Launcher.Run r : runs) {
         assertThat(r.out() + r.err()).doesNotContain(API_KEY);
       }
       try (Stream<Path> all = Files.walk(tmp)) {

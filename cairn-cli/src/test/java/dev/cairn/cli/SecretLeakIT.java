@@ -12,7 +12,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,36 +25,22 @@ import org.junit.jupiter.api.io.TempDir;
 class SecretLeakIT {
   @TempDir Path tmp;
 
-  private record Run(int code, String out, String err) {}
-
-  private Run cairn(String... args) throws Exception {
+  private Launcher.Run cairn(String... args) throws Exception {
     return cairn(Map.of(), args);
   }
 
-  private Run cairn(Map<String, String> extraEnv, String... args) throws Exception {
-    Path launcher = Path.of("..", "cairn").toAbsolutePath().normalize();
-    List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
-    pb.environment().put("CAIRN_HOME", tmp.resolve("home").toString());
-    pb.environment().put("CAIRN_TRACE", "1");
-    pb.environment().putAll(extraEnv);
-    Path out = Files.createTempFile(tmp, "out", ".txt");
-    Path err = Files.createTempFile(tmp, "err", ".txt");
-    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("cairn " + String.join(" ", args)).isTrue();
-    Run r = new Run(p.exitValue(), Files.readString(out), Files.readString(err));
-    Files.delete(out);
-    Files.delete(err);
-    return r;
+  private Launcher.Run cairn(Map<String, String> extraEnv, String... args) throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(extraEnv);
+    env.put("CAIRN_TRACE", "1");
+    return Launcher.run(tmp, env, args);
   }
 
   @Test
   void noSecretReachesAnyOutputFileOrLog() throws Exception {
     Files.writeString(tmp.resolve("good.json"), CertificationIT.snapshot("uid-leak", "good"));
     Files.writeString(tmp.resolve("bad.json"), CertificationIT.snapshot("uid-leak", "bad"));
-    List<Run> runs = new ArrayList<>();
-    Run ok =
+    List<Launcher.Run> runs = new ArrayList<>();
+    Launcher.Run ok =
         cairn(
             Map.of("JAVA_TOOL_OPTIONS", "-Dcairn.probe=agent-would-go-here"),
             "certify",
@@ -74,7 +59,7 @@ class SecretLeakIT {
         .contains("/lib/jackson-databind-")
         .contains("/lib/cairn-attest-");
     runs.add(ok);
-    Run failing =
+    Launcher.Run failing =
         cairn(
             "certify",
             "--snapshot",
@@ -85,12 +70,12 @@ class SecretLeakIT {
             "bad.cert.json");
     assertThat(failing.code()).as(failing.err()).isEqualTo(1);
     runs.add(failing);
-    Run unreachable =
+    Launcher.Run unreachable =
         cairn("certify", "--snapshot", "good.json", "--attest", "http://127.0.0.1:9/");
     assertThat(unreachable.code()).isEqualTo(2);
     assertThat(unreachable.err()).contains("cannot reach the attestation service");
     runs.add(unreachable);
-    Run verified = cairn("verify", "good.cert.json");
+    Launcher.Run verified = cairn("verify", "good.cert.json");
     assertThat(verified.code()).as(verified.out() + verified.err()).isZero();
     runs.add(verified);
     runs.add(cairn("ledger", "history", "good.cert.json", "-o", "json"));

@@ -272,7 +272,6 @@ public final class CertificateRegistry {
   }
 
   /** Up to {@code limit} certificates of a cluster from {@code offset}, oldest first. */
-  @SuppressWarnings("unchecked")
   public List<byte[]> historyPage(byte[] cluster, long offset, long limit) throws LedgerException {
     List<Type> out =
         view(
@@ -283,14 +282,9 @@ public final class CertificateRegistry {
                     new Uint256(BigInteger.valueOf(offset)),
                     new Uint256(BigInteger.valueOf(limit))),
                 List.of(new TypeReference<DynamicArray<Bytes32>>() {})));
-    List<byte[]> h = new ArrayList<>();
-    for (Bytes32 b : ((DynamicArray<Bytes32>) out.get(0)).getValue()) {
-      h.add(b.getValue());
-    }
-    return h;
+    return digests(out.get(0));
   }
 
-  @SuppressWarnings("unchecked")
   public List<byte[]> history(byte[] cluster) throws LedgerException {
     List<Type> out =
         view(
@@ -298,8 +292,13 @@ public final class CertificateRegistry {
                 "history",
                 List.of(new Bytes32(cluster)),
                 List.of(new TypeReference<DynamicArray<Bytes32>>() {})));
+    return digests(out.get(0));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<byte[]> digests(Type array) {
     List<byte[]> h = new ArrayList<>();
-    for (Bytes32 b : ((DynamicArray<Bytes32>) out.get(0)).getValue()) {
+    for (Bytes32 b : ((DynamicArray<Bytes32>) array).getValue()) {
       h.add(b.getValue());
     }
     return h;

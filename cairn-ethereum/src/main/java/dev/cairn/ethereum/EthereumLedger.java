@@ -68,6 +68,16 @@ public final class EthereumLedger implements Ledger, RegistryView {
       return endpointOf(endpointName);
     }
 
+    /** A JSON-RPC client for the endpoint, showing it in messages as {@link #display()}. */
+    public JsonRpc rpc() throws LedgerException {
+      return new JsonRpc(
+          endpoint(),
+          display(),
+          5,
+          java.time.Duration.ofMillis(200),
+          java.time.Duration.ofSeconds(30));
+    }
+
     /** How messages show the endpoint. */
     public String display() {
       return endpointName.startsWith("env:")
@@ -125,13 +135,7 @@ public final class EthereumLedger implements Ledger, RegistryView {
       @Nullable Long expectedChainId,
       Transactor.Options options)
       throws LedgerException {
-    JsonRpc rpc =
-        new JsonRpc(
-            spec.endpoint(),
-            spec.display(),
-            5,
-            java.time.Duration.ofMillis(200),
-            java.time.Duration.ofSeconds(30));
+    JsonRpc rpc = spec.rpc();
     long chainId = chainId(rpc);
     if (expectedChainId != null && expectedChainId != chainId) {
       throw new LedgerException(

@@ -34,14 +34,7 @@ class TransactorIT {
     admin = Credentials.create(Keys.createEcKeyPair());
     node.fund(admin.getAddress(), BigInteger.TEN.pow(20));
     CompletableFuture<String> deployed =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return CertificateRegistry.deploy(tx(1), admin.getAddress());
-              } catch (LedgerException e) {
-                throw new IllegalStateException(e);
-              }
-            });
+        async(() -> CertificateRegistry.deploy(tx(1), admin.getAddress()));
     registry = mineUntil(deployed);
   }
 
@@ -57,6 +50,22 @@ class TransactorIT {
         node.chainId(),
         new Transactor.Options(confirmations, 1.25, Duration.ofMillis(20), Duration.ofSeconds(30)),
         CertificateRegistry::decodeRevert);
+  }
+
+  interface Call<T> {
+    T call() throws LedgerException;
+  }
+
+  /** Runs {@code c} on another thread, so that this one can mine the blocks it waits for. */
+  static <T> CompletableFuture<T> async(Call<T> c) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return c.call();
+          } catch (LedgerException e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 
   /** Mines a block every 50 ms until {@code f} completes. */
@@ -75,15 +84,7 @@ class TransactorIT {
   @Test
   void waitsForTheConfiguredConfirmations_andPaysEip1559Fees() throws Exception {
     CertificateRegistry r = CertificateRegistry.at(node.rpc(), registry, tx(4));
-    CompletableFuture<Transactor.Mined> f =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return r.grantIssuer(admin.getAddress());
-              } catch (LedgerException e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    CompletableFuture<Transactor.Mined> f = async(() -> r.grantIssuer(admin.getAddress()));
     Transactor.Mined m = mineUntil(f);
     assertThat(head() - m.blockNumber() + 1).isGreaterThanOrEqualTo(4);
     var t = node.rpc().call("eth_getTransactionByHash", m.hash());
@@ -94,15 +95,7 @@ class TransactorIT {
   @Test
   void aDroppedTransaction_isSentAgain() throws Exception {
     CertificateRegistry r = CertificateRegistry.at(node.rpc(), registry, tx(1));
-    CompletableFuture<Transactor.Mined> f =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return r.grantIssuer(admin.getAddress());
-              } catch (LedgerException e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    CompletableFuture<Transactor.Mined> f = async(() -> r.grantIssuer(admin.getAddress()));
     String hash = pending();
     node.rpc().call("anvil_dropTransaction", hash);
     assertThat(node.rpc().call("eth_getTransactionByHash", hash).isNull()).isTrue();
@@ -114,25 +107,12 @@ class TransactorIT {
   @Test
   void aReplacedTransaction_isReportedAsReplaced() throws Exception {
     CertificateRegistry r = CertificateRegistry.at(node.rpc(), registry, tx(1));
-    mineUntil(
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return r.grantIssuer(admin.getAddress());
-              } catch (LedgerException e) {
-                throw new IllegalStateException(e);
-              }
-            }));
+    mineUntil(async(() -> r.grantIssuer(admin.getAddress())));
     CompletableFuture<Transactor.Mined> f =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return r.issue(
-                    Digest.sha256("c").bytes(), Digest.sha256("x").bytes(), 4_000_000_000L, "x");
-              } catch (LedgerException e) {
-                throw new IllegalStateException(e);
-              }
-            });
+        async(
+            () ->
+                r.issue(
+                    Digest.sha256("c").bytes(), Digest.sha256("x").bytes(), 4_000_000_000L, "x"));
     String hash = pending();
     var pendingTx = node.rpc().call("eth_getTransactionByHash", hash);
     BigInteger nonce = Numeric.decodeQuantity(pendingTx.get("nonce").asText());

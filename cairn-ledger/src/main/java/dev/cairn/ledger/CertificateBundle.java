@@ -122,13 +122,6 @@ public record CertificateBundle(
     if (c == null || c.isNull()) {
       return null;
     }
-    return new ChainReceipt(
-        ledger,
-        c.get("chainId").asLong(),
-        c.get("contract").asText(),
-        c.get("transaction").asText(),
-        c.get("blockNumber").asLong(),
-        c.get("blockHash").asText(),
-        c.get("issuer").asText());
+    return ChainReceipt.of(ledger, Json.mapper().convertValue(c, Map.class));
   }
 }

@@ -23,6 +23,18 @@ public record ChainReceipt(
     String blockHash,
     String issuer)
     implements LedgerReceipt {
+  /** The receipt of {@code ledger} from its {@link #toMap()} form. */
+  public static ChainReceipt of(String ledger, Map<?, ?> m) {
+    return new ChainReceipt(
+        ledger,
+        ((Number) java.util.Objects.requireNonNull(m.get("chainId"))).longValue(),
+        String.valueOf(m.get("contract")),
+        String.valueOf(m.get("transaction")),
+        ((Number) java.util.Objects.requireNonNull(m.get("blockNumber"))).longValue(),
+        String.valueOf(m.get("blockHash")),
+        String.valueOf(m.get("issuer")));
+  }
+
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("chainId", chainId);

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
@@ -172,9 +171,6 @@ public final class Measurements {
 
   private static void save(Path cache, Map<String, Map<String, String>> known) {
     try {
-      Path dir = cache.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, ".measure-cache", ".tmp");
       StringBuilder b = new StringBuilder();
       known.forEach(
           (path, v) ->
@@ -186,8 +182,7 @@ public final class Measurements {
                   .append('\t')
                   .append(v.get("measuredAt"))
                   .append('\n'));
-      Files.writeString(tmp, b);
-      Files.move(tmp, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      dev.cairn.core.AtomicFiles.write(cache, b.toString());
     } catch (IOException | RuntimeException e) {
       // a cache that cannot be written only costs time
     }
