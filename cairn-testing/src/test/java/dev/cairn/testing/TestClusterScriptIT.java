@@ -40,7 +40,16 @@ class TestClusterScriptIT {
 
   @Test
   void killedOwner_clusterIsStoppedByTheWatchdog() throws Exception {
-    Process owner = new ProcessBuilder("sleep", "600").start();
+    // the owner must outlive a cold first build (14-35 min); it is killed below, or at the end
+    Process owner = new ProcessBuilder("sleep", "infinity").start();
+    try {
+      ownerDies_clusterStops(owner);
+    } finally {
+      owner.destroyForcibly();
+    }
+  }
+
+  private void ownerDies_clusterStops(Process owner) throws Exception {
     Process up = run(dir, owner.pid(), "up");
     String kubeconfig = new String(up.getInputStream().readAllBytes()).strip();
     // on a fresh machine the first `up` builds the binaries (15-35 min)
