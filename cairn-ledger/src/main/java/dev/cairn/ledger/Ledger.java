@@ -19,6 +19,32 @@ public interface Ledger extends AutoCloseable {
    */
   LedgerReceipt issue(LedgerEntry.Issued entry) throws LedgerException;
 
+  /**
+   * True when the measured workload records its certificate here itself, with a key the attestation
+   * service releases only to it (a chain); false when the certify process records it (the embedded
+   * log, signed with the log's own key).
+   */
+  default boolean recordedByWorkload() {
+    return false;
+  }
+
+  /**
+   * The attestation secret a measured workload needs to record here ({@code ledger-key}), or empty
+   * when it needs none.
+   */
+  default String issuerSecret() {
+    return "";
+  }
+
+  /**
+   * Checks, before anything is scanned, that a workload holding the key whose public half is {@code
+   * issuerPublicKey} can record here (it holds the issuer role and can pay); returns the issuer as
+   * the ledger names it (an address), or empty when the ledger has no issuers.
+   */
+  default String checkIssuer(byte[] issuerPublicKey) throws LedgerException {
+    return "";
+  }
+
   /** Records a revocation. */
   LedgerReceipt revoke(LedgerEntry.Revoked entry) throws LedgerException;
 
