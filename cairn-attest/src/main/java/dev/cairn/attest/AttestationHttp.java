@@ -93,33 +93,16 @@ public final class AttestationHttp implements AutoCloseable {
                 ex,
                 () -> {
                   Map<String, String> q = query(ex.getRequestURI());
-                  String session = q.getOrDefault("session", "");
-                  Policy p =
-                      service
-                          .policy(session)
-                          .orElseThrow(
-                              () -> new AttestationException("no session " + session, null));
-                  Policy.Service svc =
-                      p.service(q.getOrDefault("service", ""))
-                          .orElseThrow(
-                              () ->
-                                  new AttestationException("no service " + q.get("service"), null));
-                  Map<String, Object> m = new LinkedHashMap<>();
-                  m.put("policy", p.digest().toString());
-                  m.put(
-                      "measurements",
-                      svc.measurements().stream().map(Object::toString).sorted().toList());
-                  m.put(
-                      "platformKeys",
-                      service.trustedPlatformKeys().stream()
-                          .map(k -> b64(dev.cairn.core.Keys.raw(k)))
-                          .toList());
-                  m.put(
-                      "signingKey",
-                      b64(
-                          dev.cairn.core.Keys.raw(
-                              service.publicKey(session, q.getOrDefault("secret", "")))));
-                  return m;
+                  return Json.mapper()
+                      .readValue(
+                          service
+                              .published(
+                                  q.getOrDefault("session", ""),
+                                  q.getOrDefault("service", ""),
+                                  q.getOrDefault("secret", ""),
+                                  q.getOrDefault("ledgerSecret", ""))
+                              .toJson(),
+                          Map.class);
                 }));
     s.setExecutor(
         java.util.concurrent.Executors.newFixedThreadPool(
@@ -244,18 +227,26 @@ public final class AttestationHttp implements AutoCloseable {
           dev.cairn.core.Digest.parse(str(r, "policy")), out, command, env);
     }
 
-    /** The service's public trust data for a session's service and signing secret. */
-    public Map<?, ?> trust(String session, String service, String secret)
+    /**
+     * What the service publishes for a session's service: its policy, measurements, platform keys
+     * and the public halves of the signing and (if any) ledger secrets.
+     */
+    public PublishedTrust trust(
+        String session, String service, String signingSecret, String ledgerSecret)
         throws AttestationException {
-      return call(
-          base.resolve(
-              "/v1/trust?session="
-                  + enc(session)
-                  + "&service="
-                  + enc(service)
-                  + "&secret="
-                  + enc(secret)),
-          null);
+      Map<?, ?> m =
+          call(
+              base.resolve(
+                  "/v1/trust?session="
+                      + enc(session)
+                      + "&service="
+                      + enc(service)
+                      + "&secret="
+                      + enc(signingSecret)
+                      + "&ledgerSecret="
+                      + enc(ledgerSecret)),
+              null);
+      return PublishedTrust.parse(Json.canonical(m));
     }
 
     private static String enc(String s) {

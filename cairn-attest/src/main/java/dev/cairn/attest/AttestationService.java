@@ -146,7 +146,7 @@ public final class AttestationService {
                 + p.predecessor()
                 + " but the installed version is "
                 + cur.digest(),
-            "base the update on the installed policy (cairn attest policy show)");
+            "base the update on the installed version: name its digest as the predecessor");
       }
     }
     for (Policy.SecretSpec s : p.secrets()) {
@@ -282,6 +282,35 @@ public final class AttestationService {
       throw new AttestationException(
           "cannot read the public key of " + secret + ": " + e.getMessage(), null, e);
     }
+  }
+
+  /**
+   * What this service publishes for {@code service} of {@code session}: the policy in force, its
+   * measurements, the trusted platform keys, and the public halves of {@code signingSecret} and (if
+   * the policy has it) {@code ledgerSecret}.
+   */
+  public synchronized PublishedTrust published(
+      String session, String service, String signingSecret, String ledgerSecret)
+      throws AttestationException {
+    Policy p =
+        policy(session)
+            .orElseThrow(() -> new AttestationException("no session " + session, null));
+    Policy.Service svc =
+        p.service(service)
+            .orElseThrow(
+                () -> new AttestationException("no service " + service + " in " + session, null));
+    boolean hasLedger =
+        !ledgerSecret.isEmpty()
+            && p.secrets().stream()
+                .anyMatch(x -> x.name().equals(ledgerSecret) && x.services().contains(service));
+    return new PublishedTrust(
+        session,
+        p.digest(),
+        p.version(),
+        svc.measurements(),
+        trustedPlatformKeys.stream().map(Keys::raw).toList(),
+        Keys.raw(publicKey(session, signingSecret)),
+        hasLedger ? publicKeyBytes(session, ledgerSecret) : new byte[0]);
   }
 
   private Path secretDir(String session) {

@@ -21,30 +21,44 @@ public final class SecretInjection {
 
   private SecretInjection() {}
 
-  /** A command and environment with secrets in them; never printed. */
+  /**
+   * A command and environment with secrets in them: each argument and value is a {@link Secret}
+   * (it may hold one), so none is ever printed.
+   */
   public static final class Injected {
-    private final List<String> args;
-    private final Map<String, String> env;
+    private final List<Secret> args;
+    private final Map<String, Secret> env;
 
-    Injected(List<String> args, Map<String, String> env) {
+    Injected(List<Secret> args, Map<String, Secret> env) {
       this.args = List.copyOf(args);
       this.env = Map.copyOf(env);
     }
 
-    public List<String> args() {
+    /** The arguments, as UTF-8 bytes. */
+    public List<Secret> args() {
       return args;
     }
 
-    public Map<String, String> env() {
+    /** The environment's values, as UTF-8 bytes. */
+    public Map<String, Secret> env() {
       return env;
     }
 
-    /** The value after {@code flag} in the arguments, if any. */
-    public java.util.Optional<String> option(String flag) {
-      int i = args.indexOf(flag);
-      return i >= 0 && i + 1 < args.size()
-          ? java.util.Optional.of(args.get(i + 1))
-          : java.util.Optional.empty();
+    /** The argument after the first one equal to {@code flag}, if any. */
+    public java.util.Optional<Secret> option(String flag) {
+      Secret f = Secret.ofUtf8(flag);
+      for (int i = 0; i + 1 < args.size(); i++) {
+        if (args.get(i).equals(f)) {
+          return java.util.Optional.of(args.get(i + 1));
+        }
+      }
+      return java.util.Optional.empty();
+    }
+
+    /** Wipes every argument and value held here. */
+    public void destroy() {
+      args.forEach(Secret::destroy);
+      env.values().forEach(Secret::destroy);
     }
 
     @Override
@@ -56,20 +70,22 @@ public final class SecretInjection {
   public static Injected inject(
       List<String> command, Map<String, String> env, Map<String, Secret> secrets)
       throws AttestationException {
-    List<String> args = new ArrayList<>(command.size());
+    List<Secret> args = new ArrayList<>(command.size());
     for (String a : command) {
       args.add(replace(a, secrets));
     }
-    Map<String, String> e = new LinkedHashMap<>();
+    Map<String, Secret> e = new LinkedHashMap<>();
     for (Map.Entry<String, String> en : env.entrySet()) {
       e.put(en.getKey(), replace(en.getValue(), secrets));
     }
     return new Injected(args, e);
   }
 
-  private static String replace(String s, Map<String, Secret> secrets) throws AttestationException {
+  private static Secret replace(String s, Map<String, Secret> secrets)
+      throws AttestationException {
     Matcher m = PLACEHOLDER.matcher(s);
-    StringBuilder sb = new StringBuilder();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int last = 0;
     while (m.find()) {
       Secret v = secrets.get(m.group(1));
       if (v == null) {
@@ -79,15 +95,18 @@ public final class SecretInjection {
                 + "', which was not released to this service",
             "release it to the service in the policy");
       }
+      out.writeBytes(s.substring(last, m.start()).getBytes(StandardCharsets.UTF_8));
       byte[] b = v.bytes();
-      String text =
-          m.group(2) != null
-              ? new String(b, StandardCharsets.UTF_8)
-              : Base64.getEncoder().encodeToString(b);
+      byte[] text = m.group(2) != null ? b : Base64.getEncoder().encode(b);
+      out.writeBytes(text);
       java.util.Arrays.fill(b, (byte) 0);
-      m.appendReplacement(sb, Matcher.quoteReplacement(text));
+      java.util.Arrays.fill(text, (byte) 0);
+      last = m.end();
     }
-    m.appendTail(sb);
-    return sb.toString();
+    out.writeBytes(s.substring(last).getBytes(StandardCharsets.UTF_8));
+    byte[] all = out.toByteArray();
+    Secret result = Secret.of(all);
+    java.util.Arrays.fill(all, (byte) 0);
+    return result;
   }
 }

@@ -3,8 +3,7 @@ package dev.cairn.attest;
 import dev.cairn.core.Digest;
 
 /**
- * A trusted execution environment. Implementations register with {@link java.util.ServiceLoader};
- * {@link Tees#provider(String)} finds them by name. Real enclave runtimes (Gramine, SCONE, Occlum,
+ * A trusted execution environment; {@link Tees#provider} finds one by name. Real enclave runtimes (Gramine, SCONE, Occlum,
  * confidential containers) plug in here without touching the rest.
  */
 public interface TeeProvider {

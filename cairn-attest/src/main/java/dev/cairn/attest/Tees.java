@@ -1,41 +1,34 @@
 package dev.cairn.attest;
 
-import java.util.ArrayList;
+import dev.cairn.core.CairnHome;
+import java.time.Clock;
 import java.util.List;
-import java.util.ServiceLoader;
 
-/** Finds TEE providers. */
+/** The TEE providers. */
 public final class Tees {
   /** Printed beside everything made with the simulation provider. */
   public static final String SIMULATION_WARNING = "simulation: no hardware protection";
 
   private Tees() {}
 
-  /** Cairn's home: {@code cairn.home}, {@code CAIRN_HOME} or {@code ~/.cairn}. */
-  public static java.nio.file.Path cairnHome() {
-    return dev.cairn.attest.internal.SimulationProvider.cairnHome();
-  }
-
   /** The simulation provider with its platform key in {@code home}. */
-  public static TeeProvider simulation(java.nio.file.Path home, java.time.Clock clock) {
+  public static TeeProvider simulation(CairnHome home, Clock clock) {
     return new dev.cairn.attest.internal.SimulationProvider(home, clock);
   }
 
+  /** The providers that can launch workloads on this machine. */
   public static List<String> names() {
-    List<String> out = new ArrayList<>();
-    for (TeeProvider p : ServiceLoader.load(TeeProvider.class)) {
-      out.add(p.name());
-    }
-    return out;
+    return List.of("simulation");
   }
 
-  public static TeeProvider provider(String name) throws AttestationException {
-    for (TeeProvider p : ServiceLoader.load(TeeProvider.class)) {
-      if (p.name().equals(name)) {
-        return p;
-      }
+  /** The provider named {@code name}, keeping its state in {@code home}. */
+  public static TeeProvider provider(String name, CairnHome home, Clock clock)
+      throws AttestationException {
+    if (name.equals("simulation")) {
+      return simulation(home, clock);
     }
     throw new AttestationException(
-        "no TEE provider named '" + name + "' (have: " + names() + ")", "use --tee simulation");
+        "no TEE provider named '" + name + "' (have: " + names() + ")",
+        "use the simulation provider until a hardware provider is installed");
   }
 }

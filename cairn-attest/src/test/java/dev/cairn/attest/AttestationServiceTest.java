@@ -53,7 +53,7 @@ class AttestationServiceTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    tee = new SimulationProvider(tmp.resolve("home"), CLOCK);
+    tee = new SimulationProvider(dev.cairn.core.CairnHome.of(tmp.resolve("home")), CLOCK);
     measurement =
         tee.measure(
             new LaunchSpec(
@@ -80,7 +80,7 @@ class AttestationServiceTest {
         .extracting(SealedSecret::name)
         .containsExactly("certificate-key", "wallet", "salt", "token");
     Secret token = key.open(r.secrets().get(3));
-    assertThat(token.utf8()).isEqualTo("cluster-token-value");
+    assertThat(token).isEqualTo(Secret.ofUtf8("cluster-token-value"));
     assertThat(key.open(r.secrets().get(1)).length()).isEqualTo(32);
     assertThat(key.open(r.secrets().get(2)).length()).isEqualTo(16);
     // the released ed25519 key signs what the service's published public key verifies

@@ -38,7 +38,7 @@ class SimulationProviderTest {
 
   @Test
   void measurement_isReproducibleAndIgnoresLocationAndOrder() throws Exception {
-    SimulationProvider p = new SimulationProvider(tmp.resolve("home"), CLOCK);
+    SimulationProvider p = new SimulationProvider(dev.cairn.core.CairnHome.of(tmp.resolve("home")), CLOCK);
     Digest a = p.measure(spec(jar("x", "a.jar", "A"), jar("x", "b.jar", "B")));
     Digest b = p.measure(spec(jar("y", "b.jar", "B"), jar("y", "a.jar", "A")));
     assertThat(a).isEqualTo(b);
@@ -63,7 +63,7 @@ class SimulationProviderTest {
 
   @Test
   void evidence_verifies_andEveryBrokenLinkHasItsOwnMessage() throws Exception {
-    SimulationProvider p = new SimulationProvider(tmp.resolve("home"), CLOCK);
+    SimulationProvider p = new SimulationProvider(dev.cairn.core.CairnHome.of(tmp.resolve("home")), CLOCK);
     Digest m = p.measure(spec(jar("x", "a.jar", "A")));
     byte[] rd = new byte[64];
     rd[0] = 7;
@@ -99,10 +99,10 @@ class SimulationProviderTest {
   @Test
   void platformKey_isPersistedPrivatelyAndReused() throws Exception {
     Path home = tmp.resolve("home");
-    SimulationProvider p1 = new SimulationProvider(home, CLOCK);
+    SimulationProvider p1 = new SimulationProvider(dev.cairn.core.CairnHome.of(home), CLOCK);
     Digest m = Digest.sha256("m");
     Evidence e = p1.evidence(m, new byte[64]);
-    SimulationProvider p2 = new SimulationProvider(home, CLOCK);
+    SimulationProvider p2 = new SimulationProvider(dev.cairn.core.CairnHome.of(home), CLOCK);
     assertThat(Arrays.equals(Keys.raw(p1.platformKey()), Keys.raw(p2.platformKey()))).isTrue();
     Attestations.verify(e, p2.platformKey(), Set.of(m), new byte[64]);
     assertThat(
@@ -115,10 +115,11 @@ class SimulationProviderTest {
   }
 
   @Test
-  void serviceLoader_findsTheSimulationProvider() throws Exception {
-    assertThat(Tees.names()).contains("simulation");
-    assertThat(Tees.provider("simulation").hardwareBacked()).isFalse();
-    assertThatThrownBy(() -> Tees.provider("sgx"))
+  void provider_byName_findsTheSimulationProvider() throws Exception {
+    dev.cairn.core.CairnHome h = dev.cairn.core.CairnHome.of(tmp.resolve("named"));
+    assertThat(Tees.names()).containsExactly("simulation");
+    assertThat(Tees.provider("simulation", h, CLOCK).hardwareBacked()).isFalse();
+    assertThatThrownBy(() -> Tees.provider("sgx", h, CLOCK))
         .isInstanceOf(AttestationException.class)
         .hasMessageContaining("no TEE provider named 'sgx'");
   }

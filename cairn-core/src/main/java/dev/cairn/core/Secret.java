@@ -28,10 +28,6 @@ public final class Secret {
     return value.clone();
   }
 
-  public String utf8() {
-    return new String(value, StandardCharsets.UTF_8);
-  }
-
   public int length() {
     return value.length;
   }

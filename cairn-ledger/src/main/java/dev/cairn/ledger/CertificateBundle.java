@@ -54,6 +54,28 @@ public record CertificateBundle(
     this(envelope, signingKey, ledger, index, inclusionProof, checkpoint, locator, issuedAt, null);
   }
 
+  /** A certificate with the receipt of the ledger that recorded it. */
+  public static CertificateBundle of(
+      Dsse.Envelope envelope,
+      byte[] signingKey,
+      LedgerReceipt receipt,
+      String locator,
+      java.time.Instant issuedAt) {
+    return switch (receipt) {
+      case ChainReceipt c -> onChain(envelope, signingKey, c, locator, issuedAt);
+      case Receipt r ->
+          new CertificateBundle(
+              envelope,
+              signingKey,
+              "embedded",
+              r.index(),
+              r.inclusionProof(),
+              r.checkpoint().signedNote(),
+              locator,
+              issuedAt);
+    };
+  }
+
   /** A bundle recorded on a blockchain registry. */
   public static CertificateBundle onChain(
       Dsse.Envelope envelope,

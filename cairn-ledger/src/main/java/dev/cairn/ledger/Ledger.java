@@ -45,6 +45,14 @@ public interface Ledger extends AutoCloseable {
     return "";
   }
 
+  /**
+   * The key that verifies this ledger's signed checkpoints (a C2SP note verifier key), for a ledger
+   * that signs them.
+   */
+  default Optional<String> checkpointKey() {
+    return Optional.empty();
+  }
+
   /** Records a revocation. */
   LedgerReceipt revoke(LedgerEntry.Revoked entry) throws LedgerException;
 

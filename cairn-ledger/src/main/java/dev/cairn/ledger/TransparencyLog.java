@@ -115,6 +115,11 @@ public final class TransparencyLog implements Ledger {
   }
 
   /** The key that verifies this log's checkpoints ({@code name+hash+key}). */
+  @Override
+  public Optional<String> checkpointKey() {
+    return Optional.of(verifierKey());
+  }
+
   public String verifierKey() {
     return signer.verifierKey();
   }

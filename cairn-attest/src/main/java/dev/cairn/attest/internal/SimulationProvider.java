@@ -4,6 +4,7 @@ import dev.cairn.attest.AttestationException;
 import dev.cairn.attest.Evidence;
 import dev.cairn.attest.LaunchSpec;
 import dev.cairn.attest.TeeProvider;
+import dev.cairn.core.CairnHome;
 import dev.cairn.core.Digest;
 import dev.cairn.core.Keys;
 import dev.cairn.core.Secret;
@@ -27,30 +28,13 @@ import java.util.Base64;
  * SGX simulation mode does.
  */
 public final class SimulationProvider implements TeeProvider {
-  private final Path home;
+  private final Path dir;
   private final Clock clock;
 
-  /**
-   * For {@link java.util.ServiceLoader}: Cairn's home from {@code cairn.home}, {@code CAIRN_HOME}
-   * or {@code ~/.cairn}.
-   */
-  public SimulationProvider() {
-    this(cairnHome(), Clock.systemUTC());
-  }
-
-  public SimulationProvider(Path home, Clock clock) {
-    this.home = home;
+  /** The simulated platform of {@code home} (its key and measurement cache in {@code simulation/}). */
+  public SimulationProvider(CairnHome home, Clock clock) {
+    this.dir = home.simulation();
     this.clock = clock;
-  }
-
-  public static Path cairnHome() {
-    String p = System.getProperty("cairn.home");
-    if (p == null || p.isBlank()) {
-      p = System.getenv("CAIRN_HOME");
-    }
-    return p == null || p.isBlank()
-        ? Path.of(System.getProperty("user.home"), ".cairn")
-        : Path.of(p);
   }
 
   @Override
@@ -65,7 +49,7 @@ public final class SimulationProvider implements TeeProvider {
 
   @Override
   public Digest measure(LaunchSpec spec) throws AttestationException {
-    return Measurements.of(spec, home.resolve("simulation").resolve("measure-cache.tsv"));
+    return Measurements.of(spec, dir.resolve("measure-cache.tsv"));
   }
 
   @Override
@@ -117,7 +101,6 @@ public final class SimulationProvider implements TeeProvider {
   }
 
   private synchronized KeyPair keys() throws AttestationException {
-    Path dir = home.resolve("simulation");
     Path priv = dir.resolve("platform.key");
     Path pub = dir.resolve("platform.pub");
     try {
@@ -151,6 +134,6 @@ public final class SimulationProvider implements TeeProvider {
 
   @Override
   public String toString() {
-    return "SimulationProvider[" + home + ", no hardware protection]";
+    return "SimulationProvider[" + dir + ", no hardware protection]";
   }
 }

@@ -1,4 +1,4 @@
-package dev.cairn.cli;
+package dev.cairn.scanner;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -7,25 +7,23 @@ import dev.cairn.core.CairnException;
 import dev.cairn.core.Digest;
 import dev.cairn.core.Json;
 import dev.cairn.core.SourceLocation;
-import dev.cairn.scanner.ClusterIdentity;
-import dev.cairn.scanner.KubeObject;
-import dev.cairn.scanner.ObjectSource;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Cluster snapshots: the identity and the objects of a cluster at one time, for offline
- * certification.
+ * certification. A snapshot only claims its cluster's identity: nothing in it proves it.
  */
-final class Snapshots {
-  static final String KIND = "CairnClusterSnapshot";
+public final class Snapshots {
+  public static final String KIND = "CairnClusterSnapshot";
 
   private Snapshots() {}
 
   /** A snapshot's identity; its objects stream from the file when the source is read. */
-  record Snapshot(ClusterIdentity identity, Path file) {
-    ObjectSource source() {
+  public record Snapshot(ClusterIdentity identity, Path file) {
+    /** The snapshot's objects, streamed from the file. */
+    public ObjectSource source() {
       return new ObjectSource() {
         @Override
         public String describe() {
@@ -33,7 +31,7 @@ final class Snapshots {
         }
 
         @Override
-        public void read(Sink sink) throws dev.cairn.scanner.ScanException {
+        public void read(Sink sink) throws ScanException {
           try (JsonParser p = Json.mapper().getFactory().createParser(file.toFile())) {
             if (!toField(p, "objects") || p.nextToken() != JsonToken.START_ARRAY) {
               return;
@@ -47,7 +45,7 @@ final class Snapshots {
               }
             }
           } catch (java.io.IOException e) {
-            throw new dev.cairn.scanner.ScanException(
+            throw new ScanException(
                 "cannot read snapshot " + file + ": " + e.getMessage(), null, e);
           }
         }
@@ -70,7 +68,8 @@ final class Snapshots {
     return false;
   }
 
-  static Snapshot read(Path file) throws CairnException {
+  /** Reads a snapshot's identity; its objects are read when its source is. */
+  public static Snapshot read(Path file) throws CairnException {
     try (JsonParser p = Json.mapper().getFactory().createParser(file.toFile())) {
       if (!toField(p, "identity")) {
         throw new CairnException(
@@ -91,7 +90,9 @@ final class Snapshots {
     }
   }
 
-  static void write(Path file, ClusterIdentity id, List<KubeObject> objects)
+  /** Writes a snapshot atomically, taken at {@code takenAt}. */
+  public static void write(
+      Path file, ClusterIdentity id, List<KubeObject> objects, java.time.Instant takenAt)
       throws java.io.IOException {
     Map<String, Object> m = new java.util.LinkedHashMap<>();
     m.put("kind", KIND);
@@ -106,7 +107,7 @@ final class Snapshots {
             id.server(),
             "id",
             id.id().toString()));
-    m.put("takenAt", java.time.Instant.now().toString());
+    m.put("takenAt", takenAt.toString());
     m.put("objects", objects.stream().map(KubeObject::content).toList());
     dev.cairn.core.AtomicFiles.write(file, Json.canonical(m));
   }

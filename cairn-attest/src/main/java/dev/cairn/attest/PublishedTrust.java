@@ -1,0 +1,118 @@
+package dev.cairn.attest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.core.Digest;
+import dev.cairn.core.Json;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What an attestation service publishes for one measured service ({@code GET /v1/trust}): the
+ * policy in force, the measurements it approves, the platform keys it trusts, and the public halves
+ * of the keys it releases only to those measurements.
+ *
+ * @param session the policy session
+ * @param policy digest of the policy version in force
+ * @param policyVersion its version
+ * @param measurements measurements the service may have
+ * @param platformKeys raw Ed25519 platform keys whose evidence the service accepts
+ * @param signingKey raw Ed25519 public key of the certificate signing secret
+ * @param ledgerKey uncompressed secp256k1 public key of the ledger secret (empty when the policy
+ *     releases none)
+ */
+public record PublishedTrust(
+    String session,
+    Digest policy,
+    int policyVersion,
+    Set<Digest> measurements,
+    List<byte[]> platformKeys,
+    byte[] signingKey,
+    byte[] ledgerKey) {
+  public PublishedTrust {
+    measurements = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(measurements));
+    platformKeys = platformKeys.stream().map(byte[]::clone).toList();
+    signingKey = signingKey.clone();
+    ledgerKey = ledgerKey.clone();
+  }
+
+  @Override
+  public List<byte[]> platformKeys() {
+    return platformKeys.stream().map(byte[]::clone).toList();
+  }
+
+  @Override
+  public byte[] signingKey() {
+    return signingKey.clone();
+  }
+
+  @Override
+  public byte[] ledgerKey() {
+    return ledgerKey.clone();
+  }
+
+  /** The wire form. */
+  public String toJson() {
+    Base64.Encoder b64 = Base64.getEncoder();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("session", session);
+    m.put("policy", policy.toString());
+    m.put("policyVersion", policyVersion);
+    m.put("measurements", measurements.stream().map(Digest::toString).sorted().toList());
+    m.put("platformKeys", platformKeys.stream().map(b64::encodeToString).toList());
+    m.put("signingKey", b64.encodeToString(signingKey));
+    if (ledgerKey.length > 0) {
+      m.put("ledgerKey", b64.encodeToString(ledgerKey));
+    }
+    return Json.canonical(m);
+  }
+
+  /** Reads the wire form; every missing or malformed field is named. */
+  public static PublishedTrust parse(String json) throws AttestationException {
+    try {
+      JsonNode n = Json.mapper().readTree(json);
+      if (n == null || !n.isObject()) {
+        throw new IllegalArgumentException("not a JSON object");
+      }
+      Base64.Decoder b64 = Base64.getDecoder();
+      Set<Digest> ms = new LinkedHashSet<>();
+      for (JsonNode m : required(n, "measurements")) {
+        ms.add(Digest.parse(m.asText()));
+      }
+      List<byte[]> pks = new ArrayList<>();
+      for (JsonNode k : required(n, "platformKeys")) {
+        pks.add(b64.decode(k.asText()));
+      }
+      return new PublishedTrust(
+          n.path("session").asText(""),
+          Digest.parse(required(n, "policy").asText()),
+          n.path("policyVersion").asInt(0),
+          ms,
+          pks,
+          b64.decode(required(n, "signingKey").asText()),
+          n.has("ledgerKey") ? b64.decode(n.get("ledgerKey").asText()) : new byte[0]);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new AttestationException(
+          "the attestation service's published trust is malformed: " + e.getMessage(),
+          "check that the URL points at a Cairn attestation service of this version",
+          e);
+    }
+  }
+
+  private static JsonNode required(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      throw new IllegalArgumentException("missing '" + field + "'");
+    }
+    return v;
+  }
+
+  @Override
+  public String toString() {
+    return "PublishedTrust[" + session + " v" + policyVersion + " " + policy + "]";
+  }
+}

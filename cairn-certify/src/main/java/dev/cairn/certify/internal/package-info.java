@@ -1,0 +1,4 @@
+@NullMarked
+package dev.cairn.certify.internal;
+
+import org.jspecify.annotations.NullMarked;
