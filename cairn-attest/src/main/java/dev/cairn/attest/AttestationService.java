@@ -293,8 +293,7 @@ public final class AttestationService {
       String session, String service, String signingSecret, String ledgerSecret)
       throws AttestationException {
     Policy p =
-        policy(session)
-            .orElseThrow(() -> new AttestationException("no session " + session, null));
+        policy(session).orElseThrow(() -> new AttestationException("no session " + session, null));
     Policy.Service svc =
         p.service(service)
             .orElseThrow(

@@ -98,9 +98,7 @@ public final class MeasuredJvm {
     }
     cmd.addAll(List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
     cmd.add("-cp");
-    cmd.add(
-        String.join(
-            File.pathSeparator, l.spec().code().stream().map(Path::toString).toList()));
+    cmd.add(String.join(File.pathSeparator, l.spec().code().stream().map(Path::toString).toList()));
     cmd.add(l.mainClass());
     cmd.addAll(l.arguments());
     TeeProvider.Launched launched =

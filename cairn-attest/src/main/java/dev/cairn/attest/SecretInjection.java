@@ -22,8 +22,8 @@ public final class SecretInjection {
   private SecretInjection() {}
 
   /**
-   * A command and environment with secrets in them: each argument and value is a {@link Secret}
-   * (it may hold one), so none is ever printed.
+   * A command and environment with secrets in them: each argument and value is a {@link Secret} (it
+   * may hold one), so none is ever printed.
    */
   public static final class Injected {
     private final List<Secret> args;
@@ -81,8 +81,7 @@ public final class SecretInjection {
     return new Injected(args, e);
   }
 
-  private static Secret replace(String s, Map<String, Secret> secrets)
-      throws AttestationException {
+  private static Secret replace(String s, Map<String, Secret> secrets) throws AttestationException {
     Matcher m = PLACEHOLDER.matcher(s);
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     int last = 0;

@@ -3,8 +3,8 @@ package dev.cairn.attest;
 import dev.cairn.core.Digest;
 
 /**
- * A trusted execution environment; {@link Tees#provider} finds one by name. Real enclave runtimes (Gramine, SCONE, Occlum,
- * confidential containers) plug in here without touching the rest.
+ * A trusted execution environment; {@link Tees#provider} finds one by name. Real enclave runtimes
+ * (Gramine, SCONE, Occlum, confidential containers) plug in here without touching the rest.
  */
 public interface TeeProvider {
   /** {@code simulation}, {@code sgx-dcap}, ... */

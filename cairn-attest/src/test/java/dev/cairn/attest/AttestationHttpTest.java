@@ -19,7 +19,8 @@ class AttestationHttpTest {
 
   @Test
   void workload_attestsOverHttp_andAForgedOneIsRefused() throws Exception {
-    SimulationProvider tee = new SimulationProvider(dev.cairn.core.CairnHome.of(tmp.resolve("home")), Clock.systemUTC());
+    SimulationProvider tee =
+        new SimulationProvider(dev.cairn.core.CairnHome.of(tmp.resolve("home")), Clock.systemUTC());
     Digest m =
         tee.measure(
             new LaunchSpec(

@@ -38,7 +38,8 @@ class SimulationProviderTest {
 
   @Test
   void measurement_isReproducibleAndIgnoresLocationAndOrder() throws Exception {
-    SimulationProvider p = new SimulationProvider(dev.cairn.core.CairnHome.of(tmp.resolve("home")), CLOCK);
+    SimulationProvider p =
+        new SimulationProvider(dev.cairn.core.CairnHome.of(tmp.resolve("home")), CLOCK);
     Digest a = p.measure(spec(jar("x", "a.jar", "A"), jar("x", "b.jar", "B")));
     Digest b = p.measure(spec(jar("y", "b.jar", "B"), jar("y", "a.jar", "A")));
     assertThat(a).isEqualTo(b);
@@ -63,7 +64,8 @@ class SimulationProviderTest {
 
   @Test
   void evidence_verifies_andEveryBrokenLinkHasItsOwnMessage() throws Exception {
-    SimulationProvider p = new SimulationProvider(dev.cairn.core.CairnHome.of(tmp.resolve("home")), CLOCK);
+    SimulationProvider p =
+        new SimulationProvider(dev.cairn.core.CairnHome.of(tmp.resolve("home")), CLOCK);
     Digest m = p.measure(spec(jar("x", "a.jar", "A")));
     byte[] rd = new byte[64];
     rd[0] = 7;

@@ -37,7 +37,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -46,7 +45,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Certifies clusters: runs the scanner as a measured workload in a TEE, attests it to the
@@ -71,7 +69,9 @@ public final class Certifier {
     this.workloadEnvironment = Map.copyOf(workloadEnvironment);
   }
 
-  /** A certifier keeping its state in {@code home}; the workload runs on this process's class path. */
+  /**
+   * A certifier keeping its state in {@code home}; the workload runs on this process's class path.
+   */
   public static Certifier create(CairnHome home, Clock clock) {
     return new Certifier(home, clock, MeasuredJvm.currentClassPath(), Map.of());
   }
@@ -84,7 +84,9 @@ public final class Certifier {
     return new Certifier(home, clock, classPath, workloadEnvironment);
   }
 
-  /** This certifier passing {@code env} to the workload (e.g. {@code CAIRN_TRACE}); never secrets. */
+  /**
+   * This certifier passing {@code env} to the workload (e.g. {@code CAIRN_TRACE}); never secrets.
+   */
   public Certifier withWorkloadEnvironment(Map<String, String> env) {
     return new Certifier(home, clock, workloadClassPath, env);
   }
@@ -104,7 +106,10 @@ public final class Certifier {
       return tee().measure(spec());
     } catch (AttestationException e) {
       throw new CertifyException(
-          CertifyException.Reason.WORKLOAD, String.valueOf(e.getMessage()), e.hint().orElse(null), e);
+          CertifyException.Reason.WORKLOAD,
+          String.valueOf(e.getMessage()),
+          e.hint().orElse(null),
+          e);
     }
   }
 
@@ -160,7 +165,8 @@ public final class Certifier {
       CertifyRequest request, CertifyListener listener, Path reportTmp, long t0)
       throws CertifyException {
     Path certFile = request.certificateFile();
-    String locator = certFile == null ? "" : Objects.requireNonNull(certFile.getFileName()).toString();
+    String locator =
+        certFile == null ? "" : Objects.requireNonNull(certFile.getFileName()).toString();
     List<String> frameworks = request.frameworks().stream().map(Framework::id).sorted().toList();
     boolean snapshot = request.target() instanceof Target.Snapshot;
     Protocol.Task task =
@@ -234,7 +240,8 @@ public final class Certifier {
               "the measured scanner failed: " + e.message(),
               "scan the same target without certifying to see why");
       case Protocol.Failed f -> refused(request, f, reportTmp);
-      case Protocol.Issued i -> issued(request, i, published, issuer, reportTmp, locator, t0, listener);
+      case Protocol.Issued i ->
+          issued(request, i, published, issuer, reportTmp, locator, t0, listener);
     };
   }
 
@@ -252,7 +259,10 @@ public final class Certifier {
       return MeasuredJvm.start(tee, launch);
     } catch (AttestationException e) {
       throw new CertifyException(
-          CertifyException.Reason.WORKLOAD, String.valueOf(e.getMessage()), e.hint().orElse(null), e);
+          CertifyException.Reason.WORKLOAD,
+          String.valueOf(e.getMessage()),
+          e.hint().orElse(null),
+          e);
     }
   }
 
@@ -313,10 +323,14 @@ public final class Certifier {
    */
   private String checkLedger(CertifyRequest request, PublishedTrust published)
       throws CertifyException {
-    try (Ledger ledger = Ledgers.open(request.ledger(), LedgerOptions.reading(home))) {
-      if (!ledger.recordedByWorkload()) {
-        return "";
+    try {
+      if (!Ledgers.needsSigner(request.ledger())) {
+        return ""; // the certify process records it, with the ledger's own key
       }
+    } catch (LedgerException e) {
+      throw ledgerError(e);
+    }
+    try (Ledger ledger = Ledgers.open(request.ledger(), LedgerOptions.reading(home))) {
       if (published.ledgerKey().length == 0) {
         throw new CertifyException(
             CertifyException.Reason.ATTESTATION,
@@ -438,7 +452,10 @@ public final class Certifier {
         request.certificateFile() != null
             ? Objects.requireNonNull(request.certificateFile())
             : defaultCertificateFile(i.clusterId());
-    String locator = locatorGiven.isEmpty() ? Objects.requireNonNull(file.getFileName()).toString() : locatorGiven;
+    String locator =
+        locatorGiven.isEmpty()
+            ? Objects.requireNonNull(file.getFileName()).toString()
+            : locatorGiven;
     Dsse.Envelope env;
     try {
       env = Dsse.parse(i.envelope());
@@ -540,5 +557,4 @@ public final class Certifier {
         e.hint().orElse(null),
         e);
   }
-
 }

@@ -60,10 +60,12 @@ public record CertifyRequest(
   }
 
   public CertifyRequest withAttestationService(@Nullable URI a) {
-    return new CertifyRequest(target, frameworks, validity, ledger, confirmations, a, certificateFile);
+    return new CertifyRequest(
+        target, frameworks, validity, ledger, confirmations, a, certificateFile);
   }
 
   public CertifyRequest withCertificateFile(@Nullable Path f) {
-    return new CertifyRequest(target, frameworks, validity, ledger, confirmations, attestationService, f);
+    return new CertifyRequest(
+        target, frameworks, validity, ledger, confirmations, attestationService, f);
   }
 }

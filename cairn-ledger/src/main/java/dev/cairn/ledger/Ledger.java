@@ -65,6 +65,26 @@ public interface Ledger extends AutoCloseable {
   /** Every certificate issued for a cluster, oldest first. */
   List<LedgerEntry.Issued> history(Digest cluster) throws LedgerException;
 
+  /**
+   * The clusters with certificates here whose id starts with {@code hexPrefix} (8 or more hex
+   * digits), in id order. A ledger that cannot search names clusters by their full id only.
+   */
+  default List<Digest> clustersStartingWith(String hexPrefix) throws LedgerException {
+    throw new LedgerException(
+        describe() + " finds a cluster by its full id or a certificate file only, not " + hexPrefix,
+        "pass sha256:<64 hex digits> or a .cert.json");
+  }
+
+  /** The position of a certificate's issue entry, on a ledger with positions. */
+  default java.util.OptionalLong indexOf(Digest certificate) throws LedgerException {
+    return java.util.OptionalLong.empty();
+  }
+
+  /** The number of entries, on a ledger that counts them. */
+  default java.util.OptionalLong entryCount() {
+    return java.util.OptionalLong.empty();
+  }
+
   /** The newest certificate issued for a cluster. */
   default Optional<LedgerEntry.Issued> latest(Digest cluster) throws LedgerException {
     List<LedgerEntry.Issued> h = history(cluster);

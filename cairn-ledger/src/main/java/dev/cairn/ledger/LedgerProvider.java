@@ -25,6 +25,14 @@ public interface LedgerProvider {
   /** Opens the ledger; with {@link LedgerOptions#readOnly()} nothing is created or written. */
   Ledger open(URI ledger, LedgerOptions options) throws LedgerException;
 
+  /**
+   * Whether writing to this ledger needs a key from the caller ({@link LedgerOptions#signer()}): a
+   * chain's transactions are signed by an account; the embedded log signs with its own key.
+   */
+  default boolean needsSigner() {
+    return false;
+  }
+
   /** Whether there is anything to open (the embedded log may not have been created yet). */
   default boolean exists(URI ledger, LedgerOptions options) {
     return true;

@@ -46,6 +46,11 @@ public final class Ledgers {
     return provider(ledger).environment(ledger);
   }
 
+  /** Whether writing to {@code ledger} needs a key from the caller. */
+  public static boolean needsSigner(URI ledger) throws LedgerException {
+    return provider(ledger).needsSigner();
+  }
+
   /** Whether {@code ledger} is the embedded log. */
   public static boolean isEmbedded(URI ledger) {
     return scheme(ledger).equals("embedded");

@@ -128,6 +128,29 @@ public final class TransparencyLog implements Ledger {
     return checkpoint;
   }
 
+  @Override
+  public java.util.OptionalLong entryCount() {
+    return java.util.OptionalLong.of(size());
+  }
+
+  @Override
+  public java.util.OptionalLong indexOf(Digest certificate) throws LedgerException {
+    Optional<Long> i = indexOfCertificate(certificate);
+    return i.isPresent() ? java.util.OptionalLong.of(i.get()) : java.util.OptionalLong.empty();
+  }
+
+  @Override
+  public synchronized List<Digest> clustersStartingWith(String hexPrefix) throws LedgerException {
+    java.util.TreeSet<Digest> matches =
+        new java.util.TreeSet<>(java.util.Comparator.comparing(Digest::toString));
+    for (long i = 0; i < size(); i++) {
+      if (entry(i) instanceof LedgerEntry.Issued is && is.cluster().hex().startsWith(hexPrefix)) {
+        matches.add(is.cluster());
+      }
+    }
+    return List.copyOf(matches);
+  }
+
   public synchronized long size() {
     return tree.size();
   }

@@ -31,7 +31,9 @@ public final class SimulationProvider implements TeeProvider {
   private final Path dir;
   private final Clock clock;
 
-  /** The simulated platform of {@code home} (its key and measurement cache in {@code simulation/}). */
+  /**
+   * The simulated platform of {@code home} (its key and measurement cache in {@code simulation/}).
+   */
   public SimulationProvider(CairnHome home, Clock clock) {
     this.dir = home.simulation();
     this.clock = clock;

@@ -66,11 +66,11 @@ import java.util.concurrent.CompletionException;
 /**
  * The measured certify workload, run by {@link dev.cairn.certify.Certifier} as its own process. It
  * scans while it is measured and attested: it learns what to scan from its one argument (a {@link
- * Protocol.Task}), where to attest from one line on stdin ({@link Protocol.Instructions}, sent
- * once the service listens), gets the certificate key (and a chain's ledger key) sealed to its
- * ephemeral key, signs an in-toto Statement whose evidence binds the report, the cluster and the
- * key, records it on a ledger it records on itself, and prints one {@link Protocol.Outcome} line.
- * Secrets never leave it.
+ * Protocol.Task}), where to attest from one line on stdin ({@link Protocol.Instructions}, sent once
+ * the service listens), gets the certificate key (and a chain's ledger key) sealed to its ephemeral
+ * key, signs an in-toto Statement whose evidence binds the report, the cluster and the key, records
+ * it on a ledger it records on itself, and prints one {@link Protocol.Outcome} line. Secrets never
+ * leave it.
  */
 public final class CertifyWorkload {
   private CertifyWorkload() {}
@@ -114,7 +114,8 @@ public final class CertifyWorkload {
               () -> {
                 String line = in.readLine();
                 if (line == null) {
-                  throw new IllegalStateException("the certify process did not say where to attest");
+                  throw new IllegalStateException(
+                      "the certify process did not say where to attest");
                 }
                 return Protocol.decodeInstructions(line);
               });
@@ -299,12 +300,9 @@ public final class CertifyWorkload {
     Trace.mark("workload", "signed the certificate");
     ChainReceipt chain = null;
     URI ledgerUri = Ledgers.parse(task.ledger());
-    LedgerOptions reading = LedgerOptions.reading(home);
-    boolean recordsHere;
-    try (Ledger probe = Ledgers.open(ledgerUri, reading)) {
-      recordsHere = probe.recordedByWorkload();
-    }
-    if (recordsHere) {
+    // a ledger whose writes need a signer takes them from the measured scanner, with the key the
+    // attestation service released only to it; the embedded log is written by the certify process
+    if (Ledgers.needsSigner(ledgerUri)) {
       // the measured scanner records its certificate itself, with the key released only to it
       if (!Dsse.verify(env, signingPublic)) {
         throw new IllegalStateException(
@@ -330,7 +328,12 @@ public final class CertifyWorkload {
         LedgerReceipt r =
             ledger.issue(
                 new LedgerEntry.Issued(
-                    identity.id(), env.digest(), now, cert.expiresAt(), task.locator(), new byte[0]));
+                    identity.id(),
+                    env.digest(),
+                    now,
+                    cert.expiresAt(),
+                    task.locator(),
+                    new byte[0]));
         if (r instanceof ChainReceipt c) {
           chain = c;
         }

@@ -13,8 +13,8 @@ import java.util.Set;
 import java.util.function.IntConsumer;
 
 /**
- * The embedded attestation service in Cairn's home, with session {@code cairn-certify}: its
- * policy approves this build's scanner, releasing it the certificate key and the ledger key.
+ * The embedded attestation service in Cairn's home, with session {@code cairn-certify}: its policy
+ * approves this build's scanner, releasing it the certificate key and the ledger key.
  */
 public final class EmbeddedAttestation {
   public static final String SESSION = "cairn-certify";
@@ -49,7 +49,9 @@ public final class EmbeddedAttestation {
     if (cur == null
         || !cur.service(SERVICE).map(x -> x.measurements().contains(measurement)).orElse(false)
         || cur.secrets().stream().noneMatch(x -> x.name().equals(LEDGER_SECRET))) {
-      Policy next = policy(cur == null ? 1 : cur.version() + 1, cur == null ? null : cur.digest(), measurement);
+      Policy next =
+          policy(
+              cur == null ? 1 : cur.version() + 1, cur == null ? null : cur.digest(), measurement);
       s.install(next);
       approved.accept(next.version());
     }
@@ -57,7 +59,8 @@ public final class EmbeddedAttestation {
   }
 
   /** The embedded policy approving {@code measurement}. */
-  static Policy policy(int version, @org.jspecify.annotations.Nullable Digest predecessor, Digest measurement) {
+  static Policy policy(
+      int version, @org.jspecify.annotations.Nullable Digest predecessor, Digest measurement) {
     return new Policy(
         SESSION,
         version,
@@ -65,6 +68,7 @@ public final class EmbeddedAttestation {
         List.of(new Policy.Service(SERVICE, Set.of(measurement), COMMAND, Map.of())),
         List.of(
             new Policy.SecretSpec(SIGNING_SECRET, Policy.Kind.ED25519, 32, null, Set.of(SERVICE)),
-            new Policy.SecretSpec(LEDGER_SECRET, Policy.Kind.SECP256K1, 32, null, Set.of(SERVICE))));
+            new Policy.SecretSpec(
+                LEDGER_SECRET, Policy.Kind.SECP256K1, 32, null, Set.of(SERVICE))));
   }
 }

@@ -184,7 +184,8 @@ public final class Protocol {
       case "failed" -> {
         List<FailedCheck> failing = new ArrayList<>();
         for (JsonNode f : req(n, "failing")) {
-          failing.add(new FailedCheck(text(f, "id"), text(f, "message"), req(f, "objects").asLong()));
+          failing.add(
+              new FailedCheck(text(f, "id"), text(f, "message"), req(f, "objects").asLong()));
         }
         yield new Failed(
             Digest.parse(text(n, "clusterId")),

@@ -25,13 +25,14 @@ public final class TrustStore {
     try {
       return Optional.of(TrustAnchors.parse(Files.readString(file)));
     } catch (IOException e) {
-      throw new CairnException("cannot read the trust root " + file + ": " + e.getMessage(), null, e);
+      throw new CairnException(
+          "cannot read the trust root " + file + ": " + e.getMessage(), null, e);
     }
   }
 
   /**
-   * Grows the home's trust root with what the attestation service publishes now, the log's key
-   * and, for a chain, the registry it recorded on; returns the number of entries added.
+   * Grows the home's trust root with what the attestation service publishes now, the log's key and,
+   * for a chain, the registry it recorded on; returns the number of entries added.
    */
   public static int grow(
       CairnHome home,
@@ -43,9 +44,7 @@ public final class TrustStore {
     Path file = home.trustRoot();
     TrustAnchors before = read(file).orElse(null);
     String logKey =
-        logVerifierKey != null
-            ? logVerifierKey
-            : before != null ? before.logVerifierKey() : "";
+        logVerifierKey != null ? logVerifierKey : before != null ? before.logVerifierKey() : "";
     TrustAnchors t =
         new TrustAnchors(
             logKey,
@@ -61,7 +60,8 @@ public final class TrustStore {
     try {
       AtomicFiles.write(file, t.toJson());
     } catch (IOException e) {
-      throw new CairnException("cannot write the trust root " + file + ": " + e.getMessage(), null, e);
+      throw new CairnException(
+          "cannot write the trust root " + file + ": " + e.getMessage(), null, e);
     }
     return before == null || !before.toJson().equals(t.toJson()) ? 1 : 0;
   }

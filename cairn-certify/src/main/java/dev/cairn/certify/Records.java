@@ -1,0 +1,203 @@
+package dev.cairn.certify;
+
+import dev.cairn.certify.internal.TrustStore;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.CairnHome;
+import dev.cairn.core.Digest;
+import dev.cairn.core.Secret;
+import dev.cairn.ledger.Certificate;
+import dev.cairn.ledger.CertificateBundle;
+import dev.cairn.ledger.ChainReceipt;
+import dev.cairn.ledger.Ledger;
+import dev.cairn.ledger.LedgerEntry;
+import dev.cairn.ledger.LedgerException;
+import dev.cairn.ledger.LedgerOptions;
+import dev.cairn.ledger.LedgerReceipt;
+import dev.cairn.ledger.Ledgers;
+import dev.cairn.ledger.TrustAnchors;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
+
+/** A ledger's records: revoking a certificate, and a cluster's history. */
+public final class Records {
+  private final CairnHome home;
+  private final Clock clock;
+
+  private Records(CairnHome home, Clock clock) {
+    this.home = home;
+    this.clock = clock;
+  }
+
+  public static Records create(CairnHome home, Clock clock) {
+    return new Records(home, clock);
+  }
+
+  /** The key a ledger needs to accept a revocation, asked for only if it needs one. */
+  @FunctionalInterface
+  public interface KeySource {
+    Secret key() throws CairnException;
+  }
+
+  /** What a revocation recorded. */
+  public record Revoked(Digest certificate, String ledger, LedgerReceipt receipt) {}
+
+  /**
+   * Revokes {@code bundle}'s certificate on {@code ledger} (null: where it was recorded: the
+   * embedded log, or the chain the trust root pins, never an endpoint the certificate file names).
+   */
+  public Revoked revoke(
+      CertificateBundle bundle, String reason, @Nullable URI ledger, KeySource adminKey)
+      throws CertifyException {
+    Digest d = bundle.envelope().digest();
+    TrustAnchors trust;
+    try {
+      trust = TrustStore.read(home.trustRoot()).orElse(null);
+    } catch (CairnException e) {
+      throw new CertifyException(
+          CertifyException.Reason.STATE, String.valueOf(e.getMessage()), e.hint().orElse(null), e);
+    }
+    String pinned = trust == null ? "" : trust.ledgerRegistry();
+    ChainReceipt recorded = bundle.chain();
+    if (recorded != null && ledger == null && pinned.isEmpty()) {
+      throw new CertifyException(
+          CertifyException.Reason.INPUT,
+          "the certificate is recorded on a chain and no registry is pinned in the trust root",
+          "name the registry it is recorded on");
+    }
+    try {
+      URI where =
+          ledger != null ? ledger : recorded != null ? Ledgers.parse(pinned) : Ledgers.EMBEDDED;
+      LedgerOptions options = LedgerOptions.writing(home);
+      if (Ledgers.needsSigner(where)) {
+        Long chainId = null;
+        if (trust != null && where.toString().equals(pinned) && trust.ledgerChainId() != 0) {
+          chainId = trust.ledgerChainId();
+        } else if (recorded != null) {
+          chainId = recorded.chainId();
+        }
+        Secret key = adminKey.key();
+        options = options.withSigner(key).withExpectedChainId(chainId);
+      }
+      try (Ledger l = Ledgers.open(where, options)) {
+        LedgerReceipt r = l.revoke(new LedgerEntry.Revoked(d, reason, clock.instant()));
+        return new Revoked(d, l.describe(), r);
+      }
+    } catch (CertifyException e) {
+      throw e;
+    } catch (LedgerException e) {
+      throw Certifier.ledgerError(e);
+    } catch (CairnException e) {
+      throw new CertifyException(
+          CertifyException.Reason.INPUT, String.valueOf(e.getMessage()), e.hint().orElse(null), e);
+    }
+  }
+
+  /** One certificate in a cluster's history. */
+  public record Entry(
+      OptionalLong index,
+      Digest certificate,
+      Instant issuedAt,
+      Instant expiresAt,
+      String locator,
+      Status status,
+      Optional<LedgerEntry.Revoked> revocation) {}
+
+  /** A certificate's standing now. */
+  public enum Status {
+    VALID,
+    EXPIRED,
+    REVOKED
+  }
+
+  /** A cluster's certificates on one ledger, oldest first. */
+  public record History(Digest cluster, String ledger, OptionalLong size, List<Entry> entries) {
+    public History {
+      entries = List.copyOf(entries);
+    }
+  }
+
+  /**
+   * The history of the cluster {@code cluster} names: its id ({@code sha256:<hex>}), a prefix of 8+
+   * hex digits (as in {@code cluster-<hex>.cert.json}), or one of its certificate files.
+   */
+  public History history(String cluster, URI ledger) throws CertifyException {
+    try (Ledger l = Ledgers.open(ledger, LedgerOptions.reading(home))) {
+      Digest id = resolve(cluster, l);
+      Instant now = clock.instant();
+      List<Entry> rows = new ArrayList<>();
+      for (LedgerEntry.Issued is : l.history(id)) {
+        Optional<LedgerEntry.Revoked> rev = l.revocation(is.certificate());
+        Status st =
+            rev.isPresent()
+                ? Status.REVOKED
+                : is.expiresAt().isAfter(now) ? Status.VALID : Status.EXPIRED;
+        rows.add(
+            new Entry(
+                l.indexOf(is.certificate()),
+                is.certificate(),
+                is.issuedAt(),
+                is.expiresAt(),
+                is.locator(),
+                st,
+                rev));
+      }
+      return new History(id, l.describe(), l.entryCount(), rows);
+    } catch (LedgerException e) {
+      throw Certifier.ledgerError(e);
+    } catch (CertifyException e) {
+      throw e;
+    } catch (CairnException e) {
+      throw new CertifyException(
+          CertifyException.Reason.INPUT, String.valueOf(e.getMessage()), e.hint().orElse(null), e);
+    }
+  }
+
+  private static Digest resolve(String arg, Ledger ledger) throws CairnException {
+    Path f = Path.of(arg);
+    if (Files.isRegularFile(f)) {
+      try {
+        CertificateBundle b = CertificateBundle.parse(Files.readString(f));
+        return Certificate.parse(b.envelope().payload()).clusterId();
+      } catch (java.io.IOException e) {
+        throw new CertifyException(
+            CertifyException.Reason.INPUT, "cannot read " + f + ": " + e.getMessage(), null, e);
+      }
+    }
+    String hex = arg.startsWith("sha256:") ? arg.substring(7) : arg;
+    hex = hex.startsWith("cluster-") ? hex.substring(8) : hex;
+    if (hex.endsWith(".cert.json")) {
+      hex = hex.substring(0, hex.length() - ".cert.json".length());
+    }
+    if (!hex.matches("[0-9a-f]{8,64}")) {
+      throw new CertifyException(
+          CertifyException.Reason.INPUT,
+          "not a cluster id or certificate file: " + arg,
+          "pass sha256:<hex>, 8 or more hex digits of it, or a .cert.json");
+    }
+    if (hex.length() == 64) {
+      return Digest.parse("sha256:" + hex);
+    }
+    List<Digest> matches = ledger.clustersStartingWith(hex);
+    if (matches.size() != 1) {
+      throw new CertifyException(
+          CertifyException.Reason.INPUT,
+          (matches.isEmpty()
+                  ? "no cluster on the ledger"
+                  : matches.size() + " clusters on the ledger")
+              + " with an id starting "
+              + hex,
+          matches.isEmpty()
+              ? "check the id (verify prints it) and Cairn's home"
+              : "give more digits");
+    }
+    return matches.get(0);
+  }
+}

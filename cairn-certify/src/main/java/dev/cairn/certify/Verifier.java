@@ -1,0 +1,210 @@
+package dev.cairn.certify;
+
+import dev.cairn.attest.Attestations;
+import dev.cairn.attest.Evidence;
+import dev.cairn.certify.internal.TrustStore;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.CairnHome;
+import dev.cairn.core.Digest;
+import dev.cairn.core.Keys;
+import dev.cairn.ledger.CertificateBundle;
+import dev.cairn.ledger.CertificateVerifier;
+import dev.cairn.ledger.Ledger;
+import dev.cairn.ledger.LedgerException;
+import dev.cairn.ledger.LedgerOptions;
+import dev.cairn.ledger.Ledgers;
+import dev.cairn.ledger.RegistryView;
+import dev.cairn.ledger.TransparencyLog;
+import dev.cairn.ledger.TrustAnchors;
+import dev.cairn.ledger.VerificationException;
+import dev.cairn.scanner.ClusterOptions;
+import dev.cairn.scanner.Clusters;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Verifies certificates from public data and holds the rules for which ledger and trust root a
+ * verification reads: the trust root given, or the one in Cairn's home; a chain only where the
+ * verifier names it or the trust root pins it, never where the certificate says (its author could
+ * name their own node).
+ */
+public final class Verifier {
+  private final CairnHome home;
+  private final Clock clock;
+
+  private Verifier(CairnHome home, Clock clock) {
+    this.home = home;
+    this.clock = clock;
+  }
+
+  public static Verifier create(CairnHome home, Clock clock) {
+    return new Verifier(home, clock);
+  }
+
+  /**
+   * Verifies; a broken link is a {@link VerifyResult.NotVerified}, never an exception.
+   *
+   * @throws CertifyException when the trust root or the live cluster cannot be read
+   */
+  public VerifyResult verify(VerifyRequest request) throws CertifyException {
+    CertificateBundle bundle = request.certificate();
+    Path trustFile = request.trustRoot() != null ? request.trustRoot() : home.trustRoot();
+    TrustAnchors anchors;
+    try {
+      anchors =
+          TrustStore.read(trustFile)
+              .orElseThrow(
+                  () ->
+                      new CertifyException(
+                          CertifyException.Reason.INPUT,
+                          "cannot read trust anchors " + trustFile + ": no such file",
+                          "check the path"));
+    } catch (CertifyException e) {
+      throw e;
+    } catch (CairnException e) {
+      throw new CertifyException(
+          CertifyException.Reason.INPUT, String.valueOf(e.getMessage()), e.hint().orElse(null), e);
+    }
+    Digest live = null;
+    if (request.kubeconfig() != null) {
+      try {
+        live = Clusters.identity(ClusterOptions.of(request.kubeconfig())).id();
+      } catch (CairnException e) {
+        throw new CertifyException(
+            CertifyException.Reason.INPUT,
+            String.valueOf(e.getMessage()),
+            e.hint().orElse(null),
+            e);
+      }
+    }
+    URI chosen;
+    try {
+      chosen = choose(request.ledger(), bundle, anchors);
+    } catch (VerificationException e) {
+      return notVerified(bundle, e);
+    }
+    Ledger ledger = null;
+    try {
+      if (chosen != null) {
+        try {
+          ledger = Ledgers.open(chosen, LedgerOptions.reading(home));
+        } catch (LedgerException e) {
+          return notVerified(
+              bundle,
+              new VerificationException(
+                  "ledger record", String.valueOf(e.getMessage()), e.hint().orElse(null)));
+        }
+      }
+      CertificateVerifier.Result r;
+      try {
+        r =
+            CertificateVerifier.verify(
+                bundle,
+                anchors,
+                Verifier::checkEvidence,
+                clock.instant(),
+                ledger instanceof TransparencyLog log ? log : null,
+                ledger instanceof RegistryView reg ? reg : null,
+                live);
+      } catch (VerificationException e) {
+        return notVerified(bundle, e);
+      }
+      List<String> notChecked = new ArrayList<>();
+      if (ledger == null) {
+        notChecked.add("revocation");
+      }
+      if (live == null) {
+        notChecked.add("cluster identity");
+      }
+      return new VerifyResult.Verified(
+          r.certificateDigest(),
+          bundle.ledger(),
+          r.certificate(),
+          r.links(),
+          ledger instanceof RegistryView && ledger != null ? ledger.describe() : null,
+          notChecked);
+    } finally {
+      if (ledger != null) {
+        ledger.close();
+      }
+    }
+  }
+
+  /** The ledger a verification reads, or null for none. */
+  private @Nullable URI choose(
+      VerifyRequest.LedgerChoice choice, CertificateBundle bundle, TrustAnchors anchors)
+      throws VerificationException {
+    try {
+      return switch (choice) {
+        case VerifyRequest.LedgerChoice.Offline o -> null;
+        case VerifyRequest.LedgerChoice.Named n -> {
+          if (bundle.chain() == null && !Ledgers.isEmbedded(n.ledger())) {
+            throw new VerificationException(
+                "ledger record",
+                "the certificate is recorded on the "
+                    + bundle.ledger()
+                    + " log, not on "
+                    + Ledgers.redacted(n.ledger().toString()),
+                "verify it against its own log (the default), or against the embedded one");
+          }
+          yield n.ledger();
+        }
+        case VerifyRequest.LedgerChoice.Default d -> {
+          if (bundle.chain() != null) {
+            yield anchors.ledgerRegistry().isEmpty()
+                ? null
+                : Ledgers.parse(anchors.ledgerRegistry());
+          }
+          yield Ledgers.exists(Ledgers.EMBEDDED, LedgerOptions.reading(home))
+              ? Ledgers.EMBEDDED
+              : null;
+        }
+      };
+    } catch (LedgerException e) {
+      throw new VerificationException(
+          "ledger record", String.valueOf(e.getMessage()), e.hint().orElse(null));
+    }
+  }
+
+  private static VerifyResult.NotVerified notVerified(
+      CertificateBundle bundle, VerificationException e) {
+    String m = String.valueOf(e.getMessage());
+    String prefix = e.link() + ": ";
+    return new VerifyResult.NotVerified(
+        bundle.envelope().digest(),
+        bundle.ledger(),
+        e.link(),
+        m.startsWith(prefix) ? m.substring(prefix.length()) : m,
+        e.hint().orElse(null));
+  }
+
+  /** The scanner's evidence, checked with the platform keys the trust root lists. */
+  static void checkEvidence(
+      String json, List<byte[]> platformKeys, Set<Digest> measurements, byte[] reportData)
+      throws CairnException {
+    Evidence e = Evidence.parse(json);
+    for (byte[] k : platformKeys) {
+      PublicKey pk;
+      try {
+        pk = Keys.ed25519Public(k);
+      } catch (java.security.GeneralSecurityException ex) {
+        continue;
+      }
+      if (Keys.keyId(pk).equals(e.platformKey())) {
+        Attestations.verify(e, pk, measurements, reportData);
+        return;
+      }
+    }
+    throw new CairnException(
+        "evidence is signed by platform key "
+            + e.platformKey()
+            + ", which the trust anchors do not list",
+        null);
+  }
+}
