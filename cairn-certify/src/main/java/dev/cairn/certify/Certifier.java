@@ -118,6 +118,14 @@ public final class Certifier {
         workloadClassPath, Checks.builtinPackDigest(), EmbeddedAttestation.WORKLOAD_COMMAND);
   }
 
+  /**
+   * What the embedded attestation service publishes for this certifier's workload, approving its
+   * measurement first if needed (a new policy version, reported to {@code listener}).
+   */
+  public PublishedTrust embeddedTrust(CertifyListener listener) throws CertifyException {
+    return published(openEmbedded(tee(), measurement(), listener));
+  }
+
   /** Certifies {@code request}'s target. */
   public CertifyResult certify(CertifyRequest request, CertifyListener listener)
       throws CertifyException {

@@ -31,9 +31,14 @@ final class AttestCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  static AttestationService open(@Nullable Path state) throws Exception {
-    Path dir = state != null ? state : Embedded.home().resolve("attest");
-    return AttestationService.open(dir, List.of(Embedded.tee().platformKey()), Clock.systemUTC());
+  static AttestationService open(@Nullable Path state, picocli.CommandLine.Model.CommandSpec spec)
+      throws Exception {
+    dev.cairn.core.CairnHome home = CairnCommand.of(spec).home();
+    Path dir = state != null ? state : home.attestation();
+    return AttestationService.open(
+        dir,
+        List.of(dev.cairn.attest.Tees.simulation(home, Clock.systemUTC()).platformKey()),
+        Clock.systemUTC());
   }
 
   @Command(
@@ -65,7 +70,7 @@ final class AttestCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      AttestationService s = open(state);
+      AttestationService s = open(state, spec);
       if (policy != null) {
         Policy p = s.install(Policies.load(policy));
         spec.commandLine()
@@ -102,7 +107,7 @@ final class AttestCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Policy p = open(state).install(Policies.load(policy));
+      Policy p = open(state, spec).install(Policies.load(policy));
       spec.commandLine()
           .getOut()
           .println("installed " + p.name() + " v" + p.version() + " " + p.digest());

@@ -1,6 +1,8 @@
 package dev.cairn.cli;
 
+import dev.cairn.core.CairnHome;
 import dev.cairn.scanner.Version;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
@@ -16,10 +18,34 @@ import picocli.CommandLine.Option;
       VerifyCommand.class,
       SnapshotCommand.class,
       LedgerCommand.class,
+      AttestCommand.class,
       ChecksCommand.class,
       DemoCommand.class
     })
 final class CairnCommand implements Runnable {
+  private final Map<String, String> env;
+  private final CairnHome home;
+
+  CairnCommand(Map<String, String> env, CairnHome home) {
+    this.env = env;
+    this.home = home;
+  }
+
+  /** The environment the command runs in. */
+  Map<String, String> env() {
+    return env;
+  }
+
+  /** Cairn's home for this command line. */
+  CairnHome home() {
+    return home;
+  }
+
+  /** The root command of {@code spec}'s command line. */
+  static CairnCommand of(picocli.CommandLine.Model.CommandSpec spec) {
+    return (CairnCommand) spec.root().userObject();
+  }
+
   @Option(
       names = "--stacktrace",
       description = "Print stack traces of errors.",

@@ -14,6 +14,7 @@ import dev.cairn.scanner.ReportFormat;
 import dev.cairn.scanner.Reports;
 import dev.cairn.scanner.ScanOptions;
 import dev.cairn.scanner.ScanReport;
+import dev.cairn.scanner.Snapshots;
 import dev.cairn.scanner.Scanners;
 import dev.cairn.scanner.Waivers;
 import java.io.IOException;
@@ -138,28 +139,34 @@ final class DemoCommand implements Callable<Integer> {
    * attestation service and log in {@code work/home}), verifies, tampers, verifies again.
    */
   private void certifyAndVerify(PrintWriter out, Path work, Path manifests) throws Exception {
-    System.setProperty("cairn.home", work.resolve("home").toString());
+    dev.cairn.core.CairnHome home = dev.cairn.core.CairnHome.of(work.resolve("home"));
+    java.time.Clock clock = java.time.Clock.systemUTC();
     dev.cairn.ethereum.LocalNode node = null;
     try {
       PrintWriter err = spec.commandLine().getErr();
       if (ledger.equals("ethereum")) {
-        node = startChain(out, err, work);
+        node = startChain(out, err, work, home);
       } else if (!ledger.equals("embedded")) {
         throw new ExitException(Main.USAGE, "unknown ledger " + ledger, "use embedded or ethereum");
       }
+      java.net.URI where =
+          chainLedger != null ? Options.parse(chainLedger) : dev.cairn.ledger.Ledgers.EMBEDDED;
       ClusterIdentity demo =
           ClusterIdentity.of(
               "demo-kube-system-uid",
               dev.cairn.core.Digest.sha256("demo cluster CA"),
               "https://demo.cluster.local:6443");
+      java.time.Instant now = clock.instant();
       Snapshots.write(
           work.resolve("risky.snapshot.json"),
           demo,
-          read(manifests.resolve("risky-workloads.yaml")));
+          read(manifests.resolve("risky-workloads.yaml")),
+          now);
       Snapshots.write(
           work.resolve("hardened.snapshot.json"),
           demo,
-          read(manifests.resolve("hardened-api.yaml")));
+          read(manifests.resolve("hardened-api.yaml")),
+          now);
       out.println();
       out.println(
           "== 2. Certify: attested scan (measured workload process, simulation TEE, attestation service, "
@@ -167,69 +174,79 @@ final class DemoCommand implements Callable<Integer> {
               + ")");
       out.println("-- the risky workloads against PSS restricted:");
       out.flush();
-      Main.run(
-          on(
-              "certify",
-              "--snapshot",
-              work.resolve("risky.snapshot.json").toString(),
-              "--framework",
-              "pss-restricted",
-              "--output-file",
-              work.resolve("risky.cert.json").toString()),
-          out,
-          err);
+      dev.cairn.certify.Certifier certifier = dev.cairn.certify.Certifier.create(home, clock);
+      CairnCommand root = new CairnCommand(java.util.Map.of(), home);
+      java.util.Set<dev.cairn.scanner.Framework> restricted =
+          ScanCommand.parseFrameworks(List.of("pss-restricted"));
+      dev.cairn.certify.CertifyResult risky =
+          certifier.certify(
+              dev.cairn.certify.CertifyRequest.of(
+                      new dev.cairn.certify.Target.Snapshot(work.resolve("risky.snapshot.json")))
+                  .withFrameworks(restricted)
+                  .withLedger(where, 1)
+                  .withCertificateFile(work.resolve("risky.cert.json")),
+              CertifyCommand.listener(err));
+      CertifyCommand.render(risky, root, out);
       out.println("-- the hardened workload against PSS restricted:");
       out.flush();
       Path cert = work.resolve("hardened.cert.json");
-      int c =
-          Main.run(
-              on(
-                  "certify",
-                  "--snapshot",
-                  work.resolve("hardened.snapshot.json").toString(),
-                  "--framework",
-                  "pss-restricted",
-                  "--output-file",
-                  cert.toString()),
-              out,
-              err);
-      if (c != Main.OK) {
+      dev.cairn.certify.CertifyResult hardened =
+          certifier.certify(
+              dev.cairn.certify.CertifyRequest.of(
+                      new dev.cairn.certify.Target.Snapshot(work.resolve("hardened.snapshot.json")))
+                  .withFrameworks(restricted)
+                  .withLedger(where, 1)
+                  .withCertificateFile(cert),
+              CertifyCommand.listener(err));
+      if (CertifyCommand.render(hardened, root, out) != Main.OK) {
         throw new ExitException(
             Main.USAGE, "the demo certificate was not issued", "run with --stacktrace");
       }
+      dev.cairn.certify.Verifier verifier = dev.cairn.certify.Verifier.create(home, clock);
+      dev.cairn.ledger.CertificateBundle bundle =
+          dev.cairn.ledger.CertificateBundle.parse(Files.readString(cert));
       out.println();
       out.println("== 3. Verify the certificate from public data");
-      out.flush();
-      Main.run(on("verify", cert.toString()), out, err);
+      VerifyCommand.text(verifier.verify(dev.cairn.certify.VerifyRequest.of(bundle)), out);
       out.println();
       out.println("== 4. Tamper with it (the report's object count) and verify again");
-      String json = Files.readString(cert);
-      dev.cairn.ledger.CertificateBundle b = dev.cairn.ledger.CertificateBundle.parse(json);
-      String payload = new String(b.envelope().payload(), java.nio.charset.StandardCharsets.UTF_8);
+      String payload = new String(bundle.envelope().payload(), java.nio.charset.StandardCharsets.UTF_8);
       String forged = payload.replace("\"objects\":2", "\"objects\":1");
+      if (forged.equals(payload)) {
+        throw new IllegalStateException("the demo's tampering matched nothing");
+      }
       java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+      String json = Files.readString(cert);
       Path tampered = work.resolve("tampered.cert.json");
       Files.writeString(
           tampered,
           json.replace(
-              b64.encodeToString(b.envelope().payload()),
+              b64.encodeToString(bundle.envelope().payload()),
               b64.encodeToString(forged.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-      out.flush();
-      Main.run(on("verify", tampered.toString()), out, err);
+      VerifyCommand.text(
+          verifier.verify(
+              dev.cairn.certify.VerifyRequest.of(
+                  dev.cairn.ledger.CertificateBundle.parse(Files.readString(tampered)))),
+          out);
       out.println();
       out.println("== 5. Revoke the certificate and verify again");
-      out.flush();
-      Main.run(
-          on("ledger", "revoke", cert.toString(), "--reason", "demo: cluster decommissioned"),
-          out,
-          err);
-      Main.run(on("verify", cert.toString()), out, err);
+      dev.cairn.certify.Records records = dev.cairn.certify.Records.create(home, clock);
+      Options.AdminKeyOption admin = new Options.AdminKeyOption();
+      admin.file = chainAdminKey;
+      dev.cairn.certify.Records.Revoked rev =
+          records.revoke(
+              bundle, "demo: cluster decommissioned", null, () -> admin.read(java.util.Map.of()));
+      out.println("Revoked " + rev.certificate() + " on " + rev.ledger());
+      VerifyCommand.text(verifier.verify(dev.cairn.certify.VerifyRequest.of(bundle)), out);
       out.println();
       out.println("== 6. The cluster's history on the ledger");
       out.flush();
-      Main.run(on("ledger", "history", cert.toString()), out, err);
+      Main.run(
+          on("ledger", "history", cert.toString()),
+          out,
+          err,
+          java.util.Map.of(dev.cairn.core.CairnHome.ENV, home.root().toString()));
     } finally {
-      System.clearProperty("cairn.home");
       chainLedger = null;
       chainAdminKey = null;
       if (node != null) {
@@ -242,7 +259,8 @@ final class DemoCommand implements Callable<Integer> {
    * Starts anvil, deploys a registry with a fresh admin key (kept in the demo's home, mode 0600),
    * and grants and funds the ledger key the attestation service will release to the scanner.
    */
-  private dev.cairn.ethereum.LocalNode startChain(PrintWriter out, PrintWriter err, Path work)
+  private dev.cairn.ethereum.LocalNode startChain(
+      PrintWriter out, PrintWriter err, Path work, dev.cairn.core.CairnHome home)
       throws Exception {
     out.println();
     out.println(
@@ -252,7 +270,7 @@ final class DemoCommand implements Callable<Integer> {
     dev.cairn.ethereum.LocalNode node =
         dev.cairn.ethereum.LocalNode.start(dev.cairn.ethereum.LocalNode.Kind.ANVIL);
     try {
-      return setUpChain(out, err, work, node);
+      return setUpChain(out, err, work, node, home);
     } catch (Exception e) {
       node.close();
       throw e;
@@ -260,8 +278,14 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private dev.cairn.ethereum.LocalNode setUpChain(
-      PrintWriter out, PrintWriter err, Path work, dev.cairn.ethereum.LocalNode node)
+      PrintWriter out,
+      PrintWriter err,
+      Path work,
+      dev.cairn.ethereum.LocalNode node,
+      dev.cairn.core.CairnHome home)
       throws Exception {
+    java.util.Map<String, String> env =
+        java.util.Map.of(dev.cairn.core.CairnHome.ENV, home.root().toString());
     org.web3j.crypto.Credentials admin =
         org.web3j.crypto.Credentials.create(org.web3j.crypto.Keys.createEcKeyPair());
     Path key = work.resolve("home").resolve("demo-admin.key");
@@ -295,7 +319,8 @@ final class DemoCommand implements Callable<Integer> {
               key.toString()
             },
             new PrintWriter(deployed, true),
-            err);
+            err,
+            env);
     out.print(deployed);
     java.util.regex.Matcher l =
         java.util.regex.Pattern.compile("--ledger (ethereum:\\S+)").matcher(deployed.toString());
@@ -309,7 +334,8 @@ final class DemoCommand implements Callable<Integer> {
           "ledger", "grant-issuer", "--ledger", l.group(1), "--admin-key-file", key.toString()
         },
         new PrintWriter(granted, true),
-        err);
+        err,
+        env);
     out.print(granted);
     java.util.regex.Matcher i =
         java.util.regex.Pattern.compile("Granted issuer (0x[0-9a-f]{40})")

@@ -1,6 +1,5 @@
 package dev.cairn.cli;
 
-import dev.cairn.attest.AttestationService;
 import dev.cairn.core.CairnException;
 import dev.cairn.ethereum.EthereumLedger;
 import dev.cairn.ethereum.Transactor;
@@ -88,8 +87,7 @@ final class Eth {
   }
 
   /** The address of the issuing key the attestation service releases to the measured scanner. */
-  static String issuerAddress(AttestationService cas) throws CairnException {
-    byte[] pub = cas.publicKeyBytes(Embedded.SESSION, Embedded.LEDGER_SECRET);
+  static String issuerAddress(byte[] pub) {
     return org.web3j.utils.Numeric.toHexString(
         Keys.getAddress(Arrays.copyOfRange(pub, 1, pub.length)));
   }

@@ -1,10 +1,9 @@
 package dev.cairn.cli;
 
+import dev.cairn.certify.Records;
 import dev.cairn.core.Digest;
 import dev.cairn.ledger.CertificateBundle;
-import dev.cairn.ledger.LedgerEntry;
 import dev.cairn.ledger.Receipt;
-import dev.cairn.ledger.TransparencyLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -52,67 +51,32 @@ final class LedgerCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = "--ledger",
-        paramLabel = "LEDGER",
-        description =
-            "embedded or ethereum:URL#ADDRESS (default: where the certificate was recorded).")
-    @org.jspecify.annotations.Nullable
-    String ledger;
+    @picocli.CommandLine.Mixin Options.LedgerOption ledger = new Options.LedgerOption();
 
-    @Option(
-        names = "--admin-key-file",
-        paramLabel = "FILE",
-        description = "Ethereum: the registry admin's key (or set CAIRN_ETH_ADMIN_KEY).")
-    @org.jspecify.annotations.Nullable
-    Path adminKeyFile;
+    @picocli.CommandLine.Mixin Options.AdminKeyOption adminKey = new Options.AdminKeyOption();
 
     @Override
     public Integer call() throws Exception {
       CertificateBundle b = CertificateBundle.parse(Files.readString(cert));
-      Digest d = b.envelope().digest();
-      // an admin-signed transaction goes only to the registry the trust anchors pin (or one named
+      CairnCommand root = CairnCommand.of(spec);
+      // an admin-signed transaction goes only to the registry the trust root pins (or one named
       // here), on its chain: never to an endpoint a certificate file names
-      dev.cairn.ledger.TrustAnchors trust = CertifyCommand.previousTrust();
-      String pinned = trust == null ? "" : trust.ledgerRegistry();
-      if (b.chain() != null && ledger == null && pinned.isEmpty()) {
-        throw new ExitException(
-            Main.USAGE,
-            "the certificate is recorded on a chain and no registry is pinned in trust.json",
-            "pass --ledger ethereum:URL#ADDRESS");
-      }
-      String where = ledger != null ? ledger : b.chain() != null ? pinned : "embedded";
-      if (Eth.isEthereum(where)) {
-        Long chainId = null;
-        dev.cairn.ledger.ChainReceipt recorded = b.chain();
-        if (trust != null && where.equals(pinned) && trust.ledgerChainId() != 0) {
-          chainId = trust.ledgerChainId();
-        } else if (recorded != null) {
-          chainId = recorded.chainId();
-        }
-        try (dev.cairn.ethereum.EthereumLedger chain =
-            Eth.open(where, Eth.adminKey(adminKeyFile), chainId, 1)) {
-          dev.cairn.ledger.ChainReceipt r =
-              chain.revoke(new LedgerEntry.Revoked(d, reason, Instant.now()));
-          spec.commandLine()
-              .getOut()
-              .println(
-                  "Revoked "
-                      + d
-                      + " on "
-                      + chain.describe()
-                      + " (transaction "
-                      + r.transaction()
-                      + ", block "
-                      + r.blockNumber()
-                      + ")");
-        }
-        return Main.OK;
-      }
-      try (TransparencyLog log = Embedded.log()) {
-        Receipt r = log.revoke(new LedgerEntry.Revoked(d, reason, Instant.now()));
-        spec.commandLine().getOut().println("Revoked " + d + " (ledger index " + r.index() + ")");
-      }
+      Records.Revoked r =
+          Records.create(root.home(), java.time.Clock.systemUTC())
+              .revoke(b, reason, ledger.uri(null), () -> adminKey.read(root.env()));
+      String how =
+          switch (r.receipt()) {
+            case Receipt rc -> " (ledger index " + rc.index() + ")";
+            case dev.cairn.ledger.ChainReceipt c ->
+                " on "
+                    + r.ledger()
+                    + " (transaction "
+                    + c.transaction()
+                    + ", block "
+                    + c.blockNumber()
+                    + ")";
+          };
+      spec.commandLine().getOut().println("Revoked " + r.certificate() + how);
       return Main.OK;
     }
   }
@@ -128,9 +92,12 @@ final class LedgerCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      try (TransparencyLog log = Embedded.log()) {
-        spec.commandLine().getOut().print(log.checkpoint().signedNote());
-        spec.commandLine().getOut().println("verifier key: " + log.verifierKey());
+      try (dev.cairn.ledger.Ledger log =
+          dev.cairn.ledger.Ledgers.open(
+              dev.cairn.ledger.Ledgers.EMBEDDED,
+              dev.cairn.ledger.LedgerOptions.reading(CairnCommand.of(spec).home()))) {
+        spec.commandLine().getOut().print(log.signedCheckpoint().orElse(""));
+        spec.commandLine().getOut().println("verifier key: " + log.checkpointKey().orElse(""));
       }
       return Main.OK;
     }
@@ -157,11 +124,7 @@ final class LedgerCommand implements Runnable {
         description = "table or json (default: table).")
     String output = "table";
 
-    @Option(
-        names = "--ledger",
-        paramLabel = "LEDGER",
-        description = "embedded (default) or ethereum:URL#ADDRESS.")
-    String ledger = "embedded";
+    @picocli.CommandLine.Mixin Options.LedgerOption ledger = new Options.LedgerOption();
 
     @SuppressWarnings("NullAway.Init")
     @Spec
@@ -172,53 +135,32 @@ final class LedgerCommand implements Runnable {
       if (!output.equals("table") && !output.equals("json")) {
         throw new ExitException(Main.USAGE, "unknown output " + output, "use table or json");
       }
-      if (Eth.isEthereum(ledger)) {
-        try (dev.cairn.ethereum.EthereumLedger chain = Eth.readOnly(ledger)) {
-          Digest id = resolveOnChain(cluster);
-          java.util.List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
-          for (LedgerEntry.Issued is : chain.history(id)) {
-            rows.add(row(is, -1, chain.revocation(is.certificate()), Instant.now()));
-          }
-          return print(id, chain.describe(), -1, rows);
+      Records.History h =
+          Records.create(CairnCommand.of(spec).home(), java.time.Clock.systemUTC())
+              .history(
+                  cluster,
+                  java.util.Objects.requireNonNull(
+                      ledger.uri(dev.cairn.ledger.Ledgers.EMBEDDED)));
+      java.util.List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
+      for (Records.Entry e : h.entries()) {
+        java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+        if (e.index().isPresent()) {
+          row.put("index", e.index().getAsLong());
         }
+        row.put("certificate", e.certificate().toString());
+        row.put("issuedAt", e.issuedAt().toString());
+        row.put("expiresAt", e.expiresAt().toString());
+        row.put("locator", e.locator());
+        row.put("status", e.status().name().toLowerCase(java.util.Locale.ROOT));
+        e.revocation()
+            .ifPresent(
+                rev -> {
+                  row.put("revokedAt", rev.revokedAt().toString());
+                  row.put("reason", rev.reason());
+                });
+        rows.add(row);
       }
-      Instant now = Instant.now();
-      try (TransparencyLog log = Embedded.log()) {
-        Digest id = resolve(cluster, log);
-        java.util.List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
-        for (LedgerEntry.Issued is : log.history(id)) {
-          rows.add(
-              row(
-                  is,
-                  log.indexOfCertificate(is.certificate()).orElse(-1L),
-                  log.revocation(is.certificate()),
-                  now));
-        }
-        return print(id, log.describe(), log.size(), rows);
-      }
-    }
-
-    private static java.util.Map<String, Object> row(
-        LedgerEntry.Issued is,
-        long index,
-        java.util.Optional<LedgerEntry.Revoked> rev,
-        Instant now) {
-      java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
-      if (index >= 0) {
-        row.put("index", index);
-      }
-      row.put("certificate", is.certificate().toString());
-      row.put("issuedAt", is.issuedAt().toString());
-      row.put("expiresAt", is.expiresAt().toString());
-      row.put("locator", is.locator());
-      if (rev.isPresent()) {
-        row.put("status", "revoked");
-        row.put("revokedAt", rev.get().revokedAt().toString());
-        row.put("reason", rev.get().reason());
-      } else {
-        row.put("status", is.expiresAt().isAfter(now) ? "valid" : "expired");
-      }
-      return row;
+      return print(h.cluster(), h.ledger(), h.size().orElse(-1), rows);
     }
 
     private int print(
@@ -262,65 +204,8 @@ final class LedgerCommand implements Runnable {
       return rows.isEmpty() ? Main.FINDINGS : Main.OK;
     }
 
-    /** On a chain a cluster is named in full, or by one of its certificate files. */
-    static Digest resolveOnChain(String arg) throws Exception {
-      Path f = Path.of(arg);
-      if (Files.isRegularFile(f)) {
-        CertificateBundle b = CertificateBundle.parse(Files.readString(f));
-        return dev.cairn.ledger.Certificate.parse(b.envelope().payload()).clusterId();
-      }
-      String hex = arg.startsWith("sha256:") ? arg.substring(7) : arg;
-      if (!hex.matches("[0-9a-f]{64}")) {
-        throw new dev.cairn.core.CairnException(
-            "on a chain ledger a cluster is named by its full id or a certificate file, not " + arg,
-            "pass sha256:<64 hex digits> or a .cert.json");
-      }
-      return Digest.parse("sha256:" + hex);
-    }
-
     private static String seconds(String instant) {
       return Instant.parse(instant).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-    }
-
-    /** A full id, a hex prefix (8+ digits, optionally cluster-...), or a certificate file. */
-    static Digest resolve(String arg, TransparencyLog log) throws Exception {
-      Path f = Path.of(arg);
-      if (Files.isRegularFile(f)) {
-        CertificateBundle b = CertificateBundle.parse(Files.readString(f));
-        return dev.cairn.ledger.Certificate.parse(b.envelope().payload()).clusterId();
-      }
-      String hex = arg.startsWith("sha256:") ? arg.substring(7) : arg;
-      hex = hex.startsWith("cluster-") ? hex.substring(8) : hex;
-      if (hex.endsWith(".cert.json")) {
-        hex = hex.substring(0, hex.length() - ".cert.json".length());
-      }
-      if (!hex.matches("[0-9a-f]{8,64}")) {
-        throw new dev.cairn.core.CairnException(
-            "not a cluster id or certificate file: " + arg,
-            "pass sha256:<hex>, 8 or more hex digits of it, or a .cert.json");
-      }
-      if (hex.length() == 64) {
-        return Digest.parse("sha256:" + hex);
-      }
-      java.util.Set<Digest> matches =
-          new java.util.TreeSet<>(java.util.Comparator.comparing(Digest::toString));
-      for (long i = 0; i < log.size(); i++) {
-        if (log.entry(i) instanceof LedgerEntry.Issued is && is.cluster().hex().startsWith(hex)) {
-          matches.add(is.cluster());
-        }
-      }
-      if (matches.size() != 1) {
-        throw new dev.cairn.core.CairnException(
-            (matches.isEmpty()
-                    ? "no cluster on the ledger"
-                    : matches.size() + " clusters on the ledger")
-                + " with an id starting "
-                + hex,
-            matches.isEmpty()
-                ? "check the id (cairn verify prints it) and CAIRN_HOME"
-                : "give more digits");
-      }
-      return matches.iterator().next();
     }
   }
 
@@ -439,12 +324,11 @@ final class LedgerCommand implements Runnable {
     public Integer call() throws Exception {
       String who = issuer;
       if (who == null) {
-        java.io.StringWriter notes = new java.io.StringWriter();
-        dev.cairn.attest.AttestationService cas =
-            Embedded.attestation(
-                Embedded.tee().measure(Embedded.launchSpec()), new java.io.PrintWriter(notes));
-        spec.commandLine().getErr().print(notes);
-        who = Eth.issuerAddress(cas);
+        dev.cairn.attest.PublishedTrust published =
+            dev.cairn.certify.Certifier.create(
+                    CairnCommand.of(spec).home(), java.time.Clock.systemUTC())
+                .embeddedTrust(CertifyCommand.listener(spec.commandLine().getErr()));
+        who = Eth.issuerAddress(published.ledgerKey());
       }
       if (!who.matches("0x[0-9a-fA-F]{40}")) {
         throw new ExitException(Main.USAGE, "not an address: " + who, "0x and 40 hex digits");

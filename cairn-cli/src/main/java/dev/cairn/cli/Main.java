@@ -1,7 +1,9 @@
 package dev.cairn.cli;
 
 import dev.cairn.core.CairnException;
+import dev.cairn.core.CairnHome;
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 
 /** The {@code cairn} command. Turns every error into one line with a hint and an exit code. */
@@ -18,8 +20,16 @@ public final class Main {
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
-  /** Runs the command line with the given streams; returns the exit code. */
+  /** Runs the command line with the given streams and this process's environment. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    return run(args, out, err, System.getenv());
+  }
+
+  /**
+   * Runs the command line with the given streams and environment ({@code CAIRN_HOME} names Cairn's
+   * home); returns the exit code.
+   */
+  public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
     boolean stacktrace = false;
     for (String a : args) {
       if (a.equals("--stacktrace")) {
@@ -27,7 +37,10 @@ public final class Main {
       }
     }
     boolean trace = stacktrace;
-    CommandLine cl = new CommandLine(new CairnCommand());
+    CommandLine cl =
+        new CommandLine(
+            new CairnCommand(
+                Map.copyOf(env), CairnHome.locate(env, System.getProperty("user.home"))));
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);

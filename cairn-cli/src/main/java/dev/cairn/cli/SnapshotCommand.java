@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.scanner.Snapshots;
 import dev.cairn.scanner.Checks;
 import dev.cairn.scanner.ClusterIdentity;
 import dev.cairn.scanner.ClusterOptions;
@@ -61,7 +62,7 @@ final class SnapshotCommand implements Callable<Integer> {
           "incomplete snapshot: " + errors.get(0),
           "give the user read access to every resource (cairn checks rbac)");
     }
-    Snapshots.write(output, id, objects);
+    Snapshots.write(output, id, objects, java.time.Instant.now());
     spec.commandLine()
         .getOut()
         .println(

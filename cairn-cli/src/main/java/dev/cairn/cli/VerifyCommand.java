@@ -1,28 +1,22 @@
 package dev.cairn.cli;
 
-import dev.cairn.attest.Attestations;
-import dev.cairn.attest.Evidence;
-import dev.cairn.core.CairnException;
-import dev.cairn.core.Keys;
+import dev.cairn.attest.Tees;
+import dev.cairn.certify.Verifier;
+import dev.cairn.certify.VerifyRequest;
+import dev.cairn.certify.VerifyResult;
+import dev.cairn.core.Json;
+import dev.cairn.ledger.Certificate;
 import dev.cairn.ledger.CertificateBundle;
-import dev.cairn.ledger.CertificateVerifier;
-import dev.cairn.ledger.TransparencyLog;
-import dev.cairn.ledger.TrustAnchors;
-import dev.cairn.ledger.VerificationException;
-import dev.cairn.scanner.ClusterOptions;
-import dev.cairn.scanner.Clusters;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PublicKey;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -67,7 +61,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @SuppressWarnings("NullAway.Init")
   @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -75,174 +69,105 @@ final class VerifyCommand implements Callable<Integer> {
     if (!output.equals("text") && !output.equals("json")) {
       throw new ExitException(Main.USAGE, "unknown output " + output, "use text or json");
     }
-    boolean json = output.equals("json");
     CertificateBundle bundle = CertificateBundle.parse(read(cert, "certificate"));
-    Path trustFile = trust != null ? trust : Embedded.home().resolve("trust.json");
-    TrustAnchors anchors = TrustAnchors.parse(read(trustFile, "trust anchors"));
-    dev.cairn.core.Digest live =
-        kubeconfig == null ? null : Clusters.identity(ClusterOptions.of(kubeconfig)).id();
-    TransparencyLog log = null;
-    dev.cairn.ethereum.EthereumLedger chain = null;
-    try {
-      // a chain is read where the verifier says (--ledger) or where the trust anchors pin it,
-      // never where the certificate says: its author could name their own node
-      String chainLedger =
-          Eth.isEthereum(ledger)
-              ? ledger
-              : ledger == null && bundle.chain() != null && !anchors.ledgerRegistry().isEmpty()
-                  ? anchors.ledgerRegistry()
-                  : null;
-      if (Eth.isEthereum(ledger) && bundle.chain() == null) {
-        return notVerified(
-            out,
-            json,
-            bundle,
-            new VerificationException(
-                "ledger record",
-                "the certificate is recorded on the " + bundle.ledger() + " log, not on " + ledger,
-                "verify it without --ledger, or with --ledger embedded"));
-      }
-      if (chainLedger != null) {
-        try {
-          chain = Eth.readOnly(chainLedger);
-        } catch (dev.cairn.ledger.LedgerException e) {
-          return notVerified(
-              out,
-              json,
-              bundle,
-              new VerificationException(
-                  "ledger record", String.valueOf(e.getMessage()), e.hint().orElse(null)));
-        }
-      } else if (ledger == null && Files.isDirectory(Embedded.home().resolve("ledger"))) {
-        log = Embedded.log();
-      } else if (ledger != null && !ledger.equals("none")) {
-        log = Embedded.log();
-      }
-      CertificateVerifier.Result r;
-      try {
-        r =
-            CertificateVerifier.verify(
-                bundle, anchors, VerifyCommand::checkEvidence, Instant.now(), log, chain, live);
-      } catch (VerificationException e) {
-        return notVerified(out, json, bundle, e);
-      }
-      if (json) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("verified", true);
-        doc.put("certificate", r.certificateDigest().toString());
-        doc.put("cluster", r.certificate().clusterId().toString());
-        doc.put("server", r.certificate().server());
-        doc.put("source", r.certificate().source());
-        doc.put("frameworks", r.certificate().frameworks());
-        doc.put("summary", r.certificate().summary());
-        Map<String, Object> scanner = new LinkedHashMap<>();
-        scanner.put("measurement", r.certificate().measurement().toString());
-        scanner.put("tee", r.certificate().tee());
-        scanner.put("hardwareBacked", r.certificate().hardwareBacked());
-        doc.put("scanner", scanner);
-        doc.put("issuedAt", r.certificate().issuedAt().toString());
-        doc.put("expiresAt", r.certificate().expiresAt().toString());
-        doc.put("ledger", bundle.ledger());
-        doc.put("links", r.links());
-        List<String> unchecked = new ArrayList<>();
-        if (log == null && chain == null) {
-          unchecked.add("revocation");
-        }
-        if (live == null) {
-          unchecked.add("cluster identity");
-        }
-        doc.put("notChecked", unchecked);
-        out.print(dev.cairn.core.Json.pretty(doc));
-        out.flush();
-        return Main.OK;
-      }
-      out.println("VERIFIED certificate " + r.certificateDigest());
-      out.println(
-          "  cluster "
-              + r.certificate().clusterId()
-              + " ("
-              + r.certificate().server()
-              + ", "
-              + r.certificate().source()
-              + ")");
-      out.println(
-          "  frameworks " + r.certificate().frameworks() + ", " + r.certificate().summary());
-      out.println(
-          "  scanner "
-              + r.certificate().measurement()
-              + " in TEE "
-              + r.certificate().tee()
-              + (r.certificate().hardwareBacked()
-                  ? ""
-                  : " (" + dev.cairn.attest.Tees.SIMULATION_WARNING + ")"));
-      out.println("  expires " + r.certificate().expiresAt());
-      out.println("  links checked: " + String.join(", ", r.links()));
-      if (log == null && chain == null) {
-        out.println("  revocation not checked (no ledger)");
-      }
-      if (chain != null) {
-        out.println("  recorded on " + chain.describe());
-      }
-      if (live == null) {
-        out.println("  live cluster identity not checked (no --kubeconfig)");
-      }
-      out.flush();
-      return Main.OK;
-    } finally {
-      if (log != null) {
-        log.close();
-      }
-      if (chain != null) {
-        chain.close();
-      }
+    if (trust != null) {
+      read(trust, "trust anchors");
     }
-  }
-
-  private static int notVerified(
-      PrintWriter out, boolean json, CertificateBundle bundle, VerificationException e) {
-    if (json) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("verified", false);
-      doc.put("certificate", bundle.envelope().digest().toString());
-      doc.put("ledger", bundle.ledger());
-      Map<String, Object> f = new LinkedHashMap<>();
-      f.put("link", e.link());
-      f.put("message", String.valueOf(e.getMessage()).substring(e.link().length() + 2));
-      e.hint().ifPresent(h -> f.put("hint", h));
-      doc.put("failure", f);
-      out.print(dev.cairn.core.Json.pretty(doc));
+    VerifyRequest.LedgerChoice choice =
+        ledger == null
+            ? new VerifyRequest.LedgerChoice.Default()
+            : ledger.equals("none")
+                ? new VerifyRequest.LedgerChoice.Offline()
+                : new VerifyRequest.LedgerChoice.Named(Options.parse(ledger));
+    VerifyResult r =
+        Verifier.create(CairnCommand.of(spec).home(), Clock.systemUTC())
+            .verify(
+                VerifyRequest.of(bundle)
+                    .withTrustRoot(trust)
+                    .withLedger(choice)
+                    .withKubeconfig(kubeconfig));
+    if (output.equals("json")) {
+      out.print(Json.pretty(json(r)));
     } else {
-      out.println("NOT VERIFIED: " + e.getMessage());
-      e.hint().ifPresent(h -> out.println("  perhaps you should " + h));
+      text(r, out);
     }
     out.flush();
-    return Main.FINDINGS;
+    return r instanceof VerifyResult.Verified ? Main.OK : Main.FINDINGS;
   }
 
-  static void checkEvidence(
-      String json,
-      java.util.List<byte[]> platformKeys,
-      java.util.Set<dev.cairn.core.Digest> ms,
-      byte[] reportData)
-      throws CairnException {
-    Evidence e = Evidence.parse(json);
-    for (byte[] k : platformKeys) {
-      PublicKey pk;
-      try {
-        pk = Keys.ed25519Public(k);
-      } catch (java.security.GeneralSecurityException ex) {
-        continue;
+  /** The stable JSON document (docs/verify-schema.json). */
+  static Map<String, Object> json(VerifyResult result) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    switch (result) {
+      case VerifyResult.Verified v -> {
+        Certificate c = v.certificate();
+        doc.put("verified", true);
+        doc.put("certificate", v.certificateDigest().toString());
+        doc.put("cluster", c.clusterId().toString());
+        doc.put("server", c.server());
+        doc.put("source", c.source());
+        doc.put("frameworks", c.frameworks());
+        doc.put("summary", c.summary());
+        Map<String, Object> scanner = new LinkedHashMap<>();
+        scanner.put("measurement", c.measurement().toString());
+        scanner.put("tee", c.tee());
+        scanner.put("hardwareBacked", c.hardwareBacked());
+        doc.put("scanner", scanner);
+        doc.put("issuedAt", c.issuedAt().toString());
+        doc.put("expiresAt", c.expiresAt().toString());
+        doc.put("ledger", v.ledger());
+        doc.put("links", v.links());
+        doc.put("notChecked", v.notChecked());
       }
-      if (Keys.keyId(pk).equals(e.platformKey())) {
-        Attestations.verify(e, pk, ms, reportData);
-        return;
+      case VerifyResult.NotVerified n -> {
+        doc.put("verified", false);
+        doc.put("certificate", n.certificateDigest().toString());
+        doc.put("ledger", n.ledger());
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("link", n.link());
+        f.put("message", n.message());
+        if (n.hint() != null) {
+          f.put("hint", n.hint());
+        }
+        doc.put("failure", f);
       }
     }
-    throw new CairnException(
-        "evidence is signed by platform key "
-            + e.platformKey()
-            + ", which the trust anchors do not list",
-        null);
+    return doc;
+  }
+
+  /** The text a person reads. */
+  static void text(VerifyResult result, PrintWriter out) {
+    switch (result) {
+      case VerifyResult.Verified v -> {
+        Certificate c = v.certificate();
+        out.println("VERIFIED certificate " + v.certificateDigest());
+        out.println("  cluster " + c.clusterId() + " (" + c.server() + ", " + c.source() + ")");
+        out.println("  frameworks " + c.frameworks() + ", " + c.summary());
+        out.println(
+            "  scanner "
+                + c.measurement()
+                + " in TEE "
+                + c.tee()
+                + (c.hardwareBacked() ? "" : " (" + Tees.SIMULATION_WARNING + ")"));
+        out.println("  expires " + c.expiresAt());
+        out.println("  links checked: " + String.join(", ", v.links()));
+        if (v.notChecked().contains("revocation")) {
+          out.println("  revocation not checked (no ledger)");
+        }
+        if (v.recordedOn() != null) {
+          out.println("  recorded on " + v.recordedOn());
+        }
+        if (v.notChecked().contains("cluster identity")) {
+          out.println("  live cluster identity not checked (no --kubeconfig)");
+        }
+      }
+      case VerifyResult.NotVerified n -> {
+        out.println("NOT VERIFIED: " + n.link() + ": " + n.message());
+        if (n.hint() != null) {
+          out.println("  perhaps you should " + n.hint());
+        }
+      }
+    }
   }
 
   private static String read(Path p, String what) throws ExitException {

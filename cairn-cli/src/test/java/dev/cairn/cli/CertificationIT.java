@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * embedded ledger), and a tampered fixture for every link of the chain, each with its own message.
  */
 class CertificationIT {
+  static Path cairnHome = Path.of("unset");
   @TempDir static Path tmp;
   static Path home;
   static Path cert;
@@ -98,12 +99,12 @@ class CertificationIT {
   @BeforeAll
   static void certify() throws Exception {
     home = tmp.resolve("home");
-    System.setProperty("cairn.home", home.toString());
+    cairnHome = home;
     Files.writeString(tmp.resolve("good.json"), snapshot("uid-1", "good"));
     Files.writeString(tmp.resolve("bad.json"), snapshot("uid-1", "bad"));
     cert = tmp.resolve("good.cert.json");
     CliTest.Run r =
-        CliTest.run(
+        CliTest.run(cairnHome, 
             "certify",
             "--snapshot",
             tmp.resolve("good.json").toString(),
@@ -115,10 +116,6 @@ class CertificationIT {
     assertThat(r.err()).contains("simulation: no hardware protection");
   }
 
-  @org.junit.jupiter.api.AfterAll
-  static void clearHome() {
-    System.clearProperty("cairn.home");
-  }
 
   private Path tampered(String name, String json) throws Exception {
     Path p = tmp.resolve(name);
@@ -131,7 +128,7 @@ class CertificationIT {
     args[0] = "verify";
     args[1] = c.toString();
     System.arraycopy(extra, 0, args, 2, extra.length);
-    return CliTest.run(args);
+    return CliTest.run(cairnHome, args);
   }
 
   @Test
@@ -149,7 +146,7 @@ class CertificationIT {
   void certify_failingChecks_issuesNoCertificateAndSaysWhich() throws Exception {
     Path out = tmp.resolve("bad.cert.json");
     CliTest.Run r =
-        CliTest.run(
+        CliTest.run(cairnHome, 
             "certify",
             "--snapshot",
             tmp.resolve("bad.json").toString(),
@@ -274,7 +271,7 @@ class CertificationIT {
   void revoked_certificateFailsRevocation() throws Exception {
     Path second = tmp.resolve("second.cert.json");
     assertThat(
-            CliTest.run(
+            CliTest.run(cairnHome, 
                     "certify",
                     "--snapshot",
                     tmp.resolve("good.json").toString(),
@@ -288,7 +285,7 @@ class CertificationIT {
         .isZero();
     assertThat(verify(second).code()).isZero();
     assertThat(
-            CliTest.run("ledger", "revoke", second.toString(), "--reason", "cluster decommissioned")
+            CliTest.run(cairnHome, "ledger", "revoke", second.toString(), "--reason", "cluster decommissioned")
                 .code())
         .isZero();
     CliTest.Run v = verify(second);
@@ -305,14 +302,14 @@ class CertificationIT {
     String cluster =
         dev.cairn.ledger.Certificate.parse(b.envelope().payload()).clusterId().toString();
 
-    CliTest.Run table = CliTest.run("ledger", "history", cert.toString());
+    CliTest.Run table = CliTest.run(cairnHome, "ledger", "history", cert.toString());
     assertThat(table.code()).as(table.err()).isZero();
     assertThat(table.out())
         .startsWith("Cluster " + cluster)
         .contains("INDEX")
         .contains(certDigest.substring(0, 19));
 
-    CliTest.Run json = CliTest.run("ledger", "history", cluster.substring(7, 19), "-o", "json");
+    CliTest.Run json = CliTest.run(cairnHome, "ledger", "history", cluster.substring(7, 19), "-o", "json");
     assertThat(json.code()).as(json.err()).isZero();
     Map<?, ?> doc = Json.mapper().readValue(json.out(), Map.class);
     assertThat(doc.get("cluster")).isEqualTo(cluster);
@@ -326,12 +323,12 @@ class CertificationIT {
               assertThat(m.get("locator")).isEqualTo("good.cert.json");
             });
 
-    CliTest.Run unknown = CliTest.run("ledger", "history", "00000000deadbeef");
+    CliTest.Run unknown = CliTest.run(cairnHome, "ledger", "history", "00000000deadbeef");
     assertThat(unknown.code()).isEqualTo(2);
     assertThat(unknown.err())
         .contains("no cluster on the ledger with an id starting 00000000deadbeef")
         .contains("perhaps you should");
-    CliTest.Run junk = CliTest.run("ledger", "history", "not-an-id");
+    CliTest.Run junk = CliTest.run(cairnHome, "ledger", "history", "not-an-id");
     assertThat(junk.code()).isEqualTo(2);
     assertThat(junk.err()).contains("not a cluster id or certificate file: not-an-id");
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cairn.testing.RealCluster;
 import dev.cairn.testing.RealClusterTest;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,17 +15,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @RealClusterTest
 class CertifyRealClusterIT {
+  static Path cairnHome = Path.of("unset");
   @TempDir static Path tmp;
 
   @BeforeAll
   static void home() {
-    System.setProperty("cairn.home", tmp.resolve("home").toString());
+    cairnHome = tmp.resolve("home");
   }
 
-  @AfterAll
-  static void clear() {
-    System.clearProperty("cairn.home");
-  }
 
   @Test
   void certify_live_andFromSnapshot_bothVerifyAgainstTheLiveCluster(RealCluster cluster)
@@ -34,7 +30,7 @@ class CertifyRealClusterIT {
     String kc = cluster.kubeconfig().toString();
     Path live = tmp.resolve("live.cert.json");
     CliTest.Run c =
-        CliTest.run(
+        CliTest.run(cairnHome, 
             "certify",
             "--kubeconfig",
             kc,
@@ -43,16 +39,16 @@ class CertifyRealClusterIT {
             "--output-file",
             live.toString());
     assertThat(c.code()).as(c.out() + c.err()).isZero();
-    CliTest.Run v = CliTest.run("verify", live.toString(), "--kubeconfig", kc);
+    CliTest.Run v = CliTest.run(cairnHome, "verify", live.toString(), "--kubeconfig", kc);
     assertThat(v.code()).as(v.out()).isZero();
     assertThat(v.out()).contains(", live)").contains("cluster identity");
 
     Path snap = tmp.resolve("snap.json");
-    assertThat(CliTest.run("snapshot", "--kubeconfig", kc, "--output-file", snap.toString()).code())
+    assertThat(CliTest.run(cairnHome, "snapshot", "--kubeconfig", kc, "--output-file", snap.toString()).code())
         .isZero();
     Path fromSnap = tmp.resolve("snap.cert.json");
     assertThat(
-            CliTest.run(
+            CliTest.run(cairnHome, 
                     "certify",
                     "--snapshot",
                     snap.toString(),
@@ -62,7 +58,7 @@ class CertifyRealClusterIT {
                     fromSnap.toString())
                 .code())
         .isZero();
-    CliTest.Run vs = CliTest.run("verify", fromSnap.toString(), "--kubeconfig", kc);
+    CliTest.Run vs = CliTest.run(cairnHome, "verify", fromSnap.toString(), "--kubeconfig", kc);
     assertThat(vs.code()).as(vs.out()).isZero();
     assertThat(vs.out()).contains(", snapshot)");
   }

@@ -15,9 +15,20 @@ class CliTest {
   record Run(int code, String out, String err) {}
 
   static Run run(String... args) {
+    return run(System.getenv(), args);
+  }
+
+  /** In-process, with Cairn's home in {@code home} (given as CAIRN_HOME, never JVM-wide). */
+  static Run run(Path home, String... args) {
+    java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    env.put("CAIRN_HOME", home.toString());
+    return run(env, args);
+  }
+
+  static Run run(java.util.Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), env);
     return new Run(code, out.toString(), err.toString());
   }
 

@@ -16,18 +16,18 @@ import org.web3j.utils.Numeric;
 
 /** The main path once on ganache, the seed's local Ethereum simulator: deploy, certify, verify. */
 class EthereumGanacheIT {
+  static Path cairnHome = Path.of("unset");
   @TempDir static Path tmp;
   static LocalNode node;
 
   @BeforeAll
   static void start() throws Exception {
     node = LocalNode.start(LocalNode.Kind.GANACHE);
-    System.setProperty("cairn.home", tmp.resolve("home").toString());
+    cairnHome = tmp.resolve("home");
   }
 
   @AfterAll
   static void stop() {
-    System.clearProperty("cairn.home");
     if (node != null) {
       node.close();
     }
@@ -41,7 +41,7 @@ class EthereumGanacheIT {
         key, Numeric.toHexStringNoPrefixZeroPadded(admin.getEcKeyPair().getPrivateKey(), 64));
     node.fund(admin.getAddress(), BigInteger.TEN.pow(20));
     CliTest.Run d =
-        CliTest.run(
+        CliTest.run(cairnHome, 
             "ledger",
             "deploy",
             "--rpc",
@@ -53,7 +53,7 @@ class EthereumGanacheIT {
     assertThat(d.code()).as(d.out() + d.err()).isZero();
     String ledger = EthereumLedgerIT.find("--ledger (ethereum:\\S+)", d.out());
     CliTest.Run g =
-        CliTest.run(
+        CliTest.run(cairnHome, 
             "ledger", "grant-issuer", "--ledger", ledger, "--admin-key-file", key.toString());
     assertThat(g.code()).as(g.out() + g.err()).isZero();
     node.fund(
@@ -62,7 +62,7 @@ class EthereumGanacheIT {
     Files.writeString(tmp.resolve("good.json"), CertificationIT.snapshot("uid-ganache", "good"));
     Path cert = tmp.resolve("good.cert.json");
     CliTest.Run c =
-        CliTest.run(
+        CliTest.run(cairnHome, 
             "certify",
             "--snapshot",
             tmp.resolve("good.json").toString(),
@@ -74,11 +74,11 @@ class EthereumGanacheIT {
             cert.toString());
     assertThat(c.code()).as(c.out() + c.err()).isZero();
     assertThat(c.out()).contains("(chain 1337, transaction 0x");
-    CliTest.Run v = CliTest.run("verify", cert.toString());
+    CliTest.Run v = CliTest.run(cairnHome, "verify", cert.toString());
     assertThat(v.code()).as(v.out()).isZero();
     assertThat(v.out()).contains("ledger record, ledger issuer");
     assertThat(
-            CliTest.run(
+            CliTest.run(cairnHome, 
                     "ledger",
                     "revoke",
                     cert.toString(),
@@ -88,7 +88,7 @@ class EthereumGanacheIT {
                     key.toString())
                 .code())
         .isZero();
-    assertThat(CliTest.run("verify", cert.toString()).out())
+    assertThat(CliTest.run(cairnHome, "verify", cert.toString()).out())
         .startsWith("NOT VERIFIED: revocation: revoked on chain");
   }
 }

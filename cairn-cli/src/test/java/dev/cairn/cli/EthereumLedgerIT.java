@@ -23,6 +23,7 @@ import org.web3j.crypto.Keys;
  * scanner's released key, record, verify every link, and break each chain link on its own.
  */
 class EthereumLedgerIT {
+  static Path cairnHome = Path.of("unset");
   @TempDir static Path tmp;
   static LocalNode node;
   static Path adminKey;
@@ -39,7 +40,7 @@ class EthereumLedgerIT {
 
   static String deploy() {
     CliTest.Run d =
-        CliTest.run(
+        CliTest.run(cairnHome, 
             "ledger",
             "deploy",
             "--rpc",
@@ -53,7 +54,7 @@ class EthereumLedgerIT {
   }
 
   static CliTest.Run certify(String snapshot, String output, String onLedger) {
-    return CliTest.run(
+    return CliTest.run(cairnHome, 
         "certify",
         "--snapshot",
         tmp.resolve(snapshot).toString(),
@@ -68,7 +69,7 @@ class EthereumLedgerIT {
   @BeforeAll
   static void setUp() throws Exception {
     node = LocalNode.start(LocalNode.Kind.ANVIL);
-    System.setProperty("cairn.home", tmp.resolve("home").toString());
+    cairnHome = tmp.resolve("home");
     Credentials admin = Credentials.create(Keys.createEcKeyPair());
     adminKey = tmp.resolve("admin.key");
     Files.writeString(adminKey, admin.getEcKeyPair().getPrivateKey().toString(16) + "\n");
@@ -90,7 +91,7 @@ class EthereumLedgerIT {
     assertThat(tmp.resolve("early.cert.json")).doesNotExist();
 
     CliTest.Run grant =
-        CliTest.run(
+        CliTest.run(cairnHome, 
             "ledger", "grant-issuer", "--ledger", ledger, "--admin-key-file", adminKey.toString());
     assertThat(grant.code()).as(grant.out() + grant.err()).isZero();
     assertThat(grant.out()).contains("Granted issuer " + issuer);
@@ -105,7 +106,6 @@ class EthereumLedgerIT {
 
   @AfterAll
   static void tearDown() {
-    System.clearProperty("cairn.home");
     if (node != null) {
       node.close();
     }
@@ -122,7 +122,7 @@ class EthereumLedgerIT {
     args[2] = "--trust";
     args[3] = anchors.toString();
     System.arraycopy(extra, 0, args, 4, extra.length);
-    return CliTest.run(args);
+    return CliTest.run(cairnHome, args);
   }
 
   private static Path edited(String name, String from, String to) throws Exception {
@@ -146,7 +146,7 @@ class EthereumLedgerIT {
     assertThat(trust.get("ledgerIssuer")).isEqualTo(issuer);
 
     CliTest.Run h =
-        CliTest.run("ledger", "history", cert.toString(), "--ledger", ledger, "-o", "json");
+        CliTest.run(cairnHome, "ledger", "history", cert.toString(), "--ledger", ledger, "-o", "json");
     assertThat(h.code()).as(h.err()).isZero();
     assertThat((List<?>) Json.mapper().readValue(h.out(), Map.class).get("certificates"))
         .hasSize(1);
@@ -217,7 +217,7 @@ class EthereumLedgerIT {
     Path second = tmp.resolve("second.cert.json");
     assertThat(verify(second).code()).isZero();
     CliTest.Run r =
-        CliTest.run(
+        CliTest.run(cairnHome, 
             "ledger",
             "revoke",
             second.toString(),
@@ -235,7 +235,7 @@ class EthereumLedgerIT {
     // an issuer that lost its role no longer vouches for what it recorded, on its own registry
     String own = deploy();
     assertThat(
-            CliTest.run(
+            CliTest.run(cairnHome, 
                     "ledger",
                     "grant-issuer",
                     "--ledger",
@@ -250,7 +250,7 @@ class EthereumLedgerIT {
     Path ownTrust = Files.copy(tmp.resolve("home/trust.json"), tmp.resolve("trust-own.json"));
     assertThat(verifyWith(ownTrust, third).code()).isZero();
     CliTest.Run removed =
-        CliTest.run(
+        CliTest.run(cairnHome, 
             "ledger",
             "grant-issuer",
             "--ledger",
@@ -267,7 +267,7 @@ class EthereumLedgerIT {
   @Test
   void deploy_refusesTheWrongChain_andAMissingKey() {
     CliTest.Run wrong =
-        CliTest.run(
+        CliTest.run(cairnHome, 
             "ledger",
             "deploy",
             "--rpc",
@@ -281,7 +281,7 @@ class EthereumLedgerIT {
         .contains("serves chain 31337, not chain 1")
         .contains("nothing was deployed");
     CliTest.Run noKey =
-        CliTest.run("ledger", "deploy", "--rpc", node.uri().toString(), "--chain-id", "31337");
+        CliTest.run(cairnHome, "ledger", "deploy", "--rpc", node.uri().toString(), "--chain-id", "31337");
     assertThat(noKey.code()).isEqualTo(2);
     assertThat(noKey.err()).contains("no Ethereum admin key");
   }

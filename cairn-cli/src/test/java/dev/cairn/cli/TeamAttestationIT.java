@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,22 +18,27 @@ import org.junit.jupiter.api.io.TempDir;
  * certify against a team's attestation service (cairn attest serve) instead of the embedded one.
  */
 class TeamAttestationIT {
+  static Path cairnHome = Path.of("unset");
   @TempDir static Path tmp;
 
   @BeforeAll
   static void home() throws Exception {
-    System.setProperty("cairn.home", tmp.resolve("home").toString());
+    cairnHome = tmp.resolve("home");
     Files.writeString(tmp.resolve("good.json"), CertificationIT.snapshot("uid-team", "good"));
   }
 
-  @AfterAll
-  static void clear() {
-    System.clearProperty("cairn.home");
+
+  private static dev.cairn.certify.Certifier certifier() {
+    return dev.cairn.certify.Certifier.create(
+        dev.cairn.core.CairnHome.of(cairnHome), Clock.systemUTC());
   }
 
   private static AttestationService team(Path dir, Digest measurement) throws Exception {
     AttestationService s =
-        AttestationService.open(dir, List.of(Embedded.tee().platformKey()), Clock.systemUTC());
+        AttestationService.open(
+            dir,
+            List.of(certifier().tee().platformKey()),
+            Clock.systemUTC());
     s.install(
         Policies.parse(
             "team.yaml",
@@ -51,12 +55,12 @@ class TeamAttestationIT {
 
   @Test
   void certify_withTeamService_issuesAVerifiableCertificate() throws Exception {
-    Digest m = Embedded.tee().measure(Embedded.launchSpec());
+    Digest m = certifier().measurement();
     try (AttestationHttp http =
         AttestationHttp.serve(team(tmp.resolve("team"), m), "127.0.0.1", 0)) {
       Path cert = tmp.resolve("team.cert.json");
       CliTest.Run c =
-          CliTest.run(
+          CliTest.run(cairnHome, 
               "certify",
               "--snapshot",
               tmp.resolve("good.json").toString(),
@@ -67,7 +71,7 @@ class TeamAttestationIT {
               "--output-file",
               cert.toString());
       assertThat(c.code()).as(c.out() + c.err()).isZero();
-      CliTest.Run v = CliTest.run("verify", cert.toString());
+      CliTest.Run v = CliTest.run(cairnHome, "verify", cert.toString());
       assertThat(v.code()).as(v.out()).isZero();
       assertThat(Files.readString(tmp.resolve("team/audit.log"))).contains("\"allowed\":true");
       assertThat(tmp.resolve("home/attest")).doesNotExist(); // the embedded service was not used
@@ -80,7 +84,7 @@ class TeamAttestationIT {
         AttestationHttp.serve(
             team(tmp.resolve("team2"), Digest.sha256("the approved build")), "127.0.0.1", 0)) {
       CliTest.Run c =
-          CliTest.run(
+          CliTest.run(cairnHome, 
               "certify",
               "--snapshot",
               tmp.resolve("good.json").toString(),

@@ -53,6 +53,11 @@ public interface Ledger extends AutoCloseable {
     return Optional.empty();
   }
 
+  /** The latest signed checkpoint (a C2SP signed note), for a ledger that signs them. */
+  default Optional<String> signedCheckpoint() {
+    return Optional.empty();
+  }
+
   /** Records a revocation. */
   LedgerReceipt revoke(LedgerEntry.Revoked entry) throws LedgerException;
 

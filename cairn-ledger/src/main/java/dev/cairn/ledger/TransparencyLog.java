@@ -116,6 +116,11 @@ public final class TransparencyLog implements Ledger {
 
   /** The key that verifies this log's checkpoints ({@code name+hash+key}). */
   @Override
+  public synchronized Optional<String> signedCheckpoint() {
+    return Optional.of(checkpoint.signedNote());
+  }
+
+  @Override
   public Optional<String> checkpointKey() {
     return Optional.of(verifierKey());
   }
