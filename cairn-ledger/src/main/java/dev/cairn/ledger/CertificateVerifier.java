@@ -1,24 +1,50 @@
 package dev.cairn.ledger;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Digest;
 import dev.cairn.core.Dsse;
+import dev.cairn.core.Json;
 import dev.cairn.core.Keys;
+import dev.cairn.ledger.TrustRoot.Entry;
+import dev.cairn.ledger.TrustRoot.LedgerPin;
+import dev.cairn.ledger.TrustRoot.LogKey;
+import dev.cairn.ledger.TrustRoot.Measurement;
+import dev.cairn.ledger.TrustRoot.PlatformKey;
+import dev.cairn.ledger.TrustRoot.Policy;
+import dev.cairn.ledger.TrustRoot.SigningKey;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies a certificate from public data, failing closed at the first link that breaks: signature,
- * signing key, statement, attestation, ledger inclusion, ledger consistency, expiry, revocation,
- * cluster identity.
+ * signing key, statement, attestation, ledger checkpoint, ledger inclusion, ledger consistency (or,
+ * on a blockchain, ledger record and ledger issuer), expiry, revocation, cluster identity.
+ *
+ * <p>What made the certificate is checked against the {@link TrustRoot} at the certificate's issue
+ * time: its signing key, attestation policy, scanner measurement, the platform key of its evidence,
+ * the log key of its checkpoint and, on a blockchain, the issuer (at the block time of the record,
+ * which must be within {@link #RECORD_TIME_TOLERANCE} of the issue time the certificate states).
  */
 public final class CertificateVerifier {
+  /**
+   * How far the issue time a certificate states may be from the time its ledger recorded it (a
+   * block timestamp): a certificate dated otherwise was backdated (e.g. to fall into the window of
+   * a retired key) or held back.
+   */
+  public static final Duration RECORD_TIME_TOLERANCE = Duration.ofMinutes(10);
+
   private CertificateVerifier() {}
 
   /**
@@ -26,44 +52,46 @@ public final class CertificateVerifier {
    * dependencies).
    */
   public interface EvidenceCheck {
+    /**
+     * @param trustedPlatformKeys raw Ed25519 platform keys trusted at the certificate's issue time
+     * @param measurements the scanner measurements trusted at the certificate's issue time
+     * @param expectedReportData what the evidence must bind ({@link Certificate#bindingReportData})
+     */
     void check(
         String evidenceJson,
         List<byte[]> trustedPlatformKeys,
-        java.util.Set<Digest> measurements,
+        Set<Digest> measurements,
         byte[] expectedReportData)
         throws CairnException;
   }
 
-  /** Everything that verified. */
-  public record Result(Certificate certificate, Digest certificateDigest, List<String> links) {}
+  /**
+   * Everything that verified.
+   *
+   * @param links the links checked, in order
+   */
+  public record Result(Certificate certificate, Digest certificateDigest, List<String> links) {
+    public Result {
+      links = List.copyOf(links);
+    }
+  }
 
   /**
-   * @param ledger the log to check revocation and freshness against (null: offline, revocation
-   *     unchecked)
+   * Verifies {@code b} against {@code t} at {@code now}.
+   *
+   * @param ledger where to check the record: a {@link TransparencyLog} (consistency of the
+   *     certificate's checkpoint with the log's, and revocation) for a certificate on the embedded
+   *     log; a {@link RegistryView} (the chain record, its issuer and revocation) for one on a
+   *     blockchain; null: offline (revocation unchecked; a chain-recorded certificate then fails
+   *     the ledger record link)
    * @param liveClusterId identity of the live cluster to compare (null: not checked)
    */
   public static Result verify(
       CertificateBundle b,
-      TrustAnchors t,
+      TrustRoot t,
       EvidenceCheck evidence,
       Instant now,
-      @Nullable TransparencyLog ledger,
-      @Nullable Digest liveClusterId)
-      throws VerificationException {
-    return verify(b, t, evidence, now, ledger, null, liveClusterId);
-  }
-
-  /**
-   * @param registry the blockchain registry a chain-recorded certificate must be on (null: such a
-   *     certificate fails the ledger record link)
-   */
-  public static Result verify(
-      CertificateBundle b,
-      TrustAnchors t,
-      EvidenceCheck evidence,
-      Instant now,
-      @Nullable TransparencyLog ledger,
-      @Nullable RegistryView registry,
+      @Nullable Ledger ledger,
       @Nullable Digest liveClusterId)
       throws VerificationException {
     List<String> ok = new ArrayList<>();
@@ -81,13 +109,30 @@ public final class CertificateVerifier {
           null);
     }
     ok.add("signature");
-    if (!MessageDigest.isEqual(b.signingKey(), t.signingKey())) {
+    SigningKey signingKey = new SigningKey(b.signingKey());
+    List<Entry> keyWindows = t.windows(signingKey);
+    if (keyWindows.isEmpty()) {
       throw new VerificationException(
           "signing key",
           "signed with key "
               + Keys.keyId(key)
               + ", not the key the attestation service releases to the measured scanner",
           "check that trust.json belongs to the attestation service that issued it");
+    }
+    // the key's window is checked at the issue time the (signed) statement states; a statement
+    // that cannot be read fails the statement link next
+    Certificate stated = statementOrNull(b);
+    if (stated != null && !t.trustedAt(signingKey, stated.issuedAt())) {
+      throw new VerificationException(
+          "signing key",
+          "signed at "
+              + stated.issuedAt()
+              + " by key "
+              + Keys.keyId(key)
+              + ", which was trusted only "
+              + windows(keyWindows),
+          "a certificate verifies only if its key was trusted when it was issued: certify the"
+              + " cluster again with the attestation service's current key");
     }
     ok.add("signing key");
     if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(b.envelope().payloadType())) {
@@ -100,24 +145,60 @@ public final class CertificateVerifier {
     } catch (CairnException e) {
       throw new VerificationException("statement", String.valueOf(e.getMessage()), null);
     }
-    if (!c.signingKey().equals(Keys.keyId(key)) || !c.policy().equals(t.policy())) {
+    Instant issued = c.issuedAt();
+    List<Entry> policyWindows =
+        t.items(Policy.class).stream()
+            .filter(p -> p.digest().equals(c.policy()))
+            .findFirst()
+            .map(t::windows)
+            .orElse(List.of());
+    if (!c.signingKey().equals(Keys.keyId(key)) || policyWindows.isEmpty()) {
       throw new VerificationException(
           "statement",
           "the certificate names another signing key or attestation policy than the trusted ones",
           null);
     }
+    if (policyWindows.stream().noneMatch(w -> w.contains(issued))) {
+      throw new VerificationException(
+          "statement",
+          "issued at "
+              + issued
+              + " under "
+              + policyWindows.get(0).item().describe()
+              + ", which was trusted only "
+              + windows(policyWindows),
+          "the attestation policy was superseded before the certificate was issued: certify the"
+              + " cluster again under the current policy");
+    }
     ok.add("statement");
-    if (!t.measurements().contains(c.measurement())) {
+    Measurement measurement = new Measurement(c.measurement());
+    List<Entry> measurementWindows = t.windows(measurement);
+    if (measurementWindows.isEmpty()) {
       throw new VerificationException(
           "attestation",
           "scanner measurement " + c.measurement() + " is not one the attestation policy approves",
           "the scanner was modified or is not the approved build");
     }
+    if (!t.trustedAt(measurement, issued)) {
+      throw new VerificationException(
+          "attestation",
+          "issued at "
+              + issued
+              + " by scanner measurement "
+              + c.measurement()
+              + ", which was approved only "
+              + windows(measurementWindows),
+          "the scanner build was superseded before the certificate was issued: certify the"
+              + " cluster again with the approved build");
+    }
+    platformKeyWindow(c, t);
     try {
       evidence.check(
           c.evidenceJson(),
-          t.platformKeys(),
-          t.measurements(),
+          t.trustedAt(PlatformKey.class, issued).stream().map(PlatformKey::key).toList(),
+          t.trustedAt(Measurement.class, issued).stream()
+              .map(Measurement::digest)
+              .collect(Collectors.toCollection(LinkedHashSet::new)),
           Certificate.bindingReportData(c.reportDigest(), c.clusterId(), c.signingKey()));
     } catch (CairnException e) {
       throw new VerificationException("attestation", String.valueOf(e.getMessage()), null);
@@ -125,20 +206,30 @@ public final class CertificateVerifier {
     ok.add("attestation");
     Digest certDigest = b.envelope().digest();
     RegistryView.@Nullable OnChain onChain = null;
+    TransparencyLog log = ledger instanceof TransparencyLog l ? l : null;
     if (b.chain() != null) {
-      onChain = onChain(b, c, certDigest, t, registry);
+      onChain = onChain(b, c, certDigest, t, ledger instanceof RegistryView r ? r : null);
       ok.add("ledger record");
       ok.add("ledger issuer");
     } else {
+      if (ledger != null && log == null) {
+        throw new VerificationException(
+            "ledger record",
+            "the certificate is recorded on the "
+                + b.ledger()
+                + " log, not on "
+                + ledger.describe(),
+            "verify it without --ledger, or with --ledger embedded");
+      }
       Checkpoint cp;
       try {
-        NoteSigner.verify(b.checkpoint(), t.logVerifierKey());
+        checkpointKey(b.checkpoint(), t, issued);
         cp = Checkpoint.parse(b.checkpoint());
       } catch (LedgerException e) {
         throw new VerificationException(
             "ledger checkpoint",
             String.valueOf(e.getMessage()),
-            "the checkpoint was forged or comes from another log");
+            e.hint().orElse("the checkpoint was forged or comes from another log"));
       }
       LedgerEntry.Issued entry =
           new LedgerEntry.Issued(
@@ -147,7 +238,7 @@ public final class CertificateVerifier {
               b.issuedAt(),
               c.expiresAt(),
               b.locator(),
-              b.envelope().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+              b.envelope().toJson().getBytes(StandardCharsets.UTF_8));
       byte[] leaf = Merkle.leafHash(TransparencyLog.bytes(entry));
       if (!Merkle.verifyInclusion(b.index(), cp.size(), leaf, b.inclusionProof(), cp.root())) {
         throw new VerificationException(
@@ -159,13 +250,13 @@ public final class CertificateVerifier {
             null);
       }
       ok.add("ledger inclusion");
-      if (ledger != null) {
-        Checkpoint now0 = ledger.checkpoint();
+      if (log != null) {
+        Checkpoint now0 = log.checkpoint();
         if (now0.size() < cp.size()
             || !Merkle.verifyConsistency(
                 cp.size(),
                 now0.size(),
-                ledger.consistencyProof(cp.size(), now0.size()),
+                log.consistencyProof(cp.size(), now0.size()),
                 cp.root(),
                 now0.root())) {
           throw new VerificationException(
@@ -193,10 +284,10 @@ public final class CertificateVerifier {
             null);
       }
       ok.add("revocation");
-    } else if (ledger != null) {
+    } else if (log != null) {
       Optional<LedgerEntry.Revoked> r;
       try {
-        r = ledger.revocation(certDigest);
+        r = log.revocation(certDigest);
       } catch (LedgerException e) {
         throw new VerificationException("revocation", String.valueOf(e.getMessage()), null);
       }
@@ -223,38 +314,140 @@ public final class CertificateVerifier {
     return new Result(c, certDigest, ok);
   }
 
+  /** The statement, or null if it cannot be read (the statement link then says why). */
+  private static @Nullable Certificate statementOrNull(CertificateBundle b) {
+    if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(b.envelope().payloadType())) {
+      return null;
+    }
+    try {
+      return Certificate.parse(b.envelope().payload());
+    } catch (CairnException e) {
+      return null;
+    }
+  }
+
+  /**
+   * A platform key the root lists, but not for the issue time, fails here with its window; one it
+   * does not list at all is the evidence check's to refuse.
+   */
+  private static void platformKeyWindow(Certificate c, TrustRoot t) throws VerificationException {
+    String named;
+    try {
+      JsonNode ev = Json.mapper().readTree(c.evidenceJson());
+      named = ev == null ? "" : ev.path("platformKey").asText("");
+    } catch (java.io.IOException e) {
+      return;
+    }
+    for (PlatformKey k : t.items(PlatformKey.class)) {
+      if (k.keyId().equals(named) && !t.trustedAt(k, c.issuedAt())) {
+        throw new VerificationException(
+            "attestation",
+            "issued at "
+                + c.issuedAt()
+                + " with evidence signed by "
+                + k.describe()
+                + ", which was trusted only "
+                + windows(t.windows(k)),
+            "the platform key was retired before the certificate was issued: certify the cluster"
+                + " again");
+      }
+    }
+  }
+
+  /**
+   * The checkpoint is signed by a log key trusted at the issue time; a key the root lists but not
+   * for that time is named with its windows.
+   */
+  private static void checkpointKey(String note, TrustRoot t, Instant issued)
+      throws LedgerException {
+    List<LogKey> trusted = t.trustedAt(LogKey.class, issued);
+    List<LedgerException> failures = new ArrayList<>();
+    for (LogKey k : trusted) {
+      try {
+        NoteSigner.verify(note, k.verifierKey());
+        return;
+      } catch (LedgerException e) {
+        failures.add(e);
+      }
+    }
+    for (LogKey k : t.items(LogKey.class)) {
+      if (trusted.contains(k)) {
+        continue;
+      }
+      try {
+        NoteSigner.verify(note, k.verifierKey());
+      } catch (LedgerException e) {
+        continue;
+      }
+      throw new LedgerException(
+          "checkpoint signed by "
+              + k.describe()
+              + ", which was trusted only "
+              + windows(t.windows(k))
+              + "; the certificate was issued at "
+              + issued,
+          "the log key was retired before the certificate was issued: certify the cluster again");
+    }
+    if (failures.size() == 1) {
+      throw failures.get(0);
+    }
+    // a key whose name signed the note but whose signature is bad says more than "not signed by"
+    for (LedgerException e : failures) {
+      if (!String.valueOf(e.getMessage()).startsWith("checkpoint is not signed by")) {
+        throw e;
+      }
+    }
+    throw new LedgerException(
+        "checkpoint is not signed by a log key trusted at "
+            + issued
+            + (trusted.isEmpty()
+                ? " (the trust root lists none for that time)"
+                : " ("
+                    + trusted.stream().map(LogKey::name).collect(Collectors.joining(", "))
+                    + ")"),
+        null);
+  }
+
+  /** {@code from A until B}, or several of them joined with "and". */
+  static String windows(List<Entry> ws) {
+    return ws.stream().map(Entry::window).collect(Collectors.joining(" and "));
+  }
+
   private static RegistryView.OnChain onChain(
       CertificateBundle b,
       Certificate c,
       Digest certDigest,
-      TrustAnchors t,
+      TrustRoot t,
       @Nullable RegistryView registry)
       throws VerificationException {
-    ChainReceipt chain = java.util.Objects.requireNonNull(b.chain());
+    ChainReceipt chain = Objects.requireNonNull(b.chain());
     if (registry == null) {
       throw new VerificationException(
           "ledger record",
           "the certificate is recorded on " + b.ledger() + " and no chain was consulted",
           "verify it with --ledger " + b.ledger() + " (a chain record cannot be checked offline)");
     }
-    if (t.ledgerIssuer().isEmpty() || t.ledgerRegistry().isEmpty()) {
+    List<LedgerPin> pins = pinsNewestFirst(t);
+    if (pins.isEmpty()) {
       throw new VerificationException(
           "ledger record",
           "the trust anchors pin no Ethereum registry and issuer, so a chain record cannot be"
               + " trusted",
           "use the trust.json written by the cairn certify that recorded on the chain");
     }
-    String pinned = t.ledgerRegistry().substring(t.ledgerRegistry().lastIndexOf('#') + 1);
     RegistryView.OnChain r;
     try {
       long id = registry.chainId();
-      if (id != t.ledgerChainId() || !registry.contract().equalsIgnoreCase(pinned)) {
+      List<LedgerPin> here =
+          pins.stream().filter(p -> p.sameRegistry(registry.contract(), id)).toList();
+      if (here.isEmpty()) {
         throw new VerificationException(
             "ledger record",
             "the trust anchors pin registry "
-                + pinned
-                + " on chain "
-                + t.ledgerChainId()
+                + pins.stream()
+                    .map(p -> p.address() + " on chain " + p.chainId())
+                    .distinct()
+                    .collect(Collectors.joining(", "))
                 + "; "
                 + registry.describe()
                 + " is not it",
@@ -303,26 +496,69 @@ public final class CertificateVerifier {
                 + ", not what it says",
             null);
       }
-      if (!t.ledgerIssuer().equalsIgnoreCase(r.issuer())
-          || !chain.issuer().equalsIgnoreCase(r.issuer())) {
+      if (Duration.between(r.issuedAt(), c.issuedAt()).abs().compareTo(RECORD_TIME_TOLERANCE) > 0) {
+        throw new VerificationException(
+            "ledger record",
+            "the registry recorded certificate "
+                + certDigest
+                + " at "
+                + r.issuedAt()
+                + ", but it says it was issued at "
+                + c.issuedAt()
+                + " (more than "
+                + RECORD_TIME_TOLERANCE.toMinutes()
+                + " minutes apart)",
+            "a certificate is recorded when it is issued: this one was backdated or held back");
+      }
+      String recordedBy = r.issuer();
+      List<LedgerPin> byIssuer =
+          here.stream().filter(p -> p.issuer().equalsIgnoreCase(recordedBy)).toList();
+      if (byIssuer.isEmpty() || !chain.issuer().equalsIgnoreCase(recordedBy)) {
         throw new VerificationException(
             "ledger issuer",
             "recorded by "
-                + r.issuer()
+                + recordedBy
                 + ", not by the key the attestation service releases to the measured scanner ("
-                + t.ledgerIssuer()
+                + here.stream().map(LedgerPin::issuer).distinct().collect(Collectors.joining(", "))
                 + ")",
             "check that trust.json belongs to the attestation service that issued it");
       }
-      if (!registry.isIssuer(r.issuer())) {
+      if (byIssuer.stream().noneMatch(p -> t.trustedAt(p, r.issuedAt()))) {
+        List<Entry> ws = new ArrayList<>();
+        byIssuer.forEach(p -> ws.addAll(t.windows(p)));
         throw new VerificationException(
             "ledger issuer",
-            "issuer " + r.issuer() + " no longer holds the issuer role on the registry",
+            "recorded at "
+                + r.issuedAt()
+                + " by issuer "
+                + recordedBy
+                + ", which was trusted on this registry only "
+                + windows(ws),
+            "the issuer was replaced before the record was made: certify the cluster again");
+      }
+      if (!registry.isIssuer(recordedBy)) {
+        throw new VerificationException(
+            "ledger issuer",
+            "issuer " + recordedBy + " no longer holds the issuer role on the registry",
             "the registry's admin revoked it, e.g. after a key compromise");
       }
     } catch (LedgerException e) {
       throw new VerificationException("ledger record", String.valueOf(e.getMessage()), null);
     }
     return r;
+  }
+
+  /** The pins, those still open first, newest first. */
+  private static List<LedgerPin> pinsNewestFirst(TrustRoot t) {
+    List<LedgerPin> out = new ArrayList<>(t.current(LedgerPin.class));
+    List<LedgerPin> all = new ArrayList<>(t.items(LedgerPin.class));
+    java.util.Collections.reverse(all);
+    java.util.Collections.reverse(out);
+    for (LedgerPin p : all) {
+      if (!out.contains(p)) {
+        out.add(p);
+      }
+    }
+    return out;
   }
 }

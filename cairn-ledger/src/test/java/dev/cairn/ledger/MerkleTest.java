@@ -75,7 +75,7 @@ class MerkleTest {
     assertThat(t.consistencyProof(7, 7)).isEmpty();
   }
 
-  @Property(tries = 300)
+  @Property(tries = 300, maxDiscardRatio = 20)
   void inclusion_verifiesForEveryLeafAndSize(
       @ForAll @IntRange(min = 1, max = 260) int n,
       @ForAll @IntRange(min = 0, max = 259) int i,

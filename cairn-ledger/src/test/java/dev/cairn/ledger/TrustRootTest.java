@@ -1,0 +1,347 @@
+package dev.cairn.ledger;
+
+import static dev.cairn.ledger.Fixtures.LOG;
+import static dev.cairn.ledger.Fixtures.MEASUREMENT;
+import static dev.cairn.ledger.Fixtures.PLATFORM;
+import static dev.cairn.ledger.Fixtures.POLICY;
+import static dev.cairn.ledger.Fixtures.SIGNING;
+import static dev.cairn.ledger.Fixtures.raw;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.core.CairnException;
+import dev.cairn.core.Digest;
+import dev.cairn.ledger.TrustRoot.Entry;
+import dev.cairn.ledger.TrustRoot.LedgerPin;
+import dev.cairn.ledger.TrustRoot.LogKey;
+import dev.cairn.ledger.TrustRoot.Measurement;
+import dev.cairn.ledger.TrustRoot.PlatformKey;
+import dev.cairn.ledger.TrustRoot.Policy;
+import dev.cairn.ledger.TrustRoot.SigningKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TrustRootTest {
+  static final Path TRUST = Path.of("src/test/resources/trust");
+  static final Instant T1 = Instant.parse("2026-04-01T08:00:00Z");
+  static final Instant UPGRADE = Instant.parse("2026-05-06T09:00:00Z");
+  static final Policy POLICY_2 =
+      new Policy(Digest.sha256("policy cairn-scanner v2"), "cairn-scanner", 2);
+  static final Digest MEASUREMENT_2 = Digest.sha256("scanner build 2");
+  static final KeyPair SIGNING_2 = Fixtures.keyPair("signing key 2");
+  static final String REGISTRY =
+      "ethereum:http://127.0.0.1:8545#0x5fbdb2315678afecb367f032d93f642f64180aa3";
+  static final LedgerPin PIN_1 =
+      new LedgerPin(REGISTRY, 31337, "0x70997970c51812dc3a010c7d01b50e0d17dc79c8");
+  static final LedgerPin PIN_2 =
+      new LedgerPin(REGISTRY, 31337, "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc");
+
+  static TrustRoot.Snapshot v1() {
+    return Fixtures.snapshot(POLICY, MEASUREMENT, SIGNING, PLATFORM, LOG);
+  }
+
+  static TrustRoot.Snapshot v2() {
+    return Fixtures.snapshot(POLICY_2, MEASUREMENT_2, SIGNING_2, PLATFORM, LOG);
+  }
+
+  static String read(String name) throws Exception {
+    return Files.readString(TRUST.resolve(name));
+  }
+
+  static CairnException parseFails(String json) {
+    try {
+      TrustRoot.parse(json);
+    } catch (CairnException e) {
+      return e;
+    }
+    throw new AssertionError("parsed: " + json);
+  }
+
+  /** The documented example: an old trust.json, named, upgraded, its ledger issuer replaced. */
+  static TrustRoot grown() throws Exception {
+    return TrustRoot.parse(read("v1-trust.json"))
+        .sync(v1(), T1)
+        .sync(v2(), UPGRADE)
+        .withLedgerPin(PIN_2, UPGRADE);
+  }
+
+  @Test
+  void sync_fromEmpty_opensAWindowForEverythingCurrent() {
+    TrustRoot r = TrustRoot.empty().sync(v1(), T1);
+    assertThat(r.entries()).hasSize(5).allMatch(e -> T1.equals(e.validFrom()) && e.isOpen());
+    assertThat(r.current(Policy.class)).containsExactly(POLICY);
+    assertThat(r.current(SigningKey.class)).containsExactly(new SigningKey(raw(SIGNING)));
+    assertThat(r.trustedAt(new Measurement(MEASUREMENT), T1)).isTrue();
+    assertThat(r.trustedAt(new Measurement(MEASUREMENT), T1.minusNanos(1))).isFalse();
+    assertThat(r.sync(v1(), UPGRADE)).as("nothing changed, nothing appended").isEqualTo(r);
+  }
+
+  @Test
+  void sync_anUpgrade_appendsTheNewAndClosesTheOld() {
+    TrustRoot before = TrustRoot.empty().sync(v1(), T1);
+    TrustRoot after = before.sync(v2(), UPGRADE);
+    assertThat(after.entries()).hasSize(8).containsAll(closed(before.entries().subList(0, 3)));
+    assertThat(after.windows(POLICY)).containsExactly(new Entry(POLICY, T1, UPGRADE));
+    assertThat(after.windows(POLICY_2)).containsExactly(new Entry(POLICY_2, UPGRADE, null));
+    assertThat(after.windows(new PlatformKey(raw(PLATFORM))))
+        .as("still current: untouched")
+        .containsExactly(new Entry(new PlatformKey(raw(PLATFORM)), T1, null));
+    assertThat(after.trustedAt(Measurement.class, UPGRADE.minusSeconds(1)))
+        .containsExactly(new Measurement(MEASUREMENT));
+    assertThat(after.trustedAt(Measurement.class, UPGRADE))
+        .containsExactly(new Measurement(MEASUREMENT_2));
+    assertThat(after.items(SigningKey.class))
+        .containsExactly(new SigningKey(raw(SIGNING)), new SigningKey(raw(SIGNING_2)));
+    // and a downgrade back: a second window for the old items, the first kept
+    TrustRoot back = after.sync(v1(), UPGRADE.plusSeconds(3600));
+    assertThat(back.windows(POLICY))
+        .containsExactly(
+            new Entry(POLICY, T1, UPGRADE), new Entry(POLICY, UPGRADE.plusSeconds(3600), null));
+    assertThat(back.trustedAt(POLICY, UPGRADE.plusSeconds(60))).isFalse();
+  }
+
+  private static List<Entry> closed(List<Entry> es) {
+    return es.stream().map(e -> new Entry(e.item(), e.validFrom(), UPGRADE)).toList();
+  }
+
+  @Test
+  void sync_whenTheClockWentBack_refusesToCloseAWindowBeforeItStarts() {
+    TrustRoot r = TrustRoot.empty().sync(v1(), UPGRADE);
+    assertThatThrownBy(() -> r.sync(v2(), T1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("did the clock go back?");
+  }
+
+  @Test
+  void sync_namesAMigratedPolicy_keepingItsWindow() throws Exception {
+    TrustRoot migrated = TrustRoot.parse(read("v1-trust.json"));
+    assertThat(migrated.current(Policy.class)).containsExactly(Policy.of(POLICY.digest()));
+    TrustRoot named = migrated.sync(v1(), T1);
+    assertThat(named.windows(POLICY)).containsExactly(new Entry(POLICY, null, null));
+    assertThat(named.entries()).hasSameSizeAs(migrated.entries());
+  }
+
+  @Test
+  void withLedgerPin_appendsTheNewIssuer_closesTheOldOneOfTheSameRegistry_keepsOthers() {
+    LedgerPin elsewhere =
+        new LedgerPin("ethereum:env:RPC#0x" + "22".repeat(20), 1, "0x" + "33".repeat(20));
+    TrustRoot r = TrustRoot.empty().withLedgerPin(PIN_1, T1).withLedgerPin(elsewhere, T1);
+    assertThat(r.withLedgerPin(PIN_1, UPGRADE)).isEqualTo(r);
+    TrustRoot replaced = r.withLedgerPin(PIN_2, UPGRADE);
+    assertThat(replaced.windows(PIN_1)).containsExactly(new Entry(PIN_1, T1, UPGRADE));
+    assertThat(replaced.current(LedgerPin.class)).containsExactlyInAnyOrder(PIN_2, elsewhere);
+    assertThat(replaced.sync(v1(), UPGRADE).current(LedgerPin.class))
+        .as("sync leaves pins alone")
+        .containsExactlyInAnyOrder(PIN_2, elsewhere);
+  }
+
+  @Test
+  void retire_cutsEveryWindowAtTheCompromise() {
+    SigningKey key = new SigningKey(raw(SIGNING));
+    Instant compromise = UPGRADE.minusSeconds(7200);
+    TrustRoot r = TrustRoot.empty().sync(v1(), T1).sync(v2(), UPGRADE);
+    TrustRoot retired = r.retire(key, compromise);
+    assertThat(retired.windows(key)).containsExactly(new Entry(key, T1, compromise));
+    assertThat(retired.trustedAt(key, compromise.minusNanos(1))).isTrue();
+    assertThat(retired.trustedAt(key, compromise)).isFalse();
+    // an open window is closed; one that starts after the compromise goes
+    TrustRoot reopened = r.sync(v1(), UPGRADE.plusSeconds(60));
+    assertThat(reopened.retire(key, compromise).windows(key))
+        .containsExactly(new Entry(key, T1, compromise));
+    assertThat(reopened.retire(key, UPGRADE.plusSeconds(120)).windows(key))
+        .containsExactly(
+            new Entry(key, T1, UPGRADE),
+            new Entry(key, UPGRADE.plusSeconds(60), UPGRADE.plusSeconds(120)));
+    assertThatThrownBy(() -> r.retire(new Measurement(Digest.sha256("never")), T1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the trust root does not list scanner measurement " + Digest.sha256("never"));
+  }
+
+  @Test
+  void json_roundTrip_isExactAndStable() throws Exception {
+    TrustRoot r = grown().retire(new PlatformKey(raw(PLATFORM)), UPGRADE.plusSeconds(86_400));
+    String json = r.toJson();
+    TrustRoot back = TrustRoot.parse(json);
+    assertThat(back).isEqualTo(r);
+    assertThat(back.toJson()).isEqualTo(json);
+    assertThat(json)
+        .startsWith("{\n  \"mediaType\" : \"application/vnd.cairn.trust-root+json;version=2\",");
+  }
+
+  @Test
+  void json_order_doesNotDependOnHistory() {
+    TrustRoot a = TrustRoot.empty().sync(v1(), T1).withLedgerPin(PIN_1, T1);
+    List<Entry> reversed = new ArrayList<>(a.entries());
+    java.util.Collections.reverse(reversed);
+    assertThat(new TrustRoot(reversed).toJson()).isEqualTo(a.toJson());
+  }
+
+  @Test
+  void json_theDocumentedExample_isWhatTheCodeWrites() throws Exception {
+    Path example = TRUST.resolve("v2-trust.json");
+    if (Boolean.getBoolean("golden.update")) {
+      Files.writeString(example, grown().toJson());
+    }
+    assertThat(Files.readString(example)).isEqualTo(grown().toJson());
+    assertThat(TrustRoot.parse(Files.readString(example))).isEqualTo(grown());
+  }
+
+  @Test
+  void parse_theOlderTrustJson_migratesEveryItemAsTrustedSinceBeforeAndOpen() throws Exception {
+    TrustRoot r = TrustRoot.parse(read("v1-trust.json"));
+    assertThat(r.entries()).hasSize(6).allMatch(e -> e.validFrom() == null && e.isOpen());
+    assertThat(r.current(Policy.class)).containsExactly(Policy.of(POLICY.digest()));
+    assertThat(r.current(Measurement.class)).containsExactly(new Measurement(MEASUREMENT));
+    assertThat(r.current(SigningKey.class)).containsExactly(new SigningKey(raw(SIGNING)));
+    assertThat(r.current(PlatformKey.class)).containsExactly(new PlatformKey(raw(PLATFORM)));
+    assertThat(r.current(LogKey.class)).containsExactly(new LogKey(LOG.verifierKey()));
+    assertThat(r.current(LedgerPin.class)).containsExactly(PIN_1);
+    assertThat(r.trustedAt(new SigningKey(raw(SIGNING)), Instant.EPOCH)).isTrue();
+    assertThat(TrustRoot.parse(r.toJson())).isEqualTo(r);
+  }
+
+  @Test
+  void parse_theOlderTrustJson_withoutAChain_pinsNoLedger() throws Exception {
+    String unpinned =
+        read("v1-trust.json")
+            .replaceAll("\"ledgerRegistry\" : \"[^\"]*\"", "\"ledgerRegistry\" : \"\"");
+    assertThat(TrustRoot.parse(unpinned).items(LedgerPin.class)).isEmpty();
+    String noLedger =
+        read("v1-trust.json").replaceAll("(?m)^  \"ledger.*\n", "").replace("=\",\n}", "=\"\n}");
+    assertThat(noLedger).doesNotContain("ledger");
+    assertThat(TrustRoot.parse(noLedger).entries()).hasSize(5);
+  }
+
+  @Test
+  void parse_anUnknownVersion_isRefusedWithAHint() {
+    CairnException e =
+        parseFails(
+            "{\"mediaType\":\"application/vnd.cairn.trust-root+json;version=3\",\"future\":[]}");
+    assertThat(e.getMessage())
+        .isEqualTo(
+            "trust root application/vnd.cairn.trust-root+json;version=3 is a version this Cairn"
+                + " does not read (it reads application/vnd.cairn.trust-root+json;version=2 and"
+                + " the older trust.json)");
+    assertThat(e.hint())
+        .hasValue("upgrade Cairn to one that reads it, or use a trust.json this version wrote");
+    assertThat(parseFails("{\"mediaType\":\"application/json\"}").getMessage())
+        .isEqualTo(
+            "not a Cairn trust file: mediaType is application/json, not"
+                + " application/vnd.cairn.trust-root+json;version=2");
+  }
+
+  @Test
+  void parse_duplicateKeys_areRefused() throws Exception {
+    String json = grown().toJson();
+    String twice =
+        json.replace("\"signingKeys\" : [", "\"signingKeys\" : [ ],\n  \"signingKeys\" : [");
+    assertThat(twice).isNotEqualTo(json);
+    assertThat(parseFails(twice).getMessage())
+        .startsWith("not a Cairn trust file: Duplicate field 'signingKeys'")
+        .contains(" at line ")
+        .doesNotContain("\n");
+    String inAnEntry =
+        json.replaceFirst(
+            "\"validUntil\" : (\"[^\"]*\")",
+            "\"validUntil\" : $1, \"validUntil\" : \"2099-01-01T00:00:00Z\"");
+    assertThat(inAnEntry).isNotEqualTo(json);
+    assertThat(parseFails(inAnEntry).getMessage()).contains("Duplicate field 'validUntil'");
+    String v1Twice =
+        read("v1-trust.json")
+            .replace("\"signingKey\" :", "\"signingKey\" : \"AAAA\",\n  \"signingKey\" :");
+    assertThat(parseFails(v1Twice).getMessage()).contains("Duplicate field 'signingKey'");
+  }
+
+  @Test
+  void parse_aMisspeltField_isRefused_ratherThanLeavingAWindowOpen() throws Exception {
+    String json = grown().toJson().replaceFirst("\"validUntil\"", "\"validUntill\"");
+    assertThat(parseFails(json).getMessage())
+        .isEqualTo(
+            "not a Cairn trust file: policies[0].validUntill is not a field of a trust root"
+                + " (misspelt?)");
+  }
+
+  @Test
+  void parse_malformedEntries_sayWhere() throws Exception {
+    String json = grown().toJson();
+    assertThat(
+            parseFails(json.replaceFirst("\"validFrom\" : \"[^\"]*\"", "\"validFrom\" : \"soon\""))
+                .getMessage())
+        .isEqualTo(
+            "not a Cairn trust file: policies[1].validFrom is not a time (an ISO-8601 instant,"
+                + " e.g. 2026-01-31T12:00:00Z): soon");
+    assertThat(
+            parseFails(json.replaceFirst("\"key\" : \"[^\"]*\"", "\"key\" : \"AAAA\""))
+                .getMessage())
+        .isEqualTo(
+            "not a Cairn trust file: signingKeys[0].key is not a raw 32-byte Ed25519 public key");
+    assertThat(
+            parseFails(json.replaceFirst("\"keyId\" : \"sha256:.", "\"keyId\" : \"sha256:0"))
+                .getMessage())
+        .isEqualTo("not a Cairn trust file: signingKeys[0].keyId does not match its key");
+    assertThat(parseFails("[]").getMessage())
+        .isEqualTo("not a Cairn trust file: the document is not a JSON object");
+    assertThat(parseFails("{\"policy\":\"x\"}").getMessage())
+        .startsWith("not a Cairn trust file: it has neither a mediaType nor the fields");
+    assertThat(parseFails("{").hint())
+        .hasValue("pass the trust.json published with the attestation service");
+  }
+
+  @Test
+  void parse_overlappingWindowsOfOneItem_areRefused() throws Exception {
+    String json =
+        grown()
+            .toJson()
+            .replace(
+                "\"logKeys\" : [ {",
+                "\"logKeys\" : [ {\n    \"verifierKey\" : \""
+                    + LOG.verifierKey()
+                    + "\",\n    \"validFrom\" : \"2026-01-01T00:00:00Z\"\n  }, {");
+    assertThat(parseFails(json).getMessage())
+        .isEqualTo(
+            "not a Cairn trust file: overlapping windows of log key "
+                + new LogKey(LOG.verifierKey()).name()
+                + ": always and from 2026-01-01T00:00:00Z on");
+  }
+
+  @Test
+  void records_copyWhatTheyAreGiven() {
+    byte[] key = raw(SIGNING);
+    SigningKey k = new SigningKey(key);
+    key[0] ^= 1;
+    assertThat(k.key()).isEqualTo(raw(SIGNING));
+    k.key()[0] ^= 1;
+    assertThat(k.key()).isEqualTo(raw(SIGNING));
+    List<Entry> entries = new ArrayList<>(TrustRoot.empty().sync(v1(), T1).entries());
+    TrustRoot r = new TrustRoot(entries);
+    entries.clear();
+    assertThat(r.entries()).hasSize(5);
+    assertThatThrownBy(() -> new SigningKey(new byte[31]))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Entry(POLICY, UPGRADE, T1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(
+            new TrustRoot.Snapshot(
+                    POLICY, Set.of(MEASUREMENT), raw(SIGNING), List.of(), LOG.verifierKey())
+                .platformKeys())
+        .isEmpty();
+  }
+
+  @Test
+  void windows_areWordedForMessages() {
+    assertThat(new Entry(POLICY, null, null).window()).isEqualTo("always");
+    assertThat(new Entry(POLICY, null, T1).window()).isEqualTo("until " + T1);
+    assertThat(new Entry(POLICY, T1, null).window()).isEqualTo("from " + T1 + " on");
+    assertThat(new Entry(POLICY, T1, UPGRADE).window())
+        .isEqualTo("from " + T1 + " until " + UPGRADE);
+    assertThat(POLICY.describe())
+        .isEqualTo("attestation policy " + POLICY.digest() + " (cairn-scanner v1)");
+    assertThat(new SigningKey(raw(SIGNING)).describe()).isEqualTo("key " + Fixtures.keyId(SIGNING));
+  }
+}
