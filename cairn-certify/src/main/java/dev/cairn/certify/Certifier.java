@@ -37,6 +37,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,6 +46,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Certifies clusters: runs the scanner as a measured workload in a TEE, attests it to the
@@ -205,6 +207,7 @@ public final class Certifier {
             home.simulation().resolve("cds"));
     Protocol.Outcome outcome;
     PublishedTrust published;
+    Instant publishedAt;
     String issuer;
     MeasuredJvm.Running workload = start(tee, launch);
     try (workload) {
@@ -217,6 +220,8 @@ public final class Certifier {
       } else {
         published = remote(request.attestationService());
       }
+      // the service publishes these keys from now on: what it signs from here is covered
+      publishedAt = clock.instant();
       listener.on(new CertifyEvent.Phase("opened the attestation service"));
       issuer = checkLedger(request, published);
       try (AttestationHttp http = cas == null ? null : serve(cas)) {
@@ -249,7 +254,7 @@ public final class Certifier {
               "scan the same target without certifying to see why");
       case Protocol.Failed f -> refused(request, f, reportTmp);
       case Protocol.Issued i ->
-          issued(request, i, published, issuer, reportTmp, locator, t0, listener);
+          issued(request, i, published, publishedAt, issuer, reportTmp, locator, t0, listener);
     };
   }
 
@@ -450,6 +455,7 @@ public final class Certifier {
       CertifyRequest request,
       Protocol.Issued i,
       PublishedTrust published,
+      Instant publishedAt,
       String issuer,
       Path tmp,
       String locatorGiven,
@@ -489,7 +495,7 @@ public final class Certifier {
     CertificateBundle bundle;
     LedgerReceipt receipt;
     String where;
-    String logKey;
+    @Nullable String logKey;
     ChainReceipt chain = i.chain();
     try (Ledger ledger = Ledgers.open(request.ledger(), LedgerOptions.writing(home))) {
       if (chain != null) {
@@ -521,9 +527,17 @@ public final class Certifier {
     } catch (LedgerException e) {
       throw ledgerError(e);
     }
+    if (logKey == null) {
+      // the trust root also covers the embedded log, where revocations of this home are kept
+      try (Ledger log = Ledgers.open(Ledgers.EMBEDDED, LedgerOptions.writing(home))) {
+        logKey = log.checkpointKey().orElse("");
+      } catch (LedgerException e) {
+        throw ledgerError(e);
+      }
+    }
     int added;
     try {
-      added = TrustStore.grow(home, published, logKey, chain, clock.instant());
+      added = TrustStore.grow(home, published, logKey, chain, publishedAt);
     } catch (CairnException e) {
       throw new CertifyException(
           CertifyException.Reason.STATE, String.valueOf(e.getMessage()), e.hint().orElse(null), e);

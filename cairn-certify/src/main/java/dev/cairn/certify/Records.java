@@ -14,7 +14,7 @@ import dev.cairn.ledger.LedgerException;
 import dev.cairn.ledger.LedgerOptions;
 import dev.cairn.ledger.LedgerReceipt;
 import dev.cairn.ledger.Ledgers;
-import dev.cairn.ledger.TrustAnchors;
+import dev.cairn.ledger.TrustRoot;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,14 +57,17 @@ public final class Records {
       CertificateBundle bundle, String reason, @Nullable URI ledger, KeySource adminKey)
       throws CertifyException {
     Digest d = bundle.envelope().digest();
-    TrustAnchors trust;
+    TrustRoot trust;
     try {
       trust = TrustStore.read(home.trustRoot()).orElse(null);
     } catch (CairnException e) {
       throw new CertifyException(
           CertifyException.Reason.STATE, String.valueOf(e.getMessage()), e.hint().orElse(null), e);
     }
-    String pinned = trust == null ? "" : trust.ledgerRegistry();
+    List<TrustRoot.LedgerPin> pins =
+        trust == null ? List.of() : trust.current(TrustRoot.LedgerPin.class);
+    TrustRoot.LedgerPin pin = pins.isEmpty() ? null : pins.get(pins.size() - 1);
+    String pinned = pin == null ? "" : pin.registry();
     ChainReceipt recorded = bundle.chain();
     if (recorded != null && ledger == null && pinned.isEmpty()) {
       throw new CertifyException(
@@ -78,8 +81,8 @@ public final class Records {
       LedgerOptions options = LedgerOptions.writing(home);
       if (Ledgers.needsSigner(where)) {
         Long chainId = null;
-        if (trust != null && where.toString().equals(pinned) && trust.ledgerChainId() != 0) {
-          chainId = trust.ledgerChainId();
+        if (pin != null && where.toString().equals(pinned) && pin.chainId() != 0) {
+          chainId = pin.chainId();
         } else if (recorded != null) {
           chainId = recorded.chainId();
         }

@@ -14,8 +14,7 @@ import dev.cairn.ledger.LedgerException;
 import dev.cairn.ledger.LedgerOptions;
 import dev.cairn.ledger.Ledgers;
 import dev.cairn.ledger.RegistryView;
-import dev.cairn.ledger.TransparencyLog;
-import dev.cairn.ledger.TrustAnchors;
+import dev.cairn.ledger.TrustRoot;
 import dev.cairn.ledger.VerificationException;
 import dev.cairn.scanner.ClusterOptions;
 import dev.cairn.scanner.Clusters;
@@ -55,7 +54,7 @@ public final class Verifier {
   public VerifyResult verify(VerifyRequest request) throws CertifyException {
     CertificateBundle bundle = request.certificate();
     Path trustFile = request.trustRoot() != null ? request.trustRoot() : home.trustRoot();
-    TrustAnchors anchors;
+    TrustRoot anchors;
     try {
       anchors =
           TrustStore.read(trustFile)
@@ -105,13 +104,7 @@ public final class Verifier {
       try {
         r =
             CertificateVerifier.verify(
-                bundle,
-                anchors,
-                Verifier::checkEvidence,
-                clock.instant(),
-                ledger instanceof TransparencyLog log ? log : null,
-                ledger instanceof RegistryView reg ? reg : null,
-                live);
+                bundle, anchors, Verifier::checkEvidence, clock.instant(), ledger, live);
       } catch (VerificationException e) {
         return notVerified(bundle, e);
       }
@@ -138,7 +131,7 @@ public final class Verifier {
 
   /** The ledger a verification reads, or null for none. */
   private @Nullable URI choose(
-      VerifyRequest.LedgerChoice choice, CertificateBundle bundle, TrustAnchors anchors)
+      VerifyRequest.LedgerChoice choice, CertificateBundle bundle, TrustRoot anchors)
       throws VerificationException {
     try {
       return switch (choice) {
@@ -157,9 +150,9 @@ public final class Verifier {
         }
         case VerifyRequest.LedgerChoice.Default d -> {
           if (bundle.chain() != null) {
-            yield anchors.ledgerRegistry().isEmpty()
-                ? null
-                : Ledgers.parse(anchors.ledgerRegistry());
+            // the registry the trust root pins now (the newest pin), never the certificate's
+            List<TrustRoot.LedgerPin> pins = anchors.current(TrustRoot.LedgerPin.class);
+            yield pins.isEmpty() ? null : Ledgers.parse(pins.get(pins.size() - 1).registry());
           }
           yield Ledgers.exists(Ledgers.EMBEDDED, LedgerOptions.reading(home))
               ? Ledgers.EMBEDDED

@@ -1,11 +1,11 @@
 package dev.cairn.cli;
 
 import dev.cairn.attest.Tees;
+import dev.cairn.certify.Certifier;
 import dev.cairn.certify.CertifyEvent;
 import dev.cairn.certify.CertifyListener;
 import dev.cairn.certify.CertifyRequest;
 import dev.cairn.certify.CertifyResult;
-import dev.cairn.certify.Certifier;
 import dev.cairn.certify.Target;
 import dev.cairn.ledger.ChainReceipt;
 import dev.cairn.ledger.Ledgers;
@@ -115,8 +115,7 @@ final class CertifyCommand implements Callable<Integer> {
     Trace.mark("certify", "parsed arguments");
     Certifier certifier =
         Certifier.create(root.home(), Clock.systemUTC())
-            .withWorkloadEnvironment(
-                Trace.on() ? Map.of(Trace.ENV, Trace.childValue()) : Map.of());
+            .withWorkloadEnvironment(Trace.on() ? Map.of(Trace.ENV, Trace.childValue()) : Map.of());
     CertifyResult result = certifier.certify(request, listener(err));
     return render(result, root, out);
   }
@@ -166,11 +165,7 @@ final class CertifyCommand implements Callable<Integer> {
         String where =
             switch (i.receipt()) {
               case Receipt r ->
-                  "ledger index "
-                      + r.index()
-                      + " (checkpoint size "
-                      + r.checkpoint().size()
-                      + ")";
+                  "ledger index " + r.index() + " (checkpoint size " + r.checkpoint().size() + ")";
               case ChainReceipt c ->
                   "recorded on "
                       + c.ledger()

@@ -14,8 +14,8 @@ import dev.cairn.scanner.ReportFormat;
 import dev.cairn.scanner.Reports;
 import dev.cairn.scanner.ScanOptions;
 import dev.cairn.scanner.ScanReport;
-import dev.cairn.scanner.Snapshots;
 import dev.cairn.scanner.Scanners;
+import dev.cairn.scanner.Snapshots;
 import dev.cairn.scanner.Waivers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -210,7 +210,8 @@ final class DemoCommand implements Callable<Integer> {
       VerifyCommand.text(verifier.verify(dev.cairn.certify.VerifyRequest.of(bundle)), out);
       out.println();
       out.println("== 4. Tamper with it (the report's object count) and verify again");
-      String payload = new String(bundle.envelope().payload(), java.nio.charset.StandardCharsets.UTF_8);
+      String payload =
+          new String(bundle.envelope().payload(), java.nio.charset.StandardCharsets.UTF_8);
       String forged = payload.replace("\"objects\":2", "\"objects\":1");
       if (forged.equals(payload)) {
         throw new IllegalStateException("the demo's tampering matched nothing");
@@ -260,8 +261,7 @@ final class DemoCommand implements Callable<Integer> {
    * and grants and funds the ledger key the attestation service will release to the scanner.
    */
   private dev.cairn.ethereum.LocalNode startChain(
-      PrintWriter out, PrintWriter err, Path work, dev.cairn.core.CairnHome home)
-      throws Exception {
+      PrintWriter out, PrintWriter err, Path work, dev.cairn.core.CairnHome home) throws Exception {
     out.println();
     out.println(
         "== 2a. Ethereum: start a local anvil node, deploy the CertificateRegistry, let the"

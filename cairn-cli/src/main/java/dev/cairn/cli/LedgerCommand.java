@@ -139,8 +139,7 @@ final class LedgerCommand implements Runnable {
           Records.create(CairnCommand.of(spec).home(), java.time.Clock.systemUTC())
               .history(
                   cluster,
-                  java.util.Objects.requireNonNull(
-                      ledger.uri(dev.cairn.ledger.Ledgers.EMBEDDED)));
+                  java.util.Objects.requireNonNull(ledger.uri(dev.cairn.ledger.Ledgers.EMBEDDED)));
       java.util.List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
       for (Records.Entry e : h.entries()) {
         java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();

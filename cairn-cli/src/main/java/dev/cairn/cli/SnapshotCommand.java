@@ -1,6 +1,5 @@
 package dev.cairn.cli;
 
-import dev.cairn.scanner.Snapshots;
 import dev.cairn.scanner.Checks;
 import dev.cairn.scanner.ClusterIdentity;
 import dev.cairn.scanner.ClusterOptions;
@@ -9,6 +8,7 @@ import dev.cairn.scanner.KubeObject;
 import dev.cairn.scanner.Notice;
 import dev.cairn.scanner.ObjectSource;
 import dev.cairn.scanner.ObjectSources;
+import dev.cairn.scanner.Snapshots;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -104,7 +104,8 @@ class CertificationIT {
     Files.writeString(tmp.resolve("bad.json"), snapshot("uid-1", "bad"));
     cert = tmp.resolve("good.cert.json");
     CliTest.Run r =
-        CliTest.run(cairnHome, 
+        CliTest.run(
+            cairnHome,
             "certify",
             "--snapshot",
             tmp.resolve("good.json").toString(),
@@ -115,7 +116,6 @@ class CertificationIT {
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(r.err()).contains("simulation: no hardware protection");
   }
-
 
   private Path tampered(String name, String json) throws Exception {
     Path p = tmp.resolve(name);
@@ -146,7 +146,8 @@ class CertificationIT {
   void certify_failingChecks_issuesNoCertificateAndSaysWhich() throws Exception {
     Path out = tmp.resolve("bad.cert.json");
     CliTest.Run r =
-        CliTest.run(cairnHome, 
+        CliTest.run(
+            cairnHome,
             "certify",
             "--snapshot",
             tmp.resolve("bad.json").toString(),
@@ -271,7 +272,8 @@ class CertificationIT {
   void revoked_certificateFailsRevocation() throws Exception {
     Path second = tmp.resolve("second.cert.json");
     assertThat(
-            CliTest.run(cairnHome, 
+            CliTest.run(
+                    cairnHome,
                     "certify",
                     "--snapshot",
                     tmp.resolve("good.json").toString(),
@@ -285,7 +287,13 @@ class CertificationIT {
         .isZero();
     assertThat(verify(second).code()).isZero();
     assertThat(
-            CliTest.run(cairnHome, "ledger", "revoke", second.toString(), "--reason", "cluster decommissioned")
+            CliTest.run(
+                    cairnHome,
+                    "ledger",
+                    "revoke",
+                    second.toString(),
+                    "--reason",
+                    "cluster decommissioned")
                 .code())
         .isZero();
     CliTest.Run v = verify(second);
@@ -309,7 +317,8 @@ class CertificationIT {
         .contains("INDEX")
         .contains(certDigest.substring(0, 19));
 
-    CliTest.Run json = CliTest.run(cairnHome, "ledger", "history", cluster.substring(7, 19), "-o", "json");
+    CliTest.Run json =
+        CliTest.run(cairnHome, "ledger", "history", cluster.substring(7, 19), "-o", "json");
     assertThat(json.code()).as(json.err()).isZero();
     Map<?, ?> doc = Json.mapper().readValue(json.out(), Map.class);
     assertThat(doc.get("cluster")).isEqualTo(cluster);

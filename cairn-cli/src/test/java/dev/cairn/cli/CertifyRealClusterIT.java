@@ -23,14 +23,14 @@ class CertifyRealClusterIT {
     cairnHome = tmp.resolve("home");
   }
 
-
   @Test
   void certify_live_andFromSnapshot_bothVerifyAgainstTheLiveCluster(RealCluster cluster)
       throws Exception {
     String kc = cluster.kubeconfig().toString();
     Path live = tmp.resolve("live.cert.json");
     CliTest.Run c =
-        CliTest.run(cairnHome, 
+        CliTest.run(
+            cairnHome,
             "certify",
             "--kubeconfig",
             kc,
@@ -44,11 +44,14 @@ class CertifyRealClusterIT {
     assertThat(v.out()).contains(", live)").contains("cluster identity");
 
     Path snap = tmp.resolve("snap.json");
-    assertThat(CliTest.run(cairnHome, "snapshot", "--kubeconfig", kc, "--output-file", snap.toString()).code())
+    assertThat(
+            CliTest.run(cairnHome, "snapshot", "--kubeconfig", kc, "--output-file", snap.toString())
+                .code())
         .isZero();
     Path fromSnap = tmp.resolve("snap.cert.json");
     assertThat(
-            CliTest.run(cairnHome, 
+            CliTest.run(
+                    cairnHome,
                     "certify",
                     "--snapshot",
                     snap.toString(),

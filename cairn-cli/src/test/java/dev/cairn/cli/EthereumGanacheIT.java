@@ -41,7 +41,8 @@ class EthereumGanacheIT {
         key, Numeric.toHexStringNoPrefixZeroPadded(admin.getEcKeyPair().getPrivateKey(), 64));
     node.fund(admin.getAddress(), BigInteger.TEN.pow(20));
     CliTest.Run d =
-        CliTest.run(cairnHome, 
+        CliTest.run(
+            cairnHome,
             "ledger",
             "deploy",
             "--rpc",
@@ -53,8 +54,14 @@ class EthereumGanacheIT {
     assertThat(d.code()).as(d.out() + d.err()).isZero();
     String ledger = EthereumLedgerIT.find("--ledger (ethereum:\\S+)", d.out());
     CliTest.Run g =
-        CliTest.run(cairnHome, 
-            "ledger", "grant-issuer", "--ledger", ledger, "--admin-key-file", key.toString());
+        CliTest.run(
+            cairnHome,
+            "ledger",
+            "grant-issuer",
+            "--ledger",
+            ledger,
+            "--admin-key-file",
+            key.toString());
     assertThat(g.code()).as(g.out() + g.err()).isZero();
     node.fund(
         EthereumLedgerIT.find("Granted issuer (0x[0-9a-f]{40})", g.out()), BigInteger.TEN.pow(20));
@@ -62,7 +69,8 @@ class EthereumGanacheIT {
     Files.writeString(tmp.resolve("good.json"), CertificationIT.snapshot("uid-ganache", "good"));
     Path cert = tmp.resolve("good.cert.json");
     CliTest.Run c =
-        CliTest.run(cairnHome, 
+        CliTest.run(
+            cairnHome,
             "certify",
             "--snapshot",
             tmp.resolve("good.json").toString(),
@@ -78,7 +86,8 @@ class EthereumGanacheIT {
     assertThat(v.code()).as(v.out()).isZero();
     assertThat(v.out()).contains("ledger record, ledger issuer");
     assertThat(
-            CliTest.run(cairnHome, 
+            CliTest.run(
+                    cairnHome,
                     "ledger",
                     "revoke",
                     cert.toString(),

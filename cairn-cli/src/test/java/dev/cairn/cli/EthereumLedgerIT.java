@@ -40,7 +40,8 @@ class EthereumLedgerIT {
 
   static String deploy() {
     CliTest.Run d =
-        CliTest.run(cairnHome, 
+        CliTest.run(
+            cairnHome,
             "ledger",
             "deploy",
             "--rpc",
@@ -54,7 +55,8 @@ class EthereumLedgerIT {
   }
 
   static CliTest.Run certify(String snapshot, String output, String onLedger) {
-    return CliTest.run(cairnHome, 
+    return CliTest.run(
+        cairnHome,
         "certify",
         "--snapshot",
         tmp.resolve(snapshot).toString(),
@@ -91,8 +93,14 @@ class EthereumLedgerIT {
     assertThat(tmp.resolve("early.cert.json")).doesNotExist();
 
     CliTest.Run grant =
-        CliTest.run(cairnHome, 
-            "ledger", "grant-issuer", "--ledger", ledger, "--admin-key-file", adminKey.toString());
+        CliTest.run(
+            cairnHome,
+            "ledger",
+            "grant-issuer",
+            "--ledger",
+            ledger,
+            "--admin-key-file",
+            adminKey.toString());
     assertThat(grant.code()).as(grant.out() + grant.err()).isZero();
     assertThat(grant.out()).contains("Granted issuer " + issuer);
 
@@ -146,7 +154,8 @@ class EthereumLedgerIT {
     assertThat(trust.get("ledgerIssuer")).isEqualTo(issuer);
 
     CliTest.Run h =
-        CliTest.run(cairnHome, "ledger", "history", cert.toString(), "--ledger", ledger, "-o", "json");
+        CliTest.run(
+            cairnHome, "ledger", "history", cert.toString(), "--ledger", ledger, "-o", "json");
     assertThat(h.code()).as(h.err()).isZero();
     assertThat((List<?>) Json.mapper().readValue(h.out(), Map.class).get("certificates"))
         .hasSize(1);
@@ -217,7 +226,8 @@ class EthereumLedgerIT {
     Path second = tmp.resolve("second.cert.json");
     assertThat(verify(second).code()).isZero();
     CliTest.Run r =
-        CliTest.run(cairnHome, 
+        CliTest.run(
+            cairnHome,
             "ledger",
             "revoke",
             second.toString(),
@@ -235,7 +245,8 @@ class EthereumLedgerIT {
     // an issuer that lost its role no longer vouches for what it recorded, on its own registry
     String own = deploy();
     assertThat(
-            CliTest.run(cairnHome, 
+            CliTest.run(
+                    cairnHome,
                     "ledger",
                     "grant-issuer",
                     "--ledger",
@@ -250,7 +261,8 @@ class EthereumLedgerIT {
     Path ownTrust = Files.copy(tmp.resolve("home/trust.json"), tmp.resolve("trust-own.json"));
     assertThat(verifyWith(ownTrust, third).code()).isZero();
     CliTest.Run removed =
-        CliTest.run(cairnHome, 
+        CliTest.run(
+            cairnHome,
             "ledger",
             "grant-issuer",
             "--ledger",
@@ -267,7 +279,8 @@ class EthereumLedgerIT {
   @Test
   void deploy_refusesTheWrongChain_andAMissingKey() {
     CliTest.Run wrong =
-        CliTest.run(cairnHome, 
+        CliTest.run(
+            cairnHome,
             "ledger",
             "deploy",
             "--rpc",
@@ -281,7 +294,8 @@ class EthereumLedgerIT {
         .contains("serves chain 31337, not chain 1")
         .contains("nothing was deployed");
     CliTest.Run noKey =
-        CliTest.run(cairnHome, "ledger", "deploy", "--rpc", node.uri().toString(), "--chain-id", "31337");
+        CliTest.run(
+            cairnHome, "ledger", "deploy", "--rpc", node.uri().toString(), "--chain-id", "31337");
     assertThat(noKey.code()).isEqualTo(2);
     assertThat(noKey.err()).contains("no Ethereum admin key");
   }

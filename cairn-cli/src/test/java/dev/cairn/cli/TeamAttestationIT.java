@@ -27,7 +27,6 @@ class TeamAttestationIT {
     Files.writeString(tmp.resolve("good.json"), CertificationIT.snapshot("uid-team", "good"));
   }
 
-
   private static dev.cairn.certify.Certifier certifier() {
     return dev.cairn.certify.Certifier.create(
         dev.cairn.core.CairnHome.of(cairnHome), Clock.systemUTC());
@@ -35,10 +34,7 @@ class TeamAttestationIT {
 
   private static AttestationService team(Path dir, Digest measurement) throws Exception {
     AttestationService s =
-        AttestationService.open(
-            dir,
-            List.of(certifier().tee().platformKey()),
-            Clock.systemUTC());
+        AttestationService.open(dir, List.of(certifier().tee().platformKey()), Clock.systemUTC());
     s.install(
         Policies.parse(
             "team.yaml",
@@ -60,7 +56,8 @@ class TeamAttestationIT {
         AttestationHttp.serve(team(tmp.resolve("team"), m), "127.0.0.1", 0)) {
       Path cert = tmp.resolve("team.cert.json");
       CliTest.Run c =
-          CliTest.run(cairnHome, 
+          CliTest.run(
+              cairnHome,
               "certify",
               "--snapshot",
               tmp.resolve("good.json").toString(),
@@ -84,7 +81,8 @@ class TeamAttestationIT {
         AttestationHttp.serve(
             team(tmp.resolve("team2"), Digest.sha256("the approved build")), "127.0.0.1", 0)) {
       CliTest.Run c =
-          CliTest.run(cairnHome, 
+          CliTest.run(
+              cairnHome,
               "certify",
               "--snapshot",
               tmp.resolve("good.json").toString(),

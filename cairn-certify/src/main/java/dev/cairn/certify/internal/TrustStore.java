@@ -5,7 +5,7 @@ import dev.cairn.core.AtomicFiles;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.CairnHome;
 import dev.cairn.ledger.ChainReceipt;
-import dev.cairn.ledger.TrustAnchors;
+import dev.cairn.ledger.TrustRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,49 +13,58 @@ import java.time.Instant;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** Reads and grows the trust root in Cairn's home. */
+/**
+ * Reads and grows the trust root in Cairn's home. It only grows: what the attestation service
+ * publishes now is appended with an open window; what it no longer publishes has its window closed
+ * (docs/trust-root.md).
+ */
 public final class TrustStore {
   private TrustStore() {}
 
-  /** The trust root in {@code file}, if there is one. */
-  public static Optional<TrustAnchors> read(Path file) throws CairnException {
+  /** The trust root in {@code file}, if there is one (an older trust.json is migrated). */
+  public static Optional<TrustRoot> read(Path file) throws CairnException {
     if (!Files.exists(file)) {
       return Optional.empty();
     }
     try {
-      return Optional.of(TrustAnchors.parse(Files.readString(file)));
+      return Optional.of(TrustRoot.parse(Files.readString(file)));
     } catch (IOException e) {
       throw new CairnException(
-          "cannot read the trust root " + file + ": " + e.getMessage(), null, e);
+          "cannot read the trust root " + file + ": " + e.getMessage(), "check the path", e);
     }
   }
 
   /**
-   * Grows the home's trust root with what the attestation service publishes now, the log's key and,
-   * for a chain, the registry it recorded on; returns the number of entries added.
+   * Grows the home's trust root with what the attestation service publishes now, the embedded log's
+   * key and, for a chain, the registry and issuer that recorded; returns the number of entries
+   * added or closed.
    */
   public static int grow(
       CairnHome home,
       PublishedTrust published,
-      @Nullable String logVerifierKey,
+      String logVerifierKey,
       @Nullable ChainReceipt chain,
       Instant now)
       throws CairnException {
     Path file = home.trustRoot();
-    TrustAnchors before = read(file).orElse(null);
-    String logKey =
-        logVerifierKey != null ? logVerifierKey : before != null ? before.logVerifierKey() : "";
-    TrustAnchors t =
-        new TrustAnchors(
-            logKey,
-            published.platformKeys(),
-            published.policy(),
-            published.measurements(),
-            published.signingKey());
+    TrustRoot before = read(file).orElse(TrustRoot.empty());
+    TrustRoot t =
+        before.sync(
+            new TrustRoot.Snapshot(
+                new TrustRoot.Policy(
+                    published.policy(), published.session(), published.policyVersion()),
+                published.measurements(),
+                published.signingKey(),
+                published.platformKeys(),
+                logVerifierKey),
+            now);
     if (chain != null) {
-      t = t.withLedger(chain.issuer(), chain.ledger(), chain.chainId());
-    } else if (before != null) {
-      t = t.withLedgerOf(before);
+      t =
+          t.withLedgerPin(
+              new TrustRoot.LedgerPin(chain.ledger(), chain.chainId(), chain.issuer()), now);
+    }
+    if (t.equals(before) && Files.exists(file)) {
+      return 0;
     }
     try {
       AtomicFiles.write(file, t.toJson());
@@ -63,6 +72,6 @@ public final class TrustStore {
       throw new CairnException(
           "cannot write the trust root " + file + ": " + e.getMessage(), null, e);
     }
-    return before == null || !before.toJson().equals(t.toJson()) ? 1 : 0;
+    return Math.max(1, t.entries().size() - before.entries().size());
   }
 }
