@@ -177,6 +177,13 @@ public final class Verifier {
         e.hint().orElse(null));
   }
 
+  /**
+   * How this verifier checks a certificate's TEE evidence, for callers of the ledger's verifier.
+   */
+  public static CertificateVerifier.EvidenceCheck evidenceCheck() {
+    return Verifier::checkEvidence;
+  }
+
   /** The scanner's evidence, checked with the platform keys the trust root lists. */
   static void checkEvidence(
       String json, List<byte[]> platformKeys, Set<Digest> measurements, byte[] reportData)

@@ -6,7 +6,7 @@ import dev.cairn.core.Digest;
 import dev.cairn.core.Json;
 import dev.cairn.ledger.CertificateBundle;
 import dev.cairn.ledger.CertificateVerifier;
-import dev.cairn.ledger.TrustAnchors;
+import dev.cairn.ledger.TrustRoot;
 import dev.cairn.ledger.VerificationException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -180,16 +180,29 @@ class CertificationIT {
     assertThat(v.out()).startsWith("NOT VERIFIED: signature: the DSSE signature does not verify");
   }
 
+  /** A trust root like {@code t} that trusts only these measurements and this signing key. */
+  static TrustRoot replaced(TrustRoot t, java.util.Set<Digest> measurements, byte[] signingKey) {
+    return TrustRoot.empty()
+        .sync(
+            new TrustRoot.Snapshot(
+                t.current(TrustRoot.Policy.class).get(0),
+                measurements,
+                signingKey,
+                t.current(TrustRoot.PlatformKey.class).stream()
+                    .map(TrustRoot.PlatformKey::key)
+                    .toList(),
+                t.current(TrustRoot.LogKey.class).get(0).verifierKey()),
+            Instant.EPOCH);
+  }
+
   @Test
   void tampered_measurement_breaksTheAttestation() throws Exception {
-    TrustAnchors t = TrustAnchors.parse(Files.readString(home.resolve("trust.json")));
-    TrustAnchors other =
-        new TrustAnchors(
-            t.logVerifierKey(),
-            t.platformKeys(),
-            t.policy(),
+    TrustRoot t = TrustRoot.parse(Files.readString(home.resolve("trust.json")));
+    TrustRoot other =
+        replaced(
+            t,
             java.util.Set.of(Digest.sha256("approved build")),
-            t.signingKey());
+            t.current(TrustRoot.SigningKey.class).get(0).key());
     CliTest.Run v = verify(cert, "--trust", tampered("trust-m.json", other.toJson()).toString());
     assertThat(v.out())
         .startsWith("NOT VERIFIED: attestation: scanner measurement sha256:")
@@ -198,13 +211,14 @@ class CertificationIT {
 
   @Test
   void tampered_signingKey_isNotTheReleasedOne() throws Exception {
-    TrustAnchors t = TrustAnchors.parse(Files.readString(home.resolve("trust.json")));
-    TrustAnchors other =
-        new TrustAnchors(
-            t.logVerifierKey(),
-            t.platformKeys(),
-            t.policy(),
-            t.measurements(),
+    TrustRoot t = TrustRoot.parse(Files.readString(home.resolve("trust.json")));
+    TrustRoot other =
+        replaced(
+            t,
+            new java.util.HashSet<>(
+                t.current(TrustRoot.Measurement.class).stream()
+                    .map(TrustRoot.Measurement::digest)
+                    .toList()),
             dev.cairn.core.Keys.raw(dev.cairn.core.Keys.ed25519().getPublic()));
     CliTest.Run v = verify(cert, "--trust", tampered("trust-k.json", other.toJson()).toString());
     assertThat(v.out()).startsWith("NOT VERIFIED: signing key: signed with key sha256:");
@@ -239,7 +253,7 @@ class CertificationIT {
   @Test
   void foreignClusterAndExpiry_areNamed() throws Exception {
     CertificateBundle b = CertificateBundle.parse(Files.readString(cert));
-    TrustAnchors t = TrustAnchors.parse(Files.readString(home.resolve("trust.json")));
+    TrustRoot t = TrustRoot.parse(Files.readString(home.resolve("trust.json")));
     VerificationException foreign =
         org.junit.jupiter.api.Assertions.assertThrows(
             VerificationException.class,
@@ -247,7 +261,7 @@ class CertificationIT {
                 CertificateVerifier.verify(
                     b,
                     t,
-                    VerifyCommand::checkEvidence,
+                    dev.cairn.certify.Verifier.evidenceCheck(),
                     Instant.now(),
                     null,
                     Digest.sha256("another cluster")));
@@ -261,7 +275,7 @@ class CertificationIT {
                 CertificateVerifier.verify(
                     b,
                     t,
-                    VerifyCommand::checkEvidence,
+                    dev.cairn.certify.Verifier.evidenceCheck(),
                     Instant.now().plus(java.time.Duration.ofDays(31)),
                     null,
                     null));

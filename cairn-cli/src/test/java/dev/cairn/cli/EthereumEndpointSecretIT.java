@@ -101,7 +101,7 @@ class EthereumEndpointSecretIT {
         }
       }
       assertThat(Files.readString(tmp.resolve("home/trust.json")))
-          .contains("\"ledgerRegistry\" : \"" + ledger + "\"");
+          .contains("\"registry\" : \"" + ledger + "\"");
     }
   }
 }
