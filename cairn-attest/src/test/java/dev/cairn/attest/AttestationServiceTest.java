@@ -97,6 +97,59 @@ class AttestationServiceTest {
         .hasMessageContaining("sealed to another key");
   }
 
+  /** A clock a test moves by hand. */
+  static final class ManualClock extends Clock {
+    private Instant now;
+
+    ManualClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(java.time.Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  @Test
+  void release_afterTheNonceExpired_isRefused_andANewChallengeWorks() throws Exception {
+    ManualClock clock = new ManualClock(Instant.parse("2026-11-23T12:00:00Z"));
+    AttestationService s =
+        AttestationService.open(tmp.resolve("cas-clock"), List.of(tee.platformKey()), clock);
+    s.install(Policies.parse("p.yaml", policyText(1, "", measurement), tmp));
+    EnclaveKey key = EnclaveKey.generate();
+    AttestationService.Challenge c = s.challenge("certify", "scanner");
+    assertThat(c.expiresAt()).isEqualTo(Instant.parse("2026-11-23T12:05:00Z"));
+    Evidence e = tee.evidence(measurement, Attestations.reportData(c.nonce(), key.publicKey()));
+    clock.advance(java.time.Duration.ofMinutes(5).plusSeconds(1));
+    assertThatThrownBy(() -> s.release("certify", "scanner", c.nonce(), e, key.publicKey()))
+        .isInstanceOf(AttestationException.class)
+        .hasMessage("nonce expired at 2026-11-23T12:05:00Z");
+    // the expired nonce is spent; a fresh challenge within its lifetime releases
+    AttestationService.Challenge fresh = s.challenge("certify", "scanner");
+    clock.advance(java.time.Duration.ofMinutes(5));
+    Evidence e2 =
+        tee.evidence(measurement, Attestations.reportData(fresh.nonce(), key.publicKey()));
+    assertThat(s.release("certify", "scanner", fresh.nonce(), e2, key.publicKey()).secrets())
+        .isNotEmpty();
+    assertThatThrownBy(() -> s.release("certify", "scanner", c.nonce(), e, key.publicKey()))
+        .hasMessageContaining("unknown or already used nonce");
+  }
+
   @Test
   void release_refusesWrongMeasurementReplayAndForeignKey_andAuditsEveryDecision()
       throws Exception {

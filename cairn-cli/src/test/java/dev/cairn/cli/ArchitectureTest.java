@@ -1,34 +1,103 @@
 package dev.cairn.cli;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.codeUnits;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The module graph of DESIGN.md, held as a test. */
+/**
+ * The module graph of ../shared/DESIGN.md, held as a test: for each module, the only modules and
+ * libraries it may use (an allow-list per row of the module table), no cycles, {@code internal}
+ * packages stay inside their module, each heavyweight library stays in its one module, and no
+ * public signature of a library module uses a third-party type.
+ */
 class ArchitectureTest {
   static final JavaClasses CLASSES =
       new ClassFileImporter()
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
           .importPackages("dev.cairn");
 
-  @Test
-  void modules_haveNoCycles() {
-    slices().matching("dev.cairn.(*)..").should().beFreeOfCycles().check(CLASSES);
+  /** What every module may use: the JDK, JSpecify and itself. */
+  static final List<String> EVERYONE = List.of("java..", "javax..", "org.jspecify..", "jdk..");
+
+  /** JSON and YAML parsing, which core wraps; used behind each module's own types. */
+  static final List<String> PARSERS = List.of("com.fasterxml.jackson..", "org.snakeyaml..");
+
+  /** DESIGN.md's module table: module → the Cairn modules and libraries it may use. */
+  static final Map<String, List<String>> ALLOWED =
+      Map.of(
+          "core", PARSERS,
+          "scanner",
+              concat(
+                  PARSERS,
+                  List.of(
+                      "dev.cairn.core..",
+                      "dev.cel..",
+                      "com.google.re2j..",
+                      "com.google.common..",
+                      "com.google.protobuf..",
+                      "io.fabric8..")),
+          "attest",
+              concat(
+                  PARSERS,
+                  List.of("dev.cairn.core..", "org.bouncycastle..", "com.sun.net.httpserver..")),
+          "ledger", concat(PARSERS, List.of("dev.cairn.core..")),
+          "ethereum",
+              concat(PARSERS, List.of("dev.cairn.core..", "dev.cairn.ledger..", "org.web3j..")),
+          "certify",
+              concat(
+                  PARSERS,
+                  List.of(
+                      "dev.cairn.core..",
+                      "dev.cairn.scanner..",
+                      "dev.cairn.attest..",
+                      "dev.cairn.ledger..")),
+          "deploy",
+              concat(PARSERS, List.of("dev.cairn.core..", "dev.cairn.scanner..", "io.fabric8..")));
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    return Stream.concat(a.stream(), b.stream()).toList();
+  }
+
+  static Stream<String> modules() {
+    return ALLOWED.keySet().stream().sorted();
+  }
+
+  @ParameterizedTest
+  @MethodSource("modules")
+  void module_usesOnlyWhatItsDesignRowAllows(String module) {
+    List<String> allowed = new ArrayList<>(EVERYONE);
+    allowed.add("dev.cairn." + module + "..");
+    allowed.addAll(ALLOWED.get(module));
+    classes()
+        .that()
+        .resideInAPackage("dev.cairn." + module + "..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(allowed.toArray(String[]::new))
+        .check(CLASSES);
   }
 
   @Test
-  void core_dependsOnNoOtherModule() {
-    noClasses()
-        .that()
-        .resideInAPackage("dev.cairn.core..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("dev.cairn.scanner..", "dev.cairn.cli..")
-        .check(CLASSES);
+  void modules_haveNoCycles() {
+    slices().matching("dev.cairn.(*)..").should().beFreeOfCycles().check(CLASSES);
   }
 
   @Test
@@ -43,78 +112,8 @@ class ArchitectureTest {
   }
 
   @Test
-  void scanner_dependsOnlyOnCore() {
-    noClasses()
-        .that()
-        .resideInAPackage("dev.cairn.scanner..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("dev.cairn.cli..")
-        .check(CLASSES);
-  }
-
-  @Test
-  void attestAndLedger_dependOnlyOnCore() {
-    noClasses()
-        .that()
-        .resideInAnyPackage("dev.cairn.attest..", "dev.cairn.ledger..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "dev.cairn.scanner..",
-            "dev.cairn.deploy..",
-            "dev.cairn.cli..",
-            "dev.cairn.testing..",
-            "io.fabric8..")
-        .check(CLASSES);
-    noClasses()
-        .that()
-        .resideInAPackage("dev.cairn.attest..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAPackage("dev.cairn.ledger..")
-        .check(CLASSES);
-    noClasses()
-        .that()
-        .resideInAPackage("dev.cairn.ledger..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAPackage("dev.cairn.attest..")
-        .check(CLASSES);
-  }
-
-  @Test
-  void ethereum_isALedgerBackend_andWeb3jStaysBehindIt() {
-    noClasses()
-        .that()
-        .resideInAPackage("dev.cairn.ethereum..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "dev.cairn.scanner..",
-            "dev.cairn.attest..",
-            "dev.cairn.deploy..",
-            "dev.cairn.cli..",
-            "dev.cairn.testing..",
-            "io.fabric8..")
-        .check(CLASSES);
-    noClasses()
-        .that()
-        .resideInAnyPackage(
-            "dev.cairn.core..",
-            "dev.cairn.ledger..",
-            "dev.cairn.attest..",
-            "dev.cairn.scanner..",
-            "dev.cairn.deploy..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("dev.cairn.ethereum..", "org.web3j..")
-        .check(CLASSES);
-  }
-
-  @Test
   void everyInternalPackage_staysInsideItsModule() {
-    for (String m : new String[] {"scanner", "ledger", "attest", "deploy"}) {
+    for (String m : ALLOWED.keySet()) {
       noClasses()
           .that()
           .resideOutsideOfPackage("dev.cairn." + m + "..")
@@ -123,6 +122,17 @@ class ArchitectureTest {
           .resideInAPackage("dev.cairn." + m + ".internal..")
           .check(CLASSES);
     }
+  }
+
+  @Test
+  void web3j_isTouchedOnlyByTheEthereumModule() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.cairn.ethereum..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.web3j..")
+        .check(CLASSES);
   }
 
   @Test
@@ -141,15 +151,58 @@ class ArchitectureTest {
   void libraryModules_doNotLog() {
     noClasses()
         .that()
-        .resideInAnyPackage(
-            "dev.cairn.core..",
-            "dev.cairn.scanner..",
-            "dev.cairn.ledger..",
-            "dev.cairn.attest..",
-            "dev.cairn.deploy..")
+        .resideOutsideOfPackages("dev.cairn.cli..", "dev.cairn.testing..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("org.slf4j..", "java.util.logging..")
         .check(CLASSES);
+  }
+
+  /** Third-party libraries whose types never appear in a public signature of a library module. */
+  static final List<String> THIRD_PARTY =
+      List.of(
+          "com.fasterxml.",
+          "org.snakeyaml.",
+          "org.web3j.",
+          "io.fabric8.",
+          "dev.cel.",
+          "org.bouncycastle.",
+          "com.google.",
+          "picocli.");
+
+  @Test
+  void publicSignatures_useOnlyJdkAndCairnTypes() {
+    codeUnits()
+        .that()
+        .arePublic()
+        .and()
+        .areDeclaredInClassesThat()
+        .arePublic()
+        .and()
+        .areDeclaredInClassesThat()
+        .resideOutsideOfPackages("dev.cairn.cli..", "dev.cairn.testing..", "..internal..")
+        .should(useOnlyJdkAndCairnTypes())
+        .check(CLASSES);
+  }
+
+  private static ArchCondition<JavaCodeUnit> useOnlyJdkAndCairnTypes() {
+    return new ArchCondition<>("use only JDK and Cairn types in their signature") {
+      @Override
+      public void check(JavaCodeUnit u, ConditionEvents events) {
+        if (u.getOwner().getModifiers().contains(JavaModifier.SYNTHETIC)) {
+          return;
+        }
+        List<JavaClass> types = new ArrayList<>(u.getRawParameterTypes());
+        types.add(u.getRawReturnType());
+        for (JavaClass t : types) {
+          String n = t.getName();
+          if (THIRD_PARTY.stream().anyMatch(n::startsWith)) {
+            events.add(
+                SimpleConditionEvent.violated(
+                    u, u.getFullName() + " uses " + n + " in its signature"));
+          }
+        }
+      }
+    };
   }
 }

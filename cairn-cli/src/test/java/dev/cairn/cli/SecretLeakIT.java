@@ -81,8 +81,28 @@ class SecretLeakIT {
     runs.add(cairn("ledger", "history", "good.cert.json", "-o", "json"));
     runs.add(cairn("ledger", "show"));
     String cert = Files.readString(tmp.resolve("good.cert.json"));
-    Files.writeString(tmp.resolve("forged.cert.json"), cert.replace("\"ledgerIndex\"", "\"x\""));
-    runs.add(cairn("verify", "forged.cert.json"));
+    // a forged certificate: its signature replaced by another key's over the same payload
+    dev.cairn.ledger.CertificateBundle good = dev.cairn.ledger.CertificateBundle.parse(cert);
+    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+    String sig = b64.encodeToString(good.envelope().signatures().get(0).sig());
+    String forgedSig =
+        b64.encodeToString(
+            dev.cairn.core.Dsse.sign(
+                    good.envelope().payloadType(),
+                    good.envelope().payload(),
+                    dev.cairn.core.Keys.ed25519().getPrivate(),
+                    "forger")
+                .signatures()
+                .get(0)
+                .sig());
+    String forged = cert.replace(sig, forgedSig);
+    assertThat(forged).isNotEqualTo(cert);
+    Files.writeString(tmp.resolve("forged.cert.json"), forged);
+    Launcher.Run refused = cairn("verify", "forged.cert.json");
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.out())
+        .startsWith("NOT VERIFIED: signature: the DSSE signature does not verify");
+    runs.add(refused);
     assertThat(runs.get(0).err()).contains("cairn[trace]"); // the diagnostics were on
 
     Path home = tmp.resolve("home");
