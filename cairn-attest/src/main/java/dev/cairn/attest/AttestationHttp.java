@@ -276,7 +276,7 @@ public final class AttestationHttp implements AutoCloseable {
         } catch (IOException e) {
           throw new AttestationException(
               "the attestation service at " + base + " answered HTTP " + status + " without JSON",
-              "check --attest URL: it should point at `cairn attest serve`",
+              "check the attestation service's URL: it should point at a Cairn attestation service",
               e);
         }
         if (status != 200) {
@@ -286,7 +286,7 @@ public final class AttestationHttp implements AutoCloseable {
       } catch (IOException e) {
         throw new AttestationException(
             "cannot reach the attestation service at " + base + ": " + e.getMessage(),
-            "check --attest URL and that `cairn attest serve` runs",
+            "check the attestation service's URL and that the service runs",
             e);
       }
     }

@@ -251,7 +251,9 @@ public final class Certifier {
           throw new CertifyException(
               CertifyException.Reason.SCAN,
               "the measured scanner failed: " + e.message(),
-              "scan the same target without certifying to see why");
+              "scan the same target without certifying to see why",
+              dev.cairn.core.Fix.of("certify.scan-alone"),
+              null);
       case Protocol.Failed f -> refused(request, f, reportTmp);
       case Protocol.Issued i ->
           issued(request, i, published, publishedAt, issuer, reportTmp, locator, t0, listener);
@@ -382,6 +384,7 @@ public final class Certifier {
               + (p.isAlive() ? "" : " (exit " + p.exitValue() + ")")
               + "; its own error is above",
           "trace the run to see how far it got",
+          dev.cairn.core.Fix.of("workload.trace"),
           e);
     }
   }

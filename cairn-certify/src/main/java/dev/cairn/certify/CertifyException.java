@@ -34,7 +34,17 @@ public final class CertifyException extends CairnException {
 
   public CertifyException(
       Reason reason, String message, @Nullable String hint, @Nullable Throwable cause) {
-    super(message, hint, cause);
+    super(message, hint, cause instanceof CairnException c ? c.fix().orElse(null) : null, cause);
+    this.reason = reason;
+  }
+
+  public CertifyException(
+      Reason reason,
+      String message,
+      @Nullable String hint,
+      dev.cairn.core.@Nullable Fix fix,
+      @Nullable Throwable cause) {
+    super(message, hint, fix, cause);
     this.reason = reason;
   }
 

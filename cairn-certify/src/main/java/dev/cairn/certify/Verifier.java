@@ -174,7 +174,8 @@ public final class Verifier {
         bundle.ledger(),
         e.link(),
         m.startsWith(prefix) ? m.substring(prefix.length()) : m,
-        e.hint().orElse(null));
+        e.hint().orElse(null),
+        e.fix().orElse(null));
   }
 
   /**

@@ -43,6 +43,11 @@ public sealed interface VerifyResult permits VerifyResult.Verified, VerifyResult
    * @param hint what to do, phrased to follow "perhaps you should"
    */
   record NotVerified(
-      Digest certificateDigest, String ledger, String link, String message, @Nullable String hint)
+      Digest certificateDigest,
+      String ledger,
+      String link,
+      String message,
+      @Nullable String hint,
+      dev.cairn.core.@Nullable Fix fix)
       implements VerifyResult {}
 }

@@ -56,7 +56,7 @@ public final class Main {
         (ex, c, parseResult) -> {
           if (ex instanceof CairnException ce) {
             err.println("cairn: " + ce.getMessage());
-            ce.hint().ifPresent(h -> err.println("  perhaps you should " + h));
+            Hints.of(ce).ifPresent(h -> err.println("  perhaps you should " + h));
           } else {
             err.println("cairn: internal error: " + ex);
             err.println("  perhaps you should report this, with the output of --stacktrace");

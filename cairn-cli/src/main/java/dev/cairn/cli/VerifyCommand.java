@@ -126,8 +126,9 @@ final class VerifyCommand implements Callable<Integer> {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("link", n.link());
         f.put("message", n.message());
-        if (n.hint() != null) {
-          f.put("hint", n.hint());
+        String hint = Hints.wording(n.fix(), n.hint());
+        if (hint != null) {
+          f.put("hint", hint);
         }
         doc.put("failure", f);
       }
@@ -163,8 +164,9 @@ final class VerifyCommand implements Callable<Integer> {
       }
       case VerifyResult.NotVerified n -> {
         out.println("NOT VERIFIED: " + n.link() + ": " + n.message());
-        if (n.hint() != null) {
-          out.println("  perhaps you should " + n.hint());
+        String hint = Hints.wording(n.fix(), n.hint());
+        if (hint != null) {
+          out.println("  perhaps you should " + hint);
         }
       }
     }

@@ -135,7 +135,7 @@ public record CertificateBundle(
     } catch (java.io.IOException | RuntimeException e) {
       throw new CairnException(
           "not a Cairn certificate file: " + e.getMessage(),
-          "pass the .cert.json that `cairn certify` wrote",
+          "pass the .cert.json that certification wrote",
           e);
     }
   }

@@ -219,7 +219,8 @@ public final class CertificateVerifier {
                 + b.ledger()
                 + " log, not on "
                 + ledger.describe(),
-            "verify it without --ledger, or with --ledger embedded");
+            "verify it against its own log (the default), or the embedded one",
+            dev.cairn.core.Fix.of("verify.own-log"));
       }
       Checkpoint cp;
       try {
@@ -425,7 +426,8 @@ public final class CertificateVerifier {
       throw new VerificationException(
           "ledger record",
           "the certificate is recorded on " + b.ledger() + " and no chain was consulted",
-          "verify it with --ledger " + b.ledger() + " (a chain record cannot be checked offline)");
+          "verify it against " + b.ledger() + " (a chain record cannot be checked offline)",
+          dev.cairn.core.Fix.of("verify.on-chain", "ledger", b.ledger()));
     }
     List<LedgerPin> pins = pinsNewestFirst(t);
     if (pins.isEmpty()) {
@@ -433,7 +435,7 @@ public final class CertificateVerifier {
           "ledger record",
           "the trust anchors pin no Ethereum registry and issuer, so a chain record cannot be"
               + " trusted",
-          "use the trust.json written by the cairn certify that recorded on the chain");
+          "use the trust root written by the certification that recorded on the chain");
     }
     RegistryView.OnChain r;
     try {
@@ -460,7 +462,8 @@ public final class CertificateVerifier {
                 + id
                 + "; the certificate was recorded on chain "
                 + chain.chainId(),
-            "point --ledger at a node of chain " + chain.chainId());
+            "read a node of chain " + chain.chainId(),
+            dev.cairn.core.Fix.of("verify.chain-node", "chain", Long.toString(chain.chainId())));
       }
       if (!registry.contract().equalsIgnoreCase(chain.contract())) {
         throw new VerificationException(

@@ -9,7 +9,12 @@ public final class VerificationException extends CairnException {
   private final String link;
 
   public VerificationException(String link, String message, @Nullable String hint) {
-    super(link + ": " + message, hint);
+    this(link, message, hint, null);
+  }
+
+  public VerificationException(
+      String link, String message, @Nullable String hint, dev.cairn.core.@Nullable Fix fix) {
+    super(link + ": " + message, hint, fix, null);
     this.link = link;
   }
 

@@ -13,7 +13,9 @@ public final class CheckException extends ScanException {
         diagnostics.size() == 1
             ? diagnostics.get(0).oneLine()
             : diagnostics.get(0).oneLine() + " (and " + (diagnostics.size() - 1) + " more)",
-        "run `cairn checks lint` on the directory to see every problem");
+        "lint the check files to see every problem",
+        dev.cairn.core.Fix.of("checks.lint"),
+        null);
     this.diagnostics = List.copyOf(diagnostics);
   }
 

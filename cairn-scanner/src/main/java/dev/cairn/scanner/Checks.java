@@ -117,7 +117,7 @@ public final class Checks {
       }
     } else {
       throw new ScanException(
-          dir + ": no such file or directory", "pass a directory of check .yaml files to --checks");
+          dir + ": no such file or directory", "pass a directory of check .yaml files");
     }
     List<Diagnostic> diags = new ArrayList<>();
     List<String> seen = new ArrayList<>();

@@ -74,7 +74,9 @@ public final class Snapshots {
       if (!toField(p, "identity")) {
         throw new CairnException(
             file + " is not a cluster snapshot",
-            "make one with `cairn snapshot --kubeconfig F --output-file " + file + "`");
+            "take a snapshot of the cluster into it",
+            dev.cairn.core.Fix.of("snapshot.make", "file", file.toString()),
+            null);
       }
       p.nextToken();
       JsonNode id = Json.mapper().readTree(p);

@@ -58,7 +58,7 @@ public final class Waivers {
     } catch (IOException e) {
       throw new ScanException(
           "cannot read exceptions file " + file + ": " + e.getMessage(),
-          "check the --exceptions path",
+          "check the exceptions file's path",
           e);
     }
     List<Diagnostic> diags = new ArrayList<>();

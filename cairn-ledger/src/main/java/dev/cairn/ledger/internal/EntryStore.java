@@ -70,8 +70,7 @@ public final class EntryStore implements AutoCloseable {
       }
       if (l == null) {
         throw new LedgerException(
-            "the log in " + dir + " is in use by another process",
-            "wait for it to finish, or use another --ledger directory");
+            "the log in " + dir + " is in use by another process", "wait for it to finish");
       }
       ch =
           FileChannel.open(

@@ -61,7 +61,8 @@ public final class ClusterReader implements ObjectSource {
     } catch (IOException e) {
       throw new ScanException(
           "cannot read kubeconfig " + options.kubeconfig() + ": " + e.getMessage(),
-          "pass the path of a readable kubeconfig with --kubeconfig",
+          "pass the path of a readable kubeconfig",
+          dev.cairn.core.Fix.of("kubeconfig.unreadable"),
           e);
     }
     try {
@@ -73,7 +74,8 @@ public final class ClusterReader implements ObjectSource {
     } catch (RuntimeException e) {
       throw new ScanException(
           "invalid kubeconfig " + options.kubeconfig() + ": " + firstLine(e.getMessage()),
-          "check the file (kubectl config view) and the --context name",
+          "check the file (kubectl config view) and the context's name",
+          dev.cairn.core.Fix.of("kubeconfig.invalid"),
           e);
     }
   }

@@ -1,0 +1,47 @@
+package dev.cairn.cli;
+
+import dev.cairn.core.CairnException;
+import dev.cairn.core.Fix;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The CLI's wording of what a user can do about an error: the one place that names the CLI's own
+ * flags and commands (the libraries say it without them, and name the fix).
+ */
+final class Hints {
+  private Hints() {}
+
+  /** The hint to print after "perhaps you should", if any. */
+  static Optional<String> of(CairnException e) {
+    return Optional.ofNullable(wording(e.fix().orElse(null), e.hint().orElse(null)));
+  }
+
+  /** The CLI's words for {@code fix}, else {@code fallback}. */
+  static @Nullable String wording(@Nullable Fix fix, @Nullable String fallback) {
+    if (fix == null) {
+      return fallback;
+    }
+    return switch (fix.id()) {
+      case "kubeconfig.unreadable" -> "pass the path of a readable kubeconfig with --kubeconfig";
+      case "kubeconfig.invalid" -> "check the file (kubectl config view) and the --context name";
+      case "checks.lint" -> "run `cairn checks lint DIR` on the directory to see every problem";
+      case "snapshot.make" ->
+          "make one with `cairn snapshot --kubeconfig F --output-file " + fix.arg("file") + "`";
+      case "verify.own-log" -> "verify it without --ledger, or with --ledger embedded";
+      case "verify.on-chain" ->
+          "verify it with --ledger "
+              + fix.arg("ledger")
+              + " (a chain record cannot be checked offline)";
+      case "verify.chain-node" -> "point --ledger at a node of chain " + fix.arg("chain");
+      case "workload.trace" -> "run with CAIRN_TRACE=1 to see how far it got";
+      case "certify.scan-alone" -> "run `cairn scan` on the same target to see why";
+      case "ledger.grant-issuer" ->
+          "let the registry's admin run: cairn ledger grant-issuer --ledger "
+              + fix.arg("ledger")
+              + " --issuer "
+              + fix.arg("issuer");
+      default -> fallback;
+    };
+  }
+}
