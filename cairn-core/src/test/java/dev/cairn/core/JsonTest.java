@@ -179,16 +179,18 @@ class JsonTest {
   }
 
   /**
-   * Plain values nested up to {@code depth}: any strings (all code points, so control characters,
-   * quotes, backslashes and non-ASCII reach the Jackson fallback) and printable-ASCII ones (the
-   * plain writer's own path), ints, longs, booleans and null, in lists and string-keyed maps of up
-   * to 4 entries. Shrinks towards the first alternative, shorter strings and smaller collections.
+   * Plain values nested up to {@code depth}: any strings (all code points, so non-ASCII reaches the
+   * Jackson fallback), printable-ASCII ones (the plain writer's own path) and {@link #edgeStrings}
+   * (the edges between the two), ints, longs, booleans and null, in lists and string-keyed maps of
+   * up to 4 entries. Shrinks towards the first alternative, shorter strings and smaller
+   * collections.
    */
   private static Gen<Object> value(int depth) {
     Gen<Object> leaf =
         Generate.oneOf(
             strings().allPossible().ofLengthBetween(0, 12).map(s -> (Object) s),
             strings().betweenCodePoints(' ', '~').ofLengthBetween(0, 12).map(s -> (Object) s),
+            edgeStrings().map(s -> (Object) s),
             integers().all().map(i -> (Object) i),
             longs().all().map(l -> (Object) l),
             booleans().all().map(b -> (Object) b),
@@ -197,7 +199,8 @@ class JsonTest {
       return leaf;
     }
     Gen<Object> inner = value(depth - 1);
-    Gen<String> key = strings().betweenCodePoints(' ', '~').ofLengthBetween(0, 6);
+    Gen<String> key =
+        Generate.oneOf(strings().betweenCodePoints(' ', '~').ofLengthBetween(0, 6), edgeStrings());
     return Generate.oneOf(
         leaf,
         lists().of(inner).ofSizeBetween(0, 4).map(l -> (Object) new ArrayList<>(l)),
@@ -213,6 +216,43 @@ class JsonTest {
                   }
                   return (Object) m;
                 }));
+  }
+
+  /**
+   * Code points at the plain writer's edges: controls (0x1f is the last one escaped), space, quote,
+   * backslash, {@code ~} and DEL around the printable range, then non-ASCII, a line separator and a
+   * surrogate pair. Drawn from uniformly, so each edge shows up often, which a string over all code
+   * points never does.
+   */
+  private static final List<Integer> EDGES =
+      List.of(
+          0x00,
+          0x09,
+          0x0a,
+          0x1f,
+          0x20,
+          (int) '"',
+          (int) '\\',
+          (int) '/',
+          (int) 'a',
+          0x7e,
+          0x7f,
+          0x80,
+          0xe9,
+          0x2028,
+          0xfffd,
+          0x1f600);
+
+  private static Gen<String> edgeStrings() {
+    return lists()
+        .of(Generate.pick(EDGES))
+        .ofSizeBetween(0, 6)
+        .map(
+            cps -> {
+              StringBuilder b = new StringBuilder();
+              cps.forEach(b::appendCodePoint);
+              return b.toString();
+            });
   }
 
   private record Entry(String key, @Nullable Object value) {}
