@@ -133,25 +133,37 @@ class MerkleTest {
     HashTree t = tree(n);
     List<byte[]> proof = t.inclusionProof(i, size);
     byte[] root = t.root(size);
-    assertThat(Merkle.verifyInclusion(i, size, t.leaf(i), proof, root)).isTrue();
+    assertThat(Merkle.verifyInclusion(i, size, t.leaf(i), proof, root)).as("verifies").isTrue();
     // fails closed: wrong leaf, wrong index, wrong size, wrong root, altered or shortened proof
     assertThat(Merkle.verifyInclusion(i, size, Merkle.leafHash(new byte[] {9}), proof, root))
+        .as("other leaf")
         .isFalse();
     if (size > 1) {
-      assertThat(Merkle.verifyInclusion((i + 1) % size, size, t.leaf(i), proof, root)).isFalse();
+      assertThat(Merkle.verifyInclusion((i + 1) % size, size, t.leaf(i), proof, root))
+          .as("other index")
+          .isFalse();
       List<byte[]> bad = new ArrayList<>(proof);
       byte[] b = bad.get(0).clone();
       b[0] ^= 1;
       bad.set(0, b);
-      assertThat(Merkle.verifyInclusion(i, size, t.leaf(i), bad, root)).isFalse();
+      assertThat(Merkle.verifyInclusion(i, size, t.leaf(i), bad, root))
+          .as("altered proof")
+          .isFalse();
       assertThat(
               Merkle.verifyInclusion(i, size, t.leaf(i), proof.subList(0, proof.size() - 1), root))
+          .as("shortened proof")
           .isFalse();
     }
     if (size < n) {
       // a proof is bound to its tree: it does not verify against the next tree's root
-      assertThat(Merkle.verifyInclusion(i, size + 1, t.leaf(i), proof, t.root(size + 1))).isFalse();
+      assertThat(Merkle.verifyInclusion(i, size + 1, t.leaf(i), proof, t.root(size + 1)))
+          .as("next tree")
+          .isFalse();
     }
+    // and to its size: the same root claimed for a tree twice as large needs a longer path
+    assertThat(Merkle.verifyInclusion(i, 2L * size, t.leaf(i), proof, root))
+        .as("same root, claimed size doubled")
+        .isFalse();
   }
 
   @Test
@@ -170,17 +182,27 @@ class MerkleTest {
   private static void consistencyHolds(int m, int n) {
     HashTree t = tree(n);
     List<byte[]> proof = t.consistencyProof(m, n);
-    assertThat(Merkle.verifyConsistency(m, n, proof, t.root(m), t.root(n))).isTrue();
+    assertThat(Merkle.verifyConsistency(m, n, proof, t.root(m), t.root(n))).as("verifies").isTrue();
+    // bound to the new size: the same roots claimed for a tree twice as large need a longer path
+    assertThat(Merkle.verifyConsistency(m, 2L * n, proof, t.root(m), t.root(n)))
+        .as("same roots, new size doubled")
+        .isFalse();
     if (m < n) {
-      assertThat(Merkle.verifyConsistency(m, n, proof, t.root(m), t.root(n - 1))).isFalse();
+      assertThat(Merkle.verifyConsistency(m, n, proof, t.root(m), t.root(n - 1)))
+          .as("other new root")
+          .isFalse();
       byte[] forged = t.root(m).clone();
       forged[5] ^= 1;
-      assertThat(Merkle.verifyConsistency(m, n, proof, forged, t.root(n))).isFalse();
+      assertThat(Merkle.verifyConsistency(m, n, proof, forged, t.root(n)))
+          .as("forged old root")
+          .isFalse();
       List<byte[]> bad = new ArrayList<>(proof);
       byte[] b = bad.get(bad.size() - 1).clone();
       b[31] ^= 1;
       bad.set(bad.size() - 1, b);
-      assertThat(Merkle.verifyConsistency(m, n, bad, t.root(m), t.root(n))).isFalse();
+      assertThat(Merkle.verifyConsistency(m, n, bad, t.root(m), t.root(n)))
+          .as("altered proof")
+          .isFalse();
     }
   }
 }
