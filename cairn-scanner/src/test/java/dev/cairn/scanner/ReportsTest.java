@@ -1,6 +1,7 @@
 package dev.cairn.scanner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.core.Json;
@@ -14,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.w3c.dom.Document;
@@ -58,15 +60,49 @@ class ReportsTest {
     return w.toString();
   }
 
+  /** How to regenerate the golden files; the surefire configuration passes the property on. */
+  static final String UPDATE_HINT =
+      "run ./mvnw -B -pl cairn-scanner -am test -Dtest=ReportsTest"
+          + " -Dsurefire.failIfNoSpecifiedTests=false -Dgolden.update=true and review the diff";
+
   @ParameterizedTest
   @EnumSource(ReportFormat.class)
   void report_matchesGoldenFile(ReportFormat format) throws Exception {
     String actual = render(report(), format, false);
     Path golden = GOLDEN.resolve("report." + format.name().toLowerCase(java.util.Locale.ROOT));
-    if (Boolean.getBoolean("golden.update") || !Files.exists(golden)) {
+    assertMatchesGolden(actual, golden, Boolean.getBoolean("golden.update"));
+  }
+
+  /**
+   * Compares {@code actual} with the golden file; only {@code update} writes it. A missing golden
+   * file fails, or the test would compare the output with itself.
+   */
+  static void assertMatchesGolden(String actual, Path golden, boolean update) throws Exception {
+    if (update) {
       Files.writeString(golden, actual);
     }
-    assertThat(actual).isEqualTo(Files.readString(golden));
+    if (!Files.exists(golden)) {
+      throw new AssertionError("golden file " + golden + " is missing: " + UPDATE_HINT);
+    }
+    assertThat(actual)
+        .as("%s differs from the golden file; if the change is intended, %s", golden, UPDATE_HINT)
+        .isEqualTo(Files.readString(golden));
+  }
+
+  @Test
+  void golden_missingFileFailsUnlessUpdating(@TempDir Path dir) throws Exception {
+    Path golden = dir.resolve("report.table");
+    assertThatThrownBy(() -> assertMatchesGolden("output", golden, false))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("is missing")
+        .hasMessageContaining("-Dgolden.update=true");
+    assertThat(golden).doesNotExist();
+    assertMatchesGolden("output", golden, true);
+    assertThat(golden).hasContent("output");
+    assertMatchesGolden("output", golden, false);
+    assertThatThrownBy(() -> assertMatchesGolden("changed", golden, false))
+        .hasMessageContaining("differs from the golden file")
+        .hasMessageContaining("-Dgolden.update=true");
   }
 
   @Test
@@ -134,11 +170,121 @@ class ReportsTest {
   }
 
   @Test
-  void html_isSelfContainedAndEscaped() throws Exception {
+  void html_isSelfContained() throws Exception {
     String html = render(report(), ReportFormat.HTML, false);
     assertThat(html)
         .startsWith("<!DOCTYPE html>")
         .doesNotContain("<script", "src=\"http", "href=\"http");
     assertThat(html).contains("CRN-102").contains("waived");
+  }
+
+  /** Markup, an event-handler attribute break-out and every character HTML gives meaning to. */
+  static final String HOSTILE =
+      "<script>alert(1)</script> <img src=x onerror=alert(2)> Tom & \"Jerry\" 'quoted'";
+
+  static final String HOSTILE_ESCAPED =
+      "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt; Tom &amp;"
+          + " &quot;Jerry&quot; &#39;quoted&#39;";
+
+  /** The elements and attributes the HTML report writes itself; nothing else may appear. */
+  static final java.util.regex.Pattern OWN_TAG =
+      java.util.regex.Pattern.compile(
+          "<!DOCTYPE html>|</?(html|head|meta|title|style|body|h1|h2|h3|p|div|b|code|table|thead"
+              + "|tbody|tr|th|td|a|ul|li)((?: (?:lang|charset|name|content|class|href|id)=\"[^\"<>]*\")*)>");
+
+  @Test
+  void html_escapesEverythingTheInputControls() throws Exception {
+    String html = render(hostile(report()), ReportFormat.HTML, false);
+
+    assertThat(html)
+        .doesNotContain(
+            "<script", "</script>", "<img", "onerror=alert(2)>", "\"Jerry\"", "'quoted'")
+        .contains(HOSTILE_ESCAPED);
+    // every field that carries the input shows it, escaped, where the report puts it
+    String e = HOSTILE_ESCAPED;
+    assertThat(html)
+        .contains("<p class=\"meta\">" + e + " &middot; ") // source
+        .contains(" &middot; " + e + " &middot; ") // tool
+        .contains("<td><a href=\"#CRN-1&quot; onmouseover=&quot;alert(3)\">") // check id
+        .contains("<h3 id=\"CRN-1&quot; onmouseover=&quot;alert(3)\">")
+        .contains("</a></td><td>" + e + "</td>") // check message
+        .contains(" &mdash; " + e + "</h3>")
+        .contains("<p><b>Fix:</b> " + e + "</p>") // remediation
+        .contains("<td>" + e + " " + e + "/" + e + "</td>") // kind namespace/name
+        .contains("<td><code>" + e + ":3:7</code></td>") // where the object was read
+        .contains("<td>" + e + "</td></tr>") // finding message
+        .contains("<td>" + e + " (waived: " + e + ")</td></tr>") // waiver reason
+        .contains("<li>" + e + ":3:7: warning: " + e + "</li>"); // notice
+    // and whatever is left as markup is the report's own
+    java.util.regex.Matcher tag = java.util.regex.Pattern.compile("<[^>]*>").matcher(html);
+    while (tag.find()) {
+      assertThat(tag.group()).matches(OWN_TAG);
+    }
+    assertThat(html.replaceAll("<[^>]*>", "")).doesNotContain("<", ">");
+  }
+
+  /** {@code r} with the input's text in every field a user or a manifest controls. */
+  static ScanReport hostile(ScanReport r) {
+    dev.cairn.core.SourceLocation at = new dev.cairn.core.SourceLocation(HOSTILE, 3, 7);
+    List<CheckResult> results =
+        r.results().stream()
+            .map(
+                cr -> {
+                  Check c = cr.check();
+                  Check evil =
+                      new Check(
+                          c.id().equals("CRN-105") ? "CRN-1\" onmouseover=\"alert(3)" : c.id(),
+                          c.slug(),
+                          c.severity(),
+                          HOSTILE,
+                          HOSTILE,
+                          HOSTILE,
+                          c.match(),
+                          c.params(),
+                          c.variables(),
+                          c.validations(),
+                          c.labels(),
+                          c.origin(),
+                          c.location());
+                  List<Finding> findings =
+                      cr.findings().stream()
+                          .map(
+                              f ->
+                                  new Finding(
+                                      new ObjectRef(
+                                          f.object().apiVersion(), HOSTILE, HOSTILE, HOSTILE, at),
+                                      f.state(),
+                                      HOSTILE,
+                                      f.waiver() == null
+                                          ? null
+                                          : new Waiver(
+                                              f.waiver().check(),
+                                              f.waiver().namespace(),
+                                              f.waiver().name(),
+                                              f.waiver().kind(),
+                                              HOSTILE,
+                                              f.waiver().expires(),
+                                              f.waiver().origin())))
+                          .toList();
+                  return new CheckResult(
+                      evil,
+                      cr.status(),
+                      cr.passed(),
+                      cr.failed(),
+                      cr.errors(),
+                      cr.waived(),
+                      findings);
+                })
+            .toList();
+    return new ScanReport(
+        HOSTILE,
+        HOSTILE,
+        r.frameworks(),
+        r.checkPackDigest(),
+        r.startedAt(),
+        r.duration(),
+        r.objects(),
+        results,
+        List.of(new Notice(Notice.Level.WARNING, at, HOSTILE)));
   }
 }
