@@ -1,43 +1,69 @@
 package dev.cairn.ethereum;
 
 import dev.cairn.core.Digest;
+import dev.cairn.core.Secret;
+import dev.cairn.ethereum.internal.CertificateRegistry;
+import dev.cairn.ethereum.internal.EthKeys;
+import dev.cairn.ethereum.internal.IssueLock;
+import dev.cairn.ethereum.internal.JsonRpc;
+import dev.cairn.ethereum.internal.Transactor;
 import dev.cairn.ledger.ChainReceipt;
 import dev.cairn.ledger.Ledger;
 import dev.cairn.ledger.LedgerEntry;
 import dev.cairn.ledger.LedgerException;
+import dev.cairn.ledger.Ledgers;
 import dev.cairn.ledger.RegistryView;
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.web3j.crypto.Credentials;
-import org.web3j.utils.Numeric;
 
 /**
- * The ledger SPI on an Ethereum {@code CertificateRegistry}: {@code ethereum:URL#ADDRESS}. Reading
- * needs only the endpoint; issuing and revoking need a key (an issuer's, released by the
- * attestation service to the measured scanner, or the admin's). The registry keeps digests,
- * cluster, times and locator; the certificate itself stays with its holder.
+ * The ledger SPI on an Ethereum {@code CertificateRegistry}: {@code ethereum:URL#ADDRESS}, opened
+ * by {@link Ledgers#open} through {@link EthereumLedgers}. Reading needs only the endpoint; issuing
+ * and revoking need a key (an issuer's, released by the attestation service to the measured
+ * scanner, or the admin's). The registry keeps digests, cluster, times and locator; the certificate
+ * itself stays with its holder.
  */
 public final class EthereumLedger implements Ledger, RegistryView {
-  public static final String SCHEME = "ethereum:";
+  /** The attestation secret a measured workload records with: a secp256k1 key. */
+  public static final String ISSUER_SECRET = "ledger-key";
+
   static final long HISTORY_PAGE = 500;
 
   /**
    * A parsed {@code ethereum:URL#ADDRESS} or {@code ethereum:env:NAME#ADDRESS}; the second reads
    * the URL from the environment variable {@code NAME} when used, so that an endpoint carrying an
    * API key never reaches a certificate, {@code trust.json} or a message.
+   *
+   * @param endpointName the URL exactly as written, or {@code env:NAME}
+   * @param contract the registry's address, lower case
    */
-  public record Spec(String endpointName, String contract) {
-    public static Spec parse(String s) throws LedgerException {
-      if (!s.startsWith(SCHEME) || s.indexOf('#') < 0) {
+  record Spec(String endpointName, String contract) {
+    static final String PREFIX = EthereumLedgers.SCHEME + ":";
+
+    static Spec of(URI ledger) throws LedgerException {
+      return parse(ledger.toString());
+    }
+
+    static Spec parse(String written) throws LedgerException {
+      String s =
+          written.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
+              ? PREFIX + written.substring(PREFIX.length())
+              : written;
+      if (!s.startsWith(PREFIX) || s.indexOf('#') < 0) {
         throw new LedgerException(
-            "not an Ethereum ledger: " + s,
+            "not an Ethereum ledger: " + Ledgers.redacted(s),
             "write it as ethereum:http://host:8545#0xCONTRACT or ethereum:env:VAR#0xCONTRACT");
       }
-      String url = s.substring(SCHEME.length(), s.lastIndexOf('#'));
+      String url = s.substring(PREFIX.length(), s.lastIndexOf('#'));
       String address = s.substring(s.lastIndexOf('#') + 1);
       if (!url.startsWith("env:")) {
         endpointOf(url); // check it now
@@ -50,14 +76,19 @@ public final class EthereumLedger implements Ledger, RegistryView {
         throw new LedgerException(
             "not a contract address: " + address, "an address is 0x and 40 hex digits");
       }
-      return new Spec(url, address.toLowerCase(java.util.Locale.ROOT));
+      return new Spec(url, address.toLowerCase(Locale.ROOT));
     }
 
-    /** The endpoint to call (an {@code env:} name is read now). */
-    public URI endpoint() throws LedgerException {
-      if (endpointName.startsWith("env:")) {
-        String var = endpointName.substring(4);
-        String v = System.getenv(var);
+    /** The variable that holds the URL ({@code env:} form), or null. */
+    @Nullable String variable() {
+      return endpointName.startsWith("env:") ? endpointName.substring(4) : null;
+    }
+
+    /** The endpoint to call; an {@code env:} name is looked up in {@code env} now. */
+    URI endpoint(Function<String, @Nullable String> env) throws LedgerException {
+      String var = variable();
+      if (var != null) {
+        String v = env.apply(var);
         if (v == null || v.isBlank()) {
           throw new LedgerException(
               "the environment variable " + var + " (the Ethereum RPC endpoint) is not set",
@@ -69,20 +100,24 @@ public final class EthereumLedger implements Ledger, RegistryView {
     }
 
     /** A JSON-RPC client for the endpoint, showing it in messages as {@link #display()}. */
-    public JsonRpc rpc() throws LedgerException {
+    JsonRpc rpc(Function<String, @Nullable String> env) throws LedgerException {
       return new JsonRpc(
-          endpoint(),
-          display(),
-          5,
-          java.time.Duration.ofMillis(200),
-          java.time.Duration.ofSeconds(30));
+          endpoint(env), display(), 5, Duration.ofMillis(200), Duration.ofSeconds(30));
     }
 
-    /** How messages show the endpoint. */
-    public String display() {
-      return endpointName.startsWith("env:")
-          ? endpointName
-          : JsonRpc.redacted(URI.create(endpointName));
+    /** How messages show the endpoint: {@code env:NAME}, or the URL without what may be secret. */
+    String display() {
+      return variable() != null ? endpointName : JsonRpc.redacted(URI.create(endpointName));
+    }
+
+    /** The ledger as a URI, the endpoint exactly as written. */
+    URI uri() {
+      return URI.create(toString());
+    }
+
+    /** The same endpoint with another registry. */
+    Spec at(String contract) {
+      return new Spec(endpointName, contract.toLowerCase(Locale.ROOT));
     }
 
     private static URI endpointOf(String url) throws LedgerException {
@@ -95,7 +130,9 @@ public final class EthereumLedger implements Ledger, RegistryView {
             "write it as ethereum:http://host:8545#0x…",
             e);
       }
-      if (uri.getScheme() == null || !uri.getScheme().startsWith("http") || uri.getHost() == null) {
+      if (uri.getScheme() == null
+          || !uri.getScheme().toLowerCase(Locale.ROOT).startsWith("http")
+          || uri.getHost() == null) {
         throw new LedgerException(
             "the Ethereum endpoint must be an http(s) URL, not " + JsonRpc.redactedText(url),
             "write it as ethereum:http://host:8545#0x…");
@@ -105,7 +142,7 @@ public final class EthereumLedger implements Ledger, RegistryView {
 
     @Override
     public String toString() {
-      return SCHEME + endpointName + "#" + contract;
+      return PREFIX + endpointName + "#" + contract;
     }
   }
 
@@ -114,77 +151,162 @@ public final class EthereumLedger implements Ledger, RegistryView {
   private final long chainId;
   private final CertificateRegistry registry;
   private final @Nullable Transactor tx;
+  private final @Nullable Path lockFile;
 
   private EthereumLedger(
-      Spec spec, JsonRpc rpc, long chainId, CertificateRegistry registry, @Nullable Transactor tx) {
+      Spec spec,
+      JsonRpc rpc,
+      long chainId,
+      CertificateRegistry registry,
+      @Nullable Transactor tx,
+      @Nullable Path lockFile) {
     this.spec = spec;
     this.rpc = rpc;
     this.chainId = chainId;
     this.registry = registry;
     this.tx = tx;
+    this.lockFile = lockFile;
   }
 
   /**
    * Connects to the registry, checking the endpoint, the chain ({@code expectedChainId}, if not
    * null) and that the address holds the registry; {@code signer} sends transactions (null: read
-   * only).
+   * only); {@code lockDir} holds the per-registry issuing locks (null: none taken).
    */
-  public static EthereumLedger connect(
+  static EthereumLedger connect(
       Spec spec,
-      @Nullable Credentials signer,
+      JsonRpc rpc,
+      @Nullable Secret signer,
       @Nullable Long expectedChainId,
-      Transactor.Options options)
+      Transactor.Options options,
+      @Nullable Path lockDir)
       throws LedgerException {
-    JsonRpc rpc = spec.rpc();
-    long chainId = chainId(rpc);
+    org.web3j.crypto.Credentials from = signer == null ? null : credentials(signer);
+    long chainId = rpc.chainId();
     if (expectedChainId != null && expectedChainId != chainId) {
-      throw new LedgerException(
-          spec.display() + " serves chain " + chainId + ", not chain " + expectedChainId,
-          "check the URL and the chain id");
+      throw new WrongChainException(
+          spec.display(), chainId, expectedChainId, "", "check the URL and the chain id");
     }
     Transactor tx =
-        signer == null
+        from == null
             ? null
-            : new Transactor(rpc, signer, chainId, options, CertificateRegistry::decodeRevert);
+            : new Transactor(rpc, from, chainId, options, CertificateRegistry::decodeRevert);
     return new EthereumLedger(
-        spec, rpc, chainId, CertificateRegistry.at(rpc, spec.contract(), tx), tx);
+        spec,
+        rpc,
+        chainId,
+        CertificateRegistry.at(rpc, spec.contract(), tx),
+        tx,
+        lockDir == null ? null : lockDir.resolve(spec.contract() + ".lock"));
   }
 
-  static long chainId(JsonRpc rpc) throws LedgerException {
-    return Transactor.quantity(rpc.call("eth_chainId")).longValueExact();
+  /** Signing credentials of a key, or a message that does not show it. */
+  static org.web3j.crypto.Credentials credentials(Secret key) throws LedgerException {
+    try {
+      return EthKeys.credentials(key);
+    } catch (IllegalArgumentException e) {
+      throw new LedgerException(
+          "the Ethereum signing key is " + e.getMessage(),
+          "give a raw secp256k1 private key of 32 bytes",
+          e);
+    }
   }
 
-  public JsonRpc rpc() {
-    return rpc;
+  /** The ledger as written, {@code ethereum:URL#ADDRESS}: what {@link Ledgers#parse} reads. */
+  public URI uri() {
+    return spec.uri();
   }
 
-  public CertificateRegistry registry() {
-    return registry;
-  }
-
-  public Spec spec() {
-    return spec;
-  }
-
+  /** For people: the ledger with its endpoint as messages show it, and its chain. */
   @Override
   public String describe() {
-    return spec + " (chain " + chainId + ")";
+    return Spec.PREFIX + spec.display() + "#" + spec.contract() + " (chain " + chainId + ")";
   }
 
+  /** The chain the endpoint served when the ledger was opened. */
   @Override
   public long chainId() {
     return chainId;
   }
 
+  /** The registry's address, lower case. */
   @Override
   public String contract() {
     return spec.contract();
   }
 
-  private ChainReceipt receipt(Transactor.Mined m) throws LedgerException {
-    if (tx == null) {
-      throw new LedgerException("read-only ledger", null);
+  /** True: the measured workload records its certificate itself, with {@link #ISSUER_SECRET}. */
+  @Override
+  public boolean recordedByWorkload() {
+    return true;
+  }
+
+  @Override
+  public String issuerSecret() {
+    return ISSUER_SECRET;
+  }
+
+  /**
+   * Checks that a workload holding the key whose public half is {@code issuerPublicKey} (the
+   * uncompressed 65-byte secp256k1 point) can record here: the endpoint answers on the same chain,
+   * the address still holds Cairn's registry, and the key's address has ether and the issuer role.
+   * Returns that address.
+   *
+   * @throws IssuerException when the key has no ether or no issuer role
+   * @throws WrongChainException when the endpoint now serves another chain
+   */
+  @Override
+  public String checkIssuer(byte[] issuerPublicKey) throws LedgerException {
+    String address;
+    try {
+      address = EthKeys.addressOfPublicKey(issuerPublicKey);
+    } catch (IllegalArgumentException e) {
+      throw new LedgerException(
+          "the issuer's public key is " + e.getMessage(),
+          "check that the attestation service's " + ISSUER_SECRET + " secret is a secp256k1 key",
+          e);
     }
+    long served = rpc.chainId();
+    if (served != chainId) {
+      throw new WrongChainException(
+          spec.display(), served, chainId, "", "check the URL and the chain id");
+    }
+    CertificateRegistry.checkCode(rpc, spec.contract());
+    if (rpc.balance(address).signum() == 0) {
+      throw new IssuerException(
+          IssuerException.Problem.NO_ETHER,
+          "the scanner's ledger key "
+              + address
+              + " has no ether on chain "
+              + chainId
+              + " to pay for recording the certificate",
+          "send it some: each certificate costs about 200,000 gas",
+          address,
+          chainId,
+          spec.uri());
+    }
+    if (!registry.isIssuer(address)) {
+      throw new IssuerException(
+          IssuerException.Problem.NOT_ISSUER,
+          "the scanner's ledger key " + address + " is not an issuer on the registry " + describe(),
+          "let the registry's admin grant " + address + " the issuer role",
+          address,
+          chainId,
+          spec.uri());
+    }
+    return address;
+  }
+
+  private Transactor signer(String what) throws LedgerException {
+    if (tx == null) {
+      throw new LedgerException(
+          "cannot " + what + " on " + describe() + ": it was opened without a signing key",
+          "open it with the issuer's or the admin's key");
+    }
+    return tx;
+  }
+
+  private ChainReceipt receipt(Transactor from, Transactor.Mined m) {
     return new ChainReceipt(
         spec.toString(),
         chainId,
@@ -192,56 +314,61 @@ public final class EthereumLedger implements Ledger, RegistryView {
         m.hash(),
         m.blockNumber(),
         m.blockHash(),
-        tx.address());
+        from.address().toLowerCase(Locale.ROOT));
   }
 
+  /**
+   * Records {@code entry} with the signing key, one issuing transaction at a time per registry on
+   * this machine (a lock file in Cairn's home); a certificate already recorded returns the receipt
+   * of the transaction that recorded it.
+   */
   @Override
   public ChainReceipt issue(LedgerEntry.Issued entry) throws LedgerException {
-    Optional<RegistryView.OnChain> existing = record(entry.certificate());
-    if (existing.isPresent()) {
-      return firstReceipt(entry.certificate(), existing.get());
+    Transactor from = signer("issue");
+    try (IssueLock held = lockFile == null ? null : IssueLock.acquire(lockFile)) {
+      Optional<RegistryView.OnChain> existing = record(entry.certificate());
+      if (existing.isPresent()) {
+        return firstReceipt(entry.certificate(), existing.get());
+      }
+      return receipt(
+          from,
+          registry.issue(
+              entry.cluster().bytes(),
+              entry.certificate().bytes(),
+              entry.expiresAt().getEpochSecond(),
+              entry.locator()));
     }
-    return receipt(
-        registry.issue(
-            entry.cluster().bytes(),
-            entry.certificate().bytes(),
-            entry.expiresAt().getEpochSecond(),
-            entry.locator()));
   }
 
   /** The receipt of the transaction that recorded {@code certificate}, from its event. */
   private ChainReceipt firstReceipt(Digest certificate, RegistryView.OnChain r)
       throws LedgerException {
-    java.util.Map<String, Object> filter = new java.util.LinkedHashMap<>();
-    filter.put("address", spec.contract());
-    filter.put("fromBlock", "0x0");
-    filter.put("toBlock", "latest");
-    java.util.List<Object> topics = new java.util.ArrayList<>();
-    topics.add(
-        CertificateRegistry.topic("CertificateIssued(bytes32,bytes32,address,uint64,string)"));
-    topics.add(null);
-    topics.add(Numeric.toHexString(certificate.bytes()));
-    filter.put("topics", topics);
-    com.fasterxml.jackson.databind.JsonNode logs = rpc.call("eth_getLogs", filter);
-    if (logs.isEmpty()) {
+    Optional<CertificateRegistry.Event> e = registry.issueEvent(certificate.bytes());
+    if (e.isEmpty()) {
       throw new LedgerException(
           "certificate " + certificate + " is on the registry but its issue event is not found",
           "the node may prune old logs; use an archive node");
     }
-    com.fasterxml.jackson.databind.JsonNode log = logs.get(0);
     return new ChainReceipt(
         spec.toString(),
         chainId,
         spec.contract(),
-        log.get("transactionHash").asText(),
-        Transactor.quantity(log.get("blockNumber")).longValue(),
-        log.get("blockHash").asText(),
-        r.issuer().toLowerCase(java.util.Locale.ROOT));
+        e.get().transactionHash(),
+        e.get().blockNumber(),
+        e.get().blockHash(),
+        r.issuer().toLowerCase(Locale.ROOT));
   }
 
   @Override
   public ChainReceipt revoke(LedgerEntry.Revoked entry) throws LedgerException {
-    return receipt(registry.revoke(entry.certificate().bytes(), entry.reason()));
+    Transactor from = signer("revoke");
+    return receipt(from, registry.revoke(entry.certificate().bytes(), entry.reason()));
+  }
+
+  /** Grants or removes the issuer role (the signing key must be the registry's admin's). */
+  ChainReceipt changeIssuer(String address, boolean remove) throws LedgerException {
+    Transactor from = signer(remove ? "remove an issuer" : "grant an issuer");
+    return receipt(from, remove ? registry.revokeIssuer(address) : registry.grantIssuer(address));
   }
 
   @Override
@@ -253,7 +380,7 @@ public final class EthereumLedger implements Ledger, RegistryView {
     return Optional.of(
         new RegistryView.OnChain(
             Digest.ofSha256(r.cluster()),
-            r.issuer(),
+            r.issuer().toLowerCase(Locale.ROOT),
             Instant.ofEpochSecond(r.issuedAt()),
             Instant.ofEpochSecond(r.expiresAt()),
             r.revokedAt() == 0 ? null : Instant.ofEpochSecond(r.revokedAt()),
@@ -261,8 +388,12 @@ public final class EthereumLedger implements Ledger, RegistryView {
             r.revocationReason()));
   }
 
+  /** Whether {@code address} (0x and 40 hex digits) holds the issuer role now. */
   @Override
   public boolean isIssuer(String address) throws LedgerException {
+    if (!address.matches("0x[0-9a-fA-F]{40}")) {
+      throw new LedgerException("not an address: " + address, "an address is 0x and 40 hex digits");
+    }
     return registry.isIssuer(address);
   }
 
@@ -283,9 +414,7 @@ public final class EthereumLedger implements Ledger, RegistryView {
     }
     return Optional.of(
         new LedgerEntry.Revoked(
-            certificate,
-            r.get().revocationReason(),
-            java.util.Objects.requireNonNull(r.get().revokedAt())));
+            certificate, r.get().revocationReason(), Objects.requireNonNull(r.get().revokedAt())));
   }
 
   @Override
@@ -301,11 +430,15 @@ public final class EthereumLedger implements Ledger, RegistryView {
     return out;
   }
 
-  /** The Ethereum address of a raw secp256k1 private key (32 bytes). */
-  public static String addressOf(byte[] privateKey) {
-    return Credentials.create(
-            Numeric.toHexStringNoPrefixZeroPadded(new java.math.BigInteger(1, privateKey), 64))
-        .getAddress();
+  @Override
+  public Optional<LedgerEntry.Issued> latest(Digest cluster) throws LedgerException {
+    byte[] c = registry.latest(cluster.bytes());
+    return c == null ? Optional.empty() : find(Digest.ofSha256(c));
+  }
+
+  @Override
+  public String toString() {
+    return describe();
   }
 
   @Override

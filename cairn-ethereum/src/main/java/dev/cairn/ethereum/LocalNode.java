@@ -1,6 +1,7 @@
 package dev.cairn.ethereum;
 
 import dev.cairn.core.CairnException;
+import dev.cairn.ethereum.internal.JsonRpc;
 import dev.cairn.ledger.LedgerException;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -20,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * through the node's own test RPC, so no well-known keys are needed.
  */
 public final class LocalNode implements AutoCloseable {
+  /** Which node: anvil (Foundry) on chain 31337, or ganache on chain 1337. */
   public enum Kind {
     ANVIL(31337),
     GANACHE(1337);
@@ -131,22 +133,25 @@ public final class LocalNode implements AutoCloseable {
     return kind;
   }
 
+  /** The node's JSON-RPC endpoint, {@code http://127.0.0.1:PORT}. */
   public URI uri() {
     return uri;
   }
 
+  /** The chain the node serves. */
   public long chainId() {
     return kind.chainId;
-  }
-
-  public JsonRpc rpc() {
-    return rpc;
   }
 
   /** Gives {@code address} {@code wei} through the node's test RPC. */
   public void fund(String address, BigInteger wei) throws LedgerException {
     String method = kind == Kind.ANVIL ? "anvil_setBalance" : "evm_setAccountBalance";
     rpc.call(method, address, "0x" + wei.toString(16));
+  }
+
+  /** The balance of {@code address} in wei. */
+  public BigInteger balance(String address) throws LedgerException {
+    return rpc.balance(address);
   }
 
   /** Mines {@code n} empty blocks (to reach confirmations without waiting). */

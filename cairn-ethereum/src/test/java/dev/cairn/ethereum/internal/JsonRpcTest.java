@@ -1,4 +1,4 @@
-package dev.cairn.ethereum;
+package dev.cairn.ethereum.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,9 +1,10 @@
-package dev.cairn.ethereum;
+package dev.cairn.ethereum.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.core.Digest;
+import dev.cairn.ethereum.LocalNode;
 import dev.cairn.ledger.LedgerException;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -25,16 +26,18 @@ import org.web3j.utils.Numeric;
  */
 class TransactorIT {
   LocalNode node;
+  JsonRpc rpc;
   Credentials admin;
   String registry;
 
   @BeforeEach
   void start() throws Exception {
     node = LocalNode.start(LocalNode.Kind.ANVIL, false);
+    rpc = new JsonRpc(node.uri());
     admin = Credentials.create(Keys.createEcKeyPair());
     node.fund(admin.getAddress(), BigInteger.TEN.pow(20));
     CompletableFuture<String> deployed =
-        async(() -> CertificateRegistry.deploy(tx(1), admin.getAddress()));
+        async(() -> CertificateRegistry.deploy(tx(1), admin.getAddress()).contractAddress());
     registry = mineUntil(deployed);
   }
 
@@ -45,7 +48,7 @@ class TransactorIT {
 
   Transactor tx(int confirmations) {
     return new Transactor(
-        node.rpc(),
+        rpc,
         admin,
         node.chainId(),
         new Transactor.Options(confirmations, 1.25, Duration.ofMillis(20), Duration.ofSeconds(30)),
@@ -78,27 +81,27 @@ class TransactorIT {
   }
 
   long head() throws LedgerException {
-    return Transactor.quantity(node.rpc().call("eth_blockNumber")).longValue();
+    return JsonRpc.quantity(rpc.call("eth_blockNumber")).longValue();
   }
 
   @Test
   void waitsForTheConfiguredConfirmations_andPaysEip1559Fees() throws Exception {
-    CertificateRegistry r = CertificateRegistry.at(node.rpc(), registry, tx(4));
+    CertificateRegistry r = CertificateRegistry.at(rpc, registry, tx(4));
     CompletableFuture<Transactor.Mined> f = async(() -> r.grantIssuer(admin.getAddress()));
     Transactor.Mined m = mineUntil(f);
     assertThat(head() - m.blockNumber() + 1).isGreaterThanOrEqualTo(4);
-    var t = node.rpc().call("eth_getTransactionByHash", m.hash());
+    var t = rpc.call("eth_getTransactionByHash", m.hash());
     assertThat(t.get("type").asText()).isEqualTo("0x2");
     assertThat(t.hasNonNull("maxFeePerGas")).isTrue();
   }
 
   @Test
   void aDroppedTransaction_isSentAgain() throws Exception {
-    CertificateRegistry r = CertificateRegistry.at(node.rpc(), registry, tx(1));
+    CertificateRegistry r = CertificateRegistry.at(rpc, registry, tx(1));
     CompletableFuture<Transactor.Mined> f = async(() -> r.grantIssuer(admin.getAddress()));
     String hash = pending();
-    node.rpc().call("anvil_dropTransaction", hash);
-    assertThat(node.rpc().call("eth_getTransactionByHash", hash).isNull()).isTrue();
+    rpc.call("anvil_dropTransaction", hash);
+    assertThat(rpc.call("eth_getTransactionByHash", hash).isNull()).isTrue();
     Transactor.Mined m = mineUntil(f);
     assertThat(m.hash()).isEqualTo(hash);
     assertThat(r.isIssuer(admin.getAddress())).isTrue();
@@ -106,7 +109,7 @@ class TransactorIT {
 
   @Test
   void aReplacedTransaction_isReportedAsReplaced() throws Exception {
-    CertificateRegistry r = CertificateRegistry.at(node.rpc(), registry, tx(1));
+    CertificateRegistry r = CertificateRegistry.at(rpc, registry, tx(1));
     mineUntil(async(() -> r.grantIssuer(admin.getAddress())));
     CompletableFuture<Transactor.Mined> f =
         async(
@@ -114,7 +117,7 @@ class TransactorIT {
                 r.issue(
                     Digest.sha256("c").bytes(), Digest.sha256("x").bytes(), 4_000_000_000L, "x"));
     String hash = pending();
-    var pendingTx = node.rpc().call("eth_getTransactionByHash", hash);
+    var pendingTx = rpc.call("eth_getTransactionByHash", hash);
     BigInteger nonce = Numeric.decodeQuantity(pendingTx.get("nonce").asText());
     // the same account sends something else with that nonce and a higher fee, as a wallet would
     RawTransaction other =
@@ -127,10 +130,9 @@ class TransactorIT {
             "0x",
             BigInteger.valueOf(50_000_000_000L),
             BigInteger.valueOf(500_000_000_000L));
-    node.rpc()
-        .call(
-            "eth_sendRawTransaction",
-            Numeric.toHexString(TransactionEncoder.signMessage(other, admin)));
+    rpc.call(
+        "eth_sendRawTransaction",
+        Numeric.toHexString(TransactionEncoder.signMessage(other, admin)));
     assertThatThrownBy(() -> mineUntil(f))
         .hasRootCauseInstanceOf(LedgerException.class)
         .rootCause()
@@ -142,7 +144,7 @@ class TransactorIT {
   String pending() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
-      var block = node.rpc().call("eth_getBlockByNumber", "pending", false);
+      var block = rpc.call("eth_getBlockByNumber", "pending", false);
       if (block != null && block.has("transactions") && block.get("transactions").size() > 0) {
         return block.get("transactions").get(0).asText();
       }

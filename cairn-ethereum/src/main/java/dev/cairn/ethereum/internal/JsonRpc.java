@@ -1,4 +1,4 @@
-package dev.cairn.ethereum;
+package dev.cairn.ethereum.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,6 +7,7 @@ import dev.cairn.ledger.LedgerException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.web3j.utils.Numeric;
 
 /**
  * A JSON-RPC 2.0 client for an Ethereum node over HTTP. Transient failures (timeouts, resets,
@@ -79,7 +81,7 @@ public final class JsonRpc {
   }
 
   /** A URL string as messages may show it. */
-  static String redactedText(String url) {
+  public static String redactedText(String url) {
     try {
       return redacted(URI.create(url));
     } catch (IllegalArgumentException e) {
@@ -87,9 +89,13 @@ public final class JsonRpc {
     }
   }
 
-  static String redacted(URI u) {
+  /** A URL as messages may show it: scheme, host and port only. */
+  public static String redacted(URI u) {
     if (u.getHost() == null) {
       return "an RPC endpoint";
+    }
+    if (u.getScheme() == null) {
+      return "a URL without a scheme";
     }
     boolean more =
         u.getRawUserInfo() != null
@@ -134,8 +140,7 @@ public final class JsonRpc {
       } catch (NotRpc e) {
         throw new LedgerException(
             String.valueOf(e.getMessage()),
-            "check the URL in --ledger ethereum:URL#ADDRESS: it should be the node's JSON-RPC"
-                + " endpoint",
+            "check the ledger's URL: it should be the node's JSON-RPC endpoint",
             e);
       } catch (IOException e) {
         last = e;
@@ -160,8 +165,41 @@ public final class JsonRpc {
             + attempts
             + " attempts): "
             + (last instanceof ConnectException ? "connection refused" : why),
-        "check the URL in --ledger ethereum:URL#ADDRESS and that the node runs",
+        "check the ledger's URL and that the node runs",
         last);
+  }
+
+  /** The chain the node serves ({@code eth_chainId}). */
+  public long chainId() throws LedgerException {
+    return quantity(call("eth_chainId")).longValueExact();
+  }
+
+  /** The newest block's number. */
+  public long blockNumber() throws LedgerException {
+    return quantity(call("eth_blockNumber")).longValueExact();
+  }
+
+  /** The balance of {@code address} in wei at the newest block. */
+  public BigInteger balance(String address) throws LedgerException {
+    return quantity(call("eth_getBalance", address, "latest"));
+  }
+
+  /** The code at {@code address} at the newest block, as 0x-hex ({@code 0x}: none). */
+  public String code(String address) throws LedgerException {
+    return call("eth_getCode", address, "latest").asText();
+  }
+
+  /** A JSON-RPC quantity (0x-hex) as a number. */
+  public static BigInteger quantity(@Nullable JsonNode n) throws LedgerException {
+    if (n == null || n.isNull() || !n.isTextual()) {
+      throw new LedgerException("the node answered " + n + " where a quantity was expected", null);
+    }
+    try {
+      return Numeric.decodeQuantity(n.asText());
+    } catch (RuntimeException e) {
+      throw new LedgerException(
+          "the node answered " + n + " where a quantity was expected", null, e);
+    }
   }
 
   /** A failure worth retrying: HTTP 429 or 5xx. */

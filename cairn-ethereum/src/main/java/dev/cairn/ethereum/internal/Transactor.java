@@ -1,4 +1,4 @@
-package dev.cairn.ethereum;
+package dev.cairn.ethereum.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.ledger.LedgerException;
@@ -310,10 +310,7 @@ public final class Transactor {
     return new LedgerException(what + ": " + reason, null, e);
   }
 
-  static BigInteger quantity(@Nullable JsonNode n) throws LedgerException {
-    if (n == null || n.isNull() || !n.isTextual()) {
-      throw new LedgerException("the node answered " + n + " where a quantity was expected", null);
-    }
-    return Numeric.decodeQuantity(n.asText());
+  private static BigInteger quantity(@Nullable JsonNode n) throws LedgerException {
+    return JsonRpc.quantity(n);
   }
 }
