@@ -1,7 +1,9 @@
 package dev.cairn.cli;
 
+import dev.cairn.core.Secret;
 import dev.cairn.deploy.Deployer;
 import dev.cairn.deploy.Deployers;
+import dev.cairn.ethereum.EthereumRegistries;
 import dev.cairn.scanner.Checks;
 import dev.cairn.scanner.ClusterIdentity;
 import dev.cairn.scanner.ClusterOptions;
@@ -284,70 +286,34 @@ final class DemoCommand implements Callable<Integer> {
       dev.cairn.ethereum.LocalNode node,
       dev.cairn.core.CairnHome home)
       throws Exception {
-    java.util.Map<String, String> env =
-        java.util.Map.of(dev.cairn.core.CairnHome.ENV, home.root().toString());
-    org.web3j.crypto.Credentials admin =
-        org.web3j.crypto.Credentials.create(org.web3j.crypto.Keys.createEcKeyPair());
-    Path key = work.resolve("home").resolve("demo-admin.key");
-    Files.createDirectories(key.getParent());
-    Files.deleteIfExists(key);
-    try {
-      Files.createFile(
-          key,
-          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(key); // not POSIX
-    }
-    Files.writeString(
-        key,
-        org.web3j.utils.Numeric.toHexStringNoPrefixZeroPadded(
-            admin.getEcKeyPair().getPrivateKey(), 64));
+    Secret admin = EthereumRegistries.generateKey();
+    Path key = home.root().resolve("demo-admin.key");
+    EthereumRegistries.writeKey(key, admin);
     java.math.BigInteger ether = java.math.BigInteger.TEN.pow(20);
-    node.fund(admin.getAddress(), ether);
-    java.io.StringWriter deployed = new java.io.StringWriter();
-    int d =
-        Main.run(
-            new String[] {
-              "ledger",
-              "deploy",
-              "--rpc",
-              node.uri().toString(),
-              "--chain-id",
-              Long.toString(node.chainId()),
-              "--admin-key-file",
-              key.toString()
-            },
-            new PrintWriter(deployed, true),
-            err,
-            env);
-    out.print(deployed);
-    java.util.regex.Matcher l =
-        java.util.regex.Pattern.compile("--ledger (ethereum:\\S+)").matcher(deployed.toString());
-    if (d != Main.OK || !l.find()) {
-      node.close();
-      throw new ExitException(Main.USAGE, "the demo registry was not deployed", null);
-    }
-    java.io.StringWriter granted = new java.io.StringWriter();
-    Main.run(
-        new String[] {
-          "ledger", "grant-issuer", "--ledger", l.group(1), "--admin-key-file", key.toString()
-        },
-        new PrintWriter(granted, true),
-        err,
-        env);
-    out.print(granted);
-    java.util.regex.Matcher i =
-        java.util.regex.Pattern.compile("Granted issuer (0x[0-9a-f]{40})")
-            .matcher(granted.toString());
-    if (!i.find()) {
-      node.close();
-      throw new ExitException(Main.USAGE, "the demo issuer was not granted", null);
-    }
-    node.fund(i.group(1), ether);
-    out.println("  funded the issuer " + i.group(1) + " with 100 ether on the local chain");
+    node.fund(EthereumRegistries.addressOf(admin), ether);
+    EthereumRegistries.Deployment d =
+        EthereumRegistries.deploy(node.uri().toString(), node.chainId(), admin, 1);
+    out.println(
+        "Deployed CertificateRegistry at "
+            + d.registry()
+            + " on chain "
+            + d.chainId()
+            + ", administered by "
+            + d.admin());
+    out.println("  --ledger " + d.ledger());
+    String issuer =
+        EthereumRegistries.addressOfPublicKey(
+            dev.cairn.certify.Certifier.create(home, java.time.Clock.systemUTC())
+                .embeddedTrust(CertifyCommand.listener(err))
+                .ledgerKey());
+    EthereumRegistries.IssuerChange g =
+        EthereumRegistries.grantIssuer(d.ledger(), admin, issuer, false);
+    admin.destroy();
+    out.println("Granted issuer " + g.issuer() + " on " + g.ledger());
+    node.fund(g.issuer(), ether);
+    out.println("  funded the issuer " + g.issuer() + " with 100 ether on the local chain");
     out.flush();
-    chainLedger = l.group(1);
+    chainLedger = d.ledger().toString();
     chainAdminKey = key;
     return node;
   }

@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.certify.Records;
 import dev.cairn.core.Digest;
+import dev.cairn.ethereum.EthereumRegistries;
 import dev.cairn.ledger.CertificateBundle;
 import dev.cairn.ledger.Receipt;
 import java.nio.file.Files;
@@ -233,12 +234,7 @@ final class LedgerCommand implements Runnable {
         description = "The chain to deploy on; refused if the endpoint serves another.")
     long chainId;
 
-    @Option(
-        names = "--admin-key-file",
-        paramLabel = "FILE",
-        description = "The admin's secp256k1 key in hex (or set CAIRN_ETH_ADMIN_KEY).")
-    @org.jspecify.annotations.Nullable
-    Path adminKeyFile;
+    @picocli.CommandLine.Mixin Options.AdminKeyOption adminKey = new Options.AdminKeyOption();
 
     @Option(names = "--confirmations", paramLabel = "N", description = "Default: 1.")
     int confirmations = 1;
@@ -249,36 +245,24 @@ final class LedgerCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      org.web3j.crypto.Credentials admin = Eth.adminKey(adminKeyFile);
-      dev.cairn.ethereum.EthereumLedger.Spec where =
-          dev.cairn.ethereum.EthereumLedger.Spec.parse(
-              dev.cairn.ethereum.EthereumLedger.SCHEME + rpc + "#0x" + "0".repeat(40));
-      dev.cairn.ethereum.JsonRpc json = where.rpc();
-      long served =
-          org.web3j.utils.Numeric.decodeQuantity(json.call("eth_chainId").asText())
-              .longValueExact();
-      if (served != chainId) {
+      EthereumRegistries.Deployment d;
+      try {
+        d =
+            EthereumRegistries.deploy(
+                rpc, chainId, adminKey.read(CairnCommand.of(spec).env()), confirmations);
+      } catch (dev.cairn.ethereum.WrongChainException e) {
         throw new dev.cairn.core.CairnException(
-            where.display() + " serves chain " + served + ", not chain " + chainId,
-            "check --rpc and --chain-id; nothing was deployed");
+            String.valueOf(e.getMessage()), "check --rpc and --chain-id", e);
       }
-      dev.cairn.ethereum.Transactor tx =
-          new dev.cairn.ethereum.Transactor(
-              json,
-              admin,
-              chainId,
-              Eth.options(confirmations),
-              dev.cairn.ethereum.CertificateRegistry::decodeRevert);
-      String address = dev.cairn.ethereum.CertificateRegistry.deploy(tx, admin.getAddress());
       java.io.PrintWriter out = spec.commandLine().getOut();
       out.println(
           "Deployed CertificateRegistry at "
-              + address
+              + d.registry()
               + " on chain "
-              + chainId
+              + d.chainId()
               + ", administered by "
-              + admin.getAddress());
-      out.println("  --ledger " + dev.cairn.ethereum.EthereumLedger.SCHEME + rpc + "#" + address);
+              + d.admin());
+      out.println("  --ledger " + d.ledger());
       out.flush();
       return Main.OK;
     }
@@ -308,12 +292,7 @@ final class LedgerCommand implements Runnable {
     @Option(names = "--remove", description = "Revoke the role instead.")
     boolean remove;
 
-    @Option(
-        names = "--admin-key-file",
-        paramLabel = "FILE",
-        description = "The registry admin's key (or set CAIRN_ETH_ADMIN_KEY).")
-    @org.jspecify.annotations.Nullable
-    Path adminKeyFile;
+    @picocli.CommandLine.Mixin Options.AdminKeyOption adminKey = new Options.AdminKeyOption();
 
     @SuppressWarnings("NullAway.Init")
     @Spec
@@ -321,40 +300,38 @@ final class LedgerCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      CairnCommand root = CairnCommand.of(spec);
       String who = issuer;
       if (who == null) {
         dev.cairn.attest.PublishedTrust published =
-            dev.cairn.certify.Certifier.create(
-                    CairnCommand.of(spec).home(), java.time.Clock.systemUTC())
+            dev.cairn.certify.Certifier.create(root.home(), java.time.Clock.systemUTC())
                 .embeddedTrust(CertifyCommand.listener(spec.commandLine().getErr()));
-        who = Eth.issuerAddress(published.ledgerKey());
+        who = EthereumRegistries.addressOfPublicKey(published.ledgerKey());
       }
       if (!who.matches("0x[0-9a-fA-F]{40}")) {
         throw new ExitException(Main.USAGE, "not an address: " + who, "0x and 40 hex digits");
       }
-      try (dev.cairn.ethereum.EthereumLedger chain =
-          Eth.open(ledger, Eth.adminKey(adminKeyFile), null, 1)) {
-        dev.cairn.ethereum.Transactor.Mined m =
-            remove ? chain.registry().revokeIssuer(who) : chain.registry().grantIssuer(who);
-        spec.commandLine()
-            .getOut()
-            .println(
-                (remove ? "Removed issuer " : "Granted issuer ")
-                    + who
-                    + " on "
-                    + chain.describe()
-                    + " (transaction "
-                    + m.hash()
-                    + ")");
+      EthereumRegistries.IssuerChange m =
+          EthereumRegistries.grantIssuer(
+              Options.parse(ledger), adminKey.read(root.env()), who, remove);
+      {
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        out.println(
+            (remove ? "Removed issuer " : "Granted issuer ")
+                + m.issuer()
+                + " on "
+                + m.ledger()
+                + " (transaction "
+                + m.transaction()
+                + ")");
         if (!remove) {
-          spec.commandLine()
-              .getOut()
-              .println(
-                  "  the issuer pays the gas of each certificate it records: keep "
-                      + who
-                      + " funded on chain "
-                      + chain.chainId());
+          out.println(
+              "  the issuer pays the gas of each certificate it records: keep "
+                  + m.issuer()
+                  + " funded on chain "
+                  + m.chainId());
         }
+        out.flush();
       }
       return Main.OK;
     }

@@ -2,13 +2,11 @@ package dev.cairn.cli;
 
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Secret;
+import dev.cairn.ethereum.EthereumRegistries;
 import dev.cairn.ledger.LedgerException;
 import dev.cairn.ledger.Ledgers;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
@@ -49,36 +47,17 @@ final class Options {
      * argument, where it would land in shell history and process lists.
      */
     Secret read(Map<String, String> env) throws CairnException {
-      String hex;
-      String where;
       if (file != null) {
-        try {
-          hex = Files.readString(file, StandardCharsets.UTF_8).strip();
-        } catch (java.io.IOException e) {
-          throw new CairnException(
-              "cannot read the admin key file " + file + ": " + e.getMessage(), null, e);
-        }
-        where = "the file " + file;
-      } else {
-        String v = env.get(ENV);
-        if (v == null || v.isBlank()) {
-          throw new ExitException(
-              Main.USAGE,
-              "no Ethereum admin key",
-              "pass --admin-key-file FILE or set " + ENV + " (a hex secp256k1 private key)");
-        }
-        hex = v.strip();
-        where = ENV;
+        return EthereumRegistries.adminKey(file);
       }
-      String h = hex.startsWith("0x") ? hex.substring(2) : hex;
-      if (!h.matches("[0-9a-fA-F]{1,64}")) {
-        throw new CairnException(
-            "the admin key in " + where + " is not 32 bytes of hex", "write it as 64 hex digits");
+      String v = env.get(ENV);
+      if (v == null || v.isBlank()) {
+        throw new ExitException(
+            Main.USAGE,
+            "no Ethereum admin key",
+            "pass --admin-key-file FILE or set " + ENV + " (a hex secp256k1 private key)");
       }
-      byte[] raw = HexFormat.of().parseHex("0".repeat(64 - h.length()) + h);
-      Secret s = Secret.of(raw);
-      java.util.Arrays.fill(raw, (byte) 0);
-      return s;
+      return EthereumRegistries.adminKey(v.strip(), ENV);
     }
   }
 

@@ -235,12 +235,6 @@ public final class EthereumLedger implements Ledger, RegistryView {
     return spec.contract();
   }
 
-  /** True: the measured workload records its certificate itself, with {@link #ISSUER_SECRET}. */
-  @Override
-  public boolean recordedByWorkload() {
-    return true;
-  }
-
   @Override
   public String issuerSecret() {
     return ISSUER_SECRET;

@@ -38,6 +38,12 @@ public final class EthereumLedgers implements LedgerProvider {
     return SCHEME;
   }
 
+  /** True: transactions are signed by an account (the measured scanner's, or the admin's). */
+  @Override
+  public boolean needsSigner() {
+    return true;
+  }
+
   @Override
   public String syntax() {
     return "ethereum:URL#ADDRESS";

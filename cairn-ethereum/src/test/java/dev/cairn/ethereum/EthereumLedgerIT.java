@@ -113,7 +113,7 @@ class EthereumLedgerIT {
     String issuerAddress = EthereumRegistries.addressOf(issuer);
     try (Ledger l = Ledgers.open(ledger, signing(issuer))) {
       assertThat(l).isInstanceOf(EthereumLedger.class).isInstanceOf(RegistryView.class);
-      assertThat(l.recordedByWorkload()).isTrue();
+      assertThat(Ledgers.needsSigner(ledger)).isTrue();
       assertThat(l.issuerSecret()).isEqualTo("ledger-key");
       assertThat(l.describe())
           .isEqualTo("ethereum:" + node.uri() + "#" + registry.registry() + " (chain 31337)");

@@ -20,15 +20,6 @@ public interface Ledger extends AutoCloseable {
   LedgerReceipt issue(LedgerEntry.Issued entry) throws LedgerException;
 
   /**
-   * True when the measured workload records its certificate here itself, with a key the attestation
-   * service releases only to it (a chain); false when the certify process records it (the embedded
-   * log, signed with the log's own key).
-   */
-  default boolean recordedByWorkload() {
-    return false;
-  }
-
-  /**
    * The attestation secret a measured workload needs to record here ({@code ledger-key}), or empty
    * when it needs none.
    */
