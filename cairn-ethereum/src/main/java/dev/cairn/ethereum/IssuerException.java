@@ -26,7 +26,18 @@ public final class IssuerException extends LedgerException {
 
   IssuerException(
       Problem problem, String message, String hint, String address, long chainId, URI ledger) {
-    super(message, hint);
+    super(
+        message,
+        hint,
+        problem == Problem.NOT_ISSUER
+            ? dev.cairn.core.Fix.of(
+                "ledger.grant-issuer",
+                "ledger",
+                dev.cairn.ledger.Ledgers.redacted(ledger.toString()),
+                "issuer",
+                address)
+            : null,
+        null);
     this.problem = problem;
     this.address = address;
     this.chainId = chainId;

@@ -14,4 +14,12 @@ public class LedgerException extends CairnException {
   public LedgerException(String message, @Nullable String hint, @Nullable Throwable cause) {
     super(message, hint, cause);
   }
+
+  public LedgerException(
+      String message,
+      @Nullable String hint,
+      dev.cairn.core.@Nullable Fix fix,
+      @Nullable Throwable cause) {
+    super(message, hint, fix, cause);
+  }
 }
