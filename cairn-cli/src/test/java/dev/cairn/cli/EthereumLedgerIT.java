@@ -141,6 +141,85 @@ class EthereumLedgerIT {
     return p;
   }
 
+  /**
+   * A team's attestation service with a ledger key: certify checks that key's issuer role and ether
+   * before scanning (it used to read a field the service never sent, and skipped both) and pins the
+   * chain in the trust root.
+   */
+  @Test
+  void teamService_withALedgerKey_isCheckedBeforeTheScan_andPinned() throws Exception {
+    Path home = tmp.resolve("team-home");
+    dev.cairn.certify.Certifier certifier =
+        dev.cairn.certify.Certifier.create(
+            dev.cairn.core.CairnHome.of(home), java.time.Clock.systemUTC());
+    dev.cairn.attest.AttestationService team =
+        dev.cairn.attest.AttestationService.open(
+            tmp.resolve("team-cas"),
+            List.of(certifier.tee().platformKey()),
+            java.time.Clock.systemUTC());
+    team.install(
+        dev.cairn.attest.Policies.parse(
+            "team.yaml",
+            "name: cairn-certify\nversion: 1\nservices:\n  - name: scanner\n    measurements: ["
+                + certifier.measurement()
+                + "]\n    command: [cairn-certify-workload, --signing-key,"
+                + " \"$$CAIRN::certificate-key$$\", --ledger-key, \"$$CAIRN::ledger-key$$\"]\n"
+                + "secrets:\n  - {name: certificate-key, kind: ed25519, services: [scanner]}\n"
+                + "  - {name: ledger-key, kind: secp256k1, services: [scanner]}\n",
+            null));
+    String teamIssuer =
+        dev.cairn.ethereum.EthereumRegistries.addressOfPublicKey(
+            team.publicKeyBytes("cairn-certify", "ledger-key"));
+    try (dev.cairn.attest.AttestationHttp http =
+        dev.cairn.attest.AttestationHttp.serve(team, "127.0.0.1", 0)) {
+      String[] args = {
+        "certify",
+        "--snapshot",
+        tmp.resolve("good.json").toString(),
+        "--framework",
+        "pss-restricted",
+        "--attest",
+        http.uri().toString(),
+        "--ledger",
+        ledger,
+        "--output-file",
+        tmp.resolve("team.cert.json").toString()
+      };
+      CliTest.Run unfunded = CliTest.run(home, args);
+      assertThat(unfunded.code()).isEqualTo(2);
+      assertThat(unfunded.err())
+          .contains("the scanner's ledger key " + teamIssuer + " has no ether on chain 31337");
+      node.fund(teamIssuer, BigInteger.TEN.pow(20));
+      CliTest.Run ungranted = CliTest.run(home, args);
+      assertThat(ungranted.code()).isEqualTo(2);
+      assertThat(ungranted.err())
+          .contains("cairn ledger grant-issuer --ledger " + ledger + " --issuer " + teamIssuer);
+      assertThat(
+              CliTest.run(
+                      cairnHome,
+                      "ledger",
+                      "grant-issuer",
+                      "--ledger",
+                      ledger,
+                      "--issuer",
+                      teamIssuer,
+                      "--admin-key-file",
+                      adminKey.toString())
+                  .code())
+          .isZero();
+      CliTest.Run c = CliTest.run(home, args);
+      assertThat(c.code()).as(c.out() + c.err()).isZero();
+      assertThat(c.out()).contains("recorded on " + ledger);
+    }
+    List<dev.cairn.ledger.TrustRoot.LedgerPin> pins =
+        dev.cairn.ledger.TrustRoot.parse(Files.readString(home.resolve("trust.json")))
+            .current(dev.cairn.ledger.TrustRoot.LedgerPin.class);
+    assertThat(pins).singleElement().satisfies(p -> assertThat(p.issuer()).isEqualTo(teamIssuer));
+    CliTest.Run v = CliTest.run(home, "verify", tmp.resolve("team.cert.json").toString());
+    assertThat(v.code()).as(v.out()).isZero();
+    assertThat(v.out()).contains("ledger record, ledger issuer");
+  }
+
   @Test
   void verify_checksTheChainRecordAndItsIssuer() throws Exception {
     CliTest.Run v = verify(cert);
