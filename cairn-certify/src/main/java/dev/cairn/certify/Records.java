@@ -125,6 +125,33 @@ public final class Records {
     public History {
       entries = List.copyOf(entries);
     }
+
+    /** As plain values: the stable JSON of {@code ledger history -o json}. */
+    public java.util.Map<String, Object> document() {
+      java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+      doc.put("cluster", cluster.toString());
+      doc.put("ledger", ledger);
+      size.ifPresent(n -> doc.put("size", n));
+      List<Object> rows = new ArrayList<>();
+      for (Entry e : entries) {
+        java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+        e.index().ifPresent(i -> row.put("index", i));
+        row.put("certificate", e.certificate().toString());
+        row.put("issuedAt", e.issuedAt().toString());
+        row.put("expiresAt", e.expiresAt().toString());
+        row.put("locator", e.locator());
+        row.put("status", e.status().name().toLowerCase(java.util.Locale.ROOT));
+        e.revocation()
+            .ifPresent(
+                r -> {
+                  row.put("revokedAt", r.revokedAt().toString());
+                  row.put("reason", r.reason());
+                });
+        rows.add(row);
+      }
+      doc.put("certificates", rows);
+      return doc;
+    }
   }
 
   /**

@@ -14,6 +14,49 @@ public sealed interface VerifyResult permits VerifyResult.Verified, VerifyResult
   String ledger();
 
   /**
+   * The stable JSON document ({@code docs/verify-schema.json}) as plain values, with {@code hint}
+   * (worded by the edge) for a broken link.
+   */
+  default java.util.Map<String, Object> document(@Nullable String hint) {
+    java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+    switch (this) {
+      case Verified v -> {
+        Certificate c = v.certificate();
+        doc.put("verified", true);
+        doc.put("certificate", v.certificateDigest().toString());
+        doc.put("cluster", c.clusterId().toString());
+        doc.put("server", c.server());
+        doc.put("source", c.source());
+        doc.put("frameworks", c.frameworks());
+        doc.put("summary", c.summary());
+        java.util.Map<String, Object> scanner = new java.util.LinkedHashMap<>();
+        scanner.put("measurement", c.measurement().toString());
+        scanner.put("tee", c.tee());
+        scanner.put("hardwareBacked", c.hardwareBacked());
+        doc.put("scanner", scanner);
+        doc.put("issuedAt", c.issuedAt().toString());
+        doc.put("expiresAt", c.expiresAt().toString());
+        doc.put("ledger", v.ledger());
+        doc.put("links", v.links());
+        doc.put("notChecked", v.notChecked());
+      }
+      case NotVerified n -> {
+        doc.put("verified", false);
+        doc.put("certificate", n.certificateDigest().toString());
+        doc.put("ledger", n.ledger());
+        java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
+        f.put("link", n.link());
+        f.put("message", n.message());
+        if (hint != null) {
+          f.put("hint", hint);
+        }
+        doc.put("failure", f);
+      }
+    }
+    return doc;
+  }
+
+  /**
    * Every link held.
    *
    * @param certificate what it certifies

@@ -9,8 +9,6 @@ import dev.cairn.scanner.ClusterIdentity;
 import dev.cairn.scanner.ClusterOptions;
 import dev.cairn.scanner.Clusters;
 import dev.cairn.scanner.KubeObject;
-import dev.cairn.scanner.Notice;
-import dev.cairn.scanner.ObjectSource;
 import dev.cairn.scanner.ObjectSources;
 import dev.cairn.scanner.ReportFormat;
 import dev.cairn.scanner.Reports;
@@ -122,7 +120,7 @@ final class DemoCommand implements Callable<Integer> {
                 case JUNIT -> "junit.xml";
                 default -> "html";
               };
-      ScanCommand.writeReport(report, f, work.resolve(name));
+      Reports.write(report, f, work.resolve(name));
     }
     out.println();
     out.println(
@@ -319,19 +317,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static List<KubeObject> read(Path file) throws Exception {
-    List<KubeObject> objects = new java.util.ArrayList<>();
-    ObjectSources.manifests(List.of(file), System.in)
-        .read(
-            new ObjectSource.Sink() {
-              @Override
-              public void object(KubeObject object) {
-                objects.add(object);
-              }
-
-              @Override
-              public void notice(Notice notice) {}
-            });
-    return objects;
+    return ObjectSources.readAll(ObjectSources.manifests(List.of(file), System.in));
   }
 
   /** Starts a real control plane, deploys the samples, scans the live cluster, stops it. */
@@ -357,18 +343,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     try {
       ClusterOptions opts = ClusterOptions.of(Path.of(kubeconfig));
-      List<KubeObject> objects = new java.util.ArrayList<>();
-      ObjectSources.manifests(List.of(manifests), System.in)
-          .read(
-              new ObjectSource.Sink() {
-                @Override
-                public void object(KubeObject object) {
-                  objects.add(object);
-                }
-
-                @Override
-                public void notice(Notice notice) {}
-              });
+      List<KubeObject> objects = read(manifests);
       out.println(
           "== 1. Deploy the bundled samples (" + objects.size() + " objects, server-side apply)");
       try (Deployer d = Deployers.forKubeconfig(opts)) {
@@ -391,7 +366,7 @@ final class DemoCommand implements Callable<Integer> {
                   ScanOptions.defaults().withWaivers(Waivers.load(work.resolve("exceptions.yaml"))))
               .scan(List.of(ObjectSources.cluster(opts, Checks.builtin())));
       Reports.write(report, ReportFormat.TABLE, out, Terminal.colors());
-      ScanCommand.writeReport(report, ReportFormat.JSON, work.resolve("report.json"));
+      Reports.write(report, ReportFormat.JSON, work.resolve("report.json"));
       out.println();
       out.println("Report written to " + work.resolve("report.json") + "; stopping the cluster.");
       out.flush();

@@ -1,7 +1,6 @@
 package dev.cairn.cli;
 
 import dev.cairn.certify.Records;
-import dev.cairn.core.Digest;
 import dev.cairn.ethereum.EthereumRegistries;
 import dev.cairn.ledger.CertificateBundle;
 import dev.cairn.ledger.Receipt;
@@ -141,71 +140,37 @@ final class LedgerCommand implements Runnable {
               .history(
                   cluster,
                   java.util.Objects.requireNonNull(ledger.uri(dev.cairn.ledger.Ledgers.EMBEDDED)));
-      java.util.List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
-      for (Records.Entry e : h.entries()) {
-        java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
-        if (e.index().isPresent()) {
-          row.put("index", e.index().getAsLong());
-        }
-        row.put("certificate", e.certificate().toString());
-        row.put("issuedAt", e.issuedAt().toString());
-        row.put("expiresAt", e.expiresAt().toString());
-        row.put("locator", e.locator());
-        row.put("status", e.status().name().toLowerCase(java.util.Locale.ROOT));
-        e.revocation()
-            .ifPresent(
-                rev -> {
-                  row.put("revokedAt", rev.revokedAt().toString());
-                  row.put("reason", rev.reason());
-                });
-        rows.add(row);
-      }
-      return print(h.cluster(), h.ledger(), h.size().orElse(-1), rows);
-    }
-
-    private int print(
-        Digest id,
-        String ledgerName,
-        long size,
-        java.util.List<java.util.Map<String, Object>> rows) {
       java.io.PrintWriter out = spec.commandLine().getOut();
       if (output.equals("json")) {
-        java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
-        doc.put("cluster", id.toString());
-        doc.put("ledger", ledgerName);
-        if (size >= 0) {
-          doc.put("size", size);
-        }
-        doc.put("certificates", rows);
-        out.print(dev.cairn.core.Json.pretty(doc));
-      } else if (rows.isEmpty()) {
+        out.print(dev.cairn.core.Json.pretty(h.document()));
+      } else if (h.entries().isEmpty()) {
         spec.commandLine()
             .getErr()
-            .println("cairn: the ledger holds no certificate for cluster " + id);
+            .println("cairn: the ledger holds no certificate for cluster " + h.cluster());
       } else {
-        out.println("Cluster " + id + " (" + ledgerName + ")");
-        out.printf(
-            "%-7s %-21s %-21s %-21s %s%n", "INDEX", "CERTIFICATE", "ISSUED", "EXPIRES", "STATUS");
-        for (java.util.Map<String, Object> r : rows) {
-          String status = String.valueOf(r.get("status"));
-          if (status.equals("revoked")) {
-            status += " " + r.get("revokedAt") + ": " + r.get("reason");
+        out.println("Cluster " + h.cluster() + " (" + h.ledger() + ")");
+        String row = "%-7s %-21s %-21s %-21s %s%n";
+        out.printf(row, "INDEX", "CERTIFICATE", "ISSUED", "EXPIRES", "STATUS");
+        for (Records.Entry e : h.entries()) {
+          String status = e.status().name().toLowerCase(java.util.Locale.ROOT);
+          if (e.revocation().isPresent()) {
+            status += " " + e.revocation().get().revokedAt() + ": " + e.revocation().get().reason();
           }
           out.printf(
-              "%-7s %-21s %-21s %-21s %s%n",
-              r.getOrDefault("index", "-"),
-              String.valueOf(r.get("certificate")).substring(0, 19),
-              seconds(String.valueOf(r.get("issuedAt"))),
-              seconds(String.valueOf(r.get("expiresAt"))),
+              row,
+              e.index().isPresent() ? Long.toString(e.index().getAsLong()) : "-",
+              e.certificate().toString().substring(0, 19),
+              seconds(e.issuedAt()),
+              seconds(e.expiresAt()),
               status);
         }
       }
       out.flush();
-      return rows.isEmpty() ? Main.FINDINGS : Main.OK;
+      return h.entries().isEmpty() ? Main.FINDINGS : Main.OK;
     }
 
-    private static String seconds(String instant) {
-      return Instant.parse(instant).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    private static String seconds(Instant instant) {
+      return instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
   }
 

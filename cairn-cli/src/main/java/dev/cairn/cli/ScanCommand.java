@@ -14,13 +14,8 @@ import dev.cairn.scanner.ScanReport;
 import dev.cairn.scanner.Scanners;
 import dev.cairn.scanner.Severity;
 import dev.cairn.scanner.Waivers;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -167,7 +162,7 @@ final class ScanCommand implements Callable<Integer> {
       Reports.write(report, format, out, format == ReportFormat.TABLE && Terminal.colors());
       out.flush();
     } else {
-      writeReport(report, format, outputFile);
+      Reports.write(report, format, outputFile);
     }
     PrintWriter err = spec.commandLine().getErr();
     if (format != ReportFormat.TABLE || outputFile != null) {
@@ -212,19 +207,5 @@ final class ScanCommand implements Callable<Integer> {
                           "use pss-baseline, pss-restricted, nsa-cisa, mitre, cis, best-practice or all")));
     }
     return fws;
-  }
-
-  /** Writes atomically to a file (temp + move) so a crash never leaves half a report. */
-  static void writeReport(ScanReport report, ReportFormat format, Path file) throws IOException {
-    Path abs = file.toAbsolutePath();
-    Path dir = abs.getParent();
-    if (dir != null) {
-      Files.createDirectories(dir);
-    }
-    Path tmp = Files.createTempFile(dir == null ? Path.of(".") : dir, ".cairn-report", ".tmp");
-    try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-      Reports.write(report, format, w, false);
-    }
-    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -11,8 +11,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -87,53 +85,17 @@ final class VerifyCommand implements Callable<Integer> {
                     .withLedger(choice)
                     .withKubeconfig(kubeconfig));
     if (output.equals("json")) {
-      out.print(Json.pretty(json(r)));
+      out.print(
+          Json.pretty(
+              r.document(
+                  r instanceof VerifyResult.NotVerified n
+                      ? Hints.wording(n.fix(), n.hint())
+                      : null)));
     } else {
       text(r, out);
     }
     out.flush();
     return r instanceof VerifyResult.Verified ? Main.OK : Main.FINDINGS;
-  }
-
-  /** The stable JSON document (docs/verify-schema.json). */
-  static Map<String, Object> json(VerifyResult result) {
-    Map<String, Object> doc = new LinkedHashMap<>();
-    switch (result) {
-      case VerifyResult.Verified v -> {
-        Certificate c = v.certificate();
-        doc.put("verified", true);
-        doc.put("certificate", v.certificateDigest().toString());
-        doc.put("cluster", c.clusterId().toString());
-        doc.put("server", c.server());
-        doc.put("source", c.source());
-        doc.put("frameworks", c.frameworks());
-        doc.put("summary", c.summary());
-        Map<String, Object> scanner = new LinkedHashMap<>();
-        scanner.put("measurement", c.measurement().toString());
-        scanner.put("tee", c.tee());
-        scanner.put("hardwareBacked", c.hardwareBacked());
-        doc.put("scanner", scanner);
-        doc.put("issuedAt", c.issuedAt().toString());
-        doc.put("expiresAt", c.expiresAt().toString());
-        doc.put("ledger", v.ledger());
-        doc.put("links", v.links());
-        doc.put("notChecked", v.notChecked());
-      }
-      case VerifyResult.NotVerified n -> {
-        doc.put("verified", false);
-        doc.put("certificate", n.certificateDigest().toString());
-        doc.put("ledger", n.ledger());
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("link", n.link());
-        f.put("message", n.message());
-        String hint = Hints.wording(n.fix(), n.hint());
-        if (hint != null) {
-          f.put("hint", hint);
-        }
-        doc.put("failure", f);
-      }
-    }
-    return doc;
   }
 
   /** The text a person reads. */

@@ -11,6 +11,22 @@ public final class ObjectSources {
   private ObjectSources() {}
 
   /** Files and directories of manifests; a path {@code -} reads {@code stdin}. */
+  /** Every object {@code source} yields, in order (for small inputs: tests, the demo). */
+  public static List<KubeObject> readAll(ObjectSource source) throws ScanException {
+    List<KubeObject> objects = new java.util.ArrayList<>();
+    source.read(
+        new ObjectSource.Sink() {
+          @Override
+          public void object(KubeObject object) {
+            objects.add(object);
+          }
+
+          @Override
+          public void notice(Notice notice) {}
+        });
+    return objects;
+  }
+
   public static ObjectSource manifests(List<Path> paths, InputStream stdin) {
     return new ManifestReader(paths, stdin);
   }
