@@ -106,7 +106,7 @@ public final class ManifestReader implements ObjectSource {
    */
   @SuppressWarnings("unchecked")
   static void readJson(String name, InputStream in, Sink sink) throws IOException {
-    com.fasterxml.jackson.databind.ObjectMapper mapper = dev.cairn.core.Json.mapper();
+    com.fasterxml.jackson.databind.ObjectMapper mapper = Jackson.MAPPER;
     try (com.fasterxml.jackson.core.JsonParser p = mapper.getFactory().createParser(in)) {
       try {
         if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
