@@ -249,13 +249,7 @@ public final class ManifestReader implements ObjectSource {
         && m.get("items") instanceof List<?> items) {
       for (int i = 0; i < items.size(); i++) {
         var node = Yaml.find(d.node(), "items", i);
-        SourceLocation il =
-            node == null
-                ? at
-                : new SourceLocation(
-                    name,
-                    node.getStartMark().map(mk -> mk.getLine() + 1).orElse(0) + firstLine,
-                    node.getStartMark().map(mk -> mk.getColumn() + 1).orElse(0));
+        SourceLocation il = node == null ? at : node.location(name);
         if (items.get(i) instanceof Map<?, ?> item) {
           accept((Map<String, Object>) item, il, sink);
         } else {
