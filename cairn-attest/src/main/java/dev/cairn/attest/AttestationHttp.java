@@ -53,7 +53,9 @@ public final class AttestationHttp implements AutoCloseable {
                   if (!ex.getRequestMethod().equals("POST")) {
                     throw new AttestationException("use POST", null);
                   }
-                  Map<?, ?> body = Json.mapper().readValue(ex.getRequestBody(), Map.class);
+                  Map<?, ?> body =
+                      Json.parseObject(
+                          new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
                   Evidence e =
                       Evidence.parse(
                           Json.canonical(
@@ -93,16 +95,14 @@ public final class AttestationHttp implements AutoCloseable {
                 ex,
                 () -> {
                   Map<String, String> q = query(ex.getRequestURI());
-                  return Json.mapper()
-                      .readValue(
-                          service
-                              .published(
-                                  q.getOrDefault("session", ""),
-                                  q.getOrDefault("service", ""),
-                                  q.getOrDefault("secret", ""),
-                                  q.getOrDefault("ledgerSecret", ""))
-                              .toJson(),
-                          Map.class);
+                  return Json.parseObject(
+                      service
+                          .published(
+                              q.getOrDefault("session", ""),
+                              q.getOrDefault("service", ""),
+                              q.getOrDefault("secret", ""),
+                              q.getOrDefault("ledgerSecret", ""))
+                          .toJson());
                 }));
     s.setExecutor(
         java.util.concurrent.Executors.newFixedThreadPool(
@@ -206,7 +206,7 @@ public final class AttestationHttp implements AutoCloseable {
       body.put("service", service);
       body.put("nonce", b64(nonce));
       try {
-        body.put("evidence", Json.mapper().readValue(evidence.toJson(), Map.class));
+        body.put("evidence", Json.parseObject(evidence.toJson()));
       } catch (IOException e) {
         throw new AttestationException("cannot encode evidence", null, e);
       }
@@ -272,7 +272,7 @@ public final class AttestationHttp implements AutoCloseable {
         String text = in == null ? "{}" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         Map<?, ?> m;
         try {
-          m = Json.mapper().readValue(text, Map.class);
+          m = Json.parseObject(text);
         } catch (IOException e) {
           throw new AttestationException(
               "the attestation service at " + base + " answered HTTP " + status + " without JSON",

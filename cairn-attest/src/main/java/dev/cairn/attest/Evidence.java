@@ -83,7 +83,7 @@ public record Evidence(
 
   public static Evidence parse(String json) throws CairnException {
     try {
-      Map<?, ?> m = Json.mapper().readValue(json, Map.class);
+      Map<?, ?> m = Json.parseObject(json);
       return new Evidence(
           str(m, "provider"),
           Boolean.TRUE.equals(m.get("hardwareBacked")),

@@ -5,6 +5,7 @@ import dev.cairn.core.Diagnostic;
 import dev.cairn.core.Digest;
 import dev.cairn.core.SourceLocation;
 import dev.cairn.core.Yaml;
+import dev.cairn.core.YamlNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import org.snakeyaml.engine.v2.nodes.MappingNode;
-import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Reads attestation policy files:
@@ -82,9 +78,9 @@ public final class Policies {
     } catch (Yaml.YamlSyntaxException e) {
       throw new PolicyException(List.of(e.diagnostic()));
     }
-    Node root = d.node();
+    YamlNode root = d.node();
     Ctx c = new Ctx(name, lines, diags);
-    if (!(root instanceof MappingNode)) {
+    if (!(root instanceof YamlNode.Mapping)) {
       c.err(root, "a policy is a mapping with name, version, services and secrets");
       throw new PolicyException(diags);
     }
@@ -122,16 +118,16 @@ public final class Policies {
               + ")");
     }
     List<Policy.Service> services = new ArrayList<>();
-    Node sn = Yaml.find(root, "services");
-    if (!(sn instanceof SequenceNode ss) || ss.getValue().isEmpty()) {
+    YamlNode sn = Yaml.find(root, "services");
+    if (!(sn instanceof YamlNode.Sequence ss) || ss.items().isEmpty()) {
       c.err(sn == null ? root : sn, "a policy needs at least one service");
     } else {
-      for (Node s : ss.getValue()) {
+      for (YamlNode s : ss.items()) {
         String sname = c.str(s, "name", true);
         Set<Digest> ms = new LinkedHashSet<>();
-        for (Node m : c.list(s, "measurements")) {
+        for (YamlNode m : c.list(s, "measurements")) {
           try {
-            ms.add(Digest.parse(((ScalarNode) m).getValue()));
+            ms.add(Digest.parse(((YamlNode.Scalar) m).text()));
           } catch (RuntimeException e) {
             c.err(m, "measurement must be a sha256:... digest");
           }
@@ -140,15 +136,14 @@ public final class Policies {
           c.err(s, "service needs at least one measurement it may have");
         }
         List<String> command = new ArrayList<>();
-        for (Node m : c.list(s, "command")) {
-          command.add(m instanceof ScalarNode x ? x.getValue() : "");
+        for (YamlNode m : c.list(s, "command")) {
+          command.add(m instanceof YamlNode.Scalar x ? x.text() : "");
         }
         Map<String, String> env = new LinkedHashMap<>();
-        if (Yaml.find(s, "env") instanceof MappingNode em) {
-          for (NodeTuple t : em.getValue()) {
-            if (t.getKeyNode() instanceof ScalarNode k
-                && t.getValueNode() instanceof ScalarNode v) {
-              env.put(k.getValue(), v.getValue());
+        if (Yaml.find(s, "env") instanceof YamlNode.Mapping em) {
+          for (YamlNode.Entry t : em.entries()) {
+            if (t.key() instanceof YamlNode.Scalar k && t.value() instanceof YamlNode.Scalar v) {
+              env.put(k.text(), v.text());
             }
           }
         }
@@ -160,7 +155,7 @@ public final class Policies {
     Set<String> serviceNames = new HashSet<>();
     services.forEach(s -> serviceNames.add(s.name()));
     List<Policy.SecretSpec> secrets = new ArrayList<>();
-    for (Node s : c.list(root, "secrets")) {
+    for (YamlNode s : c.list(root, "secrets")) {
       String sname = c.str(s, "name", true);
       String kindText = c.str(s, "kind", true);
       Policy.Kind kind = null;
@@ -192,8 +187,8 @@ public final class Policies {
         }
       }
       Set<String> to = new LinkedHashSet<>();
-      for (Node n : c.list(s, "services")) {
-        String v = n instanceof ScalarNode x ? x.getValue() : "";
+      for (YamlNode n : c.list(s, "services")) {
+        String v = n instanceof YamlNode.Scalar x ? x.text() : "";
         if (!serviceNames.contains(v)) {
           c.err(n, "secret is released to unknown service '" + v + "'");
         }
@@ -223,9 +218,9 @@ public final class Policies {
       this.diags = diags;
     }
 
-    void err(@Nullable Node n, String msg) {
-      int line = n == null ? 1 : n.getStartMark().map(m -> m.getLine() + 1).orElse(1);
-      int col = n == null ? 1 : n.getStartMark().map(m -> m.getColumn() + 1).orElse(1);
+    void err(@Nullable YamlNode n, String msg) {
+      int line = n == null ? 1 : n.line();
+      int col = n == null ? 1 : n.column();
       diags.add(
           new Diagnostic(
               new SourceLocation(file, line, col),
@@ -233,10 +228,10 @@ public final class Policies {
               line <= lines.size() ? lines.get(line - 1) : null));
     }
 
-    @Nullable String str(@Nullable Node parent, String key, boolean required) {
-      Node n = Yaml.find(parent, key);
-      if (n instanceof ScalarNode s && !s.getValue().isBlank()) {
-        return s.getValue();
+    @Nullable String str(@Nullable YamlNode parent, String key, boolean required) {
+      YamlNode n = Yaml.find(parent, key);
+      if (n instanceof YamlNode.Scalar s && !s.text().isBlank()) {
+        return s.text();
       }
       if (required) {
         err(n == null ? parent : n, "missing '" + key + "'");
@@ -244,10 +239,10 @@ public final class Policies {
       return null;
     }
 
-    List<Node> list(@Nullable Node parent, String key) {
-      Node n = Yaml.find(parent, key);
-      if (n instanceof SequenceNode s) {
-        return s.getValue();
+    List<YamlNode> list(@Nullable YamlNode parent, String key) {
+      YamlNode n = Yaml.find(parent, key);
+      if (n instanceof YamlNode.Sequence s) {
+        return s.items();
       }
       if (n != null) {
         err(n, "'" + key + "' must be a list");

@@ -59,7 +59,7 @@ final class PolicyJson {
    */
   @SuppressWarnings({"unchecked", "NullAway"})
   static Policy read(String json) throws IOException {
-    Map<String, Object> m = Json.mapper().readValue(json, Map.class);
+    Map<String, Object> m = Json.parseObject(json);
     List<Policy.Service> services = new ArrayList<>();
     for (Object o : (List<Object>) m.get("services")) {
       Map<String, Object> s = (Map<String, Object>) o;

@@ -1,6 +1,5 @@
 package dev.cairn.attest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.core.Digest;
 import dev.cairn.core.Json;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an attestation service publishes for one measured service ({@code GET /v1/trust}): the
@@ -74,27 +74,26 @@ public record PublishedTrust(
   /** Reads the wire form; every missing or malformed field is named. */
   public static PublishedTrust parse(String json) throws AttestationException {
     try {
-      JsonNode n = Json.mapper().readTree(json);
-      if (n == null || !n.isObject()) {
+      if (!(Json.parse(json) instanceof Map<?, ?> n)) {
         throw new IllegalArgumentException("not a JSON object");
       }
       Base64.Decoder b64 = Base64.getDecoder();
       Set<Digest> ms = new LinkedHashSet<>();
-      for (JsonNode m : required(n, "measurements")) {
-        ms.add(Digest.parse(m.asText()));
+      for (Object m : list(n, "measurements")) {
+        ms.add(Digest.parse(text(m)));
       }
       List<byte[]> pks = new ArrayList<>();
-      for (JsonNode k : required(n, "platformKeys")) {
-        pks.add(b64.decode(k.asText()));
+      for (Object k : list(n, "platformKeys")) {
+        pks.add(b64.decode(text(k)));
       }
       return new PublishedTrust(
-          n.path("session").asText(""),
-          Digest.parse(required(n, "policy").asText()),
-          n.path("policyVersion").asInt(0),
+          n.get("session") instanceof String s ? s : "",
+          Digest.parse(text(required(n, "policy"))),
+          n.get("policyVersion") instanceof Number v ? v.intValue() : 0,
           ms,
           pks,
-          b64.decode(required(n, "signingKey").asText()),
-          n.has("ledgerKey") ? b64.decode(n.get("ledgerKey").asText()) : new byte[0]);
+          b64.decode(text(required(n, "signingKey"))),
+          n.containsKey("ledgerKey") ? b64.decode(text(n.get("ledgerKey"))) : new byte[0]);
     } catch (java.io.IOException | RuntimeException e) {
       throw new AttestationException(
           "the attestation service's published trust is malformed: " + e.getMessage(),
@@ -103,12 +102,23 @@ public record PublishedTrust(
     }
   }
 
-  private static JsonNode required(JsonNode n, String field) {
-    JsonNode v = n.get(field);
-    if (v == null || v.isNull()) {
+  private static Object required(Map<?, ?> n, String field) {
+    Object v = n.get(field);
+    if (v == null) {
       throw new IllegalArgumentException("missing '" + field + "'");
     }
     return v;
+  }
+
+  private static List<?> list(Map<?, ?> n, String field) {
+    if (required(n, field) instanceof List<?> l) {
+      return l;
+    }
+    throw new IllegalArgumentException("'" + field + "' is not a list");
+  }
+
+  private static String text(@Nullable Object v) {
+    return v instanceof Map<?, ?> || v instanceof List<?> ? "" : String.valueOf(v);
   }
 
   @Override

@@ -334,7 +334,7 @@ class CertificationIT {
     CliTest.Run json =
         CliTest.run(cairnHome, "ledger", "history", cluster.substring(7, 19), "-o", "json");
     assertThat(json.code()).as(json.err()).isZero();
-    Map<?, ?> doc = Json.mapper().readValue(json.out(), Map.class);
+    Map<?, ?> doc = Json.parseObject(json.out());
     assertThat(doc.get("cluster")).isEqualTo(cluster);
     List<?> certs = (List<?>) doc.get("certificates");
     assertThat(certs)
@@ -364,7 +364,8 @@ class CertificationIT {
             .getSchema(Files.readString(Path.of("../docs/verify-schema.json")));
     CliTest.Run ok = verify(cert, "-o", "json");
     assertThat(ok.code()).isZero();
-    com.fasterxml.jackson.databind.JsonNode doc = Json.mapper().readTree(ok.out());
+    com.fasterxml.jackson.databind.JsonNode doc =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(ok.out());
     assertThat(schema.validate(doc)).isEmpty();
     assertThat(doc.get("verified").asBoolean()).isTrue();
     assertThat(doc.get("links").toString()).contains("\"attestation\"", "\"ledger inclusion\"");
@@ -380,7 +381,8 @@ class CertificationIT {
                 Base64.getEncoder().encodeToString(new byte[32])));
     CliTest.Run bad = verify(forged, "-o", "json");
     assertThat(bad.code()).isEqualTo(1);
-    com.fasterxml.jackson.databind.JsonNode f = Json.mapper().readTree(bad.out());
+    com.fasterxml.jackson.databind.JsonNode f =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(bad.out());
     assertThat(schema.validate(f)).isEmpty();
     assertThat(f.get("verified").asBoolean()).isFalse();
     assertThat(f.get("failure").get("link").asText()).isEqualTo("signature");

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * JSON as Cairn writes it. {@link #canonical(Object)} gives sorted keys and no insignificant
@@ -48,8 +51,33 @@ public final class Json {
     }
   }
 
-  /** The shared mapper (ints read as {@code Long}); do not reconfigure it. */
-  public static ObjectMapper mapper() {
+  /**
+   * Parses JSON into plain values: {@code LinkedHashMap} with string keys, {@code ArrayList},
+   * {@code String}, {@code Long} (a {@code BigInteger} past its range, never an {@code Integer}),
+   * {@code Double}, {@code Boolean} and {@code null}.
+   *
+   * @throws IOException when {@code json} is not JSON; the message says what and where
+   */
+  public static @Nullable Object parse(String json) throws IOException {
+    return Mappers.PRETTY.readValue(json, Object.class);
+  }
+
+  /**
+   * Parses a JSON object into plain values as {@link #parse} does.
+   *
+   * @throws IOException when {@code json} is not JSON or not an object
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> parseObject(String json) throws IOException {
+    Map<String, Object> m = Mappers.PRETTY.readValue(json, Map.class);
+    if (m == null) {
+      throw new IOException("not a JSON object: null");
+    }
+    return m;
+  }
+
+  /** The mapper behind {@link #pretty} (ints read as {@code Long}), for this package only. */
+  static ObjectMapper mapper() {
     return Mappers.PRETTY;
   }
 
@@ -58,7 +86,7 @@ public final class Json {
    * longs, booleans, null) without Jackson, byte for byte what Jackson writes (a property test
    * holds them equal); false for anything else, which then goes to Jackson.
    */
-  private static boolean writePlain(@org.jspecify.annotations.Nullable Object v, StringBuilder b) {
+  private static boolean writePlain(@Nullable Object v, StringBuilder b) {
     if (v == null) {
       b.append("null");
     } else if (v instanceof String s) {
@@ -82,9 +110,9 @@ public final class Json {
         }
       }
       b.append(']');
-    } else if (v instanceof java.util.Map<?, ?> m) {
+    } else if (v instanceof Map<?, ?> m) {
       java.util.TreeMap<String, Object> sorted = new java.util.TreeMap<>();
-      for (java.util.Map.Entry<?, ?> e : m.entrySet()) {
+      for (Map.Entry<?, ?> e : m.entrySet()) {
         if (!(e.getKey() instanceof String k)) {
           return false;
         }
@@ -92,7 +120,7 @@ public final class Json {
       }
       b.append('{');
       boolean first = true;
-      for (java.util.Map.Entry<String, Object> e : sorted.entrySet()) {
+      for (Map.Entry<String, Object> e : sorted.entrySet()) {
         if (!first) {
           b.append(',');
         }

@@ -30,8 +30,15 @@ public final class Yaml {
 
   private Yaml() {}
 
-  /** One parsed YAML document with where it started. */
-  public record Document(@Nullable Object value, @Nullable Node node, int line, int column) {}
+  /**
+   * One parsed YAML document with where it started.
+   *
+   * @param value the document as plain values, or null for an empty document
+   * @param node the document as nodes with their positions, or null for an empty document
+   * @param line 1-based line in the file where the document's content starts
+   * @param column 1-based column where it starts
+   */
+  public record Document(@Nullable Object value, @Nullable YamlNode node, int line, int column) {}
 
   /** Thrown for a syntax error; carries a compiler-style diagnostic. */
   public static final class YamlSyntaxException extends Exception {
@@ -70,9 +77,8 @@ public final class Yaml {
         return new Document(null, null, firstLine + 1, 1);
       }
       Node n = node.get();
-      int line = n.getStartMark().map(m -> m.getLine() + 1).orElse(1) + firstLine;
-      int col = n.getStartMark().map(m -> m.getColumn() + 1).orElse(1);
-      return new Document(toValue(n, 0, new IdentityHashMap<>()), n, line, col);
+      YamlNode root = convert(n, firstLine, 0, new IdentityHashMap<>(), new IdentityHashMap<>());
+      return new Document(plain(root, 0), root, root.line(), root.column());
     } catch (MarkedYamlEngineException e) {
       Optional<Mark> mark = e.getProblemMark().or(e::getContextMark);
       int line = mark.map(m -> m.getLine() + 1).orElse(1);
@@ -84,7 +90,7 @@ public final class Yaml {
       throw new YamlSyntaxException(
           new Diagnostic(
               new SourceLocation(file, line + firstLine, col), msg.replace('\n', ' '), src));
-    } catch (YamlEngineException e) {
+    } catch (YamlEngineException | TooDeep e) {
       throw new YamlSyntaxException(
           new Diagnostic(
               new SourceLocation(file, firstLine + 1, 1),
@@ -107,33 +113,97 @@ public final class Yaml {
     return end < 0 ? text.substring(start) : text.substring(start, end);
   }
 
-  /** Converts a composed node to plain values. */
-  public static @Nullable Object toValue(Node node) {
-    return toValue(node, 0, new IdentityHashMap<>());
+  /** Thrown when a document nests deeper than {@link #MAX_DEPTH} or refers to itself. */
+  private static final class TooDeep extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    TooDeep() {
+      super("document nests too deeply or refers to itself");
+    }
   }
 
-  private static @Nullable Object toValue(
-      Node node, int depth, IdentityHashMap<Node, Boolean> path) {
+  /**
+   * A composed node as a {@link YamlNode} with positions in the whole file. A node that several
+   * aliases name is converted once and shared, so aliases cost no more than in the composed tree.
+   */
+  private static YamlNode convert(
+      Node node,
+      int firstLine,
+      int depth,
+      IdentityHashMap<Node, YamlNode> done,
+      IdentityHashMap<Node, Boolean> path) {
     if (depth > MAX_DEPTH || path.containsKey(node)) {
-      throw new YamlEngineException("document nests too deeply or refers to itself");
+      throw new TooDeep();
     }
-    if (node instanceof ScalarNode s) {
-      return scalar(s);
+    YamlNode converted = done.get(node);
+    if (converted != null) {
+      return converted;
     }
+    int line = node.getStartMark().map(m -> m.getLine() + 1).orElse(1) + firstLine;
+    int col = node.getStartMark().map(m -> m.getColumn() + 1).orElse(1);
+    int endLine = node.getEndMark().map(m -> m.getLine() + 1 + firstLine).orElse(line);
+    int endCol = node.getEndMark().map(m -> m.getColumn() + 1).orElse(col);
     path.put(node, Boolean.TRUE);
     try {
-      if (node instanceof SequenceNode seq) {
-        List<@Nullable Object> list = new ArrayList<>(seq.getValue().size());
+      if (node instanceof ScalarNode s) {
+        converted =
+            new YamlNode.Scalar(s.getValue(), style(s), scalar(s), line, col, endLine, endCol);
+      } else if (node instanceof SequenceNode seq) {
+        List<YamlNode> items = new ArrayList<>(seq.getValue().size());
         for (Node n : seq.getValue()) {
-          list.add(toValue(n, depth + 1, path));
+          items.add(convert(n, firstLine, depth + 1, done, path));
         }
-        return list;
-      }
-      if (node instanceof MappingNode map) {
-        Map<String, Object> m = new LinkedHashMap<>();
+        converted = new YamlNode.Sequence(items, line, col, endLine, endCol);
+      } else if (node instanceof MappingNode map) {
+        List<YamlNode.Entry> entries = new ArrayList<>(map.getValue().size());
         for (NodeTuple t : map.getValue()) {
-          Object k = toValue(t.getKeyNode(), depth + 1, path);
-          Object v = toValue(t.getValueNode(), depth + 1, path);
+          YamlNode k = convert(t.getKeyNode(), firstLine, depth + 1, done, path);
+          YamlNode v = convert(t.getValueNode(), firstLine, depth + 1, done, path);
+          entries.add(new YamlNode.Entry(k, v));
+        }
+        converted = new YamlNode.Mapping(entries, line, col, endLine, endCol);
+      } else {
+        // the composer makes no other kind of node; an anchor that names nothing reads as null
+        converted = new YamlNode.Scalar("", YamlNode.Style.PLAIN, null, line, col, endLine, endCol);
+      }
+    } finally {
+      path.remove(node);
+    }
+    done.put(node, converted);
+    return converted;
+  }
+
+  private static YamlNode.Style style(ScalarNode s) {
+    return switch (s.getScalarStyle()) {
+      case PLAIN -> YamlNode.Style.PLAIN;
+      case SINGLE_QUOTED -> YamlNode.Style.SINGLE_QUOTED;
+      case LITERAL -> YamlNode.Style.LITERAL;
+      case FOLDED -> YamlNode.Style.FOLDED;
+      case DOUBLE_QUOTED, JSON_SCALAR_STYLE -> YamlNode.Style.DOUBLE_QUOTED;
+    };
+  }
+
+  /**
+   * {@link YamlNode#toValue()}: fails past {@link #MAX_DEPTH}, as the composed tree's reading did.
+   */
+  static @Nullable Object plain(YamlNode node, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw new TooDeep();
+    }
+    return switch (node) {
+      case YamlNode.Scalar s -> s.value();
+      case YamlNode.Sequence seq -> {
+        List<@Nullable Object> list = new ArrayList<>(seq.items().size());
+        for (YamlNode n : seq.items()) {
+          list.add(plain(n, depth + 1));
+        }
+        yield list;
+      }
+      case YamlNode.Mapping map -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (YamlNode.Entry e : map.entries()) {
+          Object k = plain(e.key(), depth + 1);
+          Object v = plain(e.value(), depth + 1);
           if (k == null) {
             continue;
           }
@@ -141,12 +211,9 @@ public final class Yaml {
             m.put(String.valueOf(k), v);
           }
         }
-        return m;
+        yield m;
       }
-      return null;
-    } finally {
-      path.remove(node);
-    }
+    };
   }
 
   private static @Nullable Object scalar(ScalarNode s) {
@@ -185,21 +252,17 @@ public final class Yaml {
     return v;
   }
 
-  /** Finds the node of a key path inside a mapping node (for source positions), or null. */
-  public static @Nullable Node find(@Nullable Node node, Object... path) {
-    Node cur = node;
+  /**
+   * Finds the node at a path of mapping keys ({@code String}) and sequence indices ({@code
+   * Integer}) below {@code node}, for source positions; null when there is none.
+   */
+  public static @Nullable YamlNode find(@Nullable YamlNode node, Object... path) {
+    YamlNode cur = node;
     for (Object key : path) {
-      if (cur instanceof MappingNode m && key instanceof String k) {
-        Node next = null;
-        for (NodeTuple t : m.getValue()) {
-          if (t.getKeyNode() instanceof ScalarNode s && s.getValue().equals(k)) {
-            next = t.getValueNode();
-            break;
-          }
-        }
-        cur = next;
-      } else if (cur instanceof SequenceNode s && key instanceof Integer i) {
-        cur = i < s.getValue().size() ? s.getValue().get(i) : null;
+      if (cur instanceof YamlNode.Mapping m && key instanceof String k) {
+        cur = m.get(k).orElse(null);
+      } else if (cur instanceof YamlNode.Sequence s && key instanceof Integer i) {
+        cur = i < s.items().size() ? s.items().get(i) : null;
       } else {
         return null;
       }

@@ -178,6 +178,39 @@ class JsonTest {
     assertThat(Json.canonical(m)).isEqualTo(jackson(m));
   }
 
+  @Test
+  void parse_readsBackWhatCanonicalWrote() {
+    qt().withExamples(500)
+        .forAll(value(3))
+        .checkAssert(
+            v -> {
+              String json = Json.canonical(v);
+              try {
+                assertThat(Json.canonical(Json.parse(json))).isEqualTo(json);
+              } catch (java.io.IOException e) {
+                throw new AssertionError(json, e);
+              }
+            });
+  }
+
+  @Test
+  void parse_readsIntsAsLongAndKeepsOrder() throws Exception {
+    Map<String, Object> m = Json.parseObject("{\"b\":1,\"a\":[2,3000000000,1.5,true,null]}");
+    assertThat(m).isInstanceOf(LinkedHashMap.class).containsOnlyKeys("b", "a");
+    assertThat(m.keySet()).containsExactly("b", "a");
+    assertThat(m.get("b")).isEqualTo(1L);
+    assertThat(m.get("a")).isEqualTo(java.util.Arrays.asList(2L, 3000000000L, 1.5, true, null));
+  }
+
+  @Test
+  void parseObject_refusesAnythingButAnObject() {
+    for (String json : List.of("[1]", "\"s\"", "null", "", "{\"a\":")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Json.parseObject(json))
+          .as(json)
+          .isInstanceOf(java.io.IOException.class);
+    }
+  }
+
   /**
    * Plain values nested up to {@code depth}: any strings (all code points, so non-ASCII reaches the
    * Jackson fallback), printable-ASCII ones (the plain writer's own path) and {@link #edgeStrings}

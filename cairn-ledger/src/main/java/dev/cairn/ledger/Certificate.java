@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Digest;
 import dev.cairn.core.Json;
+import dev.cairn.ledger.internal.Jackson;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A compliance certificate: the predicate of an in-toto Statement (subject = the cluster identity)
@@ -84,7 +86,7 @@ public record Certificate(
             source));
     p.put("frameworks", frameworks);
     p.put("checkPack", Map.of("digest", checkPackDigest.toString(), "version", checkPackVersion));
-    Map<String, Object> scanner = new LinkedHashMap<>();
+    Map<String, @Nullable Object> scanner = new LinkedHashMap<>();
     scanner.put("tee", tee);
     scanner.put("hardwareBacked", hardwareBacked);
     if (!hardwareBacked) {
@@ -106,9 +108,9 @@ public record Certificate(
     return Json.canonical(st).getBytes(StandardCharsets.UTF_8);
   }
 
-  private static Object parseJson(String json) {
+  private static @Nullable Object parseJson(String json) {
     try {
-      return Json.mapper().readValue(json, Object.class);
+      return Json.parse(json);
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException("evidence is not JSON", e);
     }
@@ -118,7 +120,7 @@ public record Certificate(
   public static Certificate parse(byte[] statement) throws CairnException {
     JsonNode st;
     try {
-      st = Json.mapper().readTree(statement);
+      st = Jackson.MAPPER.readTree(statement);
     } catch (java.io.IOException e) {
       throw new CairnException("certificate statement is not JSON", null, e);
     }
@@ -152,7 +154,7 @@ public record Certificate(
               s.get("tee").asText(),
               s.get("hardwareBacked").asBoolean(),
               Digest.parse(s.get("measurement").asText()),
-              Json.canonical(Json.mapper().convertValue(s.get("evidence"), Object.class)),
+              Json.canonical(Jackson.MAPPER.convertValue(s.get("evidence"), Object.class)),
               Digest.parse(p.get("report").get("digest").asText()),
               summary,
               Digest.parse(p.get("attestation").get("policy").asText()),

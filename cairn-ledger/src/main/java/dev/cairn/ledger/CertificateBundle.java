@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Dsse;
 import dev.cairn.core.Json;
+import dev.cairn.ledger.internal.Jackson;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -95,7 +96,7 @@ public record CertificateBundle(
   public String toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
     try {
-      m.put("envelope", Json.mapper().readValue(envelope.toJson(), Map.class));
+      m.put("envelope", Json.parseObject(envelope.toJson()));
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }
@@ -118,12 +119,12 @@ public record CertificateBundle(
 
   public static CertificateBundle parse(String json) throws CairnException {
     try {
-      JsonNode n = Json.mapper().readTree(json);
+      JsonNode n = Jackson.MAPPER.readTree(json);
       JsonNode r = n.get("receipt");
       List<byte[]> proof = new ArrayList<>();
       r.get("inclusionProof").forEach(p -> proof.add(Base64.getDecoder().decode(p.asText())));
       return new CertificateBundle(
-          Dsse.parse(Json.canonical(Json.mapper().convertValue(n.get("envelope"), Object.class))),
+          Dsse.parse(Json.canonical(Jackson.MAPPER.convertValue(n.get("envelope"), Object.class))),
           Base64.getDecoder().decode(n.get("signingKey").asText()),
           r.get("ledger").asText(),
           r.get("index").asLong(),
@@ -144,6 +145,6 @@ public record CertificateBundle(
     if (c == null || c.isNull()) {
       return null;
     }
-    return ChainReceipt.of(ledger, Json.mapper().convertValue(c, Map.class));
+    return ChainReceipt.of(ledger, Jackson.MAPPER.convertValue(c, Map.class));
   }
 }

@@ -1,6 +1,5 @@
 package dev.cairn.ledger;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Digest;
 import dev.cairn.core.Dsse;
@@ -21,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -334,8 +334,11 @@ public final class CertificateVerifier {
   private static void platformKeyWindow(Certificate c, TrustRoot t) throws VerificationException {
     String named;
     try {
-      JsonNode ev = Json.mapper().readTree(c.evidenceJson());
-      named = ev == null ? "" : ev.path("platformKey").asText("");
+      named =
+          Json.parse(c.evidenceJson()) instanceof Map<?, ?> ev
+                  && ev.get("platformKey") instanceof String k
+              ? k
+              : "";
     } catch (java.io.IOException e) {
       return;
     }

@@ -5,6 +5,7 @@ import dev.cairn.core.Digest;
 import dev.cairn.core.Json;
 import dev.cairn.ledger.internal.EntryStore;
 import dev.cairn.ledger.internal.HashTree;
+import dev.cairn.ledger.internal.Jackson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ import java.util.Optional;
  * middle of an append loses at most that append; reopening recovers.
  */
 public final class TransparencyLog implements Ledger {
-  private static final ObjectMapper JSON = Json.mapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
 
   private final EntryStore store;
   private final HashTree tree;

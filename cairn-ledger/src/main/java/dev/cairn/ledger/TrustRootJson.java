@@ -15,6 +15,7 @@ import dev.cairn.ledger.TrustRoot.Measurement;
 import dev.cairn.ledger.TrustRoot.PlatformKey;
 import dev.cairn.ledger.TrustRoot.Policy;
 import dev.cairn.ledger.TrustRoot.SigningKey;
+import dev.cairn.ledger.internal.Jackson;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -113,7 +114,10 @@ final class TrustRootJson {
     JsonNode doc;
     try {
       doc =
-          Json.mapper().reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(json);
+          Jackson.MAPPER
+              .reader()
+              .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+              .readTree(json);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       throw notTrust(

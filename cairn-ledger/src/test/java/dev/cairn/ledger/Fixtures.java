@@ -247,7 +247,7 @@ final class Fixtures {
       (json, platformKeys, measurements, reportData) -> {
         Map<?, ?> m;
         try {
-          m = Json.mapper().readValue(json, Map.class);
+          m = Json.parseObject(json);
         } catch (java.io.IOException e) {
           throw new CairnException("evidence is not JSON", null);
         }

@@ -7,6 +7,7 @@ import dev.cairn.core.CairnException;
 import dev.cairn.core.Digest;
 import dev.cairn.core.Json;
 import dev.cairn.core.SourceLocation;
+import dev.cairn.scanner.internal.Jackson;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,13 +33,13 @@ public final class Snapshots {
 
         @Override
         public void read(Sink sink) throws ScanException {
-          try (JsonParser p = Json.mapper().getFactory().createParser(file.toFile())) {
+          try (JsonParser p = Jackson.MAPPER.getFactory().createParser(file.toFile())) {
             if (!toField(p, "objects") || p.nextToken() != JsonToken.START_ARRAY) {
               return;
             }
             while (p.nextToken() == JsonToken.START_OBJECT) {
               @SuppressWarnings("unchecked")
-              Map<String, Object> o = Json.mapper().readValue(p, Map.class);
+              Map<String, Object> o = Jackson.MAPPER.readValue(p, Map.class);
               KubeObject k = KubeObject.of(o, new SourceLocation(file.toString(), 0, 0));
               if (k != null) {
                 sink.object(k);
@@ -70,7 +71,7 @@ public final class Snapshots {
 
   /** Reads a snapshot's identity; its objects are read when its source is. */
   public static Snapshot read(Path file) throws CairnException {
-    try (JsonParser p = Json.mapper().getFactory().createParser(file.toFile())) {
+    try (JsonParser p = Jackson.MAPPER.getFactory().createParser(file.toFile())) {
       if (!toField(p, "identity")) {
         throw new CairnException(
             file + " is not a cluster snapshot",
@@ -79,7 +80,7 @@ public final class Snapshots {
             null);
       }
       p.nextToken();
-      JsonNode id = Json.mapper().readTree(p);
+      JsonNode id = Jackson.MAPPER.readTree(p);
       ClusterIdentity identity =
           ClusterIdentity.of(
               id.get("kubeSystemUid").asText(),

@@ -70,7 +70,7 @@ class MarvinCompatTest {
     if (t.get("params") instanceof Map<?, ?> p) {
       // Marvin replaces the check's params with the test's; normalise numbers through JSON as Go
       // does
-      Map<String, Object> params = Json.mapper().readValue(Json.canonical(p), Map.class);
+      Map<String, Object> params = Json.parseObject(Json.canonical(p));
       c =
           new Check(
               c.id(),

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cairn.core.Json;
+import dev.cairn.scanner.internal.Jackson;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +113,7 @@ class ReportsTest {
 
   @Test
   void json_hasStableSchemaAndCounts() throws Exception {
-    JsonNode j = Json.mapper().readTree(render(report(), ReportFormat.JSON, false));
+    JsonNode j = Jackson.MAPPER.readTree(render(report(), ReportFormat.JSON, false));
     assertThat(j.get("schema").asText()).isEqualTo("cairn.dev/scan-report/v1");
     assertThat(j.get("objects").asLong()).isEqualTo(3);
     JsonNode c105 = null;
@@ -134,7 +134,7 @@ class ReportsTest {
         com.networknt.schema.SchemaRegistry.withDefaultDialect(
                 com.networknt.schema.SpecificationVersion.DRAFT_7)
             .getSchema(Files.readString(Path.of("../docs/report-schema.json")));
-    JsonNode doc = Json.mapper().readTree(render(report(), ReportFormat.JSON, false));
+    JsonNode doc = Jackson.MAPPER.readTree(render(report(), ReportFormat.JSON, false));
     assertThat(schema.validate(doc)).isEmpty();
     ((com.fasterxml.jackson.databind.node.ObjectNode) doc).put("schema", "other");
     assertThat(schema.validate(doc)).isNotEmpty();
@@ -143,7 +143,7 @@ class ReportsTest {
   @Test
   void sarif_hasFileLineLocationsAndSuppressions() throws Exception {
     JsonNode run =
-        Json.mapper().readTree(render(report(), ReportFormat.SARIF, false)).get("runs").get(0);
+        Jackson.MAPPER.readTree(render(report(), ReportFormat.SARIF, false)).get("runs").get(0);
     JsonNode first = run.get("results").get(0);
     JsonNode phys = first.get("locations").get(0).get("physicalLocation");
     assertThat(phys.get("artifactLocation").get("uri").asText())

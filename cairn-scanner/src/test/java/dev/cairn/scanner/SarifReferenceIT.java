@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import dev.cairn.core.Json;
+import dev.cairn.scanner.internal.Jackson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,7 +67,7 @@ class SarifReferenceIT {
     String log = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
     assertThat(p.exitValue()).as(log).isZero();
-    JsonNode results = Json.mapper().readTree(out.toFile()).get("runs").get(0).get("results");
+    JsonNode results = Jackson.MAPPER.readTree(out.toFile()).get("runs").get(0).get("results");
     assertThat(results).as("validator findings: %s", results).isEmpty();
   }
 
@@ -78,7 +78,7 @@ class SarifReferenceIT {
         SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7)
             .getSchema(Files.readString(schemaFile));
     for (ScanReport r : List.of(ReportsTest.report())) {
-      JsonNode doc = Json.mapper().readTree(ReportsTest.render(r, ReportFormat.SARIF, false));
+      JsonNode doc = Jackson.MAPPER.readTree(ReportsTest.render(r, ReportFormat.SARIF, false));
       List<com.networknt.schema.Error> errors = schema.validate(doc);
       assertThat(errors).isEmpty();
     }
@@ -96,6 +96,7 @@ class SarifReferenceIT {
             .start();
     p.getInputStream().readAllBytes();
     p.waitFor(5, TimeUnit.MINUTES);
-    assertThat(Json.mapper().readTree(out.toFile()).get("runs").get(0).get("results")).isNotEmpty();
+    assertThat(Jackson.MAPPER.readTree(out.toFile()).get("runs").get(0).get("results"))
+        .isNotEmpty();
   }
 }

@@ -169,7 +169,7 @@ public final class Protocol {
         ChainReceipt chain = null;
         if (c != null && !c.isNull()) {
           @SuppressWarnings("unchecked")
-          Map<String, Object> cm = Json.mapper().convertValue(c, Map.class);
+          Map<String, Object> cm = Jackson.MAPPER.convertValue(c, Map.class);
           chain = ChainReceipt.of(text(c, "ledger"), cm);
         }
         yield new Issued(
@@ -200,7 +200,7 @@ public final class Protocol {
 
   private static JsonNode tree(String json) {
     try {
-      JsonNode n = Json.mapper().readTree(json);
+      JsonNode n = Jackson.MAPPER.readTree(json);
       if (n == null || !n.isObject()) {
         throw new IllegalArgumentException("not a JSON object");
       }

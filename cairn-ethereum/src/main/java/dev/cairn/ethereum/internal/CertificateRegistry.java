@@ -1,7 +1,6 @@
 package dev.cairn.ethereum.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cairn.core.Json;
 import dev.cairn.ledger.LedgerException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -261,7 +260,7 @@ public final class CertificateRegistry {
         if (in == null) {
           throw new IllegalStateException(ARTIFACT + " is missing from the build");
         }
-        JsonNode n = Json.mapper().readTree(in);
+        JsonNode n = Jackson.MAPPER.readTree(in);
         Map<String, String> sel = new LinkedHashMap<>();
         n.get("methodIdentifiers")
             .fields()

@@ -110,11 +110,11 @@ public final class JsonRpc {
 
   /** Calls {@code method} with {@code params}; returns the result (may be JSON null). */
   public JsonNode call(String method, Object... params) throws LedgerException {
-    ObjectNode req = Json.mapper().createObjectNode();
+    ObjectNode req = Jackson.MAPPER.createObjectNode();
     req.put("jsonrpc", "2.0");
     req.put("id", ids.incrementAndGet());
     req.put("method", method);
-    req.set("params", Json.mapper().valueToTree(List.of(params)));
+    req.set("params", Jackson.MAPPER.valueToTree(List.of(params)));
     byte[] body = Json.canonical(req).getBytes(StandardCharsets.UTF_8);
     IOException last = null;
     long wait = backoff.toMillis();
@@ -136,7 +136,7 @@ public final class JsonRpc {
           throw new RpcError(method, err.path("code").asLong(), err.path("message").asText(), d);
         }
         JsonNode result = resp.get("result");
-        return result == null ? Json.mapper().nullNode() : result;
+        return result == null ? Jackson.MAPPER.nullNode() : result;
       } catch (NotRpc e) {
         throw new LedgerException(
             String.valueOf(e.getMessage()),
@@ -237,7 +237,7 @@ public final class JsonRpc {
     InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
     byte[] bytes = in == null ? new byte[0] : in.readAllBytes();
     try {
-      return Json.mapper().readTree(bytes);
+      return Jackson.MAPPER.readTree(bytes);
     } catch (IOException e) {
       throw new NotRpc(
           display + " answered HTTP " + status + " without JSON-RPC: not an Ethereum node", e);

@@ -3,6 +3,7 @@ package dev.cairn.scanner.internal;
 import dev.cairn.core.Diagnostic;
 import dev.cairn.core.SourceLocation;
 import dev.cairn.core.Yaml;
+import dev.cairn.core.YamlNode;
 import dev.cairn.scanner.Check;
 import dev.cairn.scanner.ResourceRule;
 import dev.cairn.scanner.Severity;
@@ -12,11 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import org.snakeyaml.engine.v2.nodes.MappingNode;
-import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Reads check files in Marvin's format (plus Cairn's optional {@code description} and {@code
@@ -90,8 +86,8 @@ public final class CheckLoader {
       diags.add(e.diagnostic());
       return;
     }
-    Node root = d.node();
-    if (!(root instanceof MappingNode)) {
+    YamlNode root = d.node();
+    if (!(root instanceof YamlNode.Mapping rootMap)) {
       diags.add(
           diag(
               file,
@@ -103,13 +99,13 @@ public final class CheckLoader {
     }
     Ctx c = new Ctx(file, fileLines, firstLine, diags);
     int before = diags.size();
-    for (NodeTuple t : ((MappingNode) root).getValue()) {
-      if (t.getKeyNode() instanceof ScalarNode k && !KNOWN_FIELDS.contains(k.getValue())) {
+    for (YamlNode.Entry t : rootMap.entries()) {
+      if (t.key() instanceof YamlNode.Scalar k && !KNOWN_FIELDS.contains(k.text())) {
         // Marvin ignores unknown fields; so do we, but say so: a typo would otherwise pass silently
         c.error(
             k,
             "unknown field '"
-                + k.getValue()
+                + k.text()
                 + "' (known: id, severity, message, match, params, variables, validations, labels, description, remediation, slug)");
       }
     }
@@ -128,15 +124,15 @@ public final class CheckLoader {
     }
     String message = c.string(root, "message", false);
     List<ResourceRule> match = new ArrayList<>();
-    Node resources = Yaml.find(root, "match", "resources");
-    if (!(resources instanceof SequenceNode rs) || rs.getValue().isEmpty()) {
+    YamlNode resources = Yaml.find(root, "match", "resources");
+    if (!(resources instanceof YamlNode.Sequence rs) || rs.items().isEmpty()) {
       c.error(
           resources == null
               ? Yaml.find(root, "match") == null ? root : Yaml.find(root, "match")
               : resources,
           "match.resources must list at least one {group, version, resource}");
     } else {
-      for (Node r : rs.getValue()) {
+      for (YamlNode r : rs.items()) {
         String group = c.string(r, "group", false);
         String version = c.string(r, "version", true);
         String resource = c.string(r, "resource", true);
@@ -154,18 +150,18 @@ public final class CheckLoader {
       }
     }
     Map<String, Object> params = new LinkedHashMap<>();
-    Node paramsNode = Yaml.find(root, "params");
+    YamlNode paramsNode = Yaml.find(root, "params");
     if (paramsNode != null) {
-      if (Yaml.toValue(paramsNode) instanceof Map<?, ?> m) {
+      if (paramsNode.toValue() instanceof Map<?, ?> m) {
         m.forEach((k, v) -> params.put(String.valueOf(k), v));
-      } else if (!(paramsNode instanceof ScalarNode s && s.getValue().isEmpty())) {
+      } else if (!(paramsNode instanceof YamlNode.Scalar s && s.text().isEmpty())) {
         c.error(paramsNode, "params must be a mapping");
       }
     }
     List<Check.Variable> variables = new ArrayList<>();
-    Node varsNode = Yaml.find(root, "variables");
-    if (varsNode instanceof SequenceNode vs) {
-      for (Node v : vs.getValue()) {
+    YamlNode varsNode = Yaml.find(root, "variables");
+    if (varsNode instanceof YamlNode.Sequence vs) {
+      for (YamlNode v : vs.items()) {
         String name = c.string(v, "name", true);
         String expr = c.string(v, "expression", true);
         if (name != null && expr != null) {
@@ -175,13 +171,13 @@ public final class CheckLoader {
           variables.add(new Check.Variable(name, expr, c.loc(Yaml.find(v, "expression"))));
         }
       }
-    } else if (varsNode != null && !(varsNode instanceof ScalarNode s && s.getValue().isEmpty())) {
+    } else if (varsNode != null && !(varsNode instanceof YamlNode.Scalar s && s.text().isEmpty())) {
       c.error(varsNode, "variables must be a list of {name, expression}");
     }
     List<Check.Validation> validations = new ArrayList<>();
-    Node valsNode = Yaml.find(root, "validations");
-    if (valsNode instanceof SequenceNode vs && !vs.getValue().isEmpty()) {
-      for (Node v : vs.getValue()) {
+    YamlNode valsNode = Yaml.find(root, "validations");
+    if (valsNode instanceof YamlNode.Sequence vs && !vs.items().isEmpty()) {
+      for (YamlNode v : vs.items()) {
         String expr = c.string(v, "expression", true);
         String msg = c.string(v, "message", false);
         if (expr != null) {
@@ -192,17 +188,17 @@ public final class CheckLoader {
       c.error(valsNode == null ? root : valsNode, "a check must have at least 1 validation");
     }
     Map<String, String> labels = new LinkedHashMap<>();
-    Node labelsNode = Yaml.find(root, "labels");
-    if (labelsNode instanceof MappingNode lm) {
-      for (NodeTuple t : lm.getValue()) {
-        if (t.getKeyNode() instanceof ScalarNode k && t.getValueNode() instanceof ScalarNode v) {
-          labels.put(k.getValue(), v.getValue());
+    YamlNode labelsNode = Yaml.find(root, "labels");
+    if (labelsNode instanceof YamlNode.Mapping lm) {
+      for (YamlNode.Entry t : lm.entries()) {
+        if (t.key() instanceof YamlNode.Scalar k && t.value() instanceof YamlNode.Scalar v) {
+          labels.put(k.text(), v.text());
         } else {
-          c.error(t.getKeyNode(), "labels must map strings to strings");
+          c.error(t.key(), "labels must map strings to strings");
         }
       }
     } else if (labelsNode != null
-        && !(labelsNode instanceof ScalarNode s && s.getValue().isEmpty())) {
+        && !(labelsNode instanceof YamlNode.Scalar s && s.text().isEmpty())) {
       c.error(labelsNode, "labels must be a mapping of strings");
     }
     if (diags.size() > before || id == null) {
@@ -238,13 +234,13 @@ public final class CheckLoader {
   }
 
   private static void compileErrors(
-      Check check, @Nullable Node node, String expr, boolean bool, Ctx c) {
+      Check check, @Nullable YamlNode node, String expr, boolean bool, Ctx c) {
     List<CompiledCheck.CelError> errors = CompiledCheck.compileErrors(check, expr, bool);
     if (errors.isEmpty()) {
       return;
     }
     ExpressionPositions pos =
-        node instanceof ScalarNode s ? ExpressionPositions.of(s, c.fileLines, c.firstLine) : null;
+        node instanceof YamlNode.Scalar s ? ExpressionPositions.of(s, c.fileLines) : null;
     for (CompiledCheck.CelError e : errors) {
       int[] lc;
       if (pos == null) {
@@ -258,16 +254,16 @@ public final class CheckLoader {
   }
 
   private static Diagnostic diag(
-      String file, List<String> lines, @Nullable Node n, int firstLine, String msg) {
-    int line = firstLine + (n == null ? 1 : n.getStartMark().map(m -> m.getLine() + 1).orElse(1));
-    int col = n == null ? 1 : n.getStartMark().map(m -> m.getColumn() + 1).orElse(1);
+      String file, List<String> lines, @Nullable YamlNode n, int firstLine, String msg) {
+    int line = n == null ? firstLine + 1 : n.line();
+    int col = n == null ? 1 : n.column();
     return new Diagnostic(
         new SourceLocation(file, line, col),
         msg,
         line <= lines.size() ? lines.get(line - 1) : null);
   }
 
-  /** Position bookkeeping for one document. Node marks are relative to the document text. */
+  /** Position bookkeeping for one document. */
   private static final class Ctx {
     final String file;
     final List<String> fileLines;
@@ -281,40 +277,34 @@ public final class CheckLoader {
       this.diags = diags;
     }
 
-    SourceLocation loc(@Nullable Node n) {
-      if (n == null) {
-        return new SourceLocation(file, firstLine + 1, 1);
-      }
-      return new SourceLocation(
-          file,
-          n.getStartMark().map(m -> m.getLine() + 1).orElse(1) + firstLine,
-          n.getStartMark().map(m -> m.getColumn() + 1).orElse(1));
+    SourceLocation loc(@Nullable YamlNode n) {
+      return n == null ? new SourceLocation(file, firstLine + 1, 1) : n.location(file);
     }
 
-    void error(@Nullable Node n, String msg) {
+    void error(@Nullable YamlNode n, String msg) {
       SourceLocation l = loc(n);
       diags.add(
           new Diagnostic(
               l, msg, l.line() <= fileLines.size() ? fileLines.get(l.line() - 1) : null));
     }
 
-    @Nullable String string(@Nullable Node parent, String key, boolean required) {
-      Node n = Yaml.find(parent, key);
+    @Nullable String string(@Nullable YamlNode parent, String key, boolean required) {
+      YamlNode n = Yaml.find(parent, key);
       if (n == null) {
         if (required) {
           error(parent, "missing required field '" + key + "'");
         }
         return null;
       }
-      if (!(n instanceof ScalarNode s)) {
+      if (!(n instanceof YamlNode.Scalar s)) {
         error(n, "'" + key + "' must be a string");
         return null;
       }
-      if (required && s.getValue().isBlank()) {
+      if (required && s.text().isBlank()) {
         error(n, "'" + key + "' must not be empty");
         return null;
       }
-      return s.getValue();
+      return s.text();
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.cairn.scanner.internal;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.cairn.core.Json;
 import dev.cairn.core.SourceLocation;
 import dev.cairn.scanner.Check;
@@ -36,7 +35,6 @@ import org.jspecify.annotations.Nullable;
  * namespaces or the selected ones.
  */
 public final class ClusterReader implements ObjectSource {
-  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
   private final ClusterOptions options;
   private final CheckSet checks;
 
@@ -340,7 +338,7 @@ public final class ClusterReader implements ObjectSource {
 
   private static String statusMessage(String body) {
     try {
-      Object m = Json.mapper().readValue(body, MAP).get("message");
+      Object m = Json.parseObject(body).get("message");
       return m == null ? "" : m.toString();
     } catch (IOException | RuntimeException e) {
       return "";
@@ -349,7 +347,7 @@ public final class ClusterReader implements ObjectSource {
 
   private static Map<String, Object> parse(String body, String url) throws ScanException {
     try {
-      return Json.mapper().readValue(body, MAP);
+      return Json.parseObject(body);
     } catch (IOException e) {
       throw new ScanException(
           "the API server sent invalid JSON for " + url + ": " + firstLine(e.getMessage()),

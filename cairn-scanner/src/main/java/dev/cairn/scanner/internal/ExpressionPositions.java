@@ -1,9 +1,9 @@
 package dev.cairn.scanner.internal;
 
+import dev.cairn.core.YamlNode;
+import dev.cairn.core.YamlNode.Style;
 import java.util.ArrayList;
 import java.util.List;
-import org.snakeyaml.engine.v2.common.ScalarStyle;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /**
  * Maps a position inside a CEL expression back to line and column of the YAML file it was read
@@ -32,15 +32,15 @@ final class ExpressionPositions {
     return new int[] {lines[i], cols[i]};
   }
 
-  static ExpressionPositions of(ScalarNode node, List<String> fileLines, int firstLine) {
-    int startLine = node.getStartMark().map(m -> m.getLine()).orElse(0) + firstLine; // 0-based
-    int startCol = node.getStartMark().map(m -> m.getColumn()).orElse(0);
-    int endLine = node.getEndMark().map(m -> m.getLine() + firstLine).orElse(startLine);
-    String value = node.getValue();
-    ScalarStyle style = node.getScalarStyle();
+  static ExpressionPositions of(YamlNode.Scalar node, List<String> fileLines) {
+    int startLine = node.line() - 1; // 0-based
+    int startCol = node.column() - 1;
+    int endLine = node.endLine() - 1;
+    String value = node.text();
+    Style style = node.style();
     List<int[]> pos = new ArrayList<>();
     StringBuilder rebuilt = new StringBuilder();
-    if (style == ScalarStyle.LITERAL || style == ScalarStyle.FOLDED) {
+    if (style == Style.LITERAL || style == Style.FOLDED) {
       int indent = -1;
       boolean prevContent = false;
       for (int l = startLine + 1; l <= Math.min(endLine, fileLines.size() - 1); l++) {
@@ -57,7 +57,7 @@ final class ExpressionPositions {
         if (line.length() - line.stripLeading().length() < indent) {
           break;
         }
-        if (style == ScalarStyle.FOLDED && prevContent && rebuilt.length() > 0) {
+        if (style == Style.FOLDED && prevContent && rebuilt.length() > 0) {
           rebuilt.setCharAt(rebuilt.length() - 1, ' ');
         }
         for (int c = indent; c < line.length(); c++) {
@@ -70,7 +70,7 @@ final class ExpressionPositions {
       }
     } else if (startLine < fileLines.size()) {
       String line = fileLines.get(startLine);
-      int c0 = startCol + (style == ScalarStyle.PLAIN ? 0 : 1);
+      int c0 = startCol + (style == Style.PLAIN ? 0 : 1);
       for (int c = c0; c < line.length() && rebuilt.length() < value.length(); c++) {
         rebuilt.append(line.charAt(c));
         pos.add(new int[] {startLine + 1, c + 1});

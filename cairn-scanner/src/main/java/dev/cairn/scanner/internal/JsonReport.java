@@ -1,7 +1,6 @@
 package dev.cairn.scanner.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.cairn.core.Json;
 import dev.cairn.core.SourceLocation;
 import dev.cairn.scanner.Check;
 import dev.cairn.scanner.CheckResult;
@@ -26,7 +25,7 @@ public final class JsonReport {
   private JsonReport() {}
 
   public static void write(ScanReport r, Writer out) throws IOException {
-    try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
+    try (JsonGenerator g = Jackson.MAPPER.getFactory().createGenerator(out)) {
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
       g.useDefaultPrettyPrinter();
       g.writeStartObject();

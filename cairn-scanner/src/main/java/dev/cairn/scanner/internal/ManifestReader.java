@@ -106,7 +106,7 @@ public final class ManifestReader implements ObjectSource {
    */
   @SuppressWarnings("unchecked")
   static void readJson(String name, InputStream in, Sink sink) throws IOException {
-    com.fasterxml.jackson.databind.ObjectMapper mapper = dev.cairn.core.Json.mapper();
+    com.fasterxml.jackson.databind.ObjectMapper mapper = Jackson.MAPPER;
     try (com.fasterxml.jackson.core.JsonParser p = mapper.getFactory().createParser(in)) {
       try {
         if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
@@ -249,13 +249,7 @@ public final class ManifestReader implements ObjectSource {
         && m.get("items") instanceof List<?> items) {
       for (int i = 0; i < items.size(); i++) {
         var node = Yaml.find(d.node(), "items", i);
-        SourceLocation il =
-            node == null
-                ? at
-                : new SourceLocation(
-                    name,
-                    node.getStartMark().map(mk -> mk.getLine() + 1).orElse(0) + firstLine,
-                    node.getStartMark().map(mk -> mk.getColumn() + 1).orElse(0));
+        SourceLocation il = node == null ? at : node.location(name);
         if (items.get(i) instanceof Map<?, ?> item) {
           accept((Map<String, Object>) item, il, sink);
         } else {

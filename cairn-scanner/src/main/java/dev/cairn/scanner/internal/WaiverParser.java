@@ -3,6 +3,7 @@ package dev.cairn.scanner.internal;
 import dev.cairn.core.Diagnostic;
 import dev.cairn.core.SourceLocation;
 import dev.cairn.core.Yaml;
+import dev.cairn.core.YamlNode;
 import dev.cairn.scanner.Waiver;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -11,9 +12,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /** Parses exceptions files; every problem becomes a diagnostic. */
 public final class WaiverParser {
@@ -28,13 +26,13 @@ public final class WaiverParser {
       diags.add(e.diagnostic());
       return List.of();
     }
-    Node list = Yaml.find(d.node(), "exceptions");
-    if (!(list instanceof SequenceNode seq)) {
+    YamlNode list = Yaml.find(d.node(), "exceptions");
+    if (!(list instanceof YamlNode.Sequence seq)) {
       diags.add(at(file, lines, d.node(), "an exceptions file needs a list under 'exceptions:'"));
       return List.of();
     }
     List<Waiver> out = new ArrayList<>();
-    for (Node item : seq.getValue()) {
+    for (YamlNode item : seq.items()) {
       String check = str(item, "check");
       String reason = str(item, "reason");
       String expires = str(item, "expires");
@@ -92,21 +90,15 @@ public final class WaiverParser {
     }
   }
 
-  private static @Nullable String str(Node parent, String key) {
-    return Yaml.find(parent, key) instanceof ScalarNode s ? s.getValue() : null;
+  private static @Nullable String str(YamlNode parent, String key) {
+    return Yaml.find(parent, key) instanceof YamlNode.Scalar s ? s.text() : null;
   }
 
-  private static SourceLocation loc(String file, @Nullable Node n) {
-    if (n == null) {
-      return new SourceLocation(file, 1, 1);
-    }
-    return new SourceLocation(
-        file,
-        n.getStartMark().map(m -> m.getLine() + 1).orElse(1),
-        n.getStartMark().map(m -> m.getColumn() + 1).orElse(1));
+  private static SourceLocation loc(String file, @Nullable YamlNode n) {
+    return n == null ? new SourceLocation(file, 1, 1) : n.location(file);
   }
 
-  private static Diagnostic at(String file, List<String> lines, @Nullable Node n, String msg) {
+  private static Diagnostic at(String file, List<String> lines, @Nullable YamlNode n, String msg) {
     SourceLocation l = loc(file, n);
     return new Diagnostic(l, msg, l.line() <= lines.size() ? lines.get(l.line() - 1) : null);
   }

@@ -1,0 +1,22 @@
+package dev.cairn.scanner.internal;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/**
+ * This module's Jackson, for JSON trees and streams; plain values go through {@code
+ * dev.cairn.core.Json}. Configured as core's: ints are read as {@code Long}, which canonical JSON
+ * and digests depend on.
+ */
+public final class Jackson {
+  /** Shared; do not reconfigure it. */
+  public static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+          .build();
+
+  private Jackson() {}
+}
