@@ -34,6 +34,8 @@ final class Hints {
               + fix.arg("ledger")
               + " (a chain record cannot be checked offline)";
       case "verify.chain-node" -> "point --ledger at a node of chain " + fix.arg("chain");
+      case "scan.rbac" ->
+          "give the user read access to every resource (cairn checks rbac prints the role)";
       case "workload.trace" -> "run with CAIRN_TRACE=1 to see how far it got";
       case "certify.scan-alone" -> "run `cairn scan` on the same target to see why";
       case "ledger.grant-issuer" ->

@@ -140,13 +140,17 @@ final class LedgerCommand implements Runnable {
               .history(
                   cluster,
                   java.util.Objects.requireNonNull(ledger.uri(dev.cairn.ledger.Ledgers.EMBEDDED)));
-      java.io.PrintWriter out = spec.commandLine().getOut();
-      if (output.equals("json")) {
+      return render(
+          h, output.equals("json"), spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** Prints a cluster's history as a table or JSON; 1 when it has no certificate. */
+    static int render(
+        Records.History h, boolean json, java.io.PrintWriter out, java.io.PrintWriter err) {
+      if (json) {
         out.print(dev.cairn.core.Json.pretty(h.document()));
       } else if (h.entries().isEmpty()) {
-        spec.commandLine()
-            .getErr()
-            .println("cairn: the ledger holds no certificate for cluster " + h.cluster());
+        err.println("cairn: the ledger holds no certificate for cluster " + h.cluster());
       } else {
         out.println("Cluster " + h.cluster() + " (" + h.ledger() + ")");
         String row = "%-7s %-21s %-21s %-21s %s%n";

@@ -1,17 +1,8 @@
 package dev.cairn.cli;
 
-import dev.cairn.scanner.Checks;
-import dev.cairn.scanner.ClusterIdentity;
 import dev.cairn.scanner.ClusterOptions;
-import dev.cairn.scanner.Clusters;
-import dev.cairn.scanner.KubeObject;
-import dev.cairn.scanner.Notice;
-import dev.cairn.scanner.ObjectSource;
-import dev.cairn.scanner.ObjectSources;
 import dev.cairn.scanner.Snapshots;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,40 +28,17 @@ final class SnapshotCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ClusterOptions o = ClusterOptions.of(kubeconfig);
-    ClusterIdentity id = Clusters.identity(o);
-    List<KubeObject> objects = new ArrayList<>();
-    List<Notice> errors = new ArrayList<>();
-    ObjectSources.cluster(o, Checks.builtin())
-        .read(
-            new ObjectSource.Sink() {
-              @Override
-              public void object(KubeObject object) {
-                objects.add(object);
-              }
-
-              @Override
-              public void notice(Notice notice) {
-                if (notice.level() == Notice.Level.ERROR) {
-                  errors.add(notice);
-                }
-              }
-            });
-    if (!errors.isEmpty()) {
-      throw new ExitException(
-          Main.USAGE,
-          "incomplete snapshot: " + errors.get(0),
-          "give the user read access to every resource (cairn checks rbac)");
-    }
-    Snapshots.write(output, id, objects, java.time.Instant.now());
+    Snapshots.Taken t =
+        Snapshots.take(ClusterOptions.of(kubeconfig), output, java.time.Instant.now());
     spec.commandLine()
         .getOut()
         .println(
             "Snapshot of cluster "
-                + id.id()
+                + t.identity().id()
                 + " ("
-                + objects.size()
-                + " objects) written to "
+                + t.objects()
+                + (t.objects() == 1 ? " object" : " objects")
+                + ") written to "
                 + output);
     return Main.OK;
   }

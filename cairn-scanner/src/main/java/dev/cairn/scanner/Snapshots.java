@@ -93,6 +93,45 @@ public final class Snapshots {
     }
   }
 
+  /**
+   * Takes a snapshot of the live cluster {@code options} names: its identity and every object the
+   * built-in checks read, written atomically to {@code file}; returns the identity and how many
+   * objects it holds. A cluster that could not be read completely gives no snapshot.
+   */
+  public static Taken take(ClusterOptions options, Path file, java.time.Instant takenAt)
+      throws CairnException, java.io.IOException {
+    ClusterIdentity id = Clusters.identity(options);
+    List<KubeObject> objects = new java.util.ArrayList<>();
+    List<Notice> errors = new java.util.ArrayList<>();
+    ObjectSources.cluster(options, Checks.builtin())
+        .read(
+            new ObjectSource.Sink() {
+              @Override
+              public void object(KubeObject object) {
+                objects.add(object);
+              }
+
+              @Override
+              public void notice(Notice notice) {
+                if (notice.level() == Notice.Level.ERROR) {
+                  errors.add(notice);
+                }
+              }
+            });
+    if (!errors.isEmpty()) {
+      throw new ScanException(
+          "incomplete snapshot: " + errors.get(0),
+          "give the user read access to every resource the checks read",
+          dev.cairn.core.Fix.of("scan.rbac"),
+          null);
+    }
+    write(file, id, objects, takenAt);
+    return new Taken(id, objects.size());
+  }
+
+  /** A snapshot taken: the cluster's identity and the number of objects. */
+  public record Taken(ClusterIdentity identity, int objects) {}
+
   /** Writes a snapshot atomically, taken at {@code takenAt}. */
   public static void write(
       Path file, ClusterIdentity id, List<KubeObject> objects, java.time.Instant takenAt)
