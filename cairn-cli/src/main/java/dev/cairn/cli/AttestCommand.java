@@ -4,6 +4,8 @@ import dev.cairn.attest.AttestationHttp;
 import dev.cairn.attest.AttestationService;
 import dev.cairn.attest.Policies;
 import dev.cairn.attest.Policy;
+import dev.cairn.attest.Tees;
+import dev.cairn.core.CairnHome;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,12 +35,10 @@ final class AttestCommand implements Runnable {
 
   static AttestationService open(@Nullable Path state, picocli.CommandLine.Model.CommandSpec spec)
       throws Exception {
-    dev.cairn.core.CairnHome home = CairnCommand.of(spec).home();
+    CairnHome home = CairnCommand.of(spec).home();
     Path dir = state != null ? state : home.attestation();
     return AttestationService.open(
-        dir,
-        List.of(dev.cairn.attest.Tees.simulation(home, Clock.systemUTC()).platformKey()),
-        Clock.systemUTC());
+        dir, List.of(Tees.simulation(home, Clock.systemUTC()).platformKey()), Clock.systemUTC());
   }
 
   @Command(

@@ -1,14 +1,31 @@
 package dev.cairn.cli;
 
+import dev.cairn.attest.PublishedTrust;
+import dev.cairn.certify.Certifier;
 import dev.cairn.certify.Records;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.Json;
 import dev.cairn.ethereum.EthereumRegistries;
+import dev.cairn.ethereum.WrongChainException;
 import dev.cairn.ledger.CertificateBundle;
+import dev.cairn.ledger.ChainReceipt;
+import dev.cairn.ledger.Ledger;
+import dev.cairn.ledger.LedgerOptions;
+import dev.cairn.ledger.Ledgers;
 import dev.cairn.ledger.Receipt;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -27,18 +44,34 @@ import picocli.CommandLine.Spec;
 final class LedgerCommand implements Runnable {
   @SuppressWarnings("NullAway.Init")
   @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  CommandSpec spec;
 
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /** What every subcommand has: its spec, for streams and the root's home and environment. */
+  @Command
+  abstract static class Sub implements Callable<Integer> {
+    @SuppressWarnings("NullAway.Init")
+    @Spec
+    CommandSpec spec;
+
+    CairnCommand root() {
+      return CairnCommand.of(spec);
+    }
+
+    PrintWriter out() {
+      return spec.commandLine().getOut();
+    }
+  }
+
   @Command(
       name = "revoke",
       mixinStandardHelpOptions = true,
       description = "Revoke a certificate before its expiry.")
-  static final class Revoke implements Callable<Integer> {
+  static final class Revoke extends Sub {
     @Parameters(paramLabel = "CERT")
     @SuppressWarnings("NullAway.Init")
     Path cert;
@@ -47,27 +80,22 @@ final class LedgerCommand implements Runnable {
     @SuppressWarnings("NullAway.Init")
     String reason;
 
-    @SuppressWarnings("NullAway.Init")
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin Options.LedgerOption ledger = new Options.LedgerOption();
 
-    @picocli.CommandLine.Mixin Options.LedgerOption ledger = new Options.LedgerOption();
-
-    @picocli.CommandLine.Mixin Options.AdminKeyOption adminKey = new Options.AdminKeyOption();
+    @Mixin Options.AdminKeyOption adminKey = new Options.AdminKeyOption();
 
     @Override
     public Integer call() throws Exception {
       CertificateBundle b = CertificateBundle.parse(Files.readString(cert));
-      CairnCommand root = CairnCommand.of(spec);
       // an admin-signed transaction goes only to the registry the trust root pins (or one named
       // here), on its chain: never to an endpoint a certificate file names
       Records.Revoked r =
-          Records.create(root.home(), java.time.Clock.systemUTC())
-              .revoke(b, reason, ledger.uri(null), () -> adminKey.read(root.env()));
+          Records.create(root().home(), Clock.systemUTC())
+              .revoke(b, reason, ledger.uri(null), () -> adminKey.read(root().env()));
       String how =
           switch (r.receipt()) {
             case Receipt rc -> " (ledger index " + rc.index() + ")";
-            case dev.cairn.ledger.ChainReceipt c ->
+            case ChainReceipt c ->
                 " on "
                     + r.ledger()
                     + " (transaction "
@@ -76,7 +104,7 @@ final class LedgerCommand implements Runnable {
                     + c.blockNumber()
                     + ")";
           };
-      spec.commandLine().getOut().println("Revoked " + r.certificate() + how);
+      out().println("Revoked " + r.certificate() + how);
       return Main.OK;
     }
   }
@@ -85,19 +113,12 @@ final class LedgerCommand implements Runnable {
       name = "show",
       mixinStandardHelpOptions = true,
       description = "Print the embedded log's checkpoint and verifier key.")
-  static final class Show implements Callable<Integer> {
-    @SuppressWarnings("NullAway.Init")
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+  static final class Show extends Sub {
     @Override
     public Integer call() throws Exception {
-      try (dev.cairn.ledger.Ledger log =
-          dev.cairn.ledger.Ledgers.open(
-              dev.cairn.ledger.Ledgers.EMBEDDED,
-              dev.cairn.ledger.LedgerOptions.reading(CairnCommand.of(spec).home()))) {
-        spec.commandLine().getOut().print(log.signedCheckpoint().orElse(""));
-        spec.commandLine().getOut().println("verifier key: " + log.checkpointKey().orElse(""));
+      try (Ledger log = Ledgers.open(Ledgers.EMBEDDED, LedgerOptions.reading(root().home()))) {
+        out().print(log.signedCheckpoint().orElse(""));
+        out().println("verifier key: " + log.checkpointKey().orElse(""));
       }
       return Main.OK;
     }
@@ -107,10 +128,10 @@ final class LedgerCommand implements Runnable {
       name = "history",
       mixinStandardHelpOptions = true,
       description = {
-        "Every certificate the embedded ledger holds for one cluster, oldest first, with its status",
-        "(valid, expired or revoked). Exit 0 when the cluster has certificates, 1 when it has none."
+        "Every certificate a ledger holds for one cluster, oldest first, with its status (valid,",
+        "expired or revoked). Exit 0 when the cluster has certificates, 1 when it has none."
       })
-  static final class History implements Callable<Integer> {
+  static final class History extends Sub {
     @Parameters(
         paramLabel = "CLUSTER|CERT",
         description =
@@ -119,36 +140,23 @@ final class LedgerCommand implements Runnable {
     @SuppressWarnings("NullAway.Init")
     String cluster;
 
-    @Option(
-        names = {"-o", "--output"},
-        description = "table or json (default: table).")
-    String output = "table";
+    @Mixin Options.JsonOutput output = new Options.JsonOutput();
 
-    @picocli.CommandLine.Mixin Options.LedgerOption ledger = new Options.LedgerOption();
-
-    @SuppressWarnings("NullAway.Init")
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin Options.LedgerOption ledger = new Options.LedgerOption();
 
     @Override
     public Integer call() throws Exception {
-      if (!output.equals("table") && !output.equals("json")) {
-        throw new ExitException(Main.USAGE, "unknown output " + output, "use table or json");
-      }
+      boolean json = output.json();
       Records.History h =
-          Records.create(CairnCommand.of(spec).home(), java.time.Clock.systemUTC())
-              .history(
-                  cluster,
-                  java.util.Objects.requireNonNull(ledger.uri(dev.cairn.ledger.Ledgers.EMBEDDED)));
-      return render(
-          h, output.equals("json"), spec.commandLine().getOut(), spec.commandLine().getErr());
+          Records.create(root().home(), Clock.systemUTC())
+              .history(cluster, Objects.requireNonNull(ledger.uri(Ledgers.EMBEDDED)));
+      return render(h, json, out(), spec.commandLine().getErr());
     }
 
     /** Prints a cluster's history as a table or JSON; 1 when it has no certificate. */
-    static int render(
-        Records.History h, boolean json, java.io.PrintWriter out, java.io.PrintWriter err) {
+    static int render(Records.History h, boolean json, PrintWriter out, PrintWriter err) {
       if (json) {
-        out.print(dev.cairn.core.Json.pretty(h.document()));
+        out.print(Json.pretty(h.document()));
       } else if (h.entries().isEmpty()) {
         err.println("cairn: the ledger holds no certificate for cluster " + h.cluster());
       } else {
@@ -156,7 +164,7 @@ final class LedgerCommand implements Runnable {
         String row = "%-7s %-21s %-21s %-21s %s%n";
         out.printf(row, "INDEX", "CERTIFICATE", "ISSUED", "EXPIRES", "STATUS");
         for (Records.Entry e : h.entries()) {
-          String status = e.status().name().toLowerCase(java.util.Locale.ROOT);
+          String status = e.status().name().toLowerCase(Locale.ROOT);
           if (e.revocation().isPresent()) {
             status += " " + e.revocation().get().revokedAt() + ": " + e.revocation().get().reason();
           }
@@ -174,7 +182,7 @@ final class LedgerCommand implements Runnable {
     }
 
     private static String seconds(Instant instant) {
-      return instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+      return instant.truncatedTo(ChronoUnit.SECONDS).toString();
     }
   }
 
@@ -185,7 +193,7 @@ final class LedgerCommand implements Runnable {
         "Deploy a CertificateRegistry contract; the admin key's account pays for it and administers",
         "the issuer roles. Prints the --ledger value for certify and verify."
       })
-  static final class Deploy implements Callable<Integer> {
+  static final class Deploy extends Sub {
     @Option(
         names = "--rpc",
         required = true,
@@ -203,36 +211,29 @@ final class LedgerCommand implements Runnable {
         description = "The chain to deploy on; refused if the endpoint serves another.")
     long chainId;
 
-    @picocli.CommandLine.Mixin Options.AdminKeyOption adminKey = new Options.AdminKeyOption();
+    @Mixin Options.AdminKeyOption adminKey = new Options.AdminKeyOption();
 
     @Option(names = "--confirmations", paramLabel = "N", description = "Default: 1.")
     int confirmations = 1;
-
-    @SuppressWarnings("NullAway.Init")
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       EthereumRegistries.Deployment d;
       try {
-        d =
-            EthereumRegistries.deploy(
-                rpc, chainId, adminKey.read(CairnCommand.of(spec).env()), confirmations);
-      } catch (dev.cairn.ethereum.WrongChainException e) {
-        throw new dev.cairn.core.CairnException(
-            String.valueOf(e.getMessage()), "check --rpc and --chain-id", e);
+        d = EthereumRegistries.deploy(rpc, chainId, adminKey.read(root().env()), confirmations);
+      } catch (WrongChainException e) {
+        throw new CairnException(String.valueOf(e.getMessage()), "check --rpc and --chain-id", e);
       }
-      java.io.PrintWriter out = spec.commandLine().getOut();
-      out.println(
-          "Deployed CertificateRegistry at "
-              + d.registry()
-              + " on chain "
-              + d.chainId()
-              + ", administered by "
-              + d.admin());
-      out.println("  --ledger " + d.ledger());
-      out.flush();
+      out()
+          .println(
+              "Deployed CertificateRegistry at "
+                  + d.registry()
+                  + " on chain "
+                  + d.chainId()
+                  + ", administered by "
+                  + d.admin());
+      out().println("  --ledger " + d.ledger());
+      out().flush();
       return Main.OK;
     }
   }
@@ -245,7 +246,7 @@ final class LedgerCommand implements Runnable {
         "the address of the ledger key the embedded attestation service releases to this build's",
         "measured scanner (approving the scanner first if needed)."
       })
-  static final class GrantIssuer implements Callable<Integer> {
+  static final class GrantIssuer extends Sub {
     @Option(
         names = "--ledger",
         required = true,
@@ -255,25 +256,19 @@ final class LedgerCommand implements Runnable {
     String ledger;
 
     @Option(names = "--issuer", paramLabel = "0xADDRESS", description = "The address to grant.")
-    @org.jspecify.annotations.Nullable
-    String issuer;
+    @Nullable String issuer;
 
     @Option(names = "--remove", description = "Revoke the role instead.")
     boolean remove;
 
-    @picocli.CommandLine.Mixin Options.AdminKeyOption adminKey = new Options.AdminKeyOption();
-
-    @SuppressWarnings("NullAway.Init")
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin Options.AdminKeyOption adminKey = new Options.AdminKeyOption();
 
     @Override
     public Integer call() throws Exception {
-      CairnCommand root = CairnCommand.of(spec);
       String who = issuer;
       if (who == null) {
-        dev.cairn.attest.PublishedTrust published =
-            dev.cairn.certify.Certifier.create(root.home(), java.time.Clock.systemUTC())
+        PublishedTrust published =
+            Certifier.create(root().home(), Clock.systemUTC())
                 .embeddedTrust(CertifyCommand.listener(spec.commandLine().getErr()));
         who = EthereumRegistries.addressOfPublicKey(published.ledgerKey());
       }
@@ -282,26 +277,25 @@ final class LedgerCommand implements Runnable {
       }
       EthereumRegistries.IssuerChange m =
           EthereumRegistries.grantIssuer(
-              Options.parse(ledger), adminKey.read(root.env()), who, remove);
-      {
-        java.io.PrintWriter out = spec.commandLine().getOut();
-        out.println(
-            (remove ? "Removed issuer " : "Granted issuer ")
-                + m.issuer()
-                + " on "
-                + m.ledger()
-                + " (transaction "
-                + m.transaction()
-                + ")");
-        if (!remove) {
-          out.println(
-              "  the issuer pays the gas of each certificate it records: keep "
+              Options.parse(ledger), adminKey.read(root().env()), who, remove);
+      out()
+          .println(
+              (remove ? "Removed issuer " : "Granted issuer ")
                   + m.issuer()
-                  + " funded on chain "
-                  + m.chainId());
-        }
-        out.flush();
+                  + " on "
+                  + m.ledger()
+                  + " (transaction "
+                  + m.transaction()
+                  + ")");
+      if (!remove) {
+        out()
+            .println(
+                "  the issuer pays the gas of each certificate it records: keep "
+                    + m.issuer()
+                    + " funded on chain "
+                    + m.chainId());
       }
+      out().flush();
       return Main.OK;
     }
   }

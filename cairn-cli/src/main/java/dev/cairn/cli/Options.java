@@ -61,6 +61,25 @@ final class Options {
     }
   }
 
+  /** {@code -o}: text (or table) for people, or one stable JSON document. */
+  static final class JsonOutput {
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FORMAT",
+        description = "text (default; also: table) or json (one stable document on stdout).")
+    String output = "text";
+
+    /** Whether JSON was asked for; a usage error for anything else but text. */
+    boolean json() throws ExitException {
+      return switch (output) {
+        case "json" -> true;
+        case "text", "table" -> false;
+        default ->
+            throw new ExitException(Main.USAGE, "unknown output " + output, "use text or json");
+      };
+    }
+  }
+
   /** A ledger as the user wrote it; a usage error names what is wrong. */
   static URI parse(String ledger) throws ExitException {
     try {

@@ -52,10 +52,7 @@ final class VerifyCommand implements Callable<Integer> {
       description = "Also check that this live cluster is the certified one.")
   @Nullable Path kubeconfig;
 
-  @Option(
-      names = {"-o", "--output"},
-      description = "text (default) or json (one stable document on stdout).")
-  String output = "text";
+  @picocli.CommandLine.Mixin Options.JsonOutput output = new Options.JsonOutput();
 
   @SuppressWarnings("NullAway.Init")
   @Spec
@@ -64,9 +61,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    if (!output.equals("text") && !output.equals("json")) {
-      throw new ExitException(Main.USAGE, "unknown output " + output, "use text or json");
-    }
+    boolean json = output.json();
     CertificateBundle bundle = CertificateBundle.parse(read(cert, "certificate"));
     if (trust != null) {
       read(trust, "trust anchors");
@@ -84,7 +79,7 @@ final class VerifyCommand implements Callable<Integer> {
                     .withTrustRoot(trust)
                     .withLedger(choice)
                     .withKubeconfig(kubeconfig));
-    if (output.equals("json")) {
+    if (json) {
       out.print(
           Json.pretty(
               r.document(
