@@ -54,7 +54,8 @@ class LogCrashIT {
         next = Integer.parseInt(p[2]) + 1;
         got++;
       }
-      Thread.sleep(random.nextInt(3));
+      // not a wait for anything: the kill lands 0-2 ms later at a random point of an append
+      java.util.concurrent.locks.LockSupport.parkNanos(random.nextInt(3) * 1_000_000L);
       child.destroyForcibly();
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
       next += 10; // skip numbers an unacknowledged append may have used

@@ -71,12 +71,18 @@ class TransactorIT {
         });
   }
 
-  /** Mines a block every 50 ms until {@code f} completes. */
+  /** Mines a block every 50 ms until {@code f} completes (at most a minute). */
   <T> T mineUntil(CompletableFuture<T> f) throws Exception {
-    while (!f.isDone()) {
-      Thread.sleep(50);
-      node.mine(1);
-    }
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofMinutes(1))
+        .pollInterval(java.time.Duration.ofMillis(50))
+        .until(
+            () -> {
+              if (!f.isDone()) {
+                node.mine(1);
+              }
+              return f.isDone();
+            });
     return f.get(1, TimeUnit.SECONDS);
   }
 
@@ -142,14 +148,18 @@ class TransactorIT {
 
   /** The hash of the one transaction waiting in the pool. */
   String pending() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      var block = rpc.call("eth_getBlockByNumber", "pending", false);
-      if (block != null && block.has("transactions") && block.get("transactions").size() > 0) {
-        return block.get("transactions").get(0).asText();
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no pending transaction");
+    return org.awaitility.Awaitility.await("a pending transaction")
+        .atMost(java.time.Duration.ofSeconds(10))
+        .pollInterval(java.time.Duration.ofMillis(20))
+        .until(
+            () -> {
+              var block = rpc.call("eth_getBlockByNumber", "pending", false);
+              return block != null
+                      && block.has("transactions")
+                      && block.get("transactions").size() > 0
+                  ? block.get("transactions").get(0).asText()
+                  : null;
+            },
+            java.util.Objects::nonNull);
   }
 }
