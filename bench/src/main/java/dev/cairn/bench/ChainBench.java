@@ -1,14 +1,19 @@
 package dev.cairn.bench;
 
+import dev.cairn.core.CairnHome;
 import dev.cairn.core.Digest;
-import dev.cairn.ethereum.CertificateRegistry;
-import dev.cairn.ethereum.EthereumLedger;
+import dev.cairn.core.Secret;
+import dev.cairn.ethereum.EthereumRegistries;
 import dev.cairn.ethereum.LocalNode;
-import dev.cairn.ethereum.Transactor;
+import dev.cairn.ledger.ChainReceipt;
+import dev.cairn.ledger.Ledger;
 import dev.cairn.ledger.LedgerEntry;
+import dev.cairn.ledger.LedgerOptions;
+import dev.cairn.ledger.Ledgers;
 import dev.cairn.ledger.Merkle;
 import dev.cairn.ledger.NoteSigner;
 import dev.cairn.ledger.Receipt;
+import dev.cairn.ledger.RegistryView;
 import dev.cairn.ledger.TransparencyLog;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -17,8 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Keys;
 
 /**
  * The Ethereum registry on a local node (anvil, or ganache with {@code ganache}) beside the
@@ -40,65 +43,53 @@ public final class ChainBench {
     Instant now = Instant.now();
     long expires = now.getEpochSecond() + 86_400 * 30;
     try (LocalNode node = LocalNode.start(kind)) {
-      Credentials admin = Credentials.create(Keys.createEcKeyPair());
-      Credentials issuer = Credentials.create(Keys.createEcKeyPair());
-      node.fund(admin.getAddress(), BigInteger.TEN.pow(21));
-      node.fund(issuer.getAddress(), BigInteger.TEN.pow(21));
-      Transactor adminTx =
-          new Transactor(
-              node.rpc(),
-              admin,
-              node.chainId(),
-              Transactor.Options.defaults(),
-              CertificateRegistry::decodeRevert);
+      Secret admin = EthereumRegistries.generateKey();
+      Secret issuer = EthereumRegistries.generateKey();
+      node.fund(EthereumRegistries.addressOf(admin), BigInteger.TEN.pow(21));
+      node.fund(EthereumRegistries.addressOf(issuer), BigInteger.TEN.pow(21));
       long d0 = System.nanoTime();
-      String address = CertificateRegistry.deploy(adminTx, admin.getAddress());
+      EthereumRegistries.Deployment d =
+          EthereumRegistries.deploy(node.uri().toString(), node.chainId(), admin, 1);
       double deployMs = (System.nanoTime() - d0) / 1e6;
-      BigInteger deployGas =
-          org.web3j.utils.Numeric.decodeQuantity(
-              node.rpc()
-                  .call(
-                      "eth_getTransactionReceipt",
-                      node.rpc()
-                          .call("eth_getBlockByNumber", "latest", false)
-                          .get("transactions")
-                          .get(0)
-                          .asText())
-                  .get("gasUsed")
-                  .asText());
-      CertificateRegistry.at(node.rpc(), address, adminTx).grantIssuer(issuer.getAddress());
-      EthereumLedger chain =
-          EthereumLedger.connect(
-              EthereumLedger.Spec.parse(EthereumLedger.SCHEME + node.uri() + "#" + address),
-              issuer,
-              node.chainId(),
-              Transactor.Options.defaults());
-      CertificateRegistry asIssuer = chain.registry();
+      BigInteger deployGas = node.gasUsed(d.transaction());
+      EthereumRegistries.grantIssuer(
+          d.ledger(), admin, EthereumRegistries.addressOf(issuer), false);
+      CairnHome home = CairnHome.of(Files.createTempDirectory("cairn-chain-bench-home"));
+      Ledger chain = Ledgers.open(d.ledger(), LedgerOptions.writing(home).withSigner(issuer));
       List<BigInteger> issueGas = new ArrayList<>();
       List<byte[]> certs = new ArrayList<>();
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
         byte[] cert = Digest.sha256("bench-cert-" + i + "-" + now).bytes();
         certs.add(cert);
-        issueGas.add(
-            asIssuer
-                .issue(
-                    Digest.sha256("cluster-" + (i % 20)).bytes(),
-                    cert,
-                    expires,
-                    "cluster-" + String.format("%012x", i) + ".cert.json")
-                .gasUsed());
+        ChainReceipt r =
+            (ChainReceipt)
+                chain.issue(
+                    new LedgerEntry.Issued(
+                        Digest.sha256("cluster-" + (i % 20)),
+                        Digest.ofSha256(cert),
+                        now,
+                        Instant.ofEpochSecond(expires),
+                        "cluster-" + String.format("%012x", i) + ".cert.json",
+                        new byte[0]));
+        issueGas.add(node.gasUsed(r.transaction()));
       }
       double chainRate = n / ((System.nanoTime() - t0) / 1e9);
       List<BigInteger> revokeGas = new ArrayList<>();
       for (int i = 0; i < Math.min(20, n); i++) {
-        revokeGas.add(asIssuer.revoke(certs.get(i), "bench: decommissioned").gasUsed());
+        ChainReceipt r =
+            (ChainReceipt)
+                chain.revoke(
+                    new LedgerEntry.Revoked(
+                        Digest.ofSha256(certs.get(i)), "bench: decommissioned", now));
+        revokeGas.add(node.gasUsed(r.transaction()));
       }
+      RegistryView registry = (RegistryView) chain;
       long[] chainVerify = new long[Math.min(200, n)];
       for (int i = 0; i < chainVerify.length; i++) {
         long v0 = System.nanoTime();
-        var r = chain.record(Digest.ofSha256(certs.get(n - 1 - i))).orElseThrow();
-        chain.isIssuer(r.issuer());
+        var r = registry.record(Digest.ofSha256(certs.get(n - 1 - i))).orElseThrow();
+        registry.isIssuer(r.issuer());
         chainVerify[i] = System.nanoTime() - v0;
       }
 

@@ -155,6 +155,15 @@ public final class LocalNode implements AutoCloseable {
   }
 
   /** Mines {@code n} empty blocks (to reach confirmations without waiting). */
+  /** The gas a mined transaction used (from its receipt), for benchmarks and tests. */
+  public BigInteger gasUsed(String transaction) throws LedgerException {
+    var receipt = rpc.call("eth_getTransactionReceipt", transaction);
+    if (receipt == null || receipt.isNull() || !receipt.has("gasUsed")) {
+      throw new LedgerException("no receipt for transaction " + transaction, null);
+    }
+    return JsonRpc.quantity(receipt.get("gasUsed"));
+  }
+
   public void mine(int n) throws LedgerException {
     for (int i = 0; i < n; i++) {
       rpc.call("evm_mine");
