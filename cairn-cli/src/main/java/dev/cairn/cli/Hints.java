@@ -25,6 +25,8 @@ final class Hints {
     return switch (fix.id()) {
       case "kubeconfig.unreadable" -> "pass the path of a readable kubeconfig with --kubeconfig";
       case "kubeconfig.invalid" -> "check the file (kubectl config view) and the --context name";
+      case "kubeconfig.context" ->
+          "pass --context with one of its contexts (kubectl config get-contexts)";
       case "checks.lint" -> "run `cairn checks lint DIR` on the directory to see every problem";
       case "snapshot.make" ->
           "make one with `cairn snapshot --kubeconfig F --output-file " + fix.arg("file") + "`";

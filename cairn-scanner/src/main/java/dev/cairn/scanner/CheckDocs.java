@@ -92,10 +92,22 @@ public final class CheckDocs {
         .append(" checks; no write verbs.\n");
     y.append("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n");
     y.append("metadata:\n  name: cairn-scanner\nrules:\n");
+    boolean secrets = false;
     for (var e : checks.readOnlyResources().entrySet()) {
+      java.util.SortedSet<String> resources = new java.util.TreeSet<>(e.getValue());
+      if (e.getKey().isEmpty()) {
+        secrets = resources.remove("secrets");
+      }
+      if (resources.isEmpty()) {
+        continue;
+      }
       y.append("  - apiGroups: [\"").append(e.getKey()).append("\"]\n");
-      y.append("    resources: [").append(String.join(", ", e.getValue())).append("]\n");
+      y.append("    resources: [").append(String.join(", ", resources)).append("]\n");
       y.append("    verbs: [get, list]\n");
+    }
+    if (secrets) {
+      // listed as PartialObjectMetadata: the scanner never asks for a value
+      y.append("  - apiGroups: [\"\"]\n    resources: [secrets]\n    verbs: [list]\n");
     }
     y.append("  - apiGroups: [\"\"]\n    resources: [namespaces]\n");
     y.append("    resourceNames: [kube-system]\n    verbs: [get]\n");

@@ -73,9 +73,13 @@ class RealClusterScanIT {
         .atMost(java.time.Duration.ofSeconds(60))
         .until(() -> !cluster.client().pods().inNamespace(ns).list().getItems().isEmpty());
     ScanReport r = scan(ClusterOptions.of(cluster.kubeconfig()));
+    // the ReplicaSet and the Pod the controllers made are judged through the Deployment
     assertThat(findings(r, "CRN-102", ns))
         .extracting(f -> f.object().kind())
-        .contains("Deployment", "ReplicaSet", "Pod");
+        .containsExactly("Deployment");
+    assertThat(r.notices())
+        .anyMatch(
+            n -> n.message().startsWith("judged ") && n.message().contains("through their owners"));
     assertThat(r.hasInputErrors()).isFalse();
     assertThat(findings(r, "CRN-102", ns).get(0).object().location().file())
         .startsWith("https://127.0.0.1:");
@@ -112,14 +116,60 @@ class RealClusterScanIT {
           .create();
     }
     ScanReport r = scan(new ClusterOptions(cluster.kubeconfig(), null, List.of(ns), 5));
-    // 23 ConfigMaps + kube-root-ca.crt, read in pages of 5
+    // 23 ConfigMaps read in pages of 5; kube-root-ca.crt, which Kubernetes makes, is left out
     assertThat(findings(r, "CRN-201", ns)).hasSize(23);
     CheckResult c201 =
         r.results().stream()
             .filter(c -> c.check().id().equals("CRN-201"))
             .findFirst()
             .orElseThrow();
-    assertThat(c201.objects()).isEqualTo(24);
+    assertThat(c201.objects()).isEqualTo(23);
+  }
+
+  @Test
+  void systemObjects_areNotTheUsersFindings(RealCluster cluster) throws Exception {
+    ScanReport r = scan(ClusterOptions.of(cluster.kubeconfig()));
+    // every cluster has Service default/kubernetes and kube-root-ca.crt ConfigMaps
+    assertThat(findings(r, "CRN-500", "default"))
+        .extracting(f -> f.object().kind() + "/" + f.object().name())
+        .doesNotContain("Service/kubernetes", "ConfigMap/kube-root-ca.crt");
+    assertThat(r.notices()).anyMatch(n -> n.message().contains("that Kubernetes itself creates"));
+  }
+
+  @Test
+  void secrets_areReadAsMetadataOnly_noValueReachesASnapshotOrReport(RealCluster cluster)
+      throws Exception {
+    String ns = cluster.newNamespace("scan-secret");
+    String value = "s3cr3t-value-" + System.nanoTime();
+    String b64 =
+        java.util.Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+    cluster
+        .client()
+        .secrets()
+        .inNamespace(ns)
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("db")
+                // kubectl apply keeps the whole object, values included, in this annotation
+                .addToAnnotations(
+                    "kubectl.kubernetes.io/last-applied-configuration",
+                    "{\"stringData\":{\"password\":\"" + value + "\"}}")
+                .endMetadata()
+                .addToStringData("password", value)
+                .build())
+        .create();
+    java.nio.file.Path dir = Files.createTempDirectory("cairn-secret");
+    java.nio.file.Path snap = dir.resolve("snapshot.json");
+    Snapshots.take(ClusterOptions.of(cluster.kubeconfig()), snap, java.time.Instant.now());
+    ScanReport r = scan(new ClusterOptions(cluster.kubeconfig(), null, List.of(ns), 500));
+    java.nio.file.Path report = dir.resolve("report.json");
+    Reports.write(r, ReportFormat.JSON, report);
+    for (java.nio.file.Path f : List.of(snap, report)) {
+      assertThat(Files.readString(f)).as(f.toString()).doesNotContain(value).doesNotContain(b64);
+    }
+    // the Secret is there, as metadata: CRN-500 still judges where it lives
+    assertThat(Files.readString(snap)).contains("\"name\":\"db\"");
   }
 
   @Test

@@ -63,6 +63,7 @@ public final class ClusterReader implements ObjectSource {
           dev.cairn.core.Fix.of("kubeconfig.unreadable"),
           e);
     }
+    checkContext(options, text);
     try {
       Config cfg = Config.fromKubeconfig(options.context(), text, options.kubeconfig().toString());
       cfg.setRequestTimeout(30_000);
@@ -75,6 +76,55 @@ public final class ClusterReader implements ObjectSource {
           "check the file (kubectl config view) and the context's name",
           dev.cairn.core.Fix.of("kubeconfig.invalid"),
           e);
+    }
+  }
+
+  /**
+   * The context a kubeconfig would use must exist: fabric8 falls back to the in-cluster default
+   * ({@code https://kubernetes.default.svc}) for a missing one, which would scan another cluster.
+   */
+  @SuppressWarnings("unchecked")
+  static void checkContext(ClusterOptions options, String text) throws ScanException {
+    Object doc;
+    try {
+      doc = dev.cairn.core.Yaml.parseDocument(options.kubeconfig().toString(), text, 0).value();
+    } catch (dev.cairn.core.Yaml.YamlSyntaxException | RuntimeException e) {
+      throw new ScanException(
+          "invalid kubeconfig " + options.kubeconfig() + ": " + firstLine(e.getMessage()),
+          "check the file (kubectl config view)",
+          dev.cairn.core.Fix.of("kubeconfig.invalid"),
+          e);
+    }
+    if (!(doc instanceof Map<?, ?> kc)) {
+      throw new ScanException(
+          "invalid kubeconfig " + options.kubeconfig() + ": not a mapping",
+          "check the file (kubectl config view)",
+          dev.cairn.core.Fix.of("kubeconfig.invalid"),
+          null);
+    }
+    String wanted =
+        options.context() != null
+            ? options.context()
+            : kc.get("current-context") instanceof String s && !s.isBlank() ? s : null;
+    if (wanted == null) {
+      throw new ScanException(
+          "kubeconfig " + options.kubeconfig() + " has no current-context",
+          "name a context",
+          dev.cairn.core.Fix.of("kubeconfig.context"),
+          null);
+    }
+    boolean found = false;
+    if (kc.get("contexts") instanceof List<?> contexts) {
+      for (Object c : contexts) {
+        found |= c instanceof Map<?, ?> m && wanted.equals(m.get("name"));
+      }
+    }
+    if (!found) {
+      throw new ScanException(
+          "context \"" + wanted + "\" not found in " + options.kubeconfig(),
+          "name one of its contexts (kubectl config get-contexts)",
+          dev.cairn.core.Fix.of("kubeconfig.context"),
+          null);
     }
   }
 
@@ -127,9 +177,100 @@ public final class ClusterReader implements ObjectSource {
     }
   }
 
+  /** Kinds whose controller-owned objects are judged through their owner, which is scanned. */
+  static final Set<String> WORKLOAD_OWNERS =
+      Set.of(
+          "Deployment",
+          "ReplicaSet",
+          "StatefulSet",
+          "DaemonSet",
+          "Job",
+          "CronJob",
+          "ReplicationController");
+
+  /**
+   * Keeps only a Secret's metadata (the list form already carries nothing else; a server that
+   * ignores the form sends data, which is dropped here), without the last-applied annotation, which
+   * holds the whole object, values included.
+   */
+  @SuppressWarnings("unchecked")
+  static void secretMetadata(Map<String, Object> obj) {
+    obj.keySet().retainAll(Set.of("apiVersion", "kind", "metadata"));
+    obj.put("apiVersion", "v1");
+    obj.put("kind", "Secret");
+    if (obj.get("metadata") instanceof Map<?, ?> md) {
+      Map<String, Object> m = (Map<String, Object>) md;
+      m.remove("managedFields");
+      if (m.get("annotations") instanceof Map<?, ?> a) {
+        ((Map<String, Object>) a).remove("kubectl.kubernetes.io/last-applied-configuration");
+      }
+    }
+  }
+
+  /** Why a listed object is not judged on its own, or null when it is. */
+  static @Nullable String skipReason(Map<String, Object> obj, String kind) {
+    Map<?, ?> md = obj.get("metadata") instanceof Map<?, ?> m ? m : Map.of();
+    String name = String.valueOf(md.get("name"));
+    Object ns = md.get("namespace");
+    Map<?, ?> labels = md.get("labels") instanceof Map<?, ?> l ? l : Map.of();
+    // what Kubernetes itself creates in every cluster is not the user's finding
+    if (kind.equals("Service") && "default".equals(ns) && name.equals("kubernetes")) {
+      return "system";
+    }
+    if (kind.equals("ConfigMap") && name.equals("kube-root-ca.crt")) {
+      return "system";
+    }
+    if (kind.equals("ServiceAccount") && name.equals("default")) {
+      return "system";
+    }
+    if ("rbac-defaults".equals(labels.get("kubernetes.io/bootstrapping"))) {
+      return "system";
+    }
+    // a Pod (ReplicaSet, Job) a controller owns is judged through that controller
+    if (md.get("ownerReferences") instanceof List<?> owners) {
+      for (Object o : owners) {
+        if (o instanceof Map<?, ?> ref
+            && Boolean.TRUE.equals(ref.get("controller"))
+            && WORKLOAD_OWNERS.contains(String.valueOf(ref.get("kind")))) {
+          return "owned";
+        }
+      }
+    }
+    return null;
+  }
+
   @Override
   public void read(Sink sink) throws ScanException {
+    Map<String, Integer> skipped = new java.util.TreeMap<>();
     try (KubernetesClient client = connect(options)) {
+      read(client, sink, skipped);
+    }
+    if (skipped.containsKey("system")) {
+      sink.notice(
+          new Notice(
+              Notice.Level.INFO,
+              null,
+              "left out "
+                  + skipped.get("system")
+                  + " object(s) that Kubernetes itself creates (Service default/kubernetes,"
+                  + " kube-root-ca.crt ConfigMaps, default ServiceAccounts, bootstrap RBAC)"));
+    }
+    if (skipped.containsKey("owned")) {
+      sink.notice(
+          new Notice(
+              Notice.Level.INFO,
+              null,
+              "judged "
+                  + skipped.get("owned")
+                  + " controller-owned object(s) (Pods, ReplicaSets, Jobs) through their owners:"
+                  + " findings and waivers are on the Deployment, DaemonSet, StatefulSet, Job or"
+                  + " CronJob"));
+    }
+  }
+
+  private void read(KubernetesClient client, Sink sink, Map<String, Integer> skipped)
+      throws ScanException {
+    {
       String server = client.getMasterUrl().toString().replaceAll("/$", "");
       Set<ResourceRule> wanted = new LinkedHashSet<>();
       for (Check c : checks.checks()) {
@@ -173,12 +314,13 @@ public final class ClusterReader implements ObjectSource {
                 base + "/namespaces/" + enc(ns) + "/" + r.resource(),
                 gv,
                 res,
-                sink);
+                sink,
+                skipped);
           }
         } else if (!res.namespaced() && !options.namespaces().isEmpty()) {
           continue; // a namespace-scoped scan leaves cluster-scoped objects out
         } else {
-          list(client, server, base + "/" + r.resource(), gv, res, sink);
+          list(client, server, base + "/" + r.resource(), gv, res, sink, skipped);
         }
       }
     }
@@ -216,7 +358,8 @@ public final class ClusterReader implements ObjectSource {
       String path,
       String apiVersion,
       ApiResource res,
-      Sink sink)
+      Sink sink,
+      Map<String, Integer> skipped)
       throws ScanException {
     String cont = null;
     do {
@@ -226,7 +369,9 @@ public final class ClusterReader implements ObjectSource {
               + "?limit="
               + options.pageSize()
               + (cont == null ? "" : "&continue=" + enc(cont));
-      Resp r = get(client, url);
+      // Secrets are read as metadata only: no value ever leaves the API server
+      boolean metadataOnly = res.kind().equals("Secret") && apiVersion.equals("v1");
+      Resp r = get(client, url, metadataOnly ? METADATA_ONLY : "application/json");
       if (r.code == 403) {
         sink.notice(
             new Notice(
@@ -253,6 +398,14 @@ public final class ClusterReader implements ObjectSource {
             Map<String, Object> obj = (Map<String, Object>) m;
             obj.putIfAbsent("apiVersion", apiVersion);
             obj.putIfAbsent("kind", res.kind());
+            if (metadataOnly) {
+              secretMetadata(obj);
+            }
+            String skip = skipReason(obj, res.kind());
+            if (skip != null) {
+              skipped.merge(skip, 1, Integer::sum);
+              continue;
+            }
             KubeObject ko = KubeObject.of(obj, SourceLocation.of(server + path));
             if (ko != null) {
               String ns = ko.namespace();
@@ -282,15 +435,20 @@ public final class ClusterReader implements ObjectSource {
 
   private record Resp(int code, String body) {}
 
+  /** The API server's metadata-only list form (PartialObjectMetadataList). */
+  static final String METADATA_ONLY =
+      "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;q=0.1";
+
   private static Resp get(KubernetesClient client, String url) throws ScanException {
+    return get(client, url, "application/json");
+  }
+
+  private static Resp get(KubernetesClient client, String url, String accept) throws ScanException {
     HttpClient http = client.getHttpClient();
     try {
       HttpResponse<String> resp =
           http.sendAsync(
-                  http.newHttpRequestBuilder()
-                      .uri(url)
-                      .header("Accept", "application/json")
-                      .build(),
+                  http.newHttpRequestBuilder().uri(url).header("Accept", accept).build(),
                   String.class)
               .get(60, TimeUnit.SECONDS);
       String body = resp.body();
