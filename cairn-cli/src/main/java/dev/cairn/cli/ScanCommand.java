@@ -75,8 +75,32 @@ final class ScanCommand implements Callable<Integer> {
   @Option(
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
-      description = "table, json, sarif, junit or html (default: table).")
-  String output = "table";
+      description =
+          "table, json, sarif, junit or html (default: from --output-file's extension, else"
+              + " table).")
+  @Nullable String output;
+
+  @Option(
+      names = "--include",
+      split = ",",
+      paramLabel = "ID",
+      description = "Only these checks (ids, * as a wildcard: CRN-1*).")
+  List<String> include = new ArrayList<>();
+
+  @Option(
+      names = "--exclude",
+      split = ",",
+      paramLabel = "ID",
+      description = "Leave out these checks (ids, * as a wildcard).")
+  List<String> exclude = new ArrayList<>();
+
+  @Option(
+      names = "--severity",
+      paramLabel = "SEVERITY",
+      description =
+          "Show only checks of this severity or more (info, low, medium, high, critical); the"
+              + " exit code still follows --fail-on over every check.")
+  @Nullable String severity;
 
   @Option(
       names = "--output-file",
@@ -105,8 +129,14 @@ final class ScanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    String asked =
+        output != null
+            ? output
+            : outputFile != null
+                ? ReportFormat.forFile(outputFile).map(f -> f.name()).orElse("table")
+                : "table";
     ReportFormat format =
-        ReportFormat.parse(output)
+        ReportFormat.parse(asked)
             .orElseThrow(
                 () ->
                     new ExitException(
@@ -128,7 +158,17 @@ final class ScanCommand implements Callable<Integer> {
           "pass manifest paths, - for standard input, or --kubeconfig FILE");
     }
     Set<Framework> fws = parseFrameworks(frameworks);
-    CheckSet checks = selectChecks(fws, checksDir);
+    CheckSet checks = selectChecks(fws, checksDir).filter(include, exclude);
+    Severity shown =
+        severity == null
+            ? Severity.INFO
+            : Severity.parse(severity)
+                .orElseThrow(
+                    () ->
+                        new ExitException(
+                            Main.USAGE,
+                            "unknown severity '" + severity + "' for --severity",
+                            "use info, low, medium, high or critical"));
     Waivers waivers = exceptions == null ? Waivers.none() : Waivers.load(exceptions);
     List<ObjectSource> sources = new ArrayList<>();
     if (!paths.isEmpty()) {
@@ -157,12 +197,13 @@ final class ScanCommand implements Callable<Integer> {
     } finally {
       progress.done();
     }
+    ScanReport shownReport = report.atLeast(shown);
     if (outputFile == null) {
       PrintWriter out = spec.commandLine().getOut();
-      Reports.write(report, format, out, format == ReportFormat.TABLE && Terminal.colors());
+      Reports.write(shownReport, format, out, format == ReportFormat.TABLE && Terminal.colors());
       out.flush();
     } else {
-      Reports.write(report, format, outputFile);
+      Reports.write(shownReport, format, outputFile);
     }
     PrintWriter err = spec.commandLine().getErr();
     if (format != ReportFormat.TABLE || outputFile != null) {

@@ -150,4 +150,32 @@ class CliTest {
         .contains("c.yaml:5:15: CEL: undeclared reference to 'nope'")
         .contains("\n              ^");
   }
+
+  @Test
+  void scan_includeExcludeSeverity_andTheFormatFromTheFileName() throws Exception {
+    Path m = tmp.resolve("p.yaml");
+    Files.writeString(
+        m,
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec: {containers: [{name: c,"
+            + " image: x, securityContext: {privileged: true}}]}\n");
+    Run only = run("scan", m.toString(), "--include", "CRN-102", "-o", "json");
+    assertThat(only.out()).contains("\"id\" : \"CRN-102\"").doesNotContain("\"id\" : \"CRN-105\"");
+    Run without = run("scan", m.toString(), "--exclude", "CRN-1*", "-o", "json");
+    assertThat(without.out()).doesNotContain("\"id\" : \"CRN-102\"");
+    Run typo = run("scan", m.toString(), "--include", "CRN-9999");
+    assertThat(typo.code()).isEqualTo(2);
+    assertThat(typo.err()).contains("cairn: no check matches 'CRN-9999'");
+    // the display filter hides the low ones, the exit code still sees them
+    Run high = run("scan", m.toString(), "--severity", "critical", "-o", "json");
+    assertThat(high.code()).isEqualTo(1);
+    assertThat(high.out())
+        .contains("\"severity\" : \"Critical\"")
+        .doesNotContain("\"severity\" : \"Low\"");
+    Path sarif = tmp.resolve("out.sarif");
+    assertThat(run("scan", m.toString(), "--output-file", sarif.toString()).code()).isEqualTo(1);
+    assertThat(Files.readString(sarif)).contains("\"$schema\"").contains("sarif");
+    Path html = tmp.resolve("out.html");
+    run("scan", m.toString(), "--output-file", html.toString());
+    assertThat(Files.readString(html)).startsWith("<!DOCTYPE html>");
+  }
 }

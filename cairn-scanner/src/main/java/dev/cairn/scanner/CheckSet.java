@@ -72,6 +72,34 @@ public final class CheckSet {
    * What a scanning user must be allowed to {@code get} and {@code list} for these checks: API
    * group to plural resources, sorted. Nothing else; in particular no write verbs.
    */
+  /**
+   * The checks whose id matches one of {@code include} (all when empty) and none of {@code
+   * exclude}; ids may use {@code *} as a wildcard ({@code CRN-1*}).
+   *
+   * @throws ScanException when a pattern matches no check (a typo would silently scan less)
+   */
+  public CheckSet filter(List<String> include, List<String> exclude) throws ScanException {
+    for (String p : java.util.stream.Stream.concat(include.stream(), exclude.stream()).toList()) {
+      if (checks.stream().noneMatch(c -> matches(p, c.id()))) {
+        throw new ScanException(
+            "no check matches '" + p + "'", "list the checks' ids (cairn checks list)");
+      }
+    }
+    return new CheckSet(
+        checks.stream()
+            .filter(c -> include.isEmpty() || include.stream().anyMatch(p -> matches(p, c.id())))
+            .filter(c -> exclude.stream().noneMatch(p -> matches(p, c.id())))
+            .toList());
+  }
+
+  private static boolean matches(String pattern, String id) {
+    String regex =
+        java.util.Arrays.stream(pattern.split("\\*", -1))
+            .map(java.util.regex.Pattern::quote)
+            .collect(java.util.stream.Collectors.joining(".*"));
+    return id.matches("(?i)" + regex);
+  }
+
   public Map<String, java.util.SortedSet<String>> readOnlyResources() {
     Map<String, java.util.SortedSet<String>> out = new java.util.TreeMap<>();
     for (Check c : checks) {

@@ -71,6 +71,20 @@ public record ScanReport(
     return results.stream().anyMatch(r -> r.failsAt(threshold));
   }
 
+  /** This report showing only checks of {@code min} severity or more (a display filter). */
+  public ScanReport atLeast(Severity min) {
+    return new ScanReport(
+        tool,
+        source,
+        frameworks,
+        checkPackDigest,
+        startedAt,
+        duration,
+        objects,
+        results.stream().filter(r -> r.check().severity().atLeast(min)).toList(),
+        notices);
+  }
+
   /** True when some input could not be read (error notices). */
   public boolean hasInputErrors() {
     return notices.stream().anyMatch(n -> n.level() == Notice.Level.ERROR);
