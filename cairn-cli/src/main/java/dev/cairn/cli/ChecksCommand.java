@@ -150,9 +150,11 @@ final class ChecksCommand implements Runnable {
         "Exit 0 clean, 1 problems found, 2 usage error."
       })
   static final class LintCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "DIR", description = "Directory (or file) of checks.")
-    @SuppressWarnings("NullAway.Init")
-    Path dir;
+    @Parameters(
+        paramLabel = "PATH",
+        arity = "1..*",
+        description = "Directories or files of checks.")
+    List<Path> dirs = new ArrayList<>();
 
     @SuppressWarnings("NullAway.Init")
     @Spec
@@ -160,17 +162,22 @@ final class ChecksCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      List<Diagnostic> diags = Checks.lint(dir);
+      List<Diagnostic> diags = new ArrayList<>();
+      for (Path dir : dirs) {
+        diags.addAll(Checks.lint(dir));
+      }
       PrintWriter out = spec.commandLine().getOut();
       for (Diagnostic d : diags) {
         out.println(d.render());
       }
+      String where = dirs.size() == 1 ? dirs.get(0).toString() : dirs.size() + " paths";
       if (diags.isEmpty()) {
-        out.println("no problems found in " + dir);
+        out.println("no problems found in " + where);
         out.flush();
         return Main.OK;
       }
-      out.println(diags.size() + (diags.size() == 1 ? " problem" : " problems") + " found");
+      out.println(
+          diags.size() + (diags.size() == 1 ? " problem" : " problems") + " found in " + where);
       out.flush();
       return Main.FINDINGS;
     }

@@ -149,6 +149,16 @@ class CliTest {
     assertThat(r.out())
         .contains("c.yaml:5:15: CEL: undeclared reference to 'nope'")
         .contains("\n              ^");
+    // several paths in one run, every problem of each
+    Path other = tmp.resolve("other");
+    Files.createDirectories(other);
+    Files.writeString(other.resolve("d.yaml"), "id: [\n");
+    Run both = run("checks", "lint", tmp.toString(), other.toString());
+    assertThat(both.code()).isEqualTo(1);
+    assertThat(both.out())
+        .contains("c.yaml:5:15: CEL: undeclared reference to 'nope'")
+        .contains("d.yaml:")
+        .contains("found in 2 paths");
   }
 
   @Test
