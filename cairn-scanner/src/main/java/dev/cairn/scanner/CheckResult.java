@@ -28,14 +28,16 @@ public record CheckResult(
 
   /**
    * The check's status: {@code ERROR} if any object errored (or the check itself could not run),
-   * else {@code FAILED} if any failed, else {@code PASSED}; {@code NOT_APPLICABLE} when it matched
-   * no object at all.
+   * else {@code FAILED} if any failed, else {@code WAIVED} when it failed on every object it
+   * matched and waivers cover each failure, else {@code PASSED}; {@code NOT_APPLICABLE} when it
+   * matched no object at all.
    */
   public enum Status {
     PASSED,
     FAILED,
     ERROR,
-    NOT_APPLICABLE
+    NOT_APPLICABLE,
+    WAIVED
   }
 
   public long objects() {

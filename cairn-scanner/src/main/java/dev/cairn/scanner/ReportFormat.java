@@ -11,7 +11,9 @@ public enum ReportFormat {
   JUNIT,
   HTML;
 
-  /** The format a file's name implies ({@code .json}, {@code .sarif}, {@code .xml}, {@code .html}). */
+  /**
+   * The format a file's name implies ({@code .json}, {@code .sarif}, {@code .xml}, {@code .html}).
+   */
   public static Optional<ReportFormat> forFile(java.nio.file.Path file) {
     java.nio.file.Path name = file.getFileName();
     String n = name == null ? "" : name.toString().toLowerCase(Locale.ROOT);

@@ -203,6 +203,30 @@ class ScannerTest {
   }
 
   @Test
+  void waivers_fullyWaivedCheckIsWaived_broadOrUnknownWaiversWarn() throws Exception {
+    Path m = Files.writeString(tmp.resolve("p.yaml"), PRIV_POD);
+    Path ex = tmp.resolve("ex.yaml");
+    Files.writeString(
+        ex,
+        "exceptions:\n- check: '*'\n  namespace: ns\n  name: p\n  reason: lab box\n"
+            + "  expires: 2099-01-31\n- check: CRN-9999\n  name: p\n  reason: typo\n"
+            + "  expires: 2099-01-31\n");
+    ScanOptions o =
+        opts()
+            .withWaivers(Waivers.load(ex))
+            .withChecks(CheckSet.of(List.of(Checks.builtin().get("CRN-102").orElseThrow())));
+    ScanReport r = scan(o, m);
+    assertThat(r.results().get(0).status()).isEqualTo(CheckResult.Status.WAIVED);
+    assertThat(r.notices())
+        .filteredOn(n -> n.level() == Notice.Level.WARNING)
+        .extracting(Notice::message)
+        .containsExactly(
+            "waiver '*' covers Critical findings (lab box); name the checks it is for",
+            "waiver for CRN-9999 matches none of the 1 checks of this scan; check its id (cairn"
+                + " checks list)");
+  }
+
+  @Test
   void waivers_fileWithoutReasonOrExpiry_isRejectedWithLocations() throws Exception {
     Path ex = tmp.resolve("ex.yaml");
     Files.writeString(ex, "exceptions:\n- check: CRN-102\n  name: p\n");

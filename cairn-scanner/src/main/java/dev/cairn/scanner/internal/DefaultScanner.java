@@ -12,6 +12,7 @@ import dev.cairn.scanner.ScanException;
 import dev.cairn.scanner.ScanOptions;
 import dev.cairn.scanner.ScanReport;
 import dev.cairn.scanner.Scanner;
+import dev.cairn.scanner.Severity;
 import dev.cairn.scanner.Waiver;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +74,7 @@ public final class DefaultScanner implements Scanner {
     final List<List<SeqFinding>> findings = new ArrayList<>();
     final Map<String, Long> unmatchedKinds = new TreeMap<>();
     final Set<Waiver> expiredUsed = new LinkedHashSet<>();
+    final Set<Waiver> broadCritical = new LinkedHashSet<>();
 
     Tally() {
       for (int i = 0; i < compiled.size(); i++) {
@@ -202,6 +204,8 @@ public final class DefaultScanner implements Scanner {
         status = CheckResult.Status.FAILED;
       } else if (p + w == 0) {
         status = CheckResult.Status.NOT_APPLICABLE;
+      } else if (p == 0) {
+        status = CheckResult.Status.WAIVED;
       } else {
         status = CheckResult.Status.PASSED;
       }
@@ -224,6 +228,34 @@ public final class DefaultScanner implements Scanner {
                   + unmatched.entrySet().stream()
                       .map(en -> en.getKey() + " (" + en.getValue() + ")")
                       .collect(Collectors.joining(", "))));
+    }
+    Set<Waiver> broad = new LinkedHashSet<>();
+    for (Tally t : tallies) {
+      broad.addAll(t.broadCritical);
+    }
+    for (Waiver w : broad) {
+      notices.add(
+          new Notice(
+              Notice.Level.WARNING,
+              w.origin(),
+              "waiver '"
+                  + w.check()
+                  + "' covers Critical findings ("
+                  + w.reason()
+                  + "); name the checks it is for"));
+    }
+    for (Waiver w : options.waivers().fileWaivers()) {
+      if (options.checks().checks().stream().noneMatch(c -> Glob.matches(w.check(), c.id()))) {
+        notices.add(
+            new Notice(
+                Notice.Level.WARNING,
+                w.origin(),
+                "waiver for "
+                    + w.check()
+                    + " matches none of the "
+                    + options.checks().size()
+                    + " checks of this scan; check its id (cairn checks list)"));
+      }
     }
     for (Waiver w : expired) {
       notices.add(
@@ -314,6 +346,9 @@ public final class DefaultScanner implements Scanner {
           v.error() ? Optional.empty() : options.waivers().find(cc.check().id(), o, now);
       if (w.isPresent() && !w.get().expiredAt(now)) {
         t.waived[i]++;
+        if (w.get().check().contains("*") && cc.check().severity() == Severity.CRITICAL) {
+          t.broadCritical.add(w.get());
+        }
         t.findings
             .get(i)
             .add(new SeqFinding(seq, new Finding(ref, Finding.State.WAIVED, v.message(), w.get())));

@@ -97,6 +97,7 @@ public final class TableReport {
             case FAILED -> c(color, RED, pad("FAILED", 16));
             case ERROR -> c(color, YELLOW, pad("ERROR", 16));
             case NOT_APPLICABLE -> c(color, DIM, pad("not applicable", 16));
+            case WAIVED -> c(color, YELLOW, pad("waived", 16));
           };
       String title = cr.check().message();
       if (title.length() > 48) {
