@@ -86,7 +86,9 @@ public final class AttestationHttp implements AutoCloseable {
                       "command",
                       r.command(),
                       "env",
-                      r.env());
+                      r.env(),
+                      "maxValiditySeconds",
+                      r.maxValidity().toSeconds());
                 }));
     s.createContext(
         "/v1/trust",
@@ -224,7 +226,13 @@ public final class AttestationHttp implements AutoCloseable {
       Map<String, String> env =
           r.get("env") instanceof Map<?, ?> e ? (Map<String, String>) e : Map.of();
       return new AttestationService.Release(
-          dev.cairn.core.Digest.parse(str(r, "policy")), out, command, env);
+          dev.cairn.core.Digest.parse(str(r, "policy")),
+          out,
+          command,
+          env,
+          r.get("maxValiditySeconds") instanceof Number max
+              ? java.time.Duration.ofSeconds(max.longValue())
+              : Policy.DEFAULT_MAX_VALIDITY);
     }
 
     /**

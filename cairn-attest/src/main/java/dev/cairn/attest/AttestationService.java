@@ -57,10 +57,15 @@ public final class AttestationService {
 
   /**
    * What a successful attestation releases: the sealed secrets, and the service's command and
-   * environment from the policy, with {@code $$CAIRN::name$$} placeholders for them.
+   * environment from the policy, with {@code $$CAIRN::name$$} placeholders for them, and the
+   * longest lifetime the policy lets the workload give what it signs.
    */
   public record Release(
-      Digest policy, List<SealedSecret> secrets, List<String> command, Map<String, String> env) {
+      Digest policy,
+      List<SealedSecret> secrets,
+      List<String> command,
+      Map<String, String> env,
+      Duration maxValidity) {
     public Release {
       secrets = List.copyOf(secrets);
       command = List.copyOf(command);
@@ -96,6 +101,24 @@ public final class AttestationService {
           "cannot read the attestation service state in " + dir + ": " + e.getMessage(), null, e);
     }
     return s;
+  }
+
+  /**
+   * The policy installed for {@code session} in the service state in {@code dir}, read without
+   * opening the service (nothing is created), if there is one.
+   */
+  public static Optional<Policy> installedPolicy(Path dir, String session)
+      throws AttestationException {
+    Path f = dir.resolve("sessions").resolve(session).resolve("policy.json");
+    if (!Files.exists(f)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(PolicyJson.read(Files.readString(f)));
+    } catch (IOException | RuntimeException e) {
+      throw new AttestationException(
+          "cannot read the attestation policy " + f + ": " + e.getMessage(), null, e);
+    }
   }
 
   /** The platform keys this service trusts evidence from. */
@@ -229,7 +252,7 @@ public final class AttestationService {
           out.size() + " secret(s): " + out.stream().map(SealedSecret::name).toList(),
           evidence,
           p);
-      return new Release(p.digest(), out, svc.command(), svc.env());
+      return new Release(p.digest(), out, svc.command(), svc.env(), p.maxLifetime());
     } catch (AttestationException e) {
       audit("release", session, service, false, e.getMessage(), evidence, policies.get(session));
       throw e;
@@ -309,7 +332,8 @@ public final class AttestationService {
         svc.measurements(),
         trustedPlatformKeys.stream().map(Keys::raw).toList(),
         Keys.raw(publicKey(session, signingSecret)),
-        hasLedger ? publicKeyBytes(session, ledgerSecret) : new byte[0]);
+        hasLedger ? publicKeyBytes(session, ledgerSecret) : new byte[0],
+        p.maxLifetime());
   }
 
   private Path secretDir(String session) {

@@ -35,6 +35,7 @@ import org.jspecify.annotations.Nullable;
  *   - {name: certificate-key, kind: ed25519, services: [scanner]}
  *   - {name: nonce-salt, kind: random, size: 32, services: [scanner]}
  *   - {name: cluster-token, kind: file, file: token.txt, services: [scanner]}
+ * maxValidityDays: 30              # optional; the longest certificate lifetime (default 90)
  * </pre>
  */
 public final class Policies {
@@ -198,13 +199,28 @@ public final class Policies {
         secrets.add(new Policy.SecretSpec(sname, kind, size, file, to));
       }
     }
+    java.time.Duration maxValidity = null;
+    String maxText = c.str(root, "maxValidityDays", false);
+    if (maxText != null) {
+      try {
+        long days = Long.parseLong(maxText);
+        if (days < 1 || days > 36_500) {
+          throw new NumberFormatException();
+        }
+        maxValidity = java.time.Duration.ofDays(days);
+      } catch (NumberFormatException e) {
+        c.err(
+            Yaml.find(root, "maxValidityDays"),
+            "maxValidityDays must be a whole number of days from 1 to 36500");
+      }
+    }
     if (!diags.isEmpty() || pname == null) {
       throw new PolicyException(
           diags.isEmpty()
               ? List.of(new Diagnostic(SourceLocation.of(name), "invalid policy", null))
               : diags);
     }
-    return new Policy(pname, version, predecessor, services, secrets);
+    return new Policy(pname, version, predecessor, services, secrets, maxValidity);
   }
 
   private static final class Ctx {

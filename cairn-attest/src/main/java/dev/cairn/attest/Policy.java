@@ -2,6 +2,7 @@ package dev.cairn.attest;
 
 import dev.cairn.core.Digest;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,16 +19,41 @@ import org.jspecify.annotations.Nullable;
  * @param predecessor digest of version - 1; null only for version 1
  * @param services the services
  * @param secrets the secrets
+ * @param maxValidity the longest lifetime a certificate issued under this policy may have; null:
+ *     not stated, {@link #DEFAULT_MAX_VALIDITY} applies (and the policy's digest is what it was
+ *     before the field existed)
  */
 public record Policy(
     String name,
     int version,
     @Nullable Digest predecessor,
     List<Service> services,
-    List<SecretSpec> secrets) {
+    List<SecretSpec> secrets,
+    @Nullable Duration maxValidity) {
+  /** The longest certificate lifetime of a policy that does not state one: 90 days. */
+  public static final Duration DEFAULT_MAX_VALIDITY = Duration.ofDays(90);
+
   public Policy {
     services = List.copyOf(services);
     secrets = List.copyOf(secrets);
+    if (maxValidity != null && (maxValidity.isNegative() || maxValidity.isZero())) {
+      throw new IllegalArgumentException("a maximum lifetime is positive, not " + maxValidity);
+    }
+  }
+
+  /** A policy that states no maximum lifetime ({@link #DEFAULT_MAX_VALIDITY} applies). */
+  public Policy(
+      String name,
+      int version,
+      @Nullable Digest predecessor,
+      List<Service> services,
+      List<SecretSpec> secrets) {
+    this(name, version, predecessor, services, secrets, null);
+  }
+
+  /** The longest lifetime a certificate issued under this policy may have. */
+  public Duration maxLifetime() {
+    return maxValidity != null ? maxValidity : DEFAULT_MAX_VALIDITY;
   }
 
   /** A measured service: allowed measurements and its launch command and environment. */

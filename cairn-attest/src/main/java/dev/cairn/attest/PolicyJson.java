@@ -50,6 +50,10 @@ final class PolicyJson {
               s.services().stream().sorted().toList()));
     }
     m.put("secrets", secrets);
+    if (p.maxValidity() != null) {
+      // only when stated: a policy without it keeps the digest it had before the field existed
+      m.put("maxValiditySeconds", p.maxValidity().toSeconds());
+    }
     return Json.canonical(m);
   }
 
@@ -87,11 +91,13 @@ final class PolicyJson {
               new LinkedHashSet<>((List<String>) s.get("services"))));
     }
     String pred = (String) m.get("predecessor");
+    Object max = m.get("maxValiditySeconds");
     return new Policy(
         (String) m.get("name"),
         ((Number) m.get("version")).intValue(),
         pred == null || pred.isEmpty() ? null : Digest.parse(pred),
         services,
-        secrets);
+        secrets,
+        max == null ? null : java.time.Duration.ofSeconds(((Number) max).longValue()));
   }
 }

@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param signingKey raw Ed25519 public key of the certificate signing secret
  * @param ledgerKey uncompressed secp256k1 public key of the ledger secret (empty when the policy
  *     releases none)
+ * @param maxValidity the longest certificate lifetime the policy allows ({@link
+ *     Policy#maxLifetime()}; {@link Policy#DEFAULT_MAX_VALIDITY} from a service that does not say)
  */
 public record PublishedTrust(
     String session,
@@ -32,7 +34,8 @@ public record PublishedTrust(
     Set<Digest> measurements,
     List<byte[]> platformKeys,
     byte[] signingKey,
-    byte[] ledgerKey) {
+    byte[] ledgerKey,
+    java.time.Duration maxValidity) {
   public PublishedTrust {
     measurements = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(measurements));
     platformKeys = platformKeys.stream().map(byte[]::clone).toList();
@@ -68,6 +71,7 @@ public record PublishedTrust(
     if (ledgerKey.length > 0) {
       m.put("ledgerKey", b64.encodeToString(ledgerKey));
     }
+    m.put("maxValiditySeconds", maxValidity.toSeconds());
     return Json.canonical(m);
   }
 
@@ -93,7 +97,10 @@ public record PublishedTrust(
           ms,
           pks,
           b64.decode(text(required(n, "signingKey"))),
-          n.containsKey("ledgerKey") ? b64.decode(text(n.get("ledgerKey"))) : new byte[0]);
+          n.containsKey("ledgerKey") ? b64.decode(text(n.get("ledgerKey"))) : new byte[0],
+          n.get("maxValiditySeconds") instanceof Number max
+              ? java.time.Duration.ofSeconds(max.longValue())
+              : Policy.DEFAULT_MAX_VALIDITY);
     } catch (java.io.IOException | RuntimeException e) {
       throw new AttestationException(
           "the attestation service's published trust is malformed: " + e.getMessage(),

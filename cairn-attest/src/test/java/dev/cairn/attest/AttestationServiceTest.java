@@ -244,6 +244,48 @@ class AttestationServiceTest {
   }
 
   @Test
+  void maxLifetime_unstated_isTheDefault_andLeavesTheDigestAsItWas() throws Exception {
+    Policy p = service.policy("certify").orElseThrow();
+    assertThat(p.maxValidity()).isNull();
+    assertThat(p.maxLifetime()).isEqualTo(java.time.Duration.ofDays(90));
+    // a policy that does not state it is written (and so digested) as before the field existed
+    assertThat(PolicyJson.write(p)).doesNotContain("maxValidity");
+    assertThat(service.published("certify", "scanner", "certificate-key", "").maxValidity())
+        .isEqualTo(java.time.Duration.ofDays(90));
+    assertThat(attest("scanner", EnclaveKey.generate()).maxValidity())
+        .isEqualTo(java.time.Duration.ofDays(90));
+  }
+
+  @Test
+  void maxLifetime_stated_isPublishedReleasedAndRead() throws Exception {
+    Policy v1 = service.policy("certify").orElseThrow();
+    Policy v2 =
+        service.install(
+            Policies.parse(
+                "p.yaml",
+                policyText(2, v1.digest().toString(), measurement) + "maxValidityDays: 30\n",
+                tmp));
+    assertThat(v2.maxLifetime()).isEqualTo(java.time.Duration.ofDays(30));
+    assertThat(v2.digest()).isNotEqualTo(v1.digest());
+    assertThat(
+            PublishedTrust.parse(
+                    service.published("certify", "scanner", "certificate-key", "").toJson())
+                .maxValidity())
+        .isEqualTo(java.time.Duration.ofDays(30));
+    assertThat(attest("scanner", EnclaveKey.generate()).maxValidity())
+        .isEqualTo(java.time.Duration.ofDays(30));
+    assertThat(AttestationService.installedPolicy(tmp.resolve("cas"), "certify")).hasValue(v2);
+    assertThat(AttestationService.installedPolicy(tmp.resolve("none"), "certify")).isEmpty();
+    assertThat(tmp.resolve("none")).doesNotExist();
+    assertThatThrownBy(
+            () ->
+                Policies.parse(
+                    "p.yaml", policyText(1, "", measurement) + "maxValidityDays: 36500000\n", tmp))
+        .isInstanceOf(Policies.PolicyException.class)
+        .hasMessage("p.yaml:15:18: maxValidityDays must be a whole number of days from 1 to 36500");
+  }
+
+  @Test
   void secrets_neverAppearInAuditLogToStringOrState() throws Exception {
     EnclaveKey key = EnclaveKey.generate();
     AttestationService.Release r = attest("scanner", key);

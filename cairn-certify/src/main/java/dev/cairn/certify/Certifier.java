@@ -25,12 +25,14 @@ import dev.cairn.ledger.LedgerException;
 import dev.cairn.ledger.LedgerOptions;
 import dev.cairn.ledger.LedgerReceipt;
 import dev.cairn.ledger.Ledgers;
+import dev.cairn.ledger.TrustRoot;
 import dev.cairn.scanner.Checks;
 import dev.cairn.scanner.Framework;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,6 +135,11 @@ public final class Certifier {
       throws CertifyException {
     long t0 = System.nanoTime();
     checkInputs(request);
+    // a team's service is asked first: its policy bounds the lifetime, before anything is scanned
+    URI service = request.attestationService();
+    PublishedTrust remote = service == null ? null : remote(service);
+    checkLifetime(request, remote);
+    checkPinnedLog(request);
     listener.on(new CertifyEvent.Phase("checked the request"));
     Path certFile = request.certificateFile();
     Path outDir =
@@ -150,7 +157,7 @@ public final class Certifier {
           e);
     }
     try {
-      return certify(request, listener, reportTmp, t0);
+      return certify(request, remote, listener, reportTmp, t0);
     } finally {
       try {
         Files.deleteIfExists(reportTmp);
@@ -171,8 +178,88 @@ public final class Certifier {
     }
   }
 
+  /**
+   * The lifetime asked for must be within the attestation policy's maximum ({@link
+   * dev.cairn.attest.Policy#maxLifetime}): checked here before anything is scanned or approved, and
+   * again by the measured workload, which signs nothing beyond it.
+   */
+  private void checkLifetime(CertifyRequest request, @Nullable PublishedTrust remote)
+      throws CertifyException {
+    Duration max;
+    String whose;
+    if (remote != null) {
+      max = remote.maxValidity();
+      whose = "attestation policy " + remote.session() + " v" + remote.policyVersion();
+    } else {
+      try {
+        java.util.Optional<dev.cairn.attest.Policy> installed =
+            AttestationService.installedPolicy(home.attestation(), EmbeddedAttestation.SESSION);
+        max = EmbeddedAttestation.maxLifetime(home);
+        whose =
+            installed
+                .map(p -> "attestation policy " + p.name() + " v" + p.version())
+                .orElse("the embedded attestation policy");
+      } catch (AttestationException e) {
+        throw attestationError(e);
+      }
+    }
+    if (request.validity().compareTo(max) > 0) {
+      throw new CertifyException(
+          CertifyException.Reason.INPUT,
+          "a certificate lifetime of "
+              + lifetime(request.validity())
+              + " is beyond the maximum of "
+              + lifetime(max)
+              + " that "
+              + whose
+              + " allows",
+          "ask for " + lifetime(max) + " or less, or raise maxValidityDays in the policy",
+          dev.cairn.core.Fix.of("certify.max-validity", "days", Long.toString(max.toDays())),
+          null);
+    }
+  }
+
+  private static String lifetime(Duration d) {
+    if (d.toSeconds() % 86_400 == 0) {
+      return d.toDays() + (d.toDays() == 1 ? " day" : " days");
+    }
+    return d.toHours() + (d.toHours() == 1 ? " hour" : " hours");
+  }
+
+  /**
+   * The embedded log the trust root pins must be there: a removed log would start again from
+   * nothing, with the revocations it held gone.
+   */
+  private void checkPinnedLog(CertifyRequest request) throws CertifyException {
+    if (!Ledgers.isEmbedded(request.ledger()) || Files.isDirectory(home.ledger())) {
+      return;
+    }
+    TrustRoot trust;
+    try {
+      trust = TrustStore.read(home.trustRoot()).orElse(null);
+    } catch (CairnException e) {
+      throw new CertifyException(
+          CertifyException.Reason.STATE, String.valueOf(e.getMessage()), e.hint().orElse(null), e);
+    }
+    if (trust != null && !trust.checkpoints().isEmpty()) {
+      dev.cairn.ledger.Checkpoint pin = trust.checkpoints().get(0);
+      throw new CertifyException(
+          CertifyException.Reason.LEDGER,
+          "there is no embedded log in "
+              + home.ledger()
+              + ", but the trust root pins its checkpoint at size "
+              + pin.size()
+              + ": it was removed; nothing was scanned",
+          "restore the log directory from a backup");
+    }
+  }
+
   private CertifyResult certify(
-      CertifyRequest request, CertifyListener listener, Path reportTmp, long t0)
+      CertifyRequest request,
+      @Nullable PublishedTrust remote,
+      CertifyListener listener,
+      Path reportTmp,
+      long t0)
       throws CertifyException {
     Path certFile = request.certificateFile();
     String locator =
@@ -218,7 +305,7 @@ public final class Certifier {
         cas = openEmbedded(tee, measurement, listener);
         published = published(cas);
       } else {
-        published = remote(request.attestationService());
+        published = Objects.requireNonNull(remote);
       }
       // the service publishes these keys from now on: what it signs from here is covered
       publishedAt = clock.instant();
@@ -255,9 +342,36 @@ public final class Certifier {
               dev.cairn.core.Fix.of("certify.scan-alone"),
               null);
       case Protocol.Failed f -> refused(request, f, reportTmp);
+      case Protocol.NothingJudged n -> throw nothingJudged(request, n);
       case Protocol.Issued i ->
           issued(request, i, published, publishedAt, issuer, reportTmp, locator, t0, listener);
     };
+  }
+
+  private static CertifyException nothingJudged(CertifyRequest request, Protocol.NothingJudged n) {
+    String target =
+        switch (request.target()) {
+          case Target.Snapshot s -> "snapshot " + s.file();
+          case Target.Live l -> "the cluster";
+        };
+    String checks = n.checks() + (n.checks() == 1 ? " chosen check" : " chosen checks");
+    return new CertifyException(
+        CertifyException.Reason.NOTHING_JUDGED,
+        "nothing to certify: "
+            + (n.objects() == 0
+                ? target + " holds no objects, so none of the " + checks + " applies"
+                : "none of the "
+                    + n.objects()
+                    + (n.objects() == 1 ? " object" : " objects")
+                    + " in "
+                    + target
+                    + " is of a kind the "
+                    + checks
+                    + " judge (every check was not applicable)"),
+        "certify a snapshot or cluster that holds its workloads, or choose frameworks whose checks"
+            + " judge what it holds",
+        dev.cairn.core.Fix.of("certify.nothing-judged"),
+        null);
   }
 
   private Set<String> ledgerEnvironment(CertifyRequest request) throws CertifyException {
@@ -500,7 +614,9 @@ public final class Certifier {
     String where;
     @Nullable String logKey;
     ChainReceipt chain = i.chain();
+    int added;
     try (Ledger ledger = Ledgers.open(request.ledger(), LedgerOptions.writing(home))) {
+      TrustRoot trust = TrustStore.read(home.trustRoot()).orElse(null);
       if (chain != null) {
         // the workload recorded it itself, with the key released only to it
         if (!issuer.isEmpty() && !issuer.equalsIgnoreCase(chain.issuer())) {
@@ -514,6 +630,10 @@ public final class Certifier {
         }
         receipt = chain;
       } else {
+        if (trust != null) {
+          // never append to a log rolled back behind what the trust root has seen of it
+          trust.requireConsistent(ledger);
+        }
         receipt =
             ledger.issue(
                 new LedgerEntry.Issued(
@@ -527,20 +647,21 @@ public final class Certifier {
       bundle = CertificateBundle.of(env, published.signingKey(), receipt, locator, i.issuedAt());
       where = ledger.describe();
       logKey = ledger.checkpointKey().orElse(null);
+      if (logKey == null) {
+        // the trust root also covers the embedded log, where revocations of this home are kept
+        try (Ledger log = Ledgers.open(Ledgers.EMBEDDED, LedgerOptions.writing(home))) {
+          logKey = log.checkpointKey().orElse("");
+        }
+      }
+      // grown while the ledger is held: two certifications of one home do not lose an update,
+      // and the pin moves to the checkpoint that now covers the certificate
+      added =
+          TrustStore.grow(
+              home, published, logKey, chain, chain == null ? ledger : null, publishedAt);
     } catch (LedgerException e) {
       throw ledgerError(e);
-    }
-    if (logKey == null) {
-      // the trust root also covers the embedded log, where revocations of this home are kept
-      try (Ledger log = Ledgers.open(Ledgers.EMBEDDED, LedgerOptions.writing(home))) {
-        logKey = log.checkpointKey().orElse("");
-      } catch (LedgerException e) {
-        throw ledgerError(e);
-      }
-    }
-    int added;
-    try {
-      added = TrustStore.grow(home, published, logKey, chain, publishedAt);
+    } catch (CertifyException e) {
+      throw e;
     } catch (CairnException e) {
       throw new CertifyException(
           CertifyException.Reason.STATE, String.valueOf(e.getMessage()), e.hint().orElse(null), e);

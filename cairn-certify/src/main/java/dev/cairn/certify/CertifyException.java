@@ -15,6 +15,11 @@ public final class CertifyException extends CairnException {
     WORKLOAD,
     /** The scan itself failed (the cluster, a check). */
     SCAN,
+    /**
+     * The target held nothing the chosen checks judge (every check was not applicable): a
+     * certificate would say nothing about the cluster, so none is issued.
+     */
+    NOTHING_JUDGED,
     /** The attestation service refused or could not be reached. */
     ATTESTATION,
     /** The ledger could not be used or refused the record. */

@@ -52,6 +52,8 @@ public final class Records {
   /**
    * Revokes {@code bundle}'s certificate on {@code ledger} (null: where it was recorded: the
    * embedded log, or the chain the trust root pins, never an endpoint the certificate file names).
+   * On the embedded log the log must extend the checkpoint the home's trust root pins, and the pin
+   * then moves to the checkpoint that covers the revocation.
    */
   public Revoked revoke(
       CertificateBundle bundle, String reason, @Nullable URI ledger, KeySource adminKey)
@@ -90,7 +92,17 @@ public final class Records {
         options = options.withSigner(key).withExpectedChainId(chainId);
       }
       try (Ledger l = Ledgers.open(where, options)) {
+        if (trust != null) {
+          // never append to a log rolled back behind what the trust root has seen of it
+          trust.requireConsistent(l);
+        }
         LedgerReceipt r = l.revoke(new LedgerEntry.Revoked(d, reason, clock.instant()));
+        if (trust != null && l.signedCheckpoint().isPresent()) {
+          // the pin moves to the checkpoint that covers the revocation: rolling the log back
+          // behind it, to undo the revocation, is then caught by every verification
+          TrustRoot t = TrustStore.read(home.trustRoot()).orElse(trust);
+          TrustStore.write(home.trustRoot(), t.withCheckpointOf(l));
+        }
         return new Revoked(d, l.describe(), r);
       }
     } catch (CertifyException e) {

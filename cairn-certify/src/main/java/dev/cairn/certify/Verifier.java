@@ -31,7 +31,10 @@ import org.jspecify.annotations.Nullable;
  * Verifies certificates from public data and holds the rules for which ledger and trust root a
  * verification reads: the trust root given, or the one in Cairn's home; a chain only where the
  * verifier names it or the trust root pins it, never where the certificate says (its author could
- * name their own node).
+ * name their own node); for a certificate on the embedded log, the log in Cairn's home, which must
+ * be there (a removed log would undo its revocations) and extend the checkpoint the trust root
+ * pins. A verification only reads: it never creates, signs or writes anything, and takes the log's
+ * shared lock, so that any number run at once.
  */
 public final class Verifier {
   private final CairnHome home;
@@ -53,6 +56,16 @@ public final class Verifier {
    */
   public VerifyResult verify(VerifyRequest request) throws CertifyException {
     CertificateBundle bundle = request.certificate();
+    if (request.requireLiveIdentity() && request.kubeconfig() == null) {
+      return notVerified(
+          bundle,
+          new VerificationException(
+              "cluster identity",
+              "this verification requires the live cluster's identity, and no live cluster was"
+                  + " read",
+              "read the live cluster the certificate is for",
+              dev.cairn.core.Fix.of("verify.live-identity")));
+    }
     Path trustFile = request.trustRoot() != null ? request.trustRoot() : home.trustRoot();
     TrustRoot anchors;
     try {
@@ -94,17 +107,27 @@ public final class Verifier {
         try {
           ledger = Ledgers.open(chosen, LedgerOptions.reading(home));
         } catch (LedgerException e) {
+          // the embedded log is there, but unreadable (its checkpoint removed, say): what it says
+          // about revocations can't be trusted
           return notVerified(
               bundle,
               new VerificationException(
-                  "ledger record", String.valueOf(e.getMessage()), e.hint().orElse(null)));
+                  bundle.chain() == null ? "ledger consistency" : "ledger record",
+                  String.valueOf(e.getMessage()),
+                  e.hint().orElse(null)));
         }
       }
       CertificateVerifier.Result r;
       try {
         r =
             CertificateVerifier.verify(
-                bundle, anchors, Verifier::checkEvidence, clock.instant(), ledger, live);
+                bundle,
+                anchors,
+                Verifier::checkEvidence,
+                clock.instant(),
+                ledger,
+                live,
+                request.allowSnapshot());
       } catch (VerificationException e) {
         return notVerified(bundle, e);
       }
@@ -121,7 +144,12 @@ public final class Verifier {
           r.certificate(),
           r.links(),
           ledger instanceof RegistryView && ledger != null ? ledger.describe() : null,
-          notChecked);
+          notChecked,
+          !r.certificate().source().equals("snapshot")
+              ? null
+              : anchors.acceptsSnapshots()
+                  ? VerifyResult.SnapshotAcceptance.TRUST_ROOT
+                  : VerifyResult.SnapshotAcceptance.REQUEST);
     } finally {
       if (ledger != null) {
         ledger.close();
@@ -146,6 +174,9 @@ public final class Verifier {
                     + Ledgers.redacted(n.ledger().toString()),
                 "verify it against its own log (the default), or against the embedded one");
           }
+          if (bundle.chain() == null) {
+            requireEmbeddedLog();
+          }
           yield n.ledger();
         }
         case VerifyRequest.LedgerChoice.Default d -> {
@@ -154,14 +185,28 @@ public final class Verifier {
             List<TrustRoot.LedgerPin> pins = anchors.current(TrustRoot.LedgerPin.class);
             yield pins.isEmpty() ? null : Ledgers.parse(pins.get(pins.size() - 1).registry());
           }
-          yield Ledgers.exists(Ledgers.EMBEDDED, LedgerOptions.reading(home))
-              ? Ledgers.EMBEDDED
-              : null;
+          // a certificate recorded on the embedded log fails closed without it: a removed log
+          // would otherwise undo its revocation
+          requireEmbeddedLog();
+          yield Ledgers.EMBEDDED;
         }
       };
     } catch (LedgerException e) {
       throw new VerificationException(
           "ledger record", String.valueOf(e.getMessage()), e.hint().orElse(null));
+    }
+  }
+
+  private void requireEmbeddedLog() throws VerificationException, LedgerException {
+    if (!Ledgers.exists(Ledgers.EMBEDDED, LedgerOptions.reading(home))) {
+      throw new VerificationException(
+          "ledger consistency",
+          "the certificate is recorded on the embedded log, and there is no log in "
+              + home.ledger()
+              + " (removed?), so its revocation cannot be checked",
+          "restore the log directory from a backup, or verify offline, knowing that revocation is"
+              + " then not checked",
+          dev.cairn.core.Fix.of("verify.log-missing", "dir", home.ledger().toString()));
     }
   }
 

@@ -27,6 +27,13 @@ public sealed interface VerifyResult permits VerifyResult.Verified, VerifyResult
         doc.put("cluster", c.clusterId().toString());
         doc.put("server", c.server());
         doc.put("source", c.source());
+        SnapshotAcceptance sa = v.snapshot();
+        if (sa != null) {
+          java.util.Map<String, Object> snap = new java.util.LinkedHashMap<>();
+          snap.put("identity", "claimed");
+          snap.put("acceptedBy", sa == SnapshotAcceptance.TRUST_ROOT ? "trust root" : "request");
+          doc.put("snapshot", snap);
+        }
         doc.put("frameworks", c.frameworks());
         doc.put("summary", c.summary());
         java.util.Map<String, Object> scanner = new java.util.LinkedHashMap<>();
@@ -56,6 +63,14 @@ public sealed interface VerifyResult permits VerifyResult.Verified, VerifyResult
     return doc;
   }
 
+  /** Who accepted a certificate made from a snapshot, whose cluster identity is only claimed. */
+  enum SnapshotAcceptance {
+    /** The trust root accepts snapshot certificates. */
+    TRUST_ROOT,
+    /** The request did ({@link VerifyRequest#allowSnapshot()}). */
+    REQUEST
+  }
+
   /**
    * Every link held.
    *
@@ -63,6 +78,8 @@ public sealed interface VerifyResult permits VerifyResult.Verified, VerifyResult
    * @param links the links checked, in order
    * @param recordedOn the chain ledger it was checked on (null for the embedded log or offline)
    * @param notChecked what could not be checked ({@code revocation}, {@code cluster identity})
+   * @param snapshot for a certificate made from a snapshot (its cluster's identity only claimed),
+   *     who accepted it; null for one made from a live cluster
    */
   record Verified(
       Digest certificateDigest,
@@ -70,7 +87,8 @@ public sealed interface VerifyResult permits VerifyResult.Verified, VerifyResult
       Certificate certificate,
       List<String> links,
       @Nullable String recordedOn,
-      List<String> notChecked)
+      List<String> notChecked,
+      @Nullable SnapshotAcceptance snapshot)
       implements VerifyResult {
     public Verified {
       links = List.copyOf(links);

@@ -102,8 +102,19 @@ class CertificationApiIT {
 
     Verifier verifier = Verifier.create(home, clock);
     CertificateBundle bundle = CertificateBundle.parse(Files.readString(issued.certificateFile()));
-    VerifyResult v = verifier.verify(VerifyRequest.of(bundle));
+    // a snapshot only claims its cluster's identity: refused unless accepted
+    VerifyResult refused = verifier.verify(VerifyRequest.of(bundle));
+    assertThat(refused).isInstanceOf(VerifyResult.NotVerified.class);
+    assertThat(((VerifyResult.NotVerified) refused).link()).isEqualTo("source");
+    // a deploy gate never takes a certificate without the live cluster's identity
+    VerifyResult gate =
+        verifier.verify(
+            VerifyRequest.of(bundle).withSnapshotAllowed(true).withLiveIdentityRequired(true));
+    assertThat(((VerifyResult.NotVerified) gate).link()).isEqualTo("cluster identity");
+    VerifyResult v = verifier.verify(VerifyRequest.of(bundle).withSnapshotAllowed(true));
     assertThat(v).isInstanceOf(VerifyResult.Verified.class);
+    assertThat(((VerifyResult.Verified) v).snapshot())
+        .isEqualTo(VerifyResult.SnapshotAcceptance.REQUEST);
     assertThat(((VerifyResult.Verified) v).links())
         .containsExactly(
             "signature",
@@ -113,14 +124,15 @@ class CertificationApiIT {
             "ledger inclusion",
             "ledger consistency",
             "expiry",
-            "revocation");
+            "revocation",
+            "source");
     assertThat(((VerifyResult.Verified) v).notChecked()).containsExactly("cluster identity");
 
     Records records = Records.create(home, clock);
     Records.Revoked rev =
         records.revoke(bundle, "decommissioned", null, () -> Secret.ofUtf8("unused"));
     assertThat(rev.certificate()).isEqualTo(bundle.envelope().digest());
-    VerifyResult after = verifier.verify(VerifyRequest.of(bundle));
+    VerifyResult after = verifier.verify(VerifyRequest.of(bundle).withSnapshotAllowed(true));
     assertThat(after).isInstanceOf(VerifyResult.NotVerified.class);
     assertThat(((VerifyResult.NotVerified) after).link()).isEqualTo("revocation");
     assertThat(((VerifyResult.NotVerified) after).message()).contains("decommissioned");
@@ -178,7 +190,8 @@ class CertificationApiIT {
     for (CertifyResult.Issued c : List.of(first, second)) {
       VerifyResult v =
           verifier.verify(
-              VerifyRequest.of(CertificateBundle.parse(Files.readString(c.certificateFile()))));
+              VerifyRequest.of(CertificateBundle.parse(Files.readString(c.certificateFile())))
+                  .withSnapshotAllowed(true));
       assertThat(v).as(c.certificateFile() + ": " + v).isInstanceOf(VerifyResult.Verified.class);
     }
   }

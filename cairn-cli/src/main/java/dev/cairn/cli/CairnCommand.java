@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
       VerifyCommand.class,
       SnapshotCommand.class,
       LedgerCommand.class,
+      TrustCommand.class,
       AttestCommand.class,
       ChecksCommand.class,
       DemoCommand.class

@@ -75,7 +75,11 @@ final class CertifyCommand implements Callable<Integer> {
       description = "Ethereum: blocks to wait for after the issuing transaction (default: 1).")
   int confirmations = 1;
 
-  @Option(names = "--valid-days", description = "Certificate lifetime in days (default: 30).")
+  @Option(
+      names = "--valid-days",
+      description =
+          "Certificate lifetime in days (default: 30; at most the attestation policy's"
+              + " maxValidityDays, 90 unless it says otherwise).")
   int validDays = 30;
 
   @Option(
@@ -147,6 +151,21 @@ final class CertifyCommand implements Callable<Integer> {
     };
   }
 
+  /** A certificate made from a snapshot says so where it is shown. */
+  private static void snapshotNote(CertifyResult.Issued i, PrintWriter out) {
+    String source;
+    try {
+      source = dev.cairn.ledger.Certificate.parse(i.bundle().envelope().payload()).source();
+    } catch (dev.cairn.core.CairnException e) {
+      return;
+    }
+    if (source.equals("snapshot")) {
+      out.println(
+          "  snapshot: the cluster's identity is only claimed; cairn verify accepts it only with"
+              + " --allow-snapshot or after cairn trust allow-snapshots");
+    }
+  }
+
   /** Prints a certification's result; returns the exit code. */
   static int render(CertifyResult result, CairnCommand root, PrintWriter out) {
     switch (result) {
@@ -184,6 +203,7 @@ final class CertifyCommand implements Callable<Integer> {
                 + i.clusterId());
         out.println("  written to " + i.certificateFile() + ", " + where);
         out.println("  expires " + i.expiresAt() + "; trust anchors in " + i.trustRoot());
+        snapshotNote(i, out);
         out.println("  attested scan took " + i.took().toMillis() + " ms");
         out.flush();
         return Main.OK;

@@ -198,8 +198,10 @@ final class DemoCommand implements Callable<Integer> {
       Verifier verifier = Verifier.create(home, clock);
       CertificateBundle bundle = CertificateBundle.parse(Files.readString(cert));
       out.println();
-      out.println("== 3. Verify the certificate from public data");
-      VerifyCommand.text(verifier.verify(VerifyRequest.of(bundle)), out);
+      out.println(
+          "== 3. Verify the certificate from public data (with --allow-snapshot: the demo's"
+              + " cluster is a snapshot, whose identity is only claimed)");
+      VerifyCommand.text(verifier.verify(VerifyRequest.of(bundle).withSnapshotAllowed(true)), out);
       out.println();
       out.println("== 4. Tamper with it (the report's object count) and verify again");
       String payload = new String(bundle.envelope().payload(), StandardCharsets.UTF_8);
@@ -214,7 +216,10 @@ final class DemoCommand implements Callable<Integer> {
                   b64.encodeToString(bundle.envelope().payload()),
                   b64.encodeToString(forged.getBytes(StandardCharsets.UTF_8)));
       Files.writeString(work.resolve("tampered.cert.json"), tampered);
-      VerifyCommand.text(verifier.verify(VerifyRequest.of(CertificateBundle.parse(tampered))), out);
+      VerifyCommand.text(
+          verifier.verify(
+              VerifyRequest.of(CertificateBundle.parse(tampered)).withSnapshotAllowed(true)),
+          out);
       out.println();
       out.println("== 5. Revoke the certificate and verify again");
       Records records = Records.create(home, clock);
@@ -226,7 +231,7 @@ final class DemoCommand implements Callable<Integer> {
               () ->
                   EthereumRegistries.adminKey(java.util.Objects.requireNonNull(chain).adminKey()));
       out.println("Revoked " + rev.certificate() + " on " + rev.ledger());
-      VerifyCommand.text(verifier.verify(VerifyRequest.of(bundle)), out);
+      VerifyCommand.text(verifier.verify(VerifyRequest.of(bundle).withSnapshotAllowed(true)), out);
       out.println();
       out.println("== 6. The cluster's history on the ledger");
       LedgerCommand.History.render(

@@ -36,6 +36,21 @@ final class Hints {
               + fix.arg("ledger")
               + " (a chain record cannot be checked offline)";
       case "verify.chain-node" -> "point --ledger at a node of chain " + fix.arg("chain");
+      case "verify.snapshot" ->
+          "pass --allow-snapshot (or run `cairn trust allow-snapshots`) if you trust whoever took"
+              + " the snapshot, or certify the live cluster with --kubeconfig";
+      case "verify.live-identity" -> "pass --kubeconfig of the cluster the certificate is for";
+      case "verify.log-missing" ->
+          "restore "
+              + fix.arg("dir")
+              + " from a backup, or verify with --ledger none (revocation is then not checked)";
+      case "certify.max-validity" ->
+          "pass --valid-days "
+              + fix.arg("days")
+              + " or less, or raise maxValidityDays in the attestation policy";
+      case "certify.nothing-judged" ->
+          "certify a snapshot or cluster that holds the workloads (cairn snapshot --kubeconfig F),"
+              + " or choose other frameworks with --framework";
       case "scan.rbac" ->
           "give the user read access to every resource (cairn checks rbac prints the role)";
       case "workload.trace" -> "run with CAIRN_TRACE=1 to see how far it got";

@@ -24,8 +24,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Verify a compliance certificate from public data: signature, signing key, statement, attestation,",
-      "ledger inclusion (and consistency and revocation with a ledger), expiry, and with --kubeconfig that the",
-      "live cluster is the certified one. Exit 0 verified, 1 a link broke (named), 2 usage or input error."
+      "ledger inclusion (and consistency and revocation with a ledger), expiry, source (a snapshot certificate",
+      "only with --allow-snapshot or a trust root that accepts them), and with --kubeconfig that the live",
+      "cluster is the certified one. Only reads: any number of verifications run at once.",
+      "Exit 0 verified, 1 a link broke (named), 2 usage or input error."
     })
 final class VerifyCommand implements Callable<Integer> {
   @Parameters(paramLabel = "CERT", description = "The .cert.json written by cairn certify.")
@@ -51,6 +53,21 @@ final class VerifyCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description = "Also check that this live cluster is the certified one.")
   @Nullable Path kubeconfig;
+
+  @Option(
+      names = "--allow-snapshot",
+      description =
+          "Accept a certificate made from a snapshot, whose cluster identity is only claimed (by"
+              + " whoever took it); default: only if the trust root accepts them (cairn trust"
+              + " allow-snapshots).")
+  boolean allowSnapshot;
+
+  @Option(
+      names = "--require-live-identity",
+      description =
+          "Fail unless --kubeconfig is given and the live cluster is the certified one (as a"
+              + " deploy gate does).")
+  boolean requireLiveIdentity;
 
   @picocli.CommandLine.Mixin Options.JsonOutput output = new Options.JsonOutput();
 
@@ -78,7 +95,9 @@ final class VerifyCommand implements Callable<Integer> {
                 VerifyRequest.of(bundle)
                     .withTrustRoot(trust)
                     .withLedger(choice)
-                    .withKubeconfig(kubeconfig));
+                    .withKubeconfig(kubeconfig)
+                    .withSnapshotAllowed(allowSnapshot)
+                    .withLiveIdentityRequired(requireLiveIdentity));
     if (json) {
       out.print(
           Json.pretty(
@@ -100,6 +119,14 @@ final class VerifyCommand implements Callable<Integer> {
         Certificate c = v.certificate();
         out.println("VERIFIED certificate " + v.certificateDigest());
         out.println("  cluster " + c.clusterId() + " (" + c.server() + ", " + c.source() + ")");
+        if (v.snapshot() != null) {
+          out.println(
+              "  snapshot: the cluster's identity is only claimed (accepted by "
+                  + (v.snapshot() == VerifyResult.SnapshotAcceptance.TRUST_ROOT
+                      ? "the trust root"
+                      : "--allow-snapshot")
+                  + ")");
+        }
         out.println("  frameworks " + c.frameworks() + ", " + c.summary());
         out.println(
             "  scanner "

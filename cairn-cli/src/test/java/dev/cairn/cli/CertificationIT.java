@@ -115,6 +115,228 @@ class CertificationIT {
             cert.toString());
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(r.err()).contains("simulation: no hardware protection");
+    assertThat(r.out())
+        .contains(
+            "\n  snapshot: the cluster's identity is only claimed; cairn verify accepts it only with"
+                + " --allow-snapshot or after cairn trust allow-snapshots\n");
+  }
+
+  static String snapshotOf(String uid, String server, List<Object> objects) {
+    return Json.canonical(
+        Map.of(
+            "kind",
+            "CairnClusterSnapshot",
+            "identity",
+            Map.of(
+                "kubeSystemUid",
+                uid,
+                "caFingerprint",
+                Digest.sha256("forged-ca").toString(),
+                "server",
+                server),
+            "objects",
+            objects));
+  }
+
+  /** The line of {@code err} that starts with {@code prefix}, and the one after it. */
+  static String lineAndHint(String err, String prefix) {
+    List<String> lines = err.lines().toList();
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).startsWith(prefix)) {
+        return lines.get(i) + "\n" + (i + 1 < lines.size() ? lines.get(i + 1) : "");
+      }
+    }
+    throw new AssertionError("no line starting " + prefix + " in:\n" + err);
+  }
+
+  @Test
+  void certify_anEmptyOrForeignSnapshot_isRefused_andNothingIsIssued() throws Exception {
+    Path empty = tmp.resolve("empty.json");
+    Files.writeString(empty, snapshotOf("forged-uid", "https://prod.bank.example:6443", List.of()));
+    Path out = tmp.resolve("empty.cert.json");
+    CliTest.Run r =
+        CliTest.run(
+            cairnHome, "certify", "--snapshot", empty.toString(), "--output-file", out.toString());
+    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
+    assertThat(lineAndHint(r.err(), "cairn: nothing"))
+        .matches(
+            "cairn: nothing to certify: snapshot "
+                + java.util.regex.Pattern.quote(empty.toString())
+                + " holds no objects, so none of the \\d+ chosen checks applies\n"
+                + java.util.regex.Pattern.quote(
+                    "  perhaps you should certify a snapshot or cluster that holds the workloads"
+                        + " (cairn snapshot --kubeconfig F), or choose other frameworks with"
+                        + " --framework"));
+    assertThat(out).doesNotExist();
+
+    Path onlySa = tmp.resolve("only-sa.json");
+    Files.writeString(
+        onlySa,
+        snapshotOf(
+            "forged-uid",
+            "https://prod.bank.example:6443",
+            List.of(
+                Map.of(
+                    "apiVersion",
+                    "v1",
+                    "kind",
+                    "ServiceAccount",
+                    "metadata",
+                    Map.of("name", "default", "namespace", "shop")))));
+    CliTest.Run sa =
+        CliTest.run(
+            cairnHome, "certify", "--snapshot", onlySa.toString(), "--output-file", out.toString());
+    assertThat(sa.code()).as(sa.out() + sa.err()).isEqualTo(2);
+    assertThat(lineAndHint(sa.err(), "cairn: nothing"))
+        .containsPattern(
+            "^cairn: nothing to certify: none of the 1 object in snapshot "
+                + java.util.regex.Pattern.quote(onlySa.toString())
+                + " is of a kind the \\d+ chosen checks judge \\(every check was not"
+                + " applicable\\)\n");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void certify_beyondThePolicysMaximumLifetime_isRefusedBeforeAnythingIsScannedOrApproved()
+      throws Exception {
+    Path fresh = tmp.resolve("fresh-home");
+    Path out = tmp.resolve("long.cert.json");
+    CliTest.Run r =
+        CliTest.run(
+            fresh,
+            "certify",
+            "--snapshot",
+            tmp.resolve("good.json").toString(),
+            "--framework",
+            "pss-restricted",
+            "--valid-days",
+            "36500000",
+            "--output-file",
+            out.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .isEqualTo(
+            "cairn: a certificate lifetime of 36500000 days is beyond the maximum of 90 days that"
+                + " the embedded attestation policy allows\n"
+                + "  perhaps you should pass --valid-days 90 or less, or raise maxValidityDays in"
+                + " the attestation policy\n");
+    // nothing was measured, approved, attested or recorded
+    assertThat(fresh).doesNotExist();
+    assertThat(out).doesNotExist();
+
+    String audit = Files.readString(home.resolve("attest/audit.log"));
+    CliTest.Run named =
+        CliTest.run(
+            cairnHome,
+            "certify",
+            "--snapshot",
+            tmp.resolve("good.json").toString(),
+            "--valid-days",
+            "91",
+            "--output-file",
+            out.toString());
+    assertThat(named.code()).isEqualTo(2);
+    assertThat(named.err())
+        .startsWith(
+            "cairn: a certificate lifetime of 91 days is beyond the maximum of 90 days that"
+                + " attestation policy cairn-certify v1 allows\n");
+    assertThat(Files.readString(home.resolve("attest/audit.log"))).isEqualTo(audit);
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void verify_aSnapshotCertificate_isRefused_unlessAllowedOrTheTrustRootAcceptsSnapshots()
+      throws Exception {
+    CliTest.Run v = CliTest.run(cairnHome, "verify", cert.toString());
+    assertThat(v.code()).isEqualTo(1);
+    assertThat(v.out())
+        .isEqualTo(
+            "NOT VERIFIED: source: the certificate was made from a snapshot, which only claims its"
+                + " cluster's identity (https://cluster.example:6443, kube-system UID uid-1)\n"
+                + "  perhaps you should pass --allow-snapshot (or run `cairn trust"
+                + " allow-snapshots`) if you trust whoever took the snapshot, or certify the live"
+                + " cluster with --kubeconfig\n");
+
+    Path accepting = tmp.resolve("accepting-trust.json");
+    Files.copy(home.resolve("trust.json"), accepting);
+    CliTest.Run allow =
+        CliTest.run(cairnHome, "trust", "allow-snapshots", "--trust", accepting.toString());
+    assertThat(allow.code()).as(allow.err()).isZero();
+    assertThat(allow.out())
+        .isEqualTo(
+            "Trust root "
+                + accepting
+                + " now accepts snapshot certificates (their cluster's identity is only"
+                + " claimed)\n");
+    CliTest.Run ok =
+        CliTest.run(cairnHome, "verify", cert.toString(), "--trust", accepting.toString());
+    assertThat(ok.code()).as(ok.out()).isZero();
+    assertThat(ok.out())
+        .contains(
+            "\n  snapshot: the cluster's identity is only claimed (accepted by the trust root)\n");
+    CliTest.Run json =
+        CliTest.run(
+            cairnHome, "verify", cert.toString(), "--trust", accepting.toString(), "-o", "json");
+    assertThat(Json.parseObject(json.out()).get("snapshot"))
+        .isEqualTo(Map.of("identity", "claimed", "acceptedBy", "trust root"));
+
+    CliTest.Run refuse =
+        CliTest.run(cairnHome, "trust", "refuse-snapshots", "--trust", accepting.toString());
+    assertThat(refuse.out())
+        .isEqualTo("Trust root " + accepting + " now refuses snapshot certificates\n");
+    assertThat(
+            CliTest.run(cairnHome, "verify", cert.toString(), "--trust", accepting.toString())
+                .out())
+        .startsWith("NOT VERIFIED: source: ");
+  }
+
+  @Test
+  void verify_whatADeployGateAsks_aLiveIdentity_isRequired() {
+    CliTest.Run v = verify(cert, "--require-live-identity");
+    assertThat(v.code()).isEqualTo(1);
+    assertThat(v.out())
+        .isEqualTo(
+            "NOT VERIFIED: cluster identity: this verification requires the live cluster's"
+                + " identity, and no live cluster was read\n"
+                + "  perhaps you should pass --kubeconfig of the cluster the certificate is for\n");
+  }
+
+  /** Every file under {@code d} with its content digest and modification time. */
+  static Map<String, String> files(Path d) throws Exception {
+    Map<String, String> out = new java.util.TreeMap<>();
+    try (var all = Files.walk(d)) {
+      for (Path p : all.toList()) {
+        out.put(
+            d.relativize(p).toString(),
+            Files.isDirectory(p)
+                ? "dir"
+                : Digest.sha256(Files.readAllBytes(p)) + " " + Files.getLastModifiedTime(p));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void verify_fourProcessesAtOnce_allVerify_andNoneWritesAnything() throws Exception {
+    Map<String, String> before = files(home);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Launcher.Run>> runs = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        runs.add(
+            pool.submit(
+                () -> Launcher.run(tmp, Map.of(), "verify", cert.toString(), "--allow-snapshot")));
+      }
+      for (java.util.concurrent.Future<Launcher.Run> f : runs) {
+        Launcher.Run r = f.get(5, java.util.concurrent.TimeUnit.MINUTES);
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).startsWith("VERIFIED certificate");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(files(home)).isEqualTo(before);
   }
 
   private Path tampered(String name, String json) throws Exception {
@@ -123,12 +345,18 @@ class CertificationIT {
     return p;
   }
 
+  /** {@code cairn verify C --allow-snapshot EXTRA} in the shared home (these are snapshots). */
   private CliTest.Run verify(Path c, String... extra) {
-    String[] args = new String[2 + extra.length];
+    return verifyIn(cairnHome, c, extra);
+  }
+
+  private static CliTest.Run verifyIn(Path h, Path c, String... extra) {
+    String[] args = new String[3 + extra.length];
     args[0] = "verify";
     args[1] = c.toString();
-    System.arraycopy(extra, 0, args, 2, extra.length);
-    return CliTest.run(cairnHome, args);
+    args[2] = "--allow-snapshot";
+    System.arraycopy(extra, 0, args, 3, extra.length);
+    return CliTest.run(h, args);
   }
 
   @Test
@@ -139,7 +367,10 @@ class CertificationIT {
         .contains("VERIFIED certificate sha256:")
         .contains("snapshot")
         .contains(
-            "links checked: signature, signing key, statement, attestation, ledger inclusion, ledger consistency, expiry, revocation");
+            "links checked: signature, signing key, statement, attestation, ledger inclusion,"
+                + " ledger consistency, expiry, revocation, source")
+        .contains(
+            "\n  snapshot: the cluster's identity is only claimed (accepted by --allow-snapshot)\n");
   }
 
   @Test
@@ -264,7 +495,8 @@ class CertificationIT {
                     dev.cairn.certify.Verifier.evidenceCheck(),
                     Instant.now(),
                     null,
-                    Digest.sha256("another cluster")));
+                    Digest.sha256("another cluster"),
+                    true));
     assertThat(foreign.link()).isEqualTo("cluster identity");
     assertThat(foreign.getMessage())
         .contains("the live cluster is " + Digest.sha256("another cluster"));
@@ -370,6 +602,9 @@ class CertificationIT {
     assertThat(doc.get("verified").asBoolean()).isTrue();
     assertThat(doc.get("links").toString()).contains("\"attestation\"", "\"ledger inclusion\"");
     assertThat(doc.get("notChecked").toString()).contains("cluster identity");
+    assertThat(doc.get("links").toString()).contains("\"source\"");
+    assertThat(doc.get("snapshot").toString())
+        .isEqualTo("{\"identity\":\"claimed\",\"acceptedBy\":\"request\"}");
 
     String json = Files.readString(cert);
     CertificateBundle b = CertificateBundle.parse(json);

@@ -61,8 +61,15 @@ class CertifyRealClusterIT {
                     fromSnap.toString())
                 .code())
         .isZero();
-    CliTest.Run vs = CliTest.run(cairnHome, "verify", fromSnap.toString(), "--kubeconfig", kc);
+    CliTest.Run vs =
+        CliTest.run(
+            cairnHome, "verify", fromSnap.toString(), "--kubeconfig", kc, "--allow-snapshot");
     assertThat(vs.code()).as(vs.out()).isZero();
-    assertThat(vs.out()).contains(", snapshot)");
+    assertThat(vs.out())
+        .contains(", snapshot)")
+        .contains(
+            "snapshot: the cluster's identity is only claimed (accepted by --allow-snapshot)");
+    assertThat(CliTest.run(cairnHome, "verify", fromSnap.toString(), "--kubeconfig", kc).out())
+        .startsWith("NOT VERIFIED: source: the certificate was made from a snapshot");
   }
 }

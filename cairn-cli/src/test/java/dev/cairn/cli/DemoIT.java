@@ -38,7 +38,7 @@ class DemoIT {
             "recorded on ethereum:http://127\\.0\\.0\\.1:\\d+#0x[0-9a-f]{40} \\(chain 31337")
         .contains(
             "links checked: signature, signing key, statement, attestation, ledger record,"
-                + " ledger issuer, expiry, revocation")
+                + " ledger issuer, expiry, revocation, source")
         .contains("NOT VERIFIED: signature:")
         .contains("NOT VERIFIED: revocation: revoked on chain at");
   }

@@ -75,14 +75,14 @@ class EthereumEndpointSecretIT {
               "good.cert.json");
       assertThat(c.code()).as(c.out() + c.err()).isZero();
       runs.add(c);
-      Launcher.Run v = cairn(env, "verify", "good.cert.json");
+      Launcher.Run v = cairn(env, "verify", "good.cert.json", "--allow-snapshot");
       assertThat(v.code()).as(v.out() + v.err()).isZero();
       assertThat(v.out()).contains("ledger record, ledger issuer");
       runs.add(v);
 
       Map<String, String> unset = new HashMap<>(env);
       unset.remove("CAIRN_ETH_RPC");
-      Launcher.Run missing = cairn(unset, "verify", "good.cert.json");
+      Launcher.Run missing = cairn(unset, "verify", "good.cert.json", "--allow-snapshot");
       assertThat(missing.code()).isEqualTo(1);
       assertThat(missing.out())
           .startsWith(

@@ -82,7 +82,7 @@ class EthereumGanacheIT {
             cert.toString());
     assertThat(c.code()).as(c.out() + c.err()).isZero();
     assertThat(c.out()).contains("(chain 1337, transaction 0x");
-    CliTest.Run v = CliTest.run(cairnHome, "verify", cert.toString());
+    CliTest.Run v = CliTest.run(cairnHome, "verify", cert.toString(), "--allow-snapshot");
     assertThat(v.code()).as(v.out()).isZero();
     assertThat(v.out()).contains("ledger record, ledger issuer");
     assertThat(
@@ -97,7 +97,7 @@ class EthereumGanacheIT {
                     key.toString())
                 .code())
         .isZero();
-    assertThat(CliTest.run(cairnHome, "verify", cert.toString()).out())
+    assertThat(CliTest.run(cairnHome, "verify", cert.toString(), "--allow-snapshot").out())
         .startsWith("NOT VERIFIED: revocation: revoked on chain");
   }
 }

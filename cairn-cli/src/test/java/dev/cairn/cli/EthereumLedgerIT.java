@@ -123,12 +123,13 @@ class EthereumLedgerIT {
   }
 
   private static CliTest.Run verifyWith(Path anchors, Path c, String... extra) {
-    String[] args = new String[4 + extra.length];
+    String[] args = new String[5 + extra.length];
     args[0] = "verify";
     args[1] = c.toString();
     args[2] = "--trust";
     args[3] = anchors.toString();
-    System.arraycopy(extra, 0, args, 4, extra.length);
+    args[4] = "--allow-snapshot";
+    System.arraycopy(extra, 0, args, 5, extra.length);
     return CliTest.run(cairnHome, args);
   }
 
@@ -214,7 +215,8 @@ class EthereumLedgerIT {
         dev.cairn.ledger.TrustRoot.parse(Files.readString(home.resolve("trust.json")))
             .current(dev.cairn.ledger.TrustRoot.LedgerPin.class);
     assertThat(pins).singleElement().satisfies(p -> assertThat(p.issuer()).isEqualTo(teamIssuer));
-    CliTest.Run v = CliTest.run(home, "verify", tmp.resolve("team.cert.json").toString());
+    CliTest.Run v =
+        CliTest.run(home, "verify", tmp.resolve("team.cert.json").toString(), "--allow-snapshot");
     assertThat(v.code()).as(v.out()).isZero();
     assertThat(v.out()).contains("ledger record, ledger issuer");
   }
@@ -226,7 +228,7 @@ class EthereumLedgerIT {
     assertThat(v.out())
         .contains(
             "links checked: signature, signing key, statement, attestation, ledger record,"
-                + " ledger issuer, expiry, revocation")
+                + " ledger issuer, expiry, revocation, source")
         .contains("recorded on " + ledger);
     List<dev.cairn.ledger.TrustRoot.LedgerPin> pins =
         dev.cairn.ledger.TrustRoot.parse(Files.readString(tmp.resolve("home/trust.json")))

@@ -75,7 +75,7 @@ class SecretLeakIT {
     assertThat(unreachable.code()).isEqualTo(2);
     assertThat(unreachable.err()).contains("cannot reach the attestation service");
     runs.add(unreachable);
-    Launcher.Run verified = cairn("verify", "good.cert.json");
+    Launcher.Run verified = cairn("verify", "good.cert.json", "--allow-snapshot");
     assertThat(verified.code()).as(verified.out() + verified.err()).isZero();
     runs.add(verified);
     runs.add(cairn("ledger", "history", "good.cert.json", "-o", "json"));
@@ -98,7 +98,7 @@ class SecretLeakIT {
     String forged = cert.replace(sig, forgedSig);
     assertThat(forged).isNotEqualTo(cert);
     Files.writeString(tmp.resolve("forged.cert.json"), forged);
-    Launcher.Run refused = cairn("verify", "forged.cert.json");
+    Launcher.Run refused = cairn("verify", "forged.cert.json", "--allow-snapshot");
     assertThat(refused.code()).isEqualTo(1);
     assertThat(refused.out())
         .startsWith("NOT VERIFIED: signature: the DSSE signature does not verify");

@@ -68,7 +68,7 @@ class TeamAttestationIT {
               "--output-file",
               cert.toString());
       assertThat(c.code()).as(c.out() + c.err()).isZero();
-      CliTest.Run v = CliTest.run(cairnHome, "verify", cert.toString());
+      CliTest.Run v = CliTest.run(cairnHome, "verify", cert.toString(), "--allow-snapshot");
       assertThat(v.code()).as(v.out()).isZero();
       assertThat(Files.readString(tmp.resolve("team/audit.log"))).contains("\"allowed\":true");
       assertThat(tmp.resolve("home/attest")).doesNotExist(); // the embedded service was not used

@@ -30,7 +30,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * Verifies a certificate from public data, failing closed at the first link that breaks: signature,
  * signing key, statement, attestation, ledger checkpoint, ledger inclusion, ledger consistency (or,
- * on a blockchain, ledger record and ledger issuer), expiry, revocation, cluster identity.
+ * on a blockchain, ledger record and ledger issuer), expiry, revocation, source, cluster identity.
+ *
+ * <p>{@code source}: a certificate made from a snapshot only claims its cluster's identity (whoever
+ * wrote the snapshot could name any cluster), so it verifies only when the trust root accepts
+ * snapshot certificates or the caller does. {@code ledger consistency} on the embedded log also
+ * demands that the log extends the checkpoint the trust root pins, so a log rolled back (to undo a
+ * revocation) fails.
  *
  * <p>What made the certificate is checked against the {@link TrustRoot} at the certificate's issue
  * time: its signing key, attestation policy, scanner measurement, the platform key of its evidence,
@@ -93,6 +99,24 @@ public final class CertificateVerifier {
       Instant now,
       @Nullable Ledger ledger,
       @Nullable Digest liveClusterId)
+      throws VerificationException {
+    return verify(b, t, evidence, now, ledger, liveClusterId, false);
+  }
+
+  /**
+   * Verifies {@code b} against {@code t} at {@code now}, as {@link #verify(CertificateBundle,
+   * TrustRoot, EvidenceCheck, Instant, Ledger, Digest)} does.
+   *
+   * @param acceptSnapshot accept a certificate made from a snapshot even if the trust root does not
+   */
+  public static Result verify(
+      CertificateBundle b,
+      TrustRoot t,
+      EvidenceCheck evidence,
+      Instant now,
+      @Nullable Ledger ledger,
+      @Nullable Digest liveClusterId,
+      boolean acceptSnapshot)
       throws VerificationException {
     List<String> ok = new ArrayList<>();
     PublicKey key;
@@ -169,6 +193,17 @@ public final class CertificateVerifier {
               + windows(policyWindows),
           "the attestation policy was superseded before the certificate was issued: certify the"
               + " cluster again under the current policy");
+    }
+    long judged = c.summary().getOrDefault("passed", 0L) + c.summary().getOrDefault("waived", 0L);
+    if (judged == 0) {
+      throw new VerificationException(
+          "statement",
+          "the certificate's scan judged nothing ("
+              + c.summary()
+              + "): every check was not"
+              + " applicable",
+          "a certificate that no check judged says nothing about the cluster: certify one that"
+              + " holds its workloads");
     }
     ok.add("statement");
     Measurement measurement = new Measurement(c.measurement());
@@ -253,6 +288,18 @@ public final class CertificateVerifier {
       ok.add("ledger inclusion");
       if (log != null) {
         Checkpoint now0 = log.checkpoint();
+        if (!now0.origin().equals(cp.origin())) {
+          throw new VerificationException(
+              "ledger consistency",
+              "the certificate's checkpoint is of log "
+                  + cp.origin()
+                  + ", not of "
+                  + log.describe()
+                  + " ("
+                  + now0.origin()
+                  + ")",
+              "verify it against the log it was recorded on, in the home that recorded it");
+        }
         if (now0.size() < cp.size()
             || !Merkle.verifyConsistency(
                 cp.size(),
@@ -264,6 +311,12 @@ public final class CertificateVerifier {
               "ledger consistency",
               "the log's current checkpoint is not an extension of the certificate's (forked log)",
               null);
+        }
+        try {
+          t.requireConsistent(log);
+        } catch (LedgerException e) {
+          throw new VerificationException(
+              "ledger consistency", String.valueOf(e.getMessage()), e.hint().orElse(null));
         }
         ok.add("ledger consistency");
       }
@@ -298,6 +351,23 @@ public final class CertificateVerifier {
       }
       ok.add("revocation");
     }
+    if (c.source().equals("snapshot") && !acceptSnapshot && !t.acceptsSnapshots()) {
+      throw new VerificationException(
+          "source",
+          "the certificate was made from a snapshot, which only claims its cluster's identity ("
+              + c.server()
+              + ", kube-system UID "
+              + c.kubeSystemUid()
+              + ")",
+          "accept snapshot certificates only if you trust whoever took the snapshot; else certify"
+              + " the live cluster",
+          dev.cairn.core.Fix.of("verify.snapshot"));
+    }
+    if (!c.source().equals("live") && !c.source().equals("snapshot")) {
+      throw new VerificationException(
+          "source", "the certificate's source is " + c.source() + ", not live or snapshot", null);
+    }
+    ok.add("source");
     if (liveClusterId != null) {
       if (!liveClusterId.equals(c.clusterId())) {
         throw new VerificationException(

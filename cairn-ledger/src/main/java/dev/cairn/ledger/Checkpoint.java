@@ -23,6 +23,31 @@ public record Checkpoint(String origin, long size, byte[] root, String signedNot
     return root.clone();
   }
 
+  @Override
+  public boolean equals(@org.jspecify.annotations.Nullable Object o) {
+    return o instanceof Checkpoint c
+        && origin.equals(c.origin)
+        && size == c.size
+        && java.util.Arrays.equals(root, c.root)
+        && signedNote.equals(c.signedNote);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(origin, size, java.util.Arrays.hashCode(root), signedNote);
+  }
+
+  @Override
+  public String toString() {
+    return "Checkpoint["
+        + origin
+        + " "
+        + size
+        + " "
+        + Base64.getEncoder().encodeToString(root)
+        + "]";
+  }
+
   /** The note body: {@code origin\nsize\nbase64(root)\n}. */
   public static String body(String origin, long size, byte[] root) {
     return origin + "\n" + size + "\n" + Base64.getEncoder().encodeToString(root) + "\n";

@@ -49,6 +49,14 @@ public interface Ledger extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * The proof that the log's tree of {@code toSize} entries extends its tree of {@code fromSize}
+   * (RFC 9162 consistency proof), for a ledger that signs checkpoints.
+   */
+  default List<byte[]> consistencyProof(long fromSize, long toSize) throws LedgerException {
+    throw new LedgerException(describe() + " has no checkpoints to prove consistent", null);
+  }
+
   /** Records a revocation. */
   LedgerReceipt revoke(LedgerEntry.Revoked entry) throws LedgerException;
 

@@ -10,11 +10,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The embedded ledger: an append-only transparency log on disk. Entries are RFC 6962 leaves
@@ -25,69 +27,65 @@ import java.util.Optional;
 public final class TransparencyLog implements Ledger {
   private static final ObjectMapper JSON = Jackson.MAPPER;
 
+  /** How long an open waits for another process (or thread) to let go of the log. */
+  static final Duration LOCK_WAIT = Duration.ofSeconds(10);
+
   private final EntryStore store;
   private final HashTree tree;
-  private final NoteSigner signer;
+  private final @Nullable NoteSigner signer;
+  private final String verifierKey;
   private final String origin;
   private final Path dir;
   private Checkpoint checkpoint;
 
   private TransparencyLog(
-      Path dir, EntryStore store, HashTree tree, NoteSigner signer, String origin, Checkpoint cp) {
+      Path dir,
+      EntryStore store,
+      HashTree tree,
+      @Nullable NoteSigner signer,
+      String verifierKey,
+      String origin,
+      Checkpoint cp) {
     this.dir = dir;
     this.store = store;
     this.tree = tree;
     this.signer = signer;
+    this.verifierKey = verifierKey;
     this.origin = origin;
     this.checkpoint = cp;
   }
 
   /**
-   * Opens (or creates) the log in {@code dir}, recovering from a crash if needed. {@code signer}
-   * signs checkpoints; the origin line is {@code cairn.local/log/<key id>}.
+   * Opens (or creates) the log in {@code dir} to write, recovering from a crash if needed. {@code
+   * signer} signs checkpoints; the origin line is {@code cairn.local/log/<key id>}. A log whose
+   * entries are ahead of its checkpoint (a crash between the two) gets a new checkpoint signed.
    *
    * @throws LedgerException if the directory is in use, unreadable, or its entries do not match its
    *     own signed checkpoint
    */
   public static TransparencyLog open(Path dir, NoteSigner signer) throws LedgerException {
-    String origin =
-        "cairn.local/log/"
-            + HexFormat.of().formatHex(NoteSigner.keyId(signer.name(), signer.publicKey()));
+    return open(dir, signer, LOCK_WAIT);
+  }
+
+  static TransparencyLog open(Path dir, NoteSigner signer, Duration lockWait)
+      throws LedgerException {
+    String origin = originOf(signer.verifierKey());
     HashTree tree = new HashTree();
-    EntryStore store = EntryStore.open(dir, (index, data) -> tree.append(Merkle.leafHash(data)));
+    EntryStore store =
+        EntryStore.open(dir, (index, data) -> tree.append(Merkle.leafHash(data)), lockWait);
     try {
       Optional<String> saved = store.readCheckpoint();
-      Checkpoint cp;
-      if (saved.isPresent()) {
-        NoteSigner.verify(saved.get(), signer.verifierKey());
-        cp = Checkpoint.parse(saved.get());
-        if (!cp.origin().equals(origin)) {
-          throw new LedgerException(
-              "log in " + dir + " belongs to " + cp.origin() + ", not " + origin,
-              "open it with its own key");
-        }
-        if (cp.size() > tree.size()) {
-          throw new LedgerException(
-              "log in "
-                  + dir
-                  + " is corrupt: its checkpoint covers "
-                  + cp.size()
-                  + " entries but "
-                  + tree.size()
-                  + " are on disk",
-              "restore the log directory from a backup");
-        }
-        if (!java.security.MessageDigest.isEqual(cp.root(), tree.root(cp.size()))) {
-          throw new LedgerException(
-              "log in " + dir + " is corrupt: its entries do not match its signed checkpoint",
-              "restore the log directory from a backup");
-        }
-      } else {
-        cp = null;
-      }
+      Checkpoint cp =
+          saved.isPresent() ? check(dir, saved.get(), signer.verifierKey(), origin, tree) : null;
       TransparencyLog log =
           new TransparencyLog(
-              dir, store, tree, signer, origin, cp == null ? sign(signer, origin, tree) : cp);
+              dir,
+              store,
+              tree,
+              signer,
+              signer.verifierKey(),
+              origin,
+              cp == null ? sign(signer, origin, tree) : cp);
       if (cp == null || cp.size() < tree.size()) {
         // entries fsynced before a crash, but not yet checkpointed: commit them now
         log.checkpoint = sign(signer, origin, tree);
@@ -100,10 +98,99 @@ public final class TransparencyLog implements Ledger {
     }
   }
 
+  /**
+   * Opens an existing log only to read, with a shared lock, so that any number of readers work at
+   * once: nothing is created, signed, truncated or written. The log's own signed checkpoint must be
+   * there and verify with {@code verifierKey}; entries after it (a crash between an append and its
+   * checkpoint, or an append under way) are not covered by it, and proofs are against it.
+   *
+   * @throws LedgerException if there is no log, no checkpoint, or its entries do not match it
+   */
+  public static TransparencyLog openReadOnly(Path dir, String verifierKey) throws LedgerException {
+    return openReadOnly(dir, verifierKey, LOCK_WAIT);
+  }
+
+  static TransparencyLog openReadOnly(Path dir, String verifierKey, Duration lockWait)
+      throws LedgerException {
+    String origin = originOf(verifierKey);
+    HashTree tree = new HashTree();
+    EntryStore store =
+        EntryStore.openReadOnly(dir, (index, data) -> tree.append(Merkle.leafHash(data)), lockWait);
+    try {
+      Optional<String> saved = store.readCheckpoint();
+      if (saved.isEmpty()) {
+        throw new LedgerException(
+            "the log in "
+                + dir
+                + " has no signed checkpoint"
+                + (tree.size() > 0 ? " for its " + tree.size() + " entries" : "")
+                + " (removed?)",
+            "restore the log directory from a backup");
+      }
+      Checkpoint cp = check(dir, saved.get(), verifierKey, origin, tree);
+      return new TransparencyLog(dir, store, tree, null, verifierKey, origin, cp);
+    } catch (LedgerException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** The origin line of the log whose checkpoints {@code verifierKey} verifies. */
+  static String originOf(String verifierKey) {
+    String[] parts = verifierKey.split("\\+", 3);
+    if (parts.length != 3) {
+      throw new IllegalArgumentException("not a note verifier key: " + verifierKey);
+    }
+    return "cairn.local/log/" + parts[1];
+  }
+
+  /** The saved checkpoint, verified against the key and the entries on disk. */
+  private static Checkpoint check(
+      Path dir, String saved, String verifierKey, String origin, HashTree tree)
+      throws LedgerException {
+    NoteSigner.verify(saved, verifierKey);
+    Checkpoint cp = Checkpoint.parse(saved);
+    if (!cp.origin().equals(origin)) {
+      throw new LedgerException(
+          "log in " + dir + " belongs to " + cp.origin() + ", not " + origin,
+          "open it with its own key");
+    }
+    if (cp.size() > tree.size()) {
+      throw new LedgerException(
+          "log in "
+              + dir
+              + " is corrupt: its checkpoint covers "
+              + cp.size()
+              + " entries but "
+              + tree.size()
+              + " are on disk",
+          "restore the log directory from a backup");
+    }
+    if (!java.security.MessageDigest.isEqual(cp.root(), tree.root(cp.size()))) {
+      throw new LedgerException(
+          "log in " + dir + " is corrupt: its entries do not match its signed checkpoint",
+          "restore the log directory from a backup");
+    }
+    return cp;
+  }
+
   private static Checkpoint sign(NoteSigner signer, String origin, HashTree tree) {
     byte[] root = tree.root(tree.size());
     String note = signer.sign(Checkpoint.body(origin, tree.size(), root));
     return new Checkpoint(origin, tree.size(), root, note);
+  }
+
+  /** Whether this log was opened only to read. */
+  public boolean readOnly() {
+    return signer == null;
+  }
+
+  private NoteSigner writer() throws LedgerException {
+    NoteSigner s = signer;
+    if (s == null) {
+      throw new LedgerException(describe() + " was opened only to read", null);
+    }
+    return s;
   }
 
   @Override
@@ -127,7 +214,7 @@ public final class TransparencyLog implements Ledger {
   }
 
   public String verifierKey() {
-    return signer.verifierKey();
+    return verifierKey;
   }
 
   public synchronized Checkpoint checkpoint() {
@@ -174,6 +261,7 @@ public final class TransparencyLog implements Ledger {
     return tree.inclusionProof(index, size);
   }
 
+  @Override
   public synchronized List<byte[]> consistencyProof(long size1, long size2) {
     return tree.consistencyProof(size1, size2);
   }
@@ -206,6 +294,7 @@ public final class TransparencyLog implements Ledger {
 
   @Override
   public synchronized Receipt issue(LedgerEntry.Issued entry) throws LedgerException {
+    writer();
     Optional<Long> existing = indexOfIssued(entry.certificate());
     if (existing.isPresent()) {
       if (!entry(existing.get()).equals(entry)) {
@@ -220,6 +309,7 @@ public final class TransparencyLog implements Ledger {
 
   @Override
   public synchronized Receipt revoke(LedgerEntry.Revoked entry) throws LedgerException {
+    writer();
     if (indexOfIssued(entry.certificate()).isEmpty()) {
       throw new LedgerException(
           "no certificate " + entry.certificate() + " in " + describe(),
@@ -238,6 +328,7 @@ public final class TransparencyLog implements Ledger {
    */
   public synchronized List<Receipt> appendAll(List<? extends LedgerEntry> entries)
       throws LedgerException {
+    NoteSigner w = writer();
     List<byte[]> data = new ArrayList<>(entries.size());
     for (LedgerEntry e : entries) {
       data.add(bytes(e));
@@ -256,7 +347,7 @@ public final class TransparencyLog implements Ledger {
     for (byte[] d : data) {
       tree.append(Merkle.leafHash(d));
     }
-    Checkpoint next = sign(signer, origin, tree);
+    Checkpoint next = sign(w, origin, tree);
     store.writeCheckpoint(next.signedNote());
     checkpoint = next;
     List<Receipt> out = new ArrayList<>(entries.size());

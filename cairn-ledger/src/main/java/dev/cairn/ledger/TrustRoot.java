@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -31,11 +32,22 @@ import org.jspecify.annotations.Nullable;
  * then the item, then {@code validUntil}), so two roots with the same entries are equal and write
  * the same JSON ({@link #toJson()}, read back by {@link #parse}). See {@code docs/trust-root.md}.
  *
+ * <p>Besides what it trusts, a root holds two things of the verifier's own: whether it accepts
+ * certificates made from a snapshot (whose cluster identity is only claimed), and the latest
+ * checkpoint it has seen of each transparency log, so that a log rolled back behind it is caught.
+ * That pin advances only after a consistency proof ({@link #withCheckpointOf}).
+ *
  * @param entries every window of every item
+ * @param acceptsSnapshots whether certificates made from a snapshot verify
+ * @param checkpoints the latest checkpoint seen of each log, one per origin
  */
-public record TrustRoot(List<Entry> entries) {
+public record TrustRoot(
+    List<Entry> entries, boolean acceptsSnapshots, List<Checkpoint> checkpoints) {
   /** The media type of the JSON document this version writes. */
-  public static final String MEDIA_TYPE = "application/vnd.cairn.trust-root+json;version=2";
+  public static final String MEDIA_TYPE = "application/vnd.cairn.trust-root+json;version=3";
+
+  /** The media type of the previous version, still read (no snapshot setting, no checkpoints). */
+  public static final String MEDIA_TYPE_V2 = "application/vnd.cairn.trust-root+json;version=2";
 
   /** Something a trust root can trust: closed set, one record per kind. */
   public sealed interface Item
@@ -314,11 +326,114 @@ public record TrustRoot(List<Entry> entries) {
     sorted.sort(ORDER);
     entries = List.copyOf(sorted);
     validate(entries);
+    List<Checkpoint> cps = new ArrayList<>(checkpoints);
+    cps.sort(Comparator.comparing(Checkpoint::origin));
+    for (int i = 1; i < cps.size(); i++) {
+      if (cps.get(i).origin().equals(cps.get(i - 1).origin())) {
+        throw new IllegalArgumentException(
+            "two checkpoints pinned for one log: " + cps.get(i).origin());
+      }
+    }
+    checkpoints = List.copyOf(cps);
+  }
+
+  /** A root with these entries, refusing snapshot certificates, pinning no checkpoint. */
+  public TrustRoot(List<Entry> entries) {
+    this(entries, false, List.of());
   }
 
   /** A trust root that trusts nothing. */
   public static TrustRoot empty() {
     return new TrustRoot(List.of());
+  }
+
+  private TrustRoot withEntries(List<Entry> es) {
+    return new TrustRoot(es, acceptsSnapshots, checkpoints);
+  }
+
+  /**
+   * This root accepting (or refusing) certificates made from a snapshot. A snapshot only claims its
+   * cluster's identity: whoever writes one can name any cluster.
+   */
+  public TrustRoot withSnapshotsAccepted(boolean accept) {
+    return new TrustRoot(entries, accept, checkpoints);
+  }
+
+  /** The checkpoint this root pins for the log named {@code origin}, if any. */
+  public Optional<Checkpoint> pinnedCheckpoint(String origin) {
+    return checkpoints.stream().filter(c -> c.origin().equals(origin)).findFirst();
+  }
+
+  /**
+   * Checks that {@code ledger}'s current checkpoint extends the one this root pins for that log: at
+   * least as large, and a consistency proof from the pinned tree to it verifies. A ledger without
+   * checkpoints (a chain) and a log this root pins nothing for pass.
+   *
+   * @throws LedgerException when the log was rolled back behind the pin or rewritten
+   */
+  public void requireConsistent(Ledger ledger) throws LedgerException {
+    Optional<String> note = ledger.signedCheckpoint();
+    if (note.isEmpty()) {
+      return;
+    }
+    Checkpoint now = Checkpoint.parse(note.get());
+    Optional<Checkpoint> pinned = pinnedCheckpoint(now.origin());
+    if (pinned.isEmpty()) {
+      return;
+    }
+    Checkpoint pin = pinned.get();
+    if (now.size() < pin.size()) {
+      throw new LedgerException(
+          ledger.describe()
+              + " is at size "
+              + now.size()
+              + ", behind the checkpoint the trust root pins (size "
+              + pin.size()
+              + "): it was rolled back or replaced",
+          "restore the log from a backup that holds the pinned checkpoint; until then, what it"
+              + " says about revocations can't be trusted");
+    }
+    boolean consistent =
+        now.size() == pin.size()
+            ? java.security.MessageDigest.isEqual(now.root(), pin.root())
+            : Merkle.verifyConsistency(
+                pin.size(),
+                now.size(),
+                ledger.consistencyProof(pin.size(), now.size()),
+                pin.root(),
+                now.root());
+    if (!consistent) {
+      throw new LedgerException(
+          ledger.describe()
+              + " at size "
+              + now.size()
+              + " is not an extension of the checkpoint the trust root pins (size "
+              + pin.size()
+              + "): its entries were rewritten",
+          "restore the log from a backup that holds the pinned checkpoint; until then, what it"
+              + " says about revocations can't be trusted");
+    }
+  }
+
+  /**
+   * This root pinning {@code ledger}'s current checkpoint, after {@link #requireConsistent}: the
+   * pin only moves forward along one log. A ledger without checkpoints leaves the root as it is.
+   */
+  public TrustRoot withCheckpointOf(Ledger ledger) throws LedgerException {
+    requireConsistent(ledger);
+    Optional<String> note = ledger.signedCheckpoint();
+    if (note.isEmpty()) {
+      return this;
+    }
+    Checkpoint now = Checkpoint.parse(note.get());
+    List<Checkpoint> out = new ArrayList<>();
+    for (Checkpoint c : checkpoints) {
+      if (!c.origin().equals(now.origin())) {
+        out.add(c);
+      }
+    }
+    out.add(now);
+    return new TrustRoot(entries, acceptsSnapshots, out);
   }
 
   /**
@@ -370,7 +485,7 @@ public record TrustRoot(List<Entry> entries) {
         out.add(new Entry(item, now, null));
       }
     }
-    return new TrustRoot(out);
+    return withEntries(out);
   }
 
   /**
@@ -393,7 +508,7 @@ public record TrustRoot(List<Entry> entries) {
               : e);
     }
     out.add(new Entry(pin, now, null));
-    return new TrustRoot(out);
+    return withEntries(out);
   }
 
   /**
@@ -417,7 +532,7 @@ public record TrustRoot(List<Entry> entries) {
         out.add(new Entry(e.item(), e.validFrom(), at));
       }
     }
-    return new TrustRoot(out);
+    return withEntries(out);
   }
 
   /** True when {@code item} was trusted at {@code t}. */
@@ -453,10 +568,11 @@ public record TrustRoot(List<Entry> entries) {
   }
 
   /**
-   * Reads a trust root: the current document ({@link #MEDIA_TYPE}) or the older unversioned
-   * trust.json, whose every item becomes an entry trusted since before the root existed and still
-   * open. Fails on duplicate or unknown keys, missing or malformed fields, overlapping windows and
-   * unknown versions.
+   * Reads a trust root: the current document ({@link #MEDIA_TYPE}), the previous one ({@link
+   * #MEDIA_TYPE_V2}: snapshots refused, no checkpoint pinned) or the older unversioned trust.json,
+   * whose every item becomes an entry trusted since before the root existed and still open. Fails
+   * on duplicate or unknown keys, missing or malformed fields, overlapping windows and unknown
+   * versions.
    */
   public static TrustRoot parse(String json) throws CairnException {
     return TrustRootJson.read(json);

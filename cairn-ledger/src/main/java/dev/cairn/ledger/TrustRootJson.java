@@ -66,9 +66,20 @@ final class TrustRootJson {
     }
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("mediaType", TrustRoot.MEDIA_TYPE);
+    doc.put("acceptSnapshots", root.acceptsSnapshots());
     for (int i = 0; i < LISTS.size(); i++) {
       doc.put(LISTS.get(i), lists.get(i));
     }
+    List<Map<String, Object>> cps = new ArrayList<>();
+    for (Checkpoint c : root.checkpoints()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("origin", c.origin());
+      m.put("size", c.size());
+      m.put("root", Base64.getEncoder().encodeToString(c.root()));
+      m.put("note", c.signedNote());
+      cps.add(m);
+    }
+    doc.put("checkpoints", cps);
     return Json.pretty(doc);
   }
 
@@ -142,6 +153,9 @@ final class TrustRootJson {
         throw new Bad("mediaType is not a string");
       }
       String type = mt.asText();
+      if (type.equals(TrustRoot.MEDIA_TYPE_V2)) {
+        return v2(doc);
+      }
       if (!type.equals(TrustRoot.MEDIA_TYPE)) {
         if (type.startsWith(MEDIA_TYPE_BASE)) {
           throw new CairnException(
@@ -149,12 +163,12 @@ final class TrustRootJson {
                   + type
                   + " is a version this Cairn does not read (it reads "
                   + TrustRoot.MEDIA_TYPE
-                  + " and the older trust.json)",
+                  + ", version=2 and the older trust.json)",
               "upgrade Cairn to one that reads it, or use a trust.json this version wrote");
         }
         throw new Bad("mediaType is " + type + ", not " + TrustRoot.MEDIA_TYPE);
       }
-      return v2(doc);
+      return v3(doc);
     } catch (Bad e) {
       throw notTrust(String.valueOf(e.getMessage()));
     }
@@ -164,8 +178,65 @@ final class TrustRootJson {
     return new CairnException("not a Cairn trust file: " + why, HINT);
   }
 
+  /** The current document: the lists of v2, the snapshot setting and the pinned checkpoints. */
+  private static TrustRoot v3(JsonNode doc) throws Bad {
+    List<String> fields = new ArrayList<>(LISTS);
+    fields.add("acceptSnapshots");
+    fields.add("checkpoints");
+    only(doc, "", concat("mediaType", fields));
+    JsonNode accept = doc.get("acceptSnapshots");
+    if (accept == null || !accept.isBoolean()) {
+      throw new Bad("acceptSnapshots is missing or not true or false");
+    }
+    JsonNode l = doc.get("checkpoints");
+    if (l == null || !l.isArray()) {
+      throw new Bad("checkpoints is missing or not a list");
+    }
+    List<Checkpoint> cps = new ArrayList<>();
+    for (int i = 0; i < l.size(); i++) {
+      String at = "checkpoints[" + i + "]";
+      JsonNode n = l.get(i);
+      if (!n.isObject()) {
+        throw new Bad(at + " is not an object");
+      }
+      only(n, at + ".", Set.of("origin", "size", "root", "note"));
+      cps.add(checkpoint(n, at));
+    }
+    try {
+      return new TrustRoot(entries(doc), accept.asBoolean(), cps);
+    } catch (IllegalArgumentException e) {
+      throw new Bad(String.valueOf(e.getMessage()));
+    }
+  }
+
+  private static Checkpoint checkpoint(JsonNode n, String at) throws Bad {
+    String origin = text(n, at, "origin");
+    JsonNode size = n.get("size");
+    if (size == null || !size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 0) {
+      throw new Bad(at + ".size is missing or not a whole number");
+    }
+    byte[] root = base64(text(n, at, "root"), at + ".root");
+    String note = text(n, at, "note");
+    Checkpoint c;
+    try {
+      c = Checkpoint.parse(note);
+    } catch (LedgerException e) {
+      throw new Bad(at + ".note is not a checkpoint: " + e.getMessage());
+    }
+    if (!c.origin().equals(origin)
+        || c.size() != size.asLong()
+        || !java.util.Arrays.equals(c.root(), root)) {
+      throw new Bad(at + ".note does not say the origin, size and root beside it");
+    }
+    return c;
+  }
+
   private static TrustRoot v2(JsonNode doc) throws Bad {
     only(doc, "", concat("mediaType", LISTS));
+    return root(entries(doc));
+  }
+
+  private static List<Entry> entries(JsonNode doc) throws Bad {
     List<Entry> entries = new ArrayList<>();
     list(doc, "policies", entries, (n, at) -> policy(n, at));
     list(doc, "measurements", entries, (n, at) -> new Measurement(digest(n, at, "digest")));
@@ -173,7 +244,7 @@ final class TrustRootJson {
     list(doc, "platformKeys", entries, (n, at) -> new PlatformKey(key(n, at)));
     list(doc, "logKeys", entries, (n, at) -> logKey(text(n, at, "verifierKey"), at));
     list(doc, "ledgers", entries, (n, at) -> pin(n, at));
-    return root(entries);
+    return entries;
   }
 
   private interface ItemReader {

@@ -57,7 +57,9 @@ class CertificateVerifierTest {
 
   static CertificateVerifier.Result verify(
       String name, @Nullable Ledger ledger, @Nullable Digest live) throws Exception {
-    return CertificateVerifier.verify(bundle(name), root, Fixtures.EVIDENCE, NOW, ledger, live);
+    // the fixtures are snapshot certificates: accepted here, refused by default (source_…)
+    return CertificateVerifier.verify(
+        bundle(name), root, Fixtures.EVIDENCE, NOW, ledger, live, true);
   }
 
   static VerificationException fails(String name, @Nullable Ledger ledger, @Nullable Digest live)
@@ -66,7 +68,7 @@ class CertificateVerifierTest {
     VerificationException e =
         catchThrowableOfType(
             VerificationException.class,
-            () -> CertificateVerifier.verify(b, root, Fixtures.EVIDENCE, NOW, ledger, live));
+            () -> CertificateVerifier.verify(b, root, Fixtures.EVIDENCE, NOW, ledger, live, true));
     assertThat(e).as(name + " must not verify").isNotNull();
     return e;
   }
@@ -94,6 +96,7 @@ class CertificateVerifierTest {
             "ledger consistency",
             "expiry",
             "revocation",
+            "source",
             "cluster identity");
     assertThat(r.certificate().issuedAt()).isEqualTo(T0);
     assertThat(r.certificateDigest()).isEqualTo(bundle("good.cert.json").envelope().digest());
@@ -103,7 +106,131 @@ class CertificateVerifierTest {
   void good_offline_checksNeitherConsistencyNorRevocation() throws Exception {
     assertThat(verify("good.cert.json", null, null).links())
         .containsExactly(
-            "signature", "signing key", "statement", "attestation", "ledger inclusion", "expiry");
+            "signature",
+            "signing key",
+            "statement",
+            "attestation",
+            "ledger inclusion",
+            "expiry",
+            "source");
+  }
+
+  @Test
+  void source_aSnapshotCertificate_isRefused_unlessTheTrustRootOrTheCallerAcceptsIt()
+      throws Exception {
+    CertificateBundle b = bundle("good.cert.json");
+    VerificationException e =
+        catchThrowableOfType(
+            VerificationException.class,
+            () -> CertificateVerifier.verify(b, root, Fixtures.EVIDENCE, NOW, log, null));
+    assertThat(e.link()).isEqualTo("source");
+    assertThat(e.getMessage())
+        .isEqualTo(
+            "source: the certificate was made from a snapshot, which only claims its cluster's"
+                + " identity (https://a.example:6443, kube-system UID uid-a)");
+    assertThat(e.fix()).map(dev.cairn.core.Fix::id).hasValue("verify.snapshot");
+    assertThat(
+            CertificateVerifier.verify(
+                    b, root.withSnapshotsAccepted(true), Fixtures.EVIDENCE, NOW, log, null)
+                .links())
+        .contains("revocation", "source");
+  }
+
+  @Test
+  void ledgerConsistency_aLogRolledBackBehindThePinnedCheckpoint_fails() throws Exception {
+    // the trust root saw the live log at its current size; a log of the same key that holds
+    // the good certificate but is shorter than that (its later entries cut off, with the
+    // revocation among them) is a rollback
+    TrustRoot pinned = root.withCheckpointOf(log);
+    assertThat(verify("good.cert.json", log, null).links()).contains("ledger consistency");
+    try (TransparencyLog rolledBack = TransparencyLog.open(work.resolve("rolled-back"), LOG)) {
+      rolledBack.appendAll(java.util.List.of(log.entry(0)));
+      CertificateBundle b = bundle("good.cert.json");
+      VerificationException e =
+          catchThrowableOfType(
+              VerificationException.class,
+              () ->
+                  CertificateVerifier.verify(
+                      b, pinned, Fixtures.EVIDENCE, NOW, rolledBack, null, true));
+      assertThat(e.getMessage())
+          .isEqualTo(
+              "ledger consistency: embedded transparency log "
+                  + work.resolve("rolled-back")
+                  + " is at size 1, behind the checkpoint the trust root pins (size "
+                  + log.size()
+                  + "): it was rolled back or replaced");
+      // without the pin only the certificate's own checkpoint bounds it, and it verifies
+      assertThat(
+              CertificateVerifier.verify(b, root, Fixtures.EVIDENCE, NOW, rolledBack, null, true)
+                  .links())
+          .contains("ledger consistency", "revocation");
+    }
+  }
+
+  @Test
+  void statement_aScanThatJudgedNothing_failsTheStatement() throws Exception {
+    Certificate c = Fixtures.certificate(Fixtures.Spec.good().cluster("empty"));
+    Certificate empty =
+        new Certificate(
+            c.clusterId(),
+            c.kubeSystemUid(),
+            c.caFingerprint(),
+            c.server(),
+            c.source(),
+            c.frameworks(),
+            c.checkPackDigest(),
+            c.checkPackVersion(),
+            c.tee(),
+            c.hardwareBacked(),
+            c.measurement(),
+            c.evidenceJson(),
+            c.reportDigest(),
+            new java.util.TreeMap<>(
+                java.util.Map.of("objects", 0L, "passed", 0L, "notApplicable", 39L)),
+            c.policy(),
+            c.signingKey(),
+            c.issuedAt(),
+            c.expiresAt());
+    dev.cairn.core.Dsse.Envelope env = Fixtures.sign(empty, Fixtures.SIGNING);
+    try (TransparencyLog l = TransparencyLog.open(work.resolve("empty"), LOG)) {
+      Receipt r = l.issue(Fixtures.entry(empty, env, "empty.cert.json"));
+      CertificateBundle b =
+          new CertificateBundle(
+              env,
+              Fixtures.raw(Fixtures.SIGNING),
+              "embedded",
+              r.index(),
+              r.inclusionProof(),
+              r.checkpoint().signedNote(),
+              "empty.cert.json",
+              empty.issuedAt());
+      VerificationException e =
+          catchThrowableOfType(
+              VerificationException.class,
+              () -> CertificateVerifier.verify(b, root, Fixtures.EVIDENCE, NOW, l, null, true));
+      assertThat(e.getMessage())
+          .isEqualTo(
+              "statement: the certificate's scan judged nothing ("
+                  + empty.summary()
+                  + "): every check was not applicable");
+    }
+  }
+
+  @Test
+  void ledgerConsistency_aCheckpointOfAnotherLog_fails() throws Exception {
+    try (TransparencyLog other =
+        TransparencyLog.open(
+            work.resolve("another-key"), Fixtures.noteSigner("cairn-test-log", "log key 2"))) {
+      VerificationException e = fails("good.cert.json", other, null);
+      assertThat(e.getMessage())
+          .startsWith("ledger consistency: the certificate's checkpoint is of log ")
+          .endsWith(
+              ", not of embedded transparency log "
+                  + work.resolve("another-key")
+                  + " ("
+                  + other.origin()
+                  + ")");
+    }
   }
 
   @Test

@@ -113,9 +113,100 @@ class TransparencyLogTest {
   @Test
   void open_whileOpenElsewhere_isRefused() throws Exception {
     try (TransparencyLog log = TransparencyLog.open(dir, KEY)) {
-      assertThatThrownBy(() -> TransparencyLog.open(dir, KEY))
+      assertThatThrownBy(() -> TransparencyLog.open(dir, KEY, java.time.Duration.ZERO))
           .isInstanceOf(LedgerException.class)
-          .hasMessageContaining("in use");
+          .hasMessage("the log in " + dir + " is in use by another process");
+      assertThatThrownBy(
+              () -> TransparencyLog.openReadOnly(dir, KEY.verifierKey(), java.time.Duration.ZERO))
+          .isInstanceOf(LedgerException.class)
+          .hasMessage("the log in " + dir + " is in use by another process that writes to it");
+    }
+  }
+
+  /** Every file under {@code d} with its bytes and modification time. */
+  static java.util.Map<String, String> files(Path d) throws Exception {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    try (var all = Files.walk(d)) {
+      for (Path p : all.toList()) {
+        out.put(
+            d.relativize(p).toString(),
+            Files.isDirectory(p)
+                ? "dir"
+                : Digest.sha256(Files.readAllBytes(p)) + " " + Files.getLastModifiedTime(p));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void openReadOnly_readsWithoutCreatingSigningOrWriting() throws Exception {
+    try (TransparencyLog log = TransparencyLog.open(dir, KEY)) {
+      log.issue(issued(0, "a"));
+      log.revoke(new LedgerEntry.Revoked(Digest.sha256("cert-0"), "gone", T0));
+    }
+    // an entry fsynced but never checkpointed (a crash between the two), and a torn tail
+    Files.write(
+        dir.resolve("entries"),
+        new byte[] {0, 0, 1, 0, 9, 9},
+        java.nio.file.StandardOpenOption.APPEND);
+    java.util.Map<String, String> before = files(dir);
+    try (TransparencyLog log = TransparencyLog.openReadOnly(dir, KEY.verifierKey())) {
+      assertThat(log.readOnly()).isTrue();
+      assertThat(log.checkpoint().size()).isEqualTo(2);
+      assertThat(log.revocation(Digest.sha256("cert-0"))).isPresent();
+      assertThatThrownBy(() -> log.issue(issued(1, "a")))
+          .isInstanceOf(LedgerException.class)
+          .hasMessage("embedded transparency log " + dir + " was opened only to read");
+    }
+    assertThat(files(dir)).isEqualTo(before);
+    assertThatThrownBy(() -> TransparencyLog.openReadOnly(dir.resolve("none"), KEY.verifierKey()))
+        .isInstanceOf(LedgerException.class)
+        .hasMessage("there is no log in " + dir.resolve("none"));
+    assertThat(dir.resolve("none")).doesNotExist();
+  }
+
+  @Test
+  void openReadOnly_withoutItsCheckpoint_failsClosed_andSignsNone() throws Exception {
+    try (TransparencyLog log = TransparencyLog.open(dir, KEY)) {
+      log.issue(issued(0, "a"));
+    }
+    Files.delete(dir.resolve("checkpoint"));
+    assertThatThrownBy(() -> TransparencyLog.openReadOnly(dir, KEY.verifierKey()))
+        .isInstanceOf(LedgerException.class)
+        .hasMessage("the log in " + dir + " has no signed checkpoint for its 1 entries (removed?)");
+    assertThat(dir.resolve("checkpoint")).doesNotExist();
+  }
+
+  @Test
+  void openReadOnly_manyReadersAtOnce_inThisJvm_allRead_andAWriterWaitsForThem() throws Exception {
+    try (TransparencyLog log = TransparencyLog.open(dir, KEY)) {
+      log.issue(issued(0, "a"));
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    java.util.concurrent.CountDownLatch allOpen = new java.util.concurrent.CountDownLatch(4);
+    try {
+      List<java.util.concurrent.Future<Long>> reads = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        reads.add(
+            pool.submit(
+                () -> {
+                  try (TransparencyLog log = TransparencyLog.openReadOnly(dir, KEY.verifierKey())) {
+                    allOpen.countDown();
+                    // every reader holds the log while the others open it
+                    assertThat(allOpen.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                    return log.size();
+                  }
+                }));
+      }
+      for (java.util.concurrent.Future<Long> r : reads) {
+        assertThat(r.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    try (TransparencyLog log = TransparencyLog.open(dir, KEY, java.time.Duration.ZERO)) {
+      assertThat(log.size()).isEqualTo(1);
     }
   }
 

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrustRootTest {
   static final Path TRUST = Path.of("src/test/resources/trust");
@@ -63,12 +64,30 @@ class TrustRootTest {
     throw new AssertionError("parsed: " + json);
   }
 
-  /** The documented example: an old trust.json, named, upgraded, its ledger issuer replaced. */
-  static TrustRoot grown() throws Exception {
+  /** The example of version 2: an old trust.json, named, upgraded, its ledger issuer replaced. */
+  static TrustRoot grownV2() throws Exception {
     return TrustRoot.parse(read("v1-trust.json"))
         .sync(v1(), T1)
         .sync(v2(), UPGRADE)
         .withLedgerPin(PIN_2, UPGRADE);
+  }
+
+  @TempDir static Path logs;
+
+  /** A log of {@code n} entries signed with the fixtures' log key, in its own directory. */
+  static TransparencyLog log(String name, int n) throws Exception {
+    TransparencyLog log = TransparencyLog.open(logs.resolve(name), LOG);
+    for (int i = (int) log.size(); i < n; i++) {
+      log.issue(TransparencyLogTest.issued(i, "c"));
+    }
+    return log;
+  }
+
+  /** The documented example: version 2's, with the log's checkpoint at size 3 pinned. */
+  static TrustRoot grown() throws Exception {
+    try (TransparencyLog log = log("example", 3)) {
+      return grownV2().withCheckpointOf(log);
+    }
   }
 
   @Test
@@ -171,7 +190,11 @@ class TrustRootTest {
     assertThat(back).isEqualTo(r);
     assertThat(back.toJson()).isEqualTo(json);
     assertThat(json)
-        .startsWith("{\n  \"mediaType\" : \"application/vnd.cairn.trust-root+json;version=2\",");
+        .startsWith(
+            "{\n  \"mediaType\" : \"application/vnd.cairn.trust-root+json;version=3\",\n"
+                + "  \"acceptSnapshots\" : false,");
+    TrustRoot accepting = r.withSnapshotsAccepted(true);
+    assertThat(TrustRoot.parse(accepting.toJson())).isEqualTo(accepting).isNotEqualTo(r);
   }
 
   @Test
@@ -184,12 +207,84 @@ class TrustRootTest {
 
   @Test
   void json_theDocumentedExample_isWhatTheCodeWrites() throws Exception {
-    Path example = TRUST.resolve("v2-trust.json");
+    Path example = TRUST.resolve("v3-trust.json");
     if (Boolean.getBoolean("golden.update")) {
       Files.writeString(example, grown().toJson());
     }
     assertThat(Files.readString(example)).isEqualTo(grown().toJson());
     assertThat(TrustRoot.parse(Files.readString(example))).isEqualTo(grown());
+  }
+
+  @Test
+  void parse_version2_isRead_refusingSnapshots_pinningNothing() throws Exception {
+    TrustRoot r = TrustRoot.parse(read("v2-trust.json"));
+    assertThat(r).isEqualTo(grownV2());
+    assertThat(r.acceptsSnapshots()).isFalse();
+    assertThat(r.checkpoints()).isEmpty();
+    assertThat(
+            parseFails(
+                    read("v2-trust.json")
+                        .replace("\"policies\"", "\"acceptSnapshots\" : true,\n  \"policies\""))
+                .getMessage())
+        .isEqualTo(
+            "not a Cairn trust file: acceptSnapshots is not a field of a trust root (misspelt?)");
+  }
+
+  @Test
+  void checkpointPin_movesOnlyForward_alongOneLog() throws Exception {
+    TrustRoot root = TrustRoot.empty().sync(v1(), T1);
+    try (TransparencyLog log = log("forward", 2)) {
+      TrustRoot pinned = root.withCheckpointOf(log);
+      assertThat(pinned.pinnedCheckpoint(log.origin())).hasValue(log.checkpoint());
+      log.issue(TransparencyLogTest.issued(7, "c"));
+      pinned.requireConsistent(log);
+      TrustRoot later = pinned.withCheckpointOf(log);
+      assertThat(later.pinnedCheckpoint(log.origin()).orElseThrow().size()).isEqualTo(3);
+      assertThat(later.checkpoints()).hasSize(1);
+      assertThat(TrustRoot.parse(later.toJson())).isEqualTo(later);
+    }
+  }
+
+  @Test
+  void checkpointPin_aLogRolledBackOrRewritten_isCaught() throws Exception {
+    TrustRoot pinned;
+    try (TransparencyLog log = log("rollback", 3)) {
+      pinned = TrustRoot.empty().sync(v1(), T1).withCheckpointOf(log);
+    }
+    // the same key, a shorter history: what an attacker gets by truncating entries and signing
+    try (TransparencyLog shorter = log("shorter", 2)) {
+      assertThatThrownBy(() -> pinned.requireConsistent(shorter))
+          .isInstanceOf(LedgerException.class)
+          .hasMessage(
+              "embedded transparency log "
+                  + logs.resolve("shorter")
+                  + " is at size 2, behind the checkpoint the trust root pins (size 3): it was"
+                  + " rolled back or replaced");
+      assertThatThrownBy(() -> pinned.withCheckpointOf(shorter))
+          .isInstanceOf(LedgerException.class);
+    }
+    // the same key and size, other entries
+    try (TransparencyLog other = TransparencyLog.open(logs.resolve("other"), LOG)) {
+      for (int i = 0; i < 4; i++) {
+        other.issue(TransparencyLogTest.issued(i, "other"));
+      }
+      assertThatThrownBy(() -> pinned.requireConsistent(other))
+          .isInstanceOf(LedgerException.class)
+          .hasMessage(
+              "embedded transparency log "
+                  + logs.resolve("other")
+                  + " at size 4 is not an extension of the checkpoint the trust root pins (size"
+                  + " 3): its entries were rewritten");
+    }
+  }
+
+  @Test
+  void parse_aPinnedCheckpoint_mustSayWhatItsNoteSays() throws Exception {
+    String json = grown().toJson().replaceFirst("\"size\" : 3", "\"size\" : 9");
+    assertThat(parseFails(json).getMessage())
+        .isEqualTo(
+            "not a Cairn trust file: checkpoints[0].note does not say the origin, size and root"
+                + " beside it");
   }
 
   @Test
@@ -222,18 +317,18 @@ class TrustRootTest {
   void parse_anUnknownVersion_isRefusedWithAHint() {
     CairnException e =
         parseFails(
-            "{\"mediaType\":\"application/vnd.cairn.trust-root+json;version=3\",\"future\":[]}");
+            "{\"mediaType\":\"application/vnd.cairn.trust-root+json;version=4\",\"future\":[]}");
     assertThat(e.getMessage())
         .isEqualTo(
-            "trust root application/vnd.cairn.trust-root+json;version=3 is a version this Cairn"
-                + " does not read (it reads application/vnd.cairn.trust-root+json;version=2 and"
-                + " the older trust.json)");
+            "trust root application/vnd.cairn.trust-root+json;version=4 is a version this Cairn"
+                + " does not read (it reads application/vnd.cairn.trust-root+json;version=3,"
+                + " version=2 and the older trust.json)");
     assertThat(e.hint())
         .hasValue("upgrade Cairn to one that reads it, or use a trust.json this version wrote");
     assertThat(parseFails("{\"mediaType\":\"application/json\"}").getMessage())
         .isEqualTo(
             "not a Cairn trust file: mediaType is application/json, not"
-                + " application/vnd.cairn.trust-root+json;version=2");
+                + " application/vnd.cairn.trust-root+json;version=3");
   }
 
   @Test

@@ -76,14 +76,14 @@ class TrustWindowsTest {
 
   static CertificateVerifier.Result verify(
       CertificateBundle b, TrustRoot t, @Nullable Ledger ledger) throws Exception {
-    return CertificateVerifier.verify(b, t, Fixtures.EVIDENCE, NOW, ledger, null);
+    return CertificateVerifier.verify(b, t, Fixtures.EVIDENCE, NOW, ledger, null, true);
   }
 
   static VerificationException fails(CertificateBundle b, TrustRoot t, @Nullable Ledger ledger) {
     VerificationException e =
         catchThrowableOfType(
             VerificationException.class,
-            () -> CertificateVerifier.verify(b, t, Fixtures.EVIDENCE, NOW, ledger, null));
+            () -> CertificateVerifier.verify(b, t, Fixtures.EVIDENCE, NOW, ledger, null, true));
     assertThat(e).as("must not verify").isNotNull();
     return e;
   }
@@ -320,7 +320,8 @@ class TrustWindowsTest {
             "ledger record",
             "ledger issuer",
             "expiry",
-            "revocation");
+            "revocation",
+            "source");
     CertificateBundle slow =
         recorded(Spec.good().cluster("slow"), ISSUER, T0.plus(Duration.ofMinutes(10)));
     assertThat(verify(slow, pinned(), registry).links()).contains("ledger record");

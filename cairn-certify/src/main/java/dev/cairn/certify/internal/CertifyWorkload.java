@@ -197,6 +197,16 @@ public final class CertifyWorkload {
     AttestationService.Release release =
         cas.release(att.session(), att.service(), nonce, releaseEvidence, enclave.publicKey());
     Trace.mark("workload", "attested; secrets released");
+    if (task.validSeconds() > release.maxValidity().toSeconds()) {
+      // the certify process checked this already; the measured scanner does not take its word
+      // (the secrets stay sealed: they are never opened)
+      return new Protocol.Error(
+          "asked for a lifetime of "
+              + Duration.ofSeconds(task.validSeconds()).toDays()
+              + " days, beyond the "
+              + release.maxValidity().toDays()
+              + " days the attestation policy allows; nothing was signed");
+    }
     Map<String, Secret> opened = new LinkedHashMap<>();
     for (SealedSecret s : release.secrets()) {
       opened.put(s.name(), enclave.open(s));
@@ -259,6 +269,10 @@ public final class CertifyWorkload {
     }
     if (!failing.isEmpty() || report.hasInputErrors()) {
       return new Protocol.Failed(identity.id(), measurement, reportDigest, failing);
+    }
+    if (report.results().stream().allMatch(r -> r.status() == CheckResult.Status.NOT_APPLICABLE)) {
+      // no object of a kind the checks judge: a certificate would say nothing about the cluster
+      return new Protocol.NothingJudged(identity.id(), report.objects(), report.results().size());
     }
     // the service publishes the key's public half; the certify process checks the signature with
     // it before anything is recorded

@@ -51,16 +51,26 @@ public final class EmbeddedAttestation {
         || cur.secrets().stream().noneMatch(x -> x.name().equals(LEDGER_SECRET))) {
       Policy next =
           policy(
-              cur == null ? 1 : cur.version() + 1, cur == null ? null : cur.digest(), measurement);
+              cur == null ? 1 : cur.version() + 1,
+              cur == null ? null : cur.digest(),
+              measurement,
+              cur == null ? null : cur.maxValidity());
       s.install(next);
       approved.accept(next.version());
     }
     return s;
   }
 
-  /** The embedded policy approving {@code measurement}. */
+  /**
+   * The embedded policy approving {@code measurement}, with the maximum certificate lifetime of its
+   * predecessor (null: the default of {@link Policy#DEFAULT_MAX_VALIDITY}, unstated, so the
+   * policy's digest is what it was before policies had the field).
+   */
   static Policy policy(
-      int version, @org.jspecify.annotations.Nullable Digest predecessor, Digest measurement) {
+      int version,
+      @org.jspecify.annotations.Nullable Digest predecessor,
+      Digest measurement,
+      java.time.@org.jspecify.annotations.Nullable Duration maxValidity) {
     return new Policy(
         SESSION,
         version,
@@ -68,7 +78,18 @@ public final class EmbeddedAttestation {
         List.of(new Policy.Service(SERVICE, Set.of(measurement), COMMAND, Map.of())),
         List.of(
             new Policy.SecretSpec(SIGNING_SECRET, Policy.Kind.ED25519, 32, null, Set.of(SERVICE)),
-            new Policy.SecretSpec(
-                LEDGER_SECRET, Policy.Kind.SECP256K1, 32, null, Set.of(SERVICE))));
+            new Policy.SecretSpec(LEDGER_SECRET, Policy.Kind.SECP256K1, 32, null, Set.of(SERVICE))),
+        maxValidity);
+  }
+
+  /**
+   * The longest certificate lifetime the embedded policy in {@code home} allows, read without
+   * opening the service (nothing is created or approved): the installed policy's, or the default
+   * for the first one.
+   */
+  public static java.time.Duration maxLifetime(CairnHome home) throws AttestationException {
+    return AttestationService.installedPolicy(home.attestation(), SESSION)
+        .map(Policy::maxLifetime)
+        .orElse(Policy.DEFAULT_MAX_VALIDITY);
   }
 }

@@ -66,6 +66,15 @@ public final class Protocol {
     }
   }
 
+  /**
+   * No object the chosen checks judge was in the target (every check was not applicable): nothing
+   * was signed, since such a certificate would say nothing about the cluster.
+   *
+   * @param objects the objects read
+   * @param checks the checks chosen
+   */
+  public record NothingJudged(Digest clusterId, long objects, int checks) implements Outcome {}
+
   /** A failed check. */
   public record FailedCheck(String id, String message, long objects) {}
 
@@ -153,6 +162,12 @@ public final class Protocol {
         }
         m.put("failing", l);
       }
+      case NothingJudged n -> {
+        m.put("status", "nothing-judged");
+        m.put("clusterId", n.clusterId().toString());
+        m.put("objects", n.objects());
+        m.put("checks", (long) n.checks());
+      }
       case Error e -> {
         m.put("status", "error");
         m.put("error", e.message());
@@ -193,6 +208,11 @@ public final class Protocol {
             Digest.parse(text(n, "reportDigest")),
             failing);
       }
+      case "nothing-judged" ->
+          new NothingJudged(
+              Digest.parse(text(n, "clusterId")),
+              req(n, "objects").asLong(),
+              req(n, "checks").asInt());
       case "error" -> new Error(text(n, "error"));
       default -> throw new IllegalArgumentException("unknown status " + text(n, "status"));
     };

@@ -5,6 +5,7 @@ import dev.cairn.core.AtomicFiles;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.CairnHome;
 import dev.cairn.ledger.ChainReceipt;
+import dev.cairn.ledger.Ledger;
 import dev.cairn.ledger.TrustRoot;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,14 +37,16 @@ public final class TrustStore {
 
   /**
    * Grows the home's trust root with what the attestation service publishes now, the embedded log's
-   * key and, for a chain, the registry and issuer that recorded; returns the number of entries
-   * added or closed.
+   * key and, for a chain, the registry and issuer that recorded; moves the pin of {@code log}'s
+   * checkpoint forward (after a consistency proof from the pinned one); returns the number of
+   * entries added or closed (at least 1 when anything changed).
    */
   public static int grow(
       CairnHome home,
       PublishedTrust published,
       String logVerifierKey,
       @Nullable ChainReceipt chain,
+      @Nullable Ledger log,
       Instant now)
       throws CairnException {
     Path file = home.trustRoot();
@@ -63,15 +66,23 @@ public final class TrustStore {
           t.withLedgerPin(
               new TrustRoot.LedgerPin(chain.ledger(), chain.chainId(), chain.issuer()), now);
     }
+    if (log != null) {
+      t = t.withCheckpointOf(log);
+    }
     if (t.equals(before) && Files.exists(file)) {
       return 0;
     }
+    write(file, t);
+    return Math.max(1, t.entries().size() - before.entries().size());
+  }
+
+  /** Writes {@code t} to {@code file} atomically. */
+  public static void write(Path file, TrustRoot t) throws CairnException {
     try {
       AtomicFiles.write(file, t.toJson());
     } catch (IOException e) {
       throw new CairnException(
           "cannot write the trust root " + file + ": " + e.getMessage(), null, e);
     }
-    return Math.max(1, t.entries().size() - before.entries().size());
   }
 }

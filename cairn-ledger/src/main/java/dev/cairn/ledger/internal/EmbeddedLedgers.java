@@ -46,11 +46,41 @@ public final class EmbeddedLedgers implements LedgerProvider {
   @Override
   public Ledger open(URI ledger, LedgerOptions options) throws LedgerException {
     CairnHome home = options.home();
-    if (options.readOnly() && !exists(ledger, options)) {
-      throw new LedgerException(
-          "there is no embedded ledger in " + home, "check CAIRN_HOME, or certify first");
+    if (options.readOnly()) {
+      if (!exists(ledger, options)) {
+        throw new LedgerException(
+            "there is no embedded ledger in " + home, "check CAIRN_HOME, or certify first");
+      }
+      return TransparencyLog.openReadOnly(home.ledger(), verifierKey(home));
     }
-    return TransparencyLog.open(home.ledger(), signer(home, !options.readOnly()));
+    return TransparencyLog.open(home.ledger(), signer(home, true));
+  }
+
+  /**
+   * The note verifier key of the home's log, from the public half in its key file: a reader never
+   * touches the private key.
+   */
+  public static String verifierKey(CairnHome home) throws LedgerException {
+    Path keyFile = home.ledgerKey();
+    try {
+      if (!Files.exists(keyFile)) {
+        throw new LedgerException(
+            "the embedded ledger in " + home + " has no key file " + keyFile,
+            "restore it from a backup");
+      }
+      List<String> l = Files.readAllLines(keyFile);
+      if (l.size() < 2) {
+        throw new LedgerException(
+            "the embedded ledger's key file " + keyFile + " has no public key line",
+            "restore it from a backup");
+      }
+      return NoteSigner.verifierKey(KEY_NAME, Base64.getDecoder().decode(l.get(1).strip()));
+    } catch (IOException | RuntimeException e) {
+      throw new LedgerException(
+          "cannot read the embedded ledger's key in " + home + ": " + e.getMessage(),
+          "check CAIRN_HOME",
+          e);
+    }
   }
 
   /** The home's log key, made on first use (mode 0600, public half written with it). */

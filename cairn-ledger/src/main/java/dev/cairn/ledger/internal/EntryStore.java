@@ -4,14 +4,13 @@ import dev.cairn.ledger.LedgerException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -20,8 +19,9 @@ import java.util.zip.CRC32C;
 /**
  * The log's files: {@code entries} (records {@code [u32 length][u32 crc32c][u64 certificate key]
  * [u64 cluster key][bytes]}, the checksum covering keys and bytes; append only, fsynced), {@code
- * checkpoint} (replaced atomically) and {@code lock} (one process at a time). On open a torn last
- * record, left by a crash mid-append, is cut off; damage anywhere else fails.
+ * checkpoint} (replaced atomically) and {@code lock} (one writer, or any number of readers). On
+ * open a writer cuts off a torn last record, left by a crash mid-append; a reader skips it. Damage
+ * anywhere else fails.
  */
 public final class EntryStore implements AutoCloseable {
   private static final int HEADER = 24;
@@ -32,8 +32,8 @@ public final class EntryStore implements AutoCloseable {
 
   private final Path dir;
   private final FileChannel entries;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  private final LogLock lock;
+  private final boolean readOnly;
   private long[] offsets = new long[1024];
   private long size;
   private long end;
@@ -42,11 +42,11 @@ public final class EntryStore implements AutoCloseable {
   /** Few keys with many entries each: a list per cluster, not open addressing. */
   private final java.util.HashMap<Long, long[]> byCluster = new java.util.HashMap<>();
 
-  private EntryStore(Path dir, FileChannel entries, FileChannel lockChannel, FileLock lock) {
+  private EntryStore(Path dir, FileChannel entries, LogLock lock, boolean readOnly) {
     this.dir = dir;
     this.entries = entries;
-    this.lockChannel = lockChannel;
     this.lock = lock;
+    this.readOnly = readOnly;
   }
 
   /** Receives each valid record while the store recovers. */
@@ -54,45 +54,74 @@ public final class EntryStore implements AutoCloseable {
     void record(long index, byte[] data) throws LedgerException;
   }
 
-  public static EntryStore open(Path dir, RecordListener listener) throws LedgerException {
-    FileChannel lockCh = null;
+  /**
+   * Opens the store to write (creating it if needed), with the exclusive lock; waits up to {@code
+   * wait} for other holders.
+   */
+  public static EntryStore open(Path dir, RecordListener listener, Duration wait)
+      throws LedgerException {
+    return open(dir, listener, wait, false);
+  }
+
+  /**
+   * Opens an existing store only to read, with a shared lock (any number of readers at once):
+   * nothing is created, truncated or written; a torn last record (a crash mid-append, or an append
+   * under way) is left alone and not read.
+   */
+  public static EntryStore openReadOnly(Path dir, RecordListener listener, Duration wait)
+      throws LedgerException {
+    return open(dir, listener, wait, true);
+  }
+
+  private static EntryStore open(Path dir, RecordListener listener, Duration wait, boolean readOnly)
+      throws LedgerException {
+    LogLock lock = null;
     FileChannel ch = null;
     try {
-      Files.createDirectories(dir);
-      lockCh =
-          FileChannel.open(
-              dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock l;
-      try {
-        l = lockCh.tryLock();
-      } catch (OverlappingFileLockException e) {
-        l = null;
+      if (readOnly) {
+        if (!Files.isDirectory(dir)) {
+          throw new LedgerException("there is no log in " + dir, "restore it from a backup");
+        }
+        if (!Files.exists(dir.resolve("entries"))) {
+          throw new LedgerException(
+              "the log in " + dir + " has no entries file", "restore it from a backup");
+        }
+      } else {
+        Files.createDirectories(dir);
       }
-      if (l == null) {
-        throw new LedgerException(
-            "the log in " + dir + " is in use by another process", "wait for it to finish");
-      }
+      lock = LogLock.acquire(dir, readOnly, wait);
       ch =
-          FileChannel.open(
-              dir.resolve("entries"),
-              StandardOpenOption.CREATE,
-              StandardOpenOption.READ,
-              StandardOpenOption.WRITE);
-      EntryStore s = new EntryStore(dir, ch, lockCh, l);
+          readOnly
+              ? FileChannel.open(dir.resolve("entries"), StandardOpenOption.READ)
+              : FileChannel.open(
+                  dir.resolve("entries"),
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.READ,
+                  StandardOpenOption.WRITE);
+      EntryStore s = new EntryStore(dir, ch, lock, readOnly);
       s.recover(listener);
       return s;
     } catch (IOException e) {
       closeQuietly(ch);
-      closeQuietly(lockCh);
+      if (lock != null) {
+        lock.close();
+      }
       throw new LedgerException(
           "cannot open the log in " + dir + ": " + e.getMessage(),
           "check the directory's permissions",
           e);
     } catch (LedgerException | RuntimeException e) {
       closeQuietly(ch);
-      closeQuietly(lockCh);
+      if (lock != null) {
+        lock.close();
+      }
       throw e;
     }
+  }
+
+  /** Whether this store was opened only to read. */
+  public boolean readOnly() {
+    return readOnly;
   }
 
   private static void closeQuietly(@org.jspecify.annotations.Nullable FileChannel c) {
@@ -159,6 +188,11 @@ public final class EntryStore implements AutoCloseable {
   }
 
   private void truncate(long pos, String what) throws IOException {
+    if (readOnly) {
+      // a reader leaves the tail alone (it may be an append under way) and does not read it
+      end = pos;
+      return;
+    }
     // only the tail of an append that never returned is cut off: it was never acknowledged
     entries.truncate(pos);
     entries.force(true);
@@ -247,6 +281,7 @@ public final class EntryStore implements AutoCloseable {
   /** Appends records and fsyncs them; returns the index of the first. */
   public long appendAll(List<byte[]> data, List<Long> certificateKeys, List<Long> clusterKeys)
       throws LedgerException {
+    requireWritable();
     int total = 0;
     for (byte[] d : data) {
       if (d.length > MAX_ENTRY) {
@@ -301,6 +336,7 @@ public final class EntryStore implements AutoCloseable {
 
   /** Replaces the checkpoint atomically: temp file, fsync, rename, fsync the directory. */
   public void writeCheckpoint(String note) throws LedgerException {
+    requireWritable();
     Path tmp = dir.resolve("checkpoint.tmp");
     try (FileChannel c =
         FileChannel.open(
@@ -340,14 +376,15 @@ public final class EntryStore implements AutoCloseable {
     }
   }
 
+  private void requireWritable() {
+    if (readOnly) {
+      throw new IllegalStateException("the log in " + dir + " was opened only to read");
+    }
+  }
+
   @Override
   public void close() {
-    try {
-      lock.release();
-    } catch (IOException e) {
-      // closing the channel releases it too
-    }
     closeQuietly(entries);
-    closeQuietly(lockChannel);
+    lock.close();
   }
 }

@@ -1,0 +1,126 @@
+package dev.cairn.certify;
+
+import dev.cairn.certify.internal.TrustStore;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.CairnHome;
+import dev.cairn.ledger.Checkpoint;
+import dev.cairn.ledger.Ledger;
+import dev.cairn.ledger.LedgerException;
+import dev.cairn.ledger.LedgerOptions;
+import dev.cairn.ledger.Ledgers;
+import dev.cairn.ledger.TrustRoot;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A verifier's own settings in a trust root (docs/trust-root.md): whether it accepts certificates
+ * made from a snapshot, and the checkpoint of the embedded log it pins. The pin moves only through
+ * commands that write (certify, revoke, and {@link #refresh}), each after a consistency proof from
+ * the pinned checkpoint; never through a verification.
+ */
+public final class TrustRoots {
+  private final CairnHome home;
+
+  private TrustRoots(CairnHome home) {
+    this.home = home;
+  }
+
+  public static TrustRoots create(CairnHome home) {
+    return new TrustRoots(home);
+  }
+
+  /**
+   * The snapshot setting of a trust root after a change.
+   *
+   * @param changed false when it already was so
+   */
+  public record SnapshotSetting(Path trustRoot, boolean accepted, boolean changed) {}
+
+  /**
+   * Makes the trust root in {@code file} (null: the one in Cairn's home) accept or refuse
+   * certificates made from a snapshot, whose cluster identity is only claimed.
+   */
+  public SnapshotSetting acceptSnapshots(@Nullable Path file, boolean accept)
+      throws CertifyException {
+    Path f = file != null ? file : home.trustRoot();
+    TrustRoot t = read(f);
+    if (t.acceptsSnapshots() == accept) {
+      return new SnapshotSetting(f, accept, false);
+    }
+    write(f, t.withSnapshotsAccepted(accept));
+    return new SnapshotSetting(f, accept, true);
+  }
+
+  /**
+   * What a refresh pinned.
+   *
+   * @param log the log, for people
+   * @param before the checkpoint pinned before (empty: none)
+   * @param after the checkpoint pinned now
+   */
+  public record Refreshed(
+      Path trustRoot, String log, Optional<Checkpoint> before, Checkpoint after) {}
+
+  /**
+   * Moves the trust root's pin of the embedded log to the log's current checkpoint, after checking
+   * that it extends the pinned one (a consistency proof); the log is only read.
+   *
+   * @throws CertifyException when the log is missing, unreadable, or rolled back behind the pin
+   */
+  public Refreshed refresh(@Nullable Path file) throws CertifyException {
+    Path f = file != null ? file : home.trustRoot();
+    TrustRoot t = read(f);
+    try {
+      if (!Ledgers.exists(Ledgers.EMBEDDED, LedgerOptions.reading(home))) {
+        throw new CertifyException(
+            CertifyException.Reason.LEDGER,
+            "there is no embedded log in "
+                + home.ledger()
+                + (t.checkpoints().isEmpty()
+                    ? ""
+                    : ", but the trust root pins its checkpoint at size "
+                        + t.checkpoints().get(0).size()
+                        + ": it was removed"),
+            "restore the log directory from a backup");
+      }
+      try (Ledger log = Ledgers.open(Ledgers.EMBEDDED, LedgerOptions.reading(home))) {
+        Checkpoint now = Checkpoint.parse(log.signedCheckpoint().orElseThrow());
+        Optional<Checkpoint> before = t.pinnedCheckpoint(now.origin());
+        TrustRoot next = t.withCheckpointOf(log);
+        if (!next.equals(t)) {
+          write(f, next);
+        }
+        return new Refreshed(f, log.describe(), before, now);
+      }
+    } catch (LedgerException e) {
+      throw Certifier.ledgerError(e);
+    }
+  }
+
+  private static TrustRoot read(Path f) throws CertifyException {
+    try {
+      return TrustStore.read(f)
+          .orElseThrow(
+              () ->
+                  new CertifyException(
+                      CertifyException.Reason.INPUT,
+                      "there is no trust root " + f,
+                      "certify first (it writes the trust root), or name the trust root's file"));
+    } catch (CertifyException e) {
+      throw e;
+    } catch (CairnException e) {
+      throw new CertifyException(
+          CertifyException.Reason.INPUT, String.valueOf(e.getMessage()), e.hint().orElse(null), e);
+    }
+  }
+
+  private static void write(Path f, TrustRoot t) throws CertifyException {
+    try {
+      TrustStore.write(f, t);
+    } catch (CairnException e) {
+      throw new CertifyException(
+          CertifyException.Reason.STATE, String.valueOf(e.getMessage()), e.hint().orElse(null), e);
+    }
+  }
+}
