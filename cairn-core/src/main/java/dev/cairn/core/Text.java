@@ -46,6 +46,11 @@ public final class Text {
     return sb.toString();
   }
 
+  /** {@code "1 object"}, {@code "3 objects"}: a count with its noun, plural by adding "s". */
+  public static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
   /** Whether {@code text} has a character that {@link #escape} writes as an escape. */
   public static boolean needsEscape(String text) {
     for (int i = 0; i < text.length(); i++) {
