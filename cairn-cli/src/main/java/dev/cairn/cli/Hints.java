@@ -60,6 +60,16 @@ final class Hints {
               + fix.arg("ledger")
               + " --issuer "
               + fix.arg("issuer");
+      case "input.limit" ->
+          switch (fix.arg("limit")) {
+            case "document-size" ->
+                "split the document, or raise --max-document-size (now " + fix.arg("value") + ")";
+            case "input-size" ->
+                "check that this is the input meant, or raise --max-input-size (now "
+                    + fix.arg("value")
+                    + ")";
+            default -> fallback;
+          };
       default -> fallback;
     };
   }

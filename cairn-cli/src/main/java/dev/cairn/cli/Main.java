@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.core.CairnException;
 import dev.cairn.core.CairnHome;
+import dev.cairn.core.Text;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
@@ -55,8 +56,12 @@ public final class Main {
     cl.setExecutionExceptionHandler(
         (ex, c, parseResult) -> {
           if (ex instanceof CairnException ce) {
-            err.println("cairn: " + ce.getMessage());
-            Hints.of(ce).ifPresent(h -> err.println("  perhaps you should " + h));
+            err.println("cairn: " + Text.escape(String.valueOf(ce.getMessage())));
+            Hints.of(ce).ifPresent(h -> err.println("  perhaps you should " + Text.escape(h)));
+          } else if (io(ex) != null) {
+            err.println(
+                "cairn: " + Text.escape(describe(java.util.Objects.requireNonNull(io(ex)))));
+            err.println("  perhaps you should check the path and its permissions");
           } else {
             err.println("cairn: internal error: " + ex);
             err.println("  perhaps you should report this, with the output of --stacktrace");
@@ -67,5 +72,40 @@ public final class Main {
           return ex instanceof ExitException ee ? ee.code() : USAGE;
         });
     return cl.execute(args);
+  }
+
+  /** The file-system error behind {@code ex}: reading or writing a file the user named. */
+  private static java.io.@org.jspecify.annotations.Nullable IOException io(Throwable ex) {
+    if (ex instanceof java.io.UncheckedIOException u) {
+      return u.getCause();
+    }
+    return ex instanceof java.io.IOException io ? io : null;
+  }
+
+  /** {@code cannot write /proc/x.json: no such file or directory}, and the like. */
+  static String describe(java.io.IOException e) {
+    if (e instanceof java.nio.file.FileSystemException fs && fs.getFile() != null) {
+      return "cannot use "
+          + fs.getFile()
+          + (fs.getOtherFile() == null ? "" : " (or " + fs.getOtherFile() + ")")
+          + ": "
+          + reason(e);
+    }
+    return "input/output error: " + e.getMessage();
+  }
+
+  /** Why a file operation failed, in words: {@code no such file or directory}. */
+  static String reason(java.io.IOException e) {
+    if (e instanceof java.nio.file.FileSystemException fs) {
+      return switch (fs) {
+        case java.nio.file.NoSuchFileException n -> "no such file or directory";
+        case java.nio.file.AccessDeniedException a -> "permission denied";
+        case java.nio.file.FileAlreadyExistsException a -> "it already exists";
+        case java.nio.file.NotDirectoryException d -> "not a directory";
+        case java.nio.file.DirectoryNotEmptyException d -> "directory not empty";
+        default -> fs.getReason() == null ? "input/output error" : fs.getReason();
+      };
+    }
+    return String.valueOf(e.getMessage());
   }
 }

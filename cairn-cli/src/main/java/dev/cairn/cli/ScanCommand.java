@@ -1,9 +1,13 @@
 package dev.cairn.cli;
 
+import dev.cairn.core.Sizes;
+import dev.cairn.core.Text;
 import dev.cairn.scanner.CheckSet;
 import dev.cairn.scanner.Checks;
 import dev.cairn.scanner.ClusterOptions;
 import dev.cairn.scanner.Framework;
+import dev.cairn.scanner.InputLimits;
+import dev.cairn.scanner.Notice;
 import dev.cairn.scanner.ObjectSource;
 import dev.cairn.scanner.ObjectSources;
 import dev.cairn.scanner.ReportFormat;
@@ -15,6 +19,7 @@ import dev.cairn.scanner.Scanners;
 import dev.cairn.scanner.Severity;
 import dev.cairn.scanner.Waivers;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -123,6 +128,22 @@ final class ScanCommand implements Callable<Integer> {
       description = "Objects per list request on a live cluster (default: 500).")
   int pageSize = 500;
 
+  @Option(
+      names = "--max-document-size",
+      paramLabel = "SIZE",
+      description =
+          "Largest YAML document read, e.g. 256MiB (default: 128MiB); a larger one is skipped with"
+              + " an error.")
+  String maxDocumentSize = "128MiB";
+
+  @Option(
+      names = "--max-input-size",
+      paramLabel = "SIZE",
+      description =
+          "Most bytes read from one file or stream, e.g. 8GiB (default: 4GiB); reading stops there"
+              + " with an error.")
+  String maxInputSize = "4GiB";
+
   @SuppressWarnings("NullAway.Init")
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -157,6 +178,47 @@ final class ScanCommand implements Callable<Integer> {
           "nothing to scan",
           "pass manifest paths, - for standard input, or --kubeconfig FILE");
     }
+    if (kubeconfig == null) {
+      if (!namespaces.isEmpty()) {
+        throw new ExitException(
+            Main.USAGE,
+            "--namespace applies to a live cluster, not to manifests",
+            "drop -n, or scan a cluster with --kubeconfig FILE");
+      }
+      if (context != null) {
+        throw new ExitException(
+            Main.USAGE,
+            "--context applies to a live cluster, not to manifests",
+            "drop --context, or scan a cluster with --kubeconfig FILE");
+      }
+    }
+    if (parallelism < 1) {
+      throw new ExitException(
+          Main.USAGE,
+          "--parallelism " + parallelism + " is not a number of threads",
+          "pass --parallelism 1 or more (default: one per core)");
+    }
+    if (pageSize < 1) {
+      throw new ExitException(
+          Main.USAGE,
+          "--page-size " + pageSize + " is not a number of objects",
+          "pass --page-size 1 or more (default: 500)");
+    }
+    InputLimits limits =
+        new InputLimits(
+            size(
+                "--max-document-size",
+                maxDocumentSize,
+                InputLimits.defaults().maxDocumentSize(),
+                1L << 30),
+            size(
+                "--max-input-size",
+                maxInputSize,
+                InputLimits.defaults().maxInputSize(),
+                Long.MAX_VALUE));
+    if (outputFile != null) {
+      writable(outputFile);
+    }
     Set<Framework> fws = parseFrameworks(frameworks);
     CheckSet checks = selectChecks(fws, checksDir).filter(include, exclude);
     Severity shown =
@@ -172,7 +234,7 @@ final class ScanCommand implements Callable<Integer> {
     Waivers waivers = exceptions == null ? Waivers.none() : Waivers.load(exceptions);
     List<ObjectSource> sources = new ArrayList<>();
     if (!paths.isEmpty()) {
-      sources.add(ObjectSources.manifests(paths, System.in));
+      sources.add(ObjectSources.manifests(paths, System.in, limits));
     }
     if (kubeconfig != null) {
       sources.add(
@@ -185,8 +247,8 @@ final class ScanCommand implements Callable<Integer> {
             .withChecks(checks)
             .withFrameworks(fws)
             .withWaivers(waivers)
-            .withParallelism(Math.max(1, parallelism))
-            .withListener(n -> progress.update("scanned " + n + " objects"));
+            .withParallelism(parallelism)
+            .withListener(n -> progress.update("scanned " + Text.count(n, "object")));
     ScanReport report;
     try {
       Trace.mark("scan", "parsed arguments");
@@ -203,15 +265,29 @@ final class ScanCommand implements Callable<Integer> {
       Reports.write(shownReport, format, out, format == ReportFormat.TABLE && Terminal.colors());
       out.flush();
     } else {
-      Reports.write(shownReport, format, outputFile);
+      try {
+        Reports.write(shownReport, format, outputFile);
+      } catch (java.io.IOException e) {
+        throw new ExitException(
+            Main.USAGE,
+            "cannot write the report to " + outputFile + ": " + Main.reason(e),
+            "pass --output-file a path in a directory you can write");
+      }
     }
     PrintWriter err = spec.commandLine().getErr();
-    if (format != ReportFormat.TABLE || outputFile != null) {
-      // the table prints notices itself; other formats carry them, so repeat errors on stderr
-      report.notices().stream()
-          .filter(n -> n.level() != dev.cairn.scanner.Notice.Level.INFO)
-          .forEach(n -> err.println("cairn: " + n));
+    // notices are diagnostics: on stderr, whatever the format (the reports other than the table
+    // carry them too); the table's readers also see the informational ones here
+    for (Notice n : report.notices()) {
+      if (n.level() == Notice.Level.INFO && format != ReportFormat.TABLE) {
+        continue;
+      }
+      err.println("cairn: " + n);
+      String hint = Hints.wording(n.fix(), n.hint());
+      if (hint != null && n.level() == Notice.Level.ERROR) {
+        err.println("  perhaps you should " + Text.escape(hint));
+      }
     }
+    err.flush();
     if (report.hasInputErrors()) {
       err.println(
           "cairn: some input could not be scanned (see the errors above); the report is incomplete");
@@ -230,6 +306,47 @@ final class ScanCommand implements Callable<Integer> {
       checks = checks.with(Checks.load(checksDir));
     }
     return checks.select(frameworks);
+  }
+
+  /** Fails now, before a scan, when the report could not be written to {@code file}. */
+  private static void writable(Path file) throws ExitException {
+    Path dir = file.toAbsolutePath().getParent();
+    try {
+      if (Files.isDirectory(file)) {
+        throw new java.nio.file.FileSystemException(file.toString(), null, "is a directory");
+      }
+      if (dir != null) {
+        Files.createDirectories(dir);
+        Files.delete(Files.createTempFile(dir, ".cairn-report", ".tmp"));
+      }
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw new ExitException(
+          Main.USAGE,
+          "cannot write the report to " + file + ": " + e.getFile() + " is not a directory",
+          "pass --output-file a path in a directory you can write");
+    } catch (java.io.IOException e) {
+      throw new ExitException(
+          Main.USAGE,
+          "cannot write the report to " + file + ": " + Main.reason(e),
+          "pass --output-file a path in a directory you can write");
+    }
+  }
+
+  /** A size flag's value: {@code 64MiB}, {@code 1G}, bytes; a usage error otherwise. */
+  private static long size(String flag, String value, long otherwise, long max)
+      throws ExitException {
+    var parsed = Sizes.parse(value);
+    if (parsed.isEmpty() || parsed.getAsLong() > max) {
+      throw new ExitException(
+          Main.USAGE,
+          flag
+              + " "
+              + value
+              + " is not a size"
+              + (parsed.isPresent() ? " up to " + Sizes.format(max) : ""),
+          "pass a size such as " + Sizes.format(otherwise).replace(" ", "") + " or 512MiB");
+    }
+    return parsed.getAsLong();
   }
 
   static Set<Framework> parseFrameworks(List<String> names) throws ExitException {

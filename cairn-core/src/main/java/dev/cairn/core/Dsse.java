@@ -111,6 +111,8 @@ public final class Dsse {
           n.get("payloadType").asText(),
           Base64.getDecoder().decode(n.get("payload").asText()),
           sigs);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new CairnException("not a DSSE envelope: " + Json.oneLine(e), null, e);
     } catch (IOException | IllegalArgumentException e) {
       throw new CairnException("not a DSSE envelope: " + e.getMessage(), null, e);
     }

@@ -22,8 +22,11 @@ public final class Json {
             .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(DeserializationFeature.USE_LONG_FOR_INTS)
             .build();
+
+    /** Reads strictly: a key twice in one object is an error, not "the last one wins". */
     static final ObjectMapper PRETTY =
         JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.USE_LONG_FOR_INTS)
             .build();
@@ -74,6 +77,19 @@ public final class Json {
       throw new IOException("not a JSON object: null");
     }
     return m;
+  }
+
+  /**
+   * A Jackson error in one line: its own message without the source excerpt Jackson appends, then
+   * where ({@code at line 3, column 7}).
+   */
+  static String oneLine(JsonProcessingException e) {
+    String m = e.getOriginalMessage() == null ? "malformed JSON" : e.getOriginalMessage();
+    var at = e.getLocation();
+    return Text.escape(m.replace('\n', ' '))
+        + (at == null || at.getLineNr() < 1
+            ? ""
+            : " at line " + at.getLineNr() + ", column " + at.getColumnNr());
   }
 
   /** The mapper behind {@link #pretty} (ints read as {@code Long}), for this package only. */

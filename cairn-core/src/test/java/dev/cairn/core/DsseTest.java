@@ -45,6 +45,24 @@ class DsseTest {
   }
 
   @Test
+  void parse_twoPayloads_isNoEnvelope() throws Exception {
+    KeyPair kp = Keys.ed25519();
+    String json =
+        Dsse.sign(
+                Dsse.IN_TOTO_PAYLOAD_TYPE,
+                "{\"a\":1}".getBytes(StandardCharsets.UTF_8),
+                kp.getPrivate(),
+                Keys.keyId(kp.getPublic()))
+            .toJson();
+    String twice = json.replaceFirst("\\{", "{\"payload\":\"eyJhIjoyfQ==\",");
+
+    assertThatThrownBy(() -> Dsse.parse(twice))
+        .isInstanceOf(CairnException.class)
+        .hasMessageStartingWith("not a DSSE envelope: Duplicate field 'payload' at line 1, column ")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
   void secret_neverPrints() {
     Secret s = Secret.ofUtf8("hunter2");
     assertThat(s.toString()).isEqualTo("***");

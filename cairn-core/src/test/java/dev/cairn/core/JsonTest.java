@@ -203,6 +203,16 @@ class JsonTest {
   }
 
   @Test
+  void parse_refusesDuplicateKeys() {
+    for (String json : List.of("{\"a\":1,\"a\":2}", "[{\"x\":{\"b\":1,\"b\":1}}]")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Json.parse(json))
+          .as(json)
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining("Duplicate field");
+    }
+  }
+
+  @Test
   void parseObject_refusesAnythingButAnObject() {
     for (String json : List.of("[1]", "\"s\"", "null", "", "{\"a\":")) {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> Json.parseObject(json))

@@ -10,7 +10,6 @@ import java.util.List;
 public final class ObjectSources {
   private ObjectSources() {}
 
-  /** Files and directories of manifests; a path {@code -} reads {@code stdin}. */
   /** Every object {@code source} yields, in order (for small inputs: tests, the demo). */
   public static List<KubeObject> readAll(ObjectSource source) throws ScanException {
     List<KubeObject> objects = new java.util.ArrayList<>();
@@ -27,8 +26,18 @@ public final class ObjectSources {
     return objects;
   }
 
+  /**
+   * Files and directories of manifests; a path {@code -} reads {@code stdin}, and a path that is
+   * neither a file nor a directory (a pipe such as {@code <(helm template .)}, a device) is read as
+   * a stream. Within the default {@link InputLimits}.
+   */
   public static ObjectSource manifests(List<Path> paths, InputStream stdin) {
-    return new ManifestReader(paths, stdin);
+    return manifests(paths, stdin, InputLimits.defaults());
+  }
+
+  /** Manifests as {@link #manifests(List, InputStream)} reads them, within {@code limits}. */
+  public static ObjectSource manifests(List<Path> paths, InputStream stdin, InputLimits limits) {
+    return new ManifestReader(paths, stdin, limits);
   }
 
   /**

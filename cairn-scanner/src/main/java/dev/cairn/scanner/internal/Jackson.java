@@ -13,7 +13,15 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 public final class Jackson {
   /** Shared; do not reconfigure it. */
   public static final ObjectMapper MAPPER =
-      JsonMapper.builder()
+      JsonMapper.builder(
+              com.fasterxml.jackson.core.JsonFactory.builder()
+                  .streamReadConstraints(
+                      com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                          .maxNestingDepth(200)
+                          .build())
+                  .build())
+          // a key twice is an error, not "the last one wins" (privileged: true, privileged: false)
+          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .enable(SerializationFeature.INDENT_OUTPUT)
           .enable(DeserializationFeature.USE_LONG_FOR_INTS)
           .build();

@@ -1,7 +1,10 @@
 package dev.cairn.scanner.internal;
 
+import dev.cairn.core.Fix;
+import dev.cairn.core.Sizes;
 import dev.cairn.core.SourceLocation;
 import dev.cairn.core.Yaml;
+import dev.cairn.scanner.InputLimits;
 import dev.cairn.scanner.KubeObject;
 import dev.cairn.scanner.Notice;
 import dev.cairn.scanner.ObjectSource;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads YAML and JSON manifests one document at a time: multi-document files, {@code kind: List},
@@ -26,10 +30,16 @@ import java.util.stream.Stream;
 public final class ManifestReader implements ObjectSource {
   private final List<Path> paths;
   private final InputStream stdin;
+  private final InputLimits limits;
 
   public ManifestReader(List<Path> paths, InputStream stdin) {
+    this(paths, stdin, InputLimits.defaults());
+  }
+
+  public ManifestReader(List<Path> paths, InputStream stdin, InputLimits limits) {
     this.paths = List.copyOf(paths);
     this.stdin = stdin;
+    this.limits = limits;
   }
 
   @Override
@@ -44,7 +54,7 @@ public final class ManifestReader implements ObjectSource {
     for (Path p : paths) {
       if (p.toString().equals("-")) {
         try {
-          readStream("-", stdin, sink);
+          readStream("-", stdin, sink, limits);
         } catch (IOException e) {
           throw new dev.cairn.scanner.ScanException(
               "cannot read standard input: " + e.getMessage(), null, e);
@@ -72,6 +82,9 @@ public final class ManifestReader implements ObjectSource {
         }
       } else if (Files.isRegularFile(p)) {
         readFile(p, sink);
+      } else if (Files.exists(p)) {
+        // a pipe (cairn scan <(helm template .)), a device, a socket: read as a stream
+        readFile(p, sink);
       } else {
         throw new dev.cairn.scanner.ScanException(
             p + ": no such file or directory", "check the path, or use - to read standard input");
@@ -86,17 +99,81 @@ public final class ManifestReader implements ObjectSource {
 
   private void readFile(Path f, Sink sink) throws dev.cairn.scanner.ScanException {
     try (InputStream in = Files.newInputStream(f)) {
-      if (f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
-        readJson(f.toString(), in, sink);
+      Path name = f.getFileName();
+      if (name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
+        readJson(f.toString(), in, sink, limits);
         return;
       }
-      readStream(f.toString(), in, sink);
+      readStream(f.toString(), in, sink, limits);
     } catch (IOException e) {
       sink.notice(
           new Notice(
               Notice.Level.ERROR,
               SourceLocation.of(f.toString()),
-              "cannot read file: " + e.getMessage()));
+              "cannot read file: " + e.getMessage(),
+              "check that the file is readable",
+              null));
+    }
+  }
+
+  /** A notice for an input over {@code limit} ({@code document-size} or {@code input-size}). */
+  private static Notice overLimit(SourceLocation at, String message, String limit, long value) {
+    return new Notice(
+        Notice.Level.ERROR,
+        at,
+        message,
+        limit.equals("input-size")
+            ? "check that this is the input meant, or raise the limit on the size of one input"
+            : "split the document, or raise the limit on the size of one document",
+        Fix.of("input.limit", "limit", limit, "value", Sizes.format(value)));
+  }
+
+  /** Thrown by {@link Limited} past the limit; reading that input stops. */
+  static final class TooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge(long limit) {
+      super("more than " + Sizes.format(limit));
+    }
+  }
+
+  /** An input stream that fails once more than {@code limit} bytes are read from it. */
+  static final class Limited extends java.io.FilterInputStream {
+    private final long limit;
+    private long count;
+
+    Limited(InputStream in, long limit) {
+      super(in);
+      this.limit = limit;
+    }
+
+    private int counted(int n) throws TooLarge {
+      if (n > 0) {
+        count += n;
+        if (count > limit) {
+          throw new TooLarge(limit);
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        counted(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      return counted(super.read(b, off, len));
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      return counted((int) super.skip(Math.min(n, Integer.MAX_VALUE)));
     }
   }
 
@@ -105,8 +182,10 @@ public final class ManifestReader implements ObjectSource {
    * {@code items} are handed on one at a time with their own line and column.
    */
   @SuppressWarnings("unchecked")
-  static void readJson(String name, InputStream in, Sink sink) throws IOException {
+  static void readJson(String name, InputStream raw, Sink sink, InputLimits limits)
+      throws IOException {
     com.fasterxml.jackson.databind.ObjectMapper mapper = Jackson.MAPPER;
+    InputStream in = new Limited(raw, limits.maxInputSize());
     try (com.fasterxml.jackson.core.JsonParser p = mapper.getFactory().createParser(in)) {
       try {
         if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
@@ -158,7 +237,18 @@ public final class ManifestReader implements ObjectSource {
                     name,
                     loc == null ? 1 : Math.max(1, loc.getLineNr()),
                     loc == null ? 1 : Math.max(1, loc.getColumnNr())),
-                "malformed JSON: " + msg.replace('\n', ' ')));
+                "malformed JSON: " + msg.replace('\n', ' '),
+                "correct the file, or check that it is a Kubernetes manifest",
+                null));
+      } catch (TooLarge e) {
+        sink.notice(
+            overLimit(
+                SourceLocation.of(name),
+                "input is over the limit of "
+                    + Sizes.format(limits.maxInputSize())
+                    + " for one input; stopped reading it",
+                "input-size",
+                limits.maxInputSize()));
       }
     }
   }
@@ -181,34 +271,175 @@ public final class ManifestReader implements ObjectSource {
     return m;
   }
 
-  /** Splits on {@code ---} lines and parses each document on its own, so one bad one is local. */
+  /** {@link #readStream(String, InputStream, Sink, InputLimits)} within the default limits. */
   public static void readStream(String name, InputStream in, Sink sink) throws IOException {
-    BufferedReader r =
-        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    readStream(name, in, sink, InputLimits.defaults());
+  }
+
+  /**
+   * Splits on {@code ---} lines and parses each document on its own, so one bad one is local. A
+   * document over {@link InputLimits#maxDocumentSize()} is skipped with an error (no more than the
+   * limit is ever held); past {@link InputLimits#maxInputSize()} bytes, or at a NUL character (no
+   * YAML or JSON text has one; a binary file or {@code /dev/zero} does), reading the input stops
+   * with an error.
+   */
+  public static void readStream(String name, InputStream in, Sink sink, InputLimits limits)
+      throws IOException {
+    Lines r =
+        new Lines(
+            new InputStreamReader(new Limited(in, limits.maxInputSize()), StandardCharsets.UTF_8),
+            (int) limits.maxDocumentSize() + 1);
     StringBuilder doc = new StringBuilder();
+    boolean tooLarge = false;
     int lineNo = 0;
     int docStart = 0;
     String line;
-    while ((line = r.readLine()) != null) {
-      if (lineNo == 0 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
-        line = line.substring(1);
-      }
-      if (isSeparator(line)) {
-        emit(name, doc.toString(), docStart, sink);
-        doc.setLength(0);
-        docStart = lineNo + 1;
-        String rest = line.startsWith("---") ? line.substring(3).strip() : "";
-        if (!rest.isEmpty() && !rest.startsWith("#")) {
-          // "--- {inline: doc}": keep the content on the document's first line
-          doc.append(" ".repeat(3)).append(line.substring(3)).append('\n');
-          docStart = lineNo;
+    try {
+      while ((line = r.next()) != null) {
+        if (lineNo == 0 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
+          line = line.substring(1);
         }
-      } else {
-        doc.append(line).append('\n');
+        if (isSeparator(line)) {
+          finish(name, doc, docStart, tooLarge, sink, limits);
+          tooLarge = false;
+          doc.setLength(0);
+          docStart = lineNo + 1;
+          String rest = line.startsWith("---") ? line.substring(3).strip() : "";
+          if (!rest.isEmpty() && !rest.startsWith("#")) {
+            // "--- {inline: doc}": keep the content on the document's first line
+            doc.append(" ".repeat(3)).append(line.substring(3)).append('\n');
+            docStart = lineNo;
+          }
+        } else if (!tooLarge) {
+          if (r.truncated() || doc.length() + line.length() + 1 > limits.maxDocumentSize()) {
+            tooLarge = true;
+            doc.setLength(0);
+          } else {
+            doc.append(line).append('\n');
+          }
+        }
+        lineNo++;
       }
-      lineNo++;
+    } catch (TooLarge e) {
+      sink.notice(
+          overLimit(
+              new SourceLocation(name, lineNo + 1, 1),
+              "input is over the limit of "
+                  + Sizes.format(limits.maxInputSize())
+                  + " for one input; stopped reading it at line "
+                  + (lineNo + 1),
+              "input-size",
+              limits.maxInputSize()));
+      return;
+    } catch (Lines.Nul e) {
+      sink.notice(
+          new Notice(
+              Notice.Level.ERROR,
+              new SourceLocation(name, lineNo + 1, e.column),
+              "a NUL character: this is not YAML or JSON text; stopped reading it",
+              "check that this is a manifest file and not a binary one",
+              null));
+      return;
     }
-    emit(name, doc.toString(), docStart, sink);
+    finish(name, doc, docStart, tooLarge, sink, limits);
+  }
+
+  private static void finish(
+      String name,
+      StringBuilder doc,
+      int docStart,
+      boolean tooLarge,
+      Sink sink,
+      InputLimits limits) {
+    if (tooLarge) {
+      sink.notice(
+          overLimit(
+              new SourceLocation(name, docStart + 1, 1),
+              "YAML document is over the limit of "
+                  + Sizes.format(limits.maxDocumentSize())
+                  + " for one document; skipped",
+              "document-size",
+              limits.maxDocumentSize()));
+      return;
+    }
+    emit(name, doc.toString(), docStart, sink, limits);
+  }
+
+  /**
+   * Lines of a reader as {@link BufferedReader#readLine()} splits them ({@code \n}, {@code \r\n},
+   * {@code \r}), but no line held longer than {@code cap} characters (the rest is dropped and
+   * {@link #truncated()} says so), and a NUL character is an error.
+   */
+  static final class Lines {
+    /** A NUL character at this 1-based column. */
+    static final class Nul extends IOException {
+      private static final long serialVersionUID = 1L;
+      final int column;
+
+      Nul(int column) {
+        super("NUL character");
+        this.column = column;
+      }
+    }
+
+    private final java.io.Reader in;
+    private final int cap;
+    private final char[] buf = new char[1 << 16];
+    private int pos;
+    private int len;
+    private boolean skipLf;
+    private boolean truncated;
+    private final StringBuilder line = new StringBuilder();
+
+    Lines(java.io.Reader in, int cap) {
+      this.in = in;
+      this.cap = cap;
+    }
+
+    boolean truncated() {
+      return truncated;
+    }
+
+    @Nullable String next() throws IOException {
+      line.setLength(0);
+      truncated = false;
+      int column = 0;
+      boolean any = false;
+      while (true) {
+        if (pos == len) {
+          len = in.read(buf, 0, buf.length);
+          pos = 0;
+          if (len <= 0) {
+            len = 0;
+            return any ? line.toString() : null;
+          }
+        }
+        char c = buf[pos++];
+        if (skipLf) {
+          skipLf = false;
+          if (c == '\n') {
+            continue;
+          }
+        }
+        any = true;
+        column++;
+        if (c == '\n') {
+          return line.toString();
+        }
+        if (c == '\r') {
+          skipLf = true;
+          return line.toString();
+        }
+        if (c == 0) {
+          throw new Nul(column);
+        }
+        if (line.length() < cap) {
+          line.append(c);
+        } else {
+          truncated = true;
+        }
+      }
+    }
   }
 
   private static boolean isSeparator(String line) {
@@ -218,16 +449,30 @@ public final class ManifestReader implements ObjectSource {
   }
 
   @SuppressWarnings("unchecked")
-  private static void emit(String name, String text, int firstLine, Sink sink) {
+  private static void emit(String name, String text, int firstLine, Sink sink, InputLimits limits) {
     if (text.isBlank()) {
       return;
     }
     Yaml.Document d;
     try {
-      d = Yaml.parseDocument(name, text, firstLine);
+      d = Yaml.parseDocument(name, text, firstLine, limits.yaml());
     } catch (Yaml.YamlSyntaxException e) {
-      sink.notice(
-          new Notice(Notice.Level.ERROR, e.diagnostic().location(), e.diagnostic().message()));
+      for (dev.cairn.core.Diagnostic diag : e.diagnostics()) {
+        sink.notice(
+            new Notice(
+                Notice.Level.ERROR,
+                diag.location(),
+                diag.message() + "; document skipped",
+                hint(e.limit().orElse(null)),
+                e.limit().orElse(null) == Yaml.Limit.DOCUMENT_SIZE
+                    ? Fix.of(
+                        "input.limit",
+                        "limit",
+                        "document-size",
+                        "value",
+                        Sizes.format(limits.maxDocumentSize()))
+                    : null));
+      }
       return;
     }
     Object v = d.value();
@@ -259,6 +504,20 @@ public final class ManifestReader implements ObjectSource {
       return;
     }
     accept(m, at, sink);
+  }
+
+  /** What to do about a document the YAML reader refused. */
+  private static String hint(Yaml.@Nullable Limit limit) {
+    if (limit == null) {
+      return "correct the YAML at that place";
+    }
+    return switch (limit) {
+      case DOCUMENT_SIZE -> "split the document, or raise the limit on the size of one document";
+      case SCALAR_SIZE ->
+          "check the value: the API server stores no object that large (it takes a few MiB)";
+      case DEPTH -> "check the file: no Kubernetes object nests that deeply";
+      case ALIASES -> "write the document out without so many aliases";
+    };
   }
 
   private static void accept(Map<String, Object> m, SourceLocation at, Sink sink) {

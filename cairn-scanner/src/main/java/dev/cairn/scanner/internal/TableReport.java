@@ -1,8 +1,8 @@
 package dev.cairn.scanner.internal;
 
+import dev.cairn.core.Text;
 import dev.cairn.scanner.CheckResult;
 import dev.cairn.scanner.Finding;
-import dev.cairn.scanner.Notice;
 import dev.cairn.scanner.ObjectRef;
 import dev.cairn.scanner.ScanReport;
 import dev.cairn.scanner.Severity;
@@ -15,7 +15,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The human report: findings grouped by object, then one line per check, then totals. */
+/**
+ * The human report: findings grouped by object, then one line per check, then totals. Names and
+ * messages from files and clusters have their control characters escaped ({@link Text#escape}).
+ * Notices are not part of it: they are diagnostics, which the command line prints on stderr.
+ */
 public final class TableReport {
   private static final String RESET = "\u001b[0m";
   private static final String RED = "\u001b[31m";
@@ -41,7 +45,11 @@ public final class TableReport {
             .thenComparingInt(o -> o.location().line())
             .thenComparing(ObjectRef::display));
     for (ObjectRef o : objects) {
-      out.write(c(color, BOLD, o.display()) + "  " + c(color, DIM, o.location().toString()) + "\n");
+      out.write(
+          c(color, BOLD, Text.escape(o.display()))
+              + "  "
+              + c(color, DIM, Text.escape(o.location().toString()))
+              + "\n");
       List<Row> rows = java.util.Objects.requireNonNull(byObject.get(o));
       rows.sort(
           Comparator.comparing((Row x) -> x.result().check().severity(), Comparator.reverseOrder())
@@ -64,7 +72,7 @@ public final class TableReport {
                 + pad(row.result().check().id(), 9)
                 + state
                 + " "
-                + msg
+                + Text.escape(msg)
                 + "\n");
       }
       out.write("\n");
@@ -99,13 +107,13 @@ public final class TableReport {
             case NOT_APPLICABLE -> c(color, DIM, pad("not applicable", 16));
             case WAIVED -> c(color, YELLOW, pad("waived", 16));
           };
-      String title = cr.check().message();
+      String title = Text.escape(cr.check().message());
       if (title.length() > 48) {
         title = title.substring(0, 47) + "…";
       }
       out.write(
           pad(cr.check().severity().display(), 10)
-              + pad(cr.check().id(), 9)
+              + pad(Text.escape(cr.check().id()), 9)
               + pad(title, titleWidth + 2)
               + status
               + pad(Long.toString(cr.failed() + cr.errors()), 8)
@@ -116,27 +124,23 @@ public final class TableReport {
     ScanReport.Summary s = r.summary();
     out.write("\n");
     out.write(
-        r.objects()
-            + " objects, "
-            + s.checks()
-            + " checks: "
+        Text.count(r.objects(), "object")
+            + ", "
+            + Text.count(s.checks(), "check")
+            + ": "
             + s.passed()
             + " passed, "
             + s.failed()
             + " failed, "
-            + s.errors()
-            + " errors, "
+            + Text.count(s.errors(), "error")
+            + ", "
             + s.notApplicable()
             + " not applicable; "
-            + s.findings()
-            + " findings, "
+            + Text.count(s.findings(), "finding")
+            + ", "
             + s.waived()
             + " waived\n");
-    for (Notice n : r.notices()) {
-      String line = n.toString();
-      out.write(
-          (n.level() == Notice.Level.ERROR ? c(color, RED, line) : c(color, DIM, line)) + "\n");
-    }
+    // notices are diagnostics: the command line prints them on stderr
   }
 
   private static String pad(String s, int w) {

@@ -1,0 +1,75 @@
+package dev.cairn.core;
+
+/**
+ * Text from files, clusters and certificates made safe to show on a terminal. An object named with
+ * an escape sequence such as ESC [8m would otherwise hide what follows it; a name with a newline
+ * would forge a line of output.
+ */
+public final class Text {
+  private Text() {}
+
+  /**
+   * {@code text} with every control character (C0 and C1, DEL), every line or paragraph separator
+   * and every bidirectional override written as an escape ({@code \e}, {@code \n}, {@code \x7f},
+   * four-digit {@code \\u} escapes). The result is for people to read, not to be parsed back. Text
+   * without such characters is returned as it is.
+   */
+  public static String escape(String text) {
+    int i = 0;
+    while (i < text.length() && !unsafe(text.charAt(i))) {
+      i++;
+    }
+    if (i == text.length()) {
+      return text;
+    }
+    StringBuilder sb = new StringBuilder(text.length() + 16).append(text, 0, i);
+    for (; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!unsafe(c)) {
+        sb.append(c);
+        continue;
+      }
+      switch (c) {
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        case '\u001b' -> sb.append("\\e");
+        default -> {
+          if (c < 0x100) {
+            sb.append(String.format(java.util.Locale.ROOT, "\\x%02x", (int) c));
+          } else {
+            sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+          }
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  /** {@code "1 object"}, {@code "3 objects"}: a count with its noun, plural by adding "s". */
+  public static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
+  /** Whether {@code text} has a character that {@link #escape} writes as an escape. */
+  public static boolean needsEscape(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (unsafe(text.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean unsafe(char c) {
+    return c < 0x20
+        || (c >= 0x7f && c <= 0x9f)
+        || c == '\u2028'
+        || c == '\u2029'
+        || (c >= '\u202a' && c <= '\u202e')
+        || (c >= '\u2066' && c <= '\u2069')
+        || c == '\u200e'
+        || c == '\u200f'
+        || c == '\u061c';
+  }
+}

@@ -1,0 +1,29 @@
+package dev.cairn.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class TextTest {
+  @Test
+  void escape_plainText_isUnchanged() {
+    String s = "Deployment shop/web-1 · ünïcode ✓ (tab-free)";
+    assertThat(Text.escape(s)).isSameAs(s);
+    assertThat(Text.needsEscape(s)).isFalse();
+  }
+
+  @Test
+  void escape_terminalControls_areWrittenAsEscapes() {
+    assertThat(Text.escape("web\u001b[8mhidden\u001b[0m")).isEqualTo("web\\e[8mhidden\\e[0m");
+    assertThat(Text.escape("a\nFORGED LINE\r\tb")).isEqualTo("a\\nFORGED LINE\\r\\tb");
+    assertThat(Text.escape("bell\u0007 nul\u0000 del\u007f csi\u009b"))
+        .isEqualTo("bell\\x07 nul\\x00 del\\x7f csi\\x9b");
+    assertThat(Text.needsEscape("x\u009by")).isTrue();
+  }
+
+  @Test
+  void escape_bidiOverridesAndLineSeparators_areWrittenAsEscapes() {
+    assertThat(Text.escape("abc\u202edcba\u2066x\u2069\u2028"))
+        .isEqualTo("abc\\u202edcba\\u2066x\\u2069\\u2028");
+  }
+}
