@@ -10,25 +10,53 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** An ordered set of checks with unique ids, and a digest that pins exactly what they test. */
+/**
+ * An ordered set of checks with unique ids at one {@link PssVersion}, and a digest that pins
+ * exactly what they test. Checks introduced after that version (label {@code pss-since}) are not in
+ * the set; it keeps them aside, so that {@link #forPssVersion} gives the same set whatever version
+ * came before.
+ */
 public final class CheckSet {
+  /** Every check, sorted by id, including those newer than {@link #pssVersion}. */
+  private final List<Check> all;
+
+  private final PssVersion pssVersion;
   private final List<Check> checks;
   private final Map<String, Check> byId;
 
-  private CheckSet(List<Check> checks) {
+  private CheckSet(List<Check> checks, PssVersion pssVersion) {
     Map<String, Check> m = new LinkedHashMap<>();
     for (Check c : checks) {
       m.put(c.id(), c);
     }
     List<Check> sorted = new ArrayList<>(m.values());
     sorted.sort(Comparator.comparing(Check::id));
-    this.checks = List.copyOf(sorted);
-    this.byId = m;
+    this.all = List.copyOf(sorted);
+    this.pssVersion = pssVersion;
+    this.checks = all.stream().filter(c -> c.appliesAt(pssVersion)).toList();
+    Map<String, Check> applicable = new LinkedHashMap<>();
+    for (Check c : this.checks) {
+      applicable.put(c.id(), c);
+    }
+    this.byId = applicable;
   }
 
-  /** Later checks with the same id replace earlier ones. */
+  /** Later checks with the same id replace earlier ones; at the latest PSS version. */
   public static CheckSet of(List<Check> checks) {
-    return new CheckSet(checks);
+    return new CheckSet(checks, PssVersion.LATEST);
+  }
+
+  /**
+   * The same checks at {@code version}: those with a {@code pss-since} newer than it are left out,
+   * and CEL sees {@code pssVersion} = its minor number (how the other checks apply its rules).
+   */
+  public CheckSet forPssVersion(PssVersion version) {
+    return new CheckSet(all, version);
+  }
+
+  /** The Pod Security Standards version the checks apply. */
+  public PssVersion pssVersion() {
+    return pssVersion;
   }
 
   public List<Check> checks() {
@@ -45,9 +73,9 @@ public final class CheckSet {
 
   /** This set plus {@code overrides}; an override with an existing id replaces that check. */
   public CheckSet with(CheckSet overrides) {
-    List<Check> all = new ArrayList<>(checks);
-    all.addAll(overrides.checks);
-    return new CheckSet(all);
+    List<Check> merged = new ArrayList<>(all);
+    merged.addAll(overrides.all);
+    return new CheckSet(merged, pssVersion);
   }
 
   /**
@@ -59,13 +87,13 @@ public final class CheckSet {
       return this;
     }
     List<Check> out = new ArrayList<>();
-    for (Check c : checks) {
+    for (Check c : all) {
       Set<Framework> fs = c.frameworks();
       if (fs.isEmpty() || fs.stream().anyMatch(frameworks::contains)) {
         out.add(c);
       }
     }
-    return new CheckSet(out);
+    return new CheckSet(out, pssVersion);
   }
 
   /**
@@ -82,7 +110,10 @@ public final class CheckSet {
     return out;
   }
 
-  /** SHA-256 over the canonical JSON of every check's id, severity, match, params and CEL. */
+  /**
+   * SHA-256 over the canonical JSON of the PSS version and every check's id, severity, match,
+   * params and CEL: the same checks at another PSS version give other verdicts, so another digest.
+   */
   public Digest digest() {
     List<Map<String, Object>> parts = new ArrayList<>();
     for (Check c : checks) {
@@ -96,6 +127,9 @@ public final class CheckSet {
       m.put("validations", c.validations().stream().map(Check.Validation::expression).toList());
       parts.add(m);
     }
-    return Digest.sha256(Json.canonical(parts));
+    Map<String, Object> pack = new LinkedHashMap<>();
+    pack.put("pssVersion", pssVersion.toString());
+    pack.put("checks", parts);
+    return Digest.sha256(Json.canonical(pack));
   }
 }
