@@ -59,6 +59,7 @@ class BuiltinChecksTest {
             "Capabilities",
             "HostPath Volumes",
             "Host Ports",
+            "Host Probes / Lifecycle Hooks",
             "AppArmor",
             "SELinux",
             "/proc Mount Type",
@@ -171,6 +172,23 @@ class BuiltinChecksTest {
           .as("at " + v)
           .allSatisfy(cr -> assertThat(cr.errors()).as(cr.check().id()).isZero());
     }
+  }
+
+  @Test
+  void builtin_pssSince_leavesOutChecksNewerThanTheVersion() {
+    CheckSet latest = Checks.builtin();
+    CheckSet v129 = latest.forPssVersion(PssVersion.parse("v1.29").orElseThrow());
+    assertThat(latest.get("CRN-111")).isPresent();
+    assertThat(v129.get("CRN-111")).as("host probes came in v1.34").isEmpty();
+    assertThat(v129.get("CRN-126")).as("restricted procMount came in v1.35").isEmpty();
+    assertThat(v129.get("CRN-123")).as("runAsUser came in v1.23").isPresent();
+    assertThat(v129.size()).isEqualTo(latest.size() - 2);
+    // the version is part of what the digest pins, and going back restores the same set
+    assertThat(v129.digest()).isNotEqualTo(latest.digest());
+    assertThat(v129.forPssVersion(PssVersion.LATEST).digest()).isEqualTo(latest.digest());
+    assertThat(latest.forPssVersion(new PssVersion(18)).get("CRN-124")).isEmpty();
+    assertThat(latest.forPssVersion(new PssVersion(7)).get("CRN-121")).isEmpty();
+    assertThat(latest.forPssVersion(new PssVersion(21)).get("CRN-125")).isEmpty();
   }
 
   @Test
