@@ -6,6 +6,7 @@ import dev.cairn.scanner.ClusterOptions;
 import dev.cairn.scanner.Framework;
 import dev.cairn.scanner.ObjectSource;
 import dev.cairn.scanner.ObjectSources;
+import dev.cairn.scanner.PssVersion;
 import dev.cairn.scanner.ReportFormat;
 import dev.cairn.scanner.Reports;
 import dev.cairn.scanner.ScanException;
@@ -34,6 +35,12 @@ import picocli.CommandLine.Parameters;
       "Exit codes: 0 all checks pass, 1 findings at or above --fail-on, 2 usage or input error."
     })
 final class ScanCommand implements Callable<Integer> {
+  static final String PSS_VERSION_HELP =
+      "Pod Security Standards version whose rules the PSS checks apply, as pod-security-admission"
+          + " names them: latest or v1.N (default: latest, v1."
+          + PssVersion.LATEST_MINOR
+          + "); checks introduced later do not run.";
+
   @Parameters(
       arity = "0..*",
       paramLabel = "PATH|-",
@@ -62,6 +69,9 @@ final class ScanCommand implements Callable<Integer> {
       description =
           "pss-baseline, pss-restricted, nsa-cisa, mitre, cis, best-practice or all (repeatable; default: all).")
   List<String> frameworks = new ArrayList<>();
+
+  @Option(names = "--pss-version", paramLabel = "VERSION", description = PSS_VERSION_HELP)
+  String pssVersion = "latest";
 
   @Option(
       names = "--checks",
@@ -128,7 +138,7 @@ final class ScanCommand implements Callable<Integer> {
           "pass manifest paths, - for standard input, or --kubeconfig FILE");
     }
     Set<Framework> fws = parseFrameworks(frameworks);
-    CheckSet checks = selectChecks(fws, checksDir);
+    CheckSet checks = selectChecks(fws, checksDir).forPssVersion(parsePssVersion(pssVersion));
     Waivers waivers = exceptions == null ? Waivers.none() : Waivers.load(exceptions);
     List<ObjectSource> sources = new ArrayList<>();
     if (!paths.isEmpty()) {
@@ -189,6 +199,18 @@ final class ScanCommand implements Callable<Integer> {
       checks = checks.with(Checks.load(checksDir));
     }
     return checks.select(frameworks);
+  }
+
+  static PssVersion parsePssVersion(String s) throws ExitException {
+    return PssVersion.parse(s)
+        .orElseThrow(
+            () ->
+                new ExitException(
+                    Main.USAGE,
+                    "unknown Pod Security Standards version '" + s + "' for --pss-version",
+                    "use latest or v1.0 to v1."
+                        + PssVersion.LATEST_MINOR
+                        + " (the newest this Cairn implements)"));
   }
 
   static Set<Framework> parseFrameworks(List<String> names) throws ExitException {
