@@ -275,6 +275,7 @@ public final class Certifier {
               case Target.Live l -> l.kubeconfig().toString();
             },
             frameworks,
+            request.pssVersion().toString(),
             request.validity().toSeconds(),
             reportTmp.toString(),
             request.ledger().toString(),

@@ -2,6 +2,7 @@ package dev.cairn.certify;
 
 import dev.cairn.ledger.Ledgers;
 import dev.cairn.scanner.Framework;
+import dev.cairn.scanner.PssVersion;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param target the cluster or snapshot
  * @param frameworks the frameworks to certify (empty: all)
+ * @param pssVersion the Pod Security Standards version whose rules the PSS checks apply (pinned by
+ *     the certificate through the check pack digest and the report)
  * @param validity the certificate's lifetime
  * @param ledger where to record it ({@link Ledgers#EMBEDDED} or any provider's URI)
  * @param confirmations blocks to wait for on a chain ledger
@@ -23,6 +26,7 @@ import org.jspecify.annotations.Nullable;
 public record CertifyRequest(
     Target target,
     Set<Framework> frameworks,
+    PssVersion pssVersion,
     Duration validity,
     URI ledger,
     int confirmations,
@@ -38,34 +42,60 @@ public record CertifyRequest(
     }
   }
 
-  /** Every framework, 30 days, the embedded ledger and attestation service. */
+  /** Every framework at the latest PSS version, 30 days, the embedded ledger and service. */
   public static CertifyRequest of(Target target) {
     return new CertifyRequest(
-        target, Set.of(), Duration.ofDays(30), Ledgers.EMBEDDED, 1, null, null);
+        target, Set.of(), PssVersion.LATEST, Duration.ofDays(30), Ledgers.EMBEDDED, 1, null, null);
   }
 
   public CertifyRequest withFrameworks(Set<Framework> f) {
     return new CertifyRequest(
-        target, f, validity, ledger, confirmations, attestationService, certificateFile);
+        target,
+        f,
+        pssVersion,
+        validity,
+        ledger,
+        confirmations,
+        attestationService,
+        certificateFile);
+  }
+
+  public CertifyRequest withPssVersion(PssVersion v) {
+    return new CertifyRequest(
+        target,
+        frameworks,
+        v,
+        validity,
+        ledger,
+        confirmations,
+        attestationService,
+        certificateFile);
   }
 
   public CertifyRequest withValidity(Duration d) {
     return new CertifyRequest(
-        target, frameworks, d, ledger, confirmations, attestationService, certificateFile);
+        target,
+        frameworks,
+        pssVersion,
+        d,
+        ledger,
+        confirmations,
+        attestationService,
+        certificateFile);
   }
 
   public CertifyRequest withLedger(URI l, int n) {
     return new CertifyRequest(
-        target, frameworks, validity, l, n, attestationService, certificateFile);
+        target, frameworks, pssVersion, validity, l, n, attestationService, certificateFile);
   }
 
   public CertifyRequest withAttestationService(@Nullable URI a) {
     return new CertifyRequest(
-        target, frameworks, validity, ledger, confirmations, a, certificateFile);
+        target, frameworks, pssVersion, validity, ledger, confirmations, a, certificateFile);
   }
 
   public CertifyRequest withCertificateFile(@Nullable Path f) {
     return new CertifyRequest(
-        target, frameworks, validity, ledger, confirmations, attestationService, f);
+        target, frameworks, pssVersion, validity, ledger, confirmations, attestationService, f);
   }
 }

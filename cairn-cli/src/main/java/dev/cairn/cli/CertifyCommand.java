@@ -62,6 +62,12 @@ final class CertifyCommand implements Callable<Integer> {
   List<String> frameworks = new ArrayList<>();
 
   @Option(
+      names = "--pss-version",
+      paramLabel = "VERSION",
+      description = ScanCommand.PSS_VERSION_HELP)
+  String pssVersion = "latest";
+
+  @Option(
       names = "--attest",
       paramLabel = "URL",
       description = "A team's attestation service (cairn attest serve); default: the embedded one.")
@@ -98,6 +104,7 @@ final class CertifyCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     CairnCommand root = CairnCommand.of(spec);
     var fws = ScanCommand.parseFrameworks(frameworks);
+    var pss = ScanCommand.parsePssVersion(pssVersion);
     if (validDays < 1) {
       throw new ExitException(Main.USAGE, "--valid-days must be at least 1", null);
     }
@@ -112,6 +119,7 @@ final class CertifyCommand implements Callable<Integer> {
     CertifyRequest request =
         CertifyRequest.of(t)
             .withFrameworks(fws)
+            .withPssVersion(pss)
             .withValidity(Duration.ofDays(validDays))
             .withLedger(where, confirmations)
             .withAttestationService(attest)

@@ -57,6 +57,12 @@ final class ChecksCommand implements Runnable {
     @Nullable Path checksDir;
 
     @Option(
+        names = "--pss-version",
+        paramLabel = "VERSION",
+        description = ScanCommand.PSS_VERSION_HELP)
+    String pssVersion = "latest";
+
+    @Option(
         names = {"-o", "--output"},
         description = "table, json or markdown (default: table).")
     String output = "table";
@@ -68,7 +74,9 @@ final class ChecksCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       Set<Framework> fws = ScanCommand.parseFrameworks(frameworks);
-      CheckSet checks = ScanCommand.selectChecks(fws, checksDir);
+      CheckSet checks =
+          ScanCommand.selectChecks(fws, checksDir)
+              .forPssVersion(ScanCommand.parsePssVersion(pssVersion));
       PrintWriter out = spec.commandLine().getOut();
       switch (output) {
         case "json" ->
@@ -81,7 +89,12 @@ final class ChecksCommand implements Runnable {
                 "%-9s %-9s %-44s %s%n",
                 c.id(), c.severity().display(), c.message(), CheckDocs.frameworkIds(c));
           }
-          out.println(checks.size() + " checks, pack " + checks.digest());
+          out.println(
+              checks.size()
+                  + " checks at Pod Security Standards "
+                  + checks.pssVersion()
+                  + ", pack "
+                  + checks.digest());
         }
         default ->
             throw new ExitException(

@@ -10,6 +10,7 @@ import dev.cairn.scanner.InputLimits;
 import dev.cairn.scanner.Notice;
 import dev.cairn.scanner.ObjectSource;
 import dev.cairn.scanner.ObjectSources;
+import dev.cairn.scanner.PssVersion;
 import dev.cairn.scanner.ReportFormat;
 import dev.cairn.scanner.Reports;
 import dev.cairn.scanner.ScanException;
@@ -39,6 +40,12 @@ import picocli.CommandLine.Parameters;
       "Exit codes: 0 all checks pass, 1 findings at or above --fail-on, 2 usage or input error."
     })
 final class ScanCommand implements Callable<Integer> {
+  static final String PSS_VERSION_HELP =
+      "Pod Security Standards version whose rules the PSS checks apply, as pod-security-admission"
+          + " names them: latest or v1.N (default: latest, v1."
+          + PssVersion.LATEST_MINOR
+          + "); checks introduced later do not run.";
+
   @Parameters(
       arity = "0..*",
       paramLabel = "PATH|-",
@@ -67,6 +74,9 @@ final class ScanCommand implements Callable<Integer> {
       description =
           "pss-baseline, pss-restricted, nsa-cisa, mitre, cis, best-practice or all (repeatable; default: all).")
   List<String> frameworks = new ArrayList<>();
+
+  @Option(names = "--pss-version", paramLabel = "VERSION", description = PSS_VERSION_HELP)
+  String pssVersion = "latest";
 
   @Option(
       names = "--checks",
@@ -220,7 +230,10 @@ final class ScanCommand implements Callable<Integer> {
       writable(outputFile);
     }
     Set<Framework> fws = parseFrameworks(frameworks);
-    CheckSet checks = selectChecks(fws, checksDir).filter(include, exclude);
+    CheckSet checks =
+        selectChecks(fws, checksDir)
+            .forPssVersion(parsePssVersion(pssVersion))
+            .filter(include, exclude);
     Severity shown =
         severity == null
             ? Severity.INFO
@@ -347,6 +360,18 @@ final class ScanCommand implements Callable<Integer> {
           "pass a size such as " + Sizes.format(otherwise).replace(" ", "") + " or 512MiB");
     }
     return parsed.getAsLong();
+  }
+
+  static PssVersion parsePssVersion(String s) throws ExitException {
+    return PssVersion.parse(s)
+        .orElseThrow(
+            () ->
+                new ExitException(
+                    Main.USAGE,
+                    "unknown Pod Security Standards version '" + s + "' for --pss-version",
+                    "use latest or v1.0 to v1."
+                        + PssVersion.LATEST_MINOR
+                        + " (the newest this Cairn implements)"));
   }
 
   static Set<Framework> parseFrameworks(List<String> names) throws ExitException {

@@ -109,6 +109,66 @@ class CliTest {
   }
 
   @Test
+  void scan_pssVersion_appliesThatVersionsRules() throws Exception {
+    Path m = tmp.resolve("p.yaml");
+    Files.writeString(
+        m,
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec:\n"
+            + "  securityContext: {sysctls: [{name: net.ipv4.tcp_notsent_lowat, value: '16384'}]}\n"
+            + "  containers: [{name: c, image: x, livenessProbe: {httpGet: {host: 10.0.0.1, port: 80}}}]\n");
+    Path out = tmp.resolve("r.json");
+    Run latest =
+        run(
+            "scan",
+            m.toString(),
+            "-f",
+            "pss-baseline",
+            "-o",
+            "json",
+            "--output-file",
+            out.toString());
+    assertThat(latest.code()).isEqualTo(1);
+    String at137 = Files.readString(out);
+    assertThat(at137).contains("\"pssVersion\" : \"v1.37\"").contains("\"id\" : \"CRN-111\"");
+    // v1.33: no host-probe check yet, and tcp_notsent_lowat is not a safe sysctl until v1.37
+    Run old =
+        run(
+            "scan",
+            m.toString(),
+            "-f",
+            "pss-baseline",
+            "--pss-version",
+            "v1.33",
+            "-o",
+            "json",
+            "--output-file",
+            out.toString());
+    assertThat(old.code()).isEqualTo(1);
+    String at133 = Files.readString(out);
+    assertThat(at133).contains("\"pssVersion\" : \"v1.33\"").doesNotContain("CRN-111");
+    assertThat(at133).containsPattern("\"id\" : \"CRN-110\"(?s:.)*?\"status\" : \"failed\"");
+    assertThat(at137).containsPattern("\"id\" : \"CRN-110\"(?s:.)*?\"status\" : \"passed\"");
+    Run bad = run("scan", m.toString(), "--pss-version", "v1.99");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err())
+        .contains("unknown Pod Security Standards version 'v1.99' for --pss-version")
+        .contains("perhaps you should use latest or v1.0 to v1.37");
+  }
+
+  @Test
+  void checksList_pssVersion_leavesOutLaterChecks() {
+    Run r = run("checks", "list", "-f", "pss-restricted", "--pss-version", "v1.22");
+    assertThat(r.code()).isZero();
+    assertThat(r.out())
+        .contains("CRN-125")
+        .doesNotContain("CRN-123 ")
+        .doesNotContain("CRN-111")
+        .contains("checks at Pod Security Standards v1.22");
+    assertThat(run("checks", "list", "-o", "markdown").out())
+        .contains("| PSS baseline (Host Probes / Lifecycle Hooks, v1.34+) |");
+  }
+
+  @Test
   void checksList_markdownListsEveryBuiltinWithFrameworkIds() {
     Run r = run("checks", "list", "-o", "markdown");
     assertThat(r.code()).isZero();

@@ -49,12 +49,29 @@ public record Check(
   public static final String LABEL_CIS = "cis";
   public static final String LABEL_BEST_PRACTICE = "best-practice";
 
+  /** The PSS control a check implements, as the Pod Security Standards page names it. */
+  public static final String LABEL_PSS_CONTROL = "pss-control";
+
+  /**
+   * The PSS version ({@code v1.N}) that introduced the check: it is left out of a {@link CheckSet}
+   * for an older {@link PssVersion}, as pod-security-admission does not run it there.
+   */
+  public static final String LABEL_PSS_SINCE = "pss-since";
+
+  /** For people: what later PSS versions changed in the check ({@code pssVersion} in its CEL). */
+  public static final String LABEL_PSS_CHANGES = "pss-changes";
+
   public Check {
     match = List.copyOf(match);
     params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
     variables = List.copyOf(variables);
     validations = List.copyOf(validations);
     labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    String since = labels.get(LABEL_PSS_SINCE);
+    if (since != null && PssVersion.parse(since).isEmpty()) {
+      throw new IllegalArgumentException(
+          id + ": label " + LABEL_PSS_SINCE + " must be v1.N (at most " + PssVersion.LATEST + ")");
+    }
   }
 
   /** A named CEL expression. */
@@ -93,6 +110,20 @@ public record Check(
       out.add(Framework.BEST_PRACTICE);
     }
     return out;
+  }
+
+  /**
+   * The PSS version from which the check applies (label {@value #LABEL_PSS_SINCE}); {@code v1.0}
+   * when the label is absent.
+   */
+  public PssVersion pssSince() {
+    String since = labels.get(LABEL_PSS_SINCE);
+    return since == null ? new PssVersion(0) : PssVersion.parse(since).orElseThrow();
+  }
+
+  /** True when pod-security-admission would run this check at {@code version}. */
+  public boolean appliesAt(PssVersion version) {
+    return version.includes(pssSince());
   }
 
   /** True when this check is for objects that carry a pod spec (so podSpec etc. are declared). */

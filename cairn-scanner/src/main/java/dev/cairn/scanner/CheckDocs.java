@@ -31,8 +31,15 @@ public final class CheckDocs {
     List<String> parts = new ArrayList<>();
     String pss = c.labels().get(Check.LABEL_PSS);
     if (pss != null) {
-      String control = c.labels().get("pss-control");
-      parts.add("PSS " + pss + (control != null ? " (" + control + ")" : ""));
+      List<String> about = new ArrayList<>();
+      String control = c.labels().get(Check.LABEL_PSS_CONTROL);
+      if (control != null) {
+        about.add(control);
+      }
+      if (c.labels().containsKey(Check.LABEL_PSS_SINCE)) {
+        about.add(c.pssSince() + "+");
+      }
+      parts.add("PSS " + pss + (about.isEmpty() ? "" : " (" + String.join(", ", about) + ")"));
     }
     for (String k :
         List.of(
@@ -54,7 +61,21 @@ public final class CheckDocs {
         .append(checks.digest())
         .append("` (")
         .append(checks.size())
-        .append(" checks).\n\n");
+        .append(" checks, Pod Security Standards ")
+        .append(checks.pssVersion())
+        .append(").\n\n");
+    sb.append(
+        """
+        The PSS checks apply the rules of one Pod Security Standards version, as
+        pod-security-admission does: `--pss-version` on `cairn scan`, `cairn certify` and `cairn checks
+        list` (`latest`, the default, is %s; or `v1.N`). A check introduced in v1.N (label
+        `pss-since`, shown as "v1.N+") does not run at older versions; rules that changed inside a
+        check depend on the CEL variable `pssVersion` (the N of v1.N) and are listed under "PSS
+        versions". The version is part of the pack digest and of the report
+        (docs/adr/0010-pss-versions.md).
+
+        """
+            .formatted(PssVersion.LATEST));
     sb.append("| ID | Severity | Check | Frameworks | Resources |\n|---|---|---|---|---|\n");
     for (Check c : checks.checks()) {
       String res =
@@ -74,6 +95,14 @@ public final class CheckDocs {
       }
       if (c.remediation() != null) {
         sb.append("**Fix:** ").append(c.remediation().strip()).append("\n\n");
+      }
+      String changes = c.labels().get(Check.LABEL_PSS_CHANGES);
+      if (c.labels().containsKey(Check.LABEL_PSS_SINCE) || changes != null) {
+        sb.append("**PSS versions:** ");
+        if (c.labels().containsKey(Check.LABEL_PSS_SINCE)) {
+          sb.append("from ").append(c.pssSince()).append(changes == null ? "" : "; ");
+        }
+        sb.append(changes == null ? "" : changes).append(".\n\n");
       }
       sb.append("Severity ").append(c.severity().display()).append("; ");
       sb.append(frameworkIds(c)).append(".\n");

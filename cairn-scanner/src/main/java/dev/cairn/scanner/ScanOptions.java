@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * How to scan.
  *
- * @param checks the checks to run (already selected by framework)
+ * @param checks the checks to run (already selected by framework), at their PSS version ({@link
+ *     CheckSet#pssVersion()})
  * @param frameworks the frameworks asked for, recorded in the report
  * @param waivers accepted exceptions
  * @param clock for waiver expiry and report times
@@ -53,6 +54,19 @@ public record ScanOptions(
   public ScanOptions withChecks(CheckSet c) {
     return new ScanOptions(
         c, frameworks, waivers, clock, parallelism, listener, apiVersions, kubeVersion);
+  }
+
+  /**
+   * The same checks at another Pod Security Standards version: checks introduced later are left
+   * out, and the others apply that version's rules ({@link CheckSet#forPssVersion}).
+   */
+  public ScanOptions withPssVersion(PssVersion v) {
+    return withChecks(checks.forPssVersion(v));
+  }
+
+  /** The PSS version the scan applies: that of {@link #checks()}. */
+  public PssVersion pssVersion() {
+    return checks.pssVersion();
   }
 
   public ScanOptions withFrameworks(Set<Framework> f) {

@@ -12,7 +12,9 @@ import java.util.Set;
  * @param tool {@code cairn <version>}
  * @param source what was scanned, for people
  * @param frameworks frameworks selected (empty means every check)
- * @param checkPackDigest digest over the checks that ran (ids, expressions, params), in id order
+ * @param checkPackDigest digest over the checks that ran (ids, expressions, params), in id order,
+ *     and the PSS version
+ * @param pssVersion the Pod Security Standards version the checks applied
  * @param startedAt when the scan started
  * @param duration how long it took
  * @param objects objects read
@@ -24,6 +26,7 @@ public record ScanReport(
     String source,
     Set<Framework> frameworks,
     Digest checkPackDigest,
+    PssVersion pssVersion,
     Instant startedAt,
     Duration duration,
     long objects,
@@ -79,6 +82,7 @@ public record ScanReport(
         source,
         frameworks,
         checkPackDigest,
+        pssVersion,
         startedAt,
         duration,
         objects,

@@ -18,10 +18,14 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every built-in check against its fixture (src/test/resources/fixtures/ID.yaml): each object
- * carries {@code test.cairn.dev/expect: pass|fail} and must get exactly that verdict.
+ * carries {@code test.cairn.dev/expect: pass|fail} and must get exactly that verdict at the latest
+ * PSS version. {@code test.cairn.dev/expect-v1.N: pass|fail|n/a} says what it gets at {@code
+ * --pss-version v1.N} ({@code n/a}: the check does not run there), so that each version-specific
+ * rule is pinned on both sides of the version that brought it.
  */
 class BuiltinChecksTest {
   static final String EXPECT = "test.cairn.dev/expect";
+  static final String EXPECT_AT = "test.cairn.dev/expect-";
 
   @Test
   void builtin_everyCheckLoadsCompilesAndIsIndexed() {
@@ -55,6 +59,7 @@ class BuiltinChecksTest {
             "Capabilities",
             "HostPath Volumes",
             "Host Ports",
+            "Host Probes / Lifecycle Hooks",
             "AppArmor",
             "SELinux",
             "/proc Mount Type",
@@ -99,9 +104,48 @@ class BuiltinChecksTest {
     List<KubeObject> objects = ManifestReader.readAll(check.id() + ".yaml", text, notices);
     assertThat(notices).isEmpty();
     assertThat(objects).isNotEmpty();
-    ScanReport r = scan(CheckSet.of(List.of(check)), objects);
-    CheckResult cr = r.results().get(0);
+    Map<String, String> expected = new LinkedHashMap<>();
+    for (KubeObject o : objects) {
+      expected.put(o.name(), String.valueOf(o.annotations().get(EXPECT)));
+    }
+    assertThat(verdicts(check, objects, PssVersion.LATEST)).as("at latest").isEqualTo(expected);
+    if (!check.id().equals("CRN-200")) {
+      assertThat(expected)
+          .as("fixture needs a passing and a failing object")
+          .containsValues("pass", "fail");
+    }
+    java.util.SortedMap<PssVersion, Map<String, String>> atVersions = new java.util.TreeMap<>();
+    for (KubeObject o : objects) {
+      o.annotations()
+          .forEach(
+              (k, v) -> {
+                if (k.startsWith(EXPECT_AT)) {
+                  PssVersion at =
+                      PssVersion.parse(k.substring(EXPECT_AT.length()))
+                          .orElseThrow(() -> new AssertionError(o.name() + ": bad " + k));
+                  atVersions
+                      .computeIfAbsent(at, x -> new LinkedHashMap<>())
+                      .put(o.name(), String.valueOf(v));
+                }
+              });
+    }
+    for (var e : atVersions.entrySet()) {
+      Map<String, String> actual = verdicts(check, objects, e.getKey());
+      actual.keySet().retainAll(e.getValue().keySet());
+      assertThat(actual).as("at " + e.getKey()).isEqualTo(e.getValue());
+    }
+  }
+
+  /** Object name to pass, fail, error: … or n/a (the check does not run at {@code version}). */
+  private static Map<String, String> verdicts(
+      Check check, List<KubeObject> objects, PssVersion version) throws ScanException {
     Map<String, String> actual = new LinkedHashMap<>();
+    CheckSet set = CheckSet.of(List.of(check)).forPssVersion(version);
+    if (set.size() == 0) {
+      objects.forEach(o -> actual.put(o.name(), "n/a"));
+      return actual;
+    }
+    CheckResult cr = scan(set, objects).results().get(0);
     for (KubeObject o : objects) {
       actual.put(o.name(), "pass");
     }
@@ -109,16 +153,42 @@ class BuiltinChecksTest {
       actual.put(
           f.object().name(), f.state() == Finding.State.FAILED ? "fail" : "error: " + f.message());
     }
-    Map<String, String> expected = new LinkedHashMap<>();
-    for (KubeObject o : objects) {
-      expected.put(o.name(), String.valueOf(o.annotations().get(EXPECT)));
+    return actual;
+  }
+
+  @Test
+  void builtin_everyPssVersion_evaluatesEveryFixtureWithoutErrors() throws Exception {
+    List<KubeObject> objects = new ArrayList<>();
+    for (Check c : Checks.builtin().checks()) {
+      objects.addAll(
+          ManifestReader.readAll(
+              c.id() + ".yaml", resource("fixtures/" + c.id() + ".yaml"), new ArrayList<>()));
     }
-    assertThat(actual).isEqualTo(expected);
-    if (!check.id().equals("CRN-200")) {
-      assertThat(expected)
-          .as("fixture needs a passing and a failing object")
-          .containsValues("pass", "fail");
+    for (int minor = 0; minor <= PssVersion.LATEST_MINOR; minor++) {
+      PssVersion v = new PssVersion(minor);
+      ScanReport r = scan(Checks.builtin().forPssVersion(v), objects);
+      assertThat(r.pssVersion()).isEqualTo(v);
+      assertThat(r.results())
+          .as("at " + v)
+          .allSatisfy(cr -> assertThat(cr.errors()).as(cr.check().id()).isZero());
     }
+  }
+
+  @Test
+  void builtin_pssSince_leavesOutChecksNewerThanTheVersion() {
+    CheckSet latest = Checks.builtin();
+    CheckSet v129 = latest.forPssVersion(PssVersion.parse("v1.29").orElseThrow());
+    assertThat(latest.get("CRN-111")).isPresent();
+    assertThat(v129.get("CRN-111")).as("host probes came in v1.34").isEmpty();
+    assertThat(v129.get("CRN-126")).as("restricted procMount came in v1.35").isEmpty();
+    assertThat(v129.get("CRN-123")).as("runAsUser came in v1.23").isPresent();
+    assertThat(v129.size()).isEqualTo(latest.size() - 2);
+    // the version is part of what the digest pins, and going back restores the same set
+    assertThat(v129.digest()).isNotEqualTo(latest.digest());
+    assertThat(v129.forPssVersion(PssVersion.LATEST).digest()).isEqualTo(latest.digest());
+    assertThat(latest.forPssVersion(new PssVersion(18)).get("CRN-124")).isEmpty();
+    assertThat(latest.forPssVersion(new PssVersion(7)).get("CRN-121")).isEmpty();
+    assertThat(latest.forPssVersion(new PssVersion(21)).get("CRN-125")).isEmpty();
   }
 
   @Test

@@ -283,4 +283,51 @@ class ScannerTest {
     assertThat(s.size()).isEqualTo(Checks.builtin().size());
     assertThat(s.digest()).isNotEqualTo(Checks.builtin().digest());
   }
+
+  @Test
+  void pssVersion_customCheckSeesItAndPssSinceLeavesItOutBefore() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("checks"));
+    Files.writeString(
+        dir.resolve("v.yaml"),
+        """
+        id: V-29
+        severity: Low
+        message: at v1.29 exactly
+        match: {resources: [{group: "", version: v1, resource: pods}]}
+        validations: [{expression: "pssVersion == 29"}]
+        ---
+        id: V-NEW
+        severity: Low
+        message: from v1.30
+        match: {resources: [{group: "", version: v1, resource: pods}]}
+        validations: [{expression: "true"}]
+        labels: {pss-since: "v1.30"}
+        """);
+    Path m = tmp.resolve("p.yaml");
+    Files.writeString(m, PRIV_POD);
+    ScanOptions o = opts().withChecks(Checks.load(dir));
+    PssVersion v129 = PssVersion.parse("v1.29").orElseThrow();
+    ScanReport at29 = scan(o.withPssVersion(v129), m);
+    assertThat(at29.pssVersion()).isEqualTo(v129);
+    assertThat(at29.results()).extracting(r -> r.check().id()).containsExactly("V-29");
+    assertThat(result(at29, "V-29").passed()).isEqualTo(1);
+    ScanReport latest = scan(o, m);
+    assertThat(latest.pssVersion()).isEqualTo(PssVersion.LATEST);
+    assertThat(latest.results()).extracting(r -> r.check().id()).containsExactly("V-29", "V-NEW");
+    assertThat(result(latest, "V-29").failed()).isEqualTo(1);
+    assertThat(latest.checkPackDigest()).isNotEqualTo(at29.checkPackDigest());
+  }
+
+  @Test
+  void lint_malformedPssSince_isAnErrorAtTheLabel() throws Exception {
+    Path f = tmp.resolve("c.yaml");
+    Files.writeString(
+        f,
+        "id: X-1\nseverity: Low\nmatch: {resources: [{group: '', version: v1, resource: pods}]}\n"
+            + "validations: [{expression: 'true'}]\nlabels:\n  pss-since: v1.99\n");
+    assertThat(Checks.lint(f))
+        .extracting(Diagnostic::oneLine)
+        .containsExactly(
+            f + ":6:14: label pss-since must be a PSS version v1.0 to v1.37, not 'v1.99'");
+  }
 }

@@ -32,6 +32,7 @@ import dev.cairn.scanner.Clusters;
 import dev.cairn.scanner.Framework;
 import dev.cairn.scanner.ObjectSource;
 import dev.cairn.scanner.ObjectSources;
+import dev.cairn.scanner.PssVersion;
 import dev.cairn.scanner.ReportFormat;
 import dev.cairn.scanner.Reports;
 import dev.cairn.scanner.ScanException;
@@ -149,7 +150,15 @@ public final class CertifyWorkload {
           Framework.parse(f)
               .orElseThrow(() -> new IllegalArgumentException("unknown framework " + f)));
     }
-    CheckSet checks = Checks.builtin().select(fws);
+    CheckSet checks =
+        Checks.builtin()
+            .select(fws)
+            .forPssVersion(
+                PssVersion.parse(task.pssVersion())
+                    .orElseThrow(
+                        () ->
+                            new IllegalArgumentException(
+                                "unknown PSS version " + task.pssVersion())));
     // compile the checks and read the cluster while the code is being measured and attested: the
     // scan needs no secret; only the certificate does
     CompletableFuture<Scanner> scanner =

@@ -26,6 +26,7 @@ public final class Protocol {
       String targetKind,
       String targetPath,
       List<String> frameworks,
+      String pssVersion,
       long validSeconds,
       String reportFile,
       String ledger,
@@ -89,6 +90,7 @@ public final class Protocol {
     m.put("targetKind", t.targetKind());
     m.put("targetPath", t.targetPath());
     m.put("frameworks", t.frameworks());
+    m.put("pssVersion", t.pssVersion());
     m.put("validSeconds", t.validSeconds());
     m.put("reportFile", t.reportFile());
     m.put("ledger", t.ledger());
@@ -106,6 +108,7 @@ public final class Protocol {
         text(n, "targetKind"),
         text(n, "targetPath"),
         fws,
+        text(n, "pssVersion"),
         req(n, "validSeconds").asLong(),
         text(n, "reportFile"),
         text(n, "ledger"),

@@ -32,10 +32,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The CEL environment of checks, the same as Marvin's: variables {@code object}, {@code
- * apiVersions}, {@code kubeVersion}; for pod-spec checks {@code podMeta}, {@code podSpec}, {@code
- * allContainers}; {@code params} and {@code variables} when the check has them. Libraries: the
- * standard macros, optional types, strings and sets extensions, and Kubernetes' own CEL libraries
- * (regex {@code find/findAll}, lists, {@code quantity}, {@code url}) written here in Java.
+ * apiVersions}, {@code kubeVersion}, and Cairn's {@code pssVersion} (the minor number of the Pod
+ * Security Standards version the scan applies, an int: 37 for v1.37); for pod-spec checks {@code
+ * podMeta}, {@code podSpec}, {@code allContainers}; {@code params} and {@code variables} when the
+ * check has them. Libraries: the standard macros, optional types, strings and sets extensions, and
+ * Kubernetes' own CEL libraries (regex {@code find/findAll}, lists, {@code quantity}, {@code url})
+ * written here in Java.
  */
 public final class CelEnv {
   public static final String OBJECT = "object";
@@ -46,6 +48,7 @@ public final class CelEnv {
   public static final String API_VERSIONS = "apiVersions";
   public static final String KUBE_VERSION = "kubeVersion";
   public static final String VARIABLES = "variables";
+  public static final String PSS_VERSION = "pssVersion";
 
   static final OpaqueType QUANTITY = OpaqueType.create("kubernetes.Quantity");
   static final OpaqueType URL = OpaqueType.create("kubernetes.URL");
@@ -83,7 +86,8 @@ public final class CelEnv {
             .addFunctionDeclarations(kubernetesDecls())
             .addVar(OBJECT, SimpleType.DYN)
             .addVar(API_VERSIONS, ListType.create(SimpleType.STRING))
-            .addVar(KUBE_VERSION, SimpleType.DYN);
+            .addVar(KUBE_VERSION, SimpleType.DYN)
+            .addVar(PSS_VERSION, SimpleType.INT);
     if (podSpec) {
       b.addVar(POD_META, SimpleType.DYN)
           .addVar(POD_SPEC, SimpleType.DYN)

@@ -192,6 +192,19 @@ public final class CheckLoader {
     if (labelsNode instanceof YamlNode.Mapping lm) {
       for (YamlNode.Entry t : lm.entries()) {
         if (t.key() instanceof YamlNode.Scalar k && t.value() instanceof YamlNode.Scalar v) {
+          if (k.text().equals(Check.LABEL_PSS_SINCE)
+              && dev.cairn.scanner.PssVersion.parse(v.text()).isEmpty()) {
+            c.error(
+                v,
+                "label "
+                    + Check.LABEL_PSS_SINCE
+                    + " must be a PSS version v1.0 to "
+                    + dev.cairn.scanner.PssVersion.LATEST
+                    + ", not '"
+                    + v.text()
+                    + "'");
+            continue;
+          }
           labels.put(k.text(), v.text());
         } else {
           c.error(t.key(), "labels must map strings to strings");

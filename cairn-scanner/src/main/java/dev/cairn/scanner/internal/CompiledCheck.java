@@ -203,6 +203,7 @@ public final class CompiledCheck {
             case CelEnv.PARAMS -> params;
             case CelEnv.API_VERSIONS -> ctx.apiVersions();
             case CelEnv.KUBE_VERSION -> ctx.kubeVersion();
+            case CelEnv.PSS_VERSION -> ctx.pssVersion();
             case CelEnv.VARIABLES -> variables.isEmpty() ? null : variables();
             default -> null;
           });
@@ -276,19 +277,23 @@ public final class CompiledCheck {
     private final String kind;
     private final List<String> apiVersions;
     private final Object kubeVersion;
+    private final Long pssVersion;
     private PodSpecs.@Nullable Parts parts;
 
+    /** {@code pssVersion} is the minor number of the PSS version the scan applies (37: v1.37). */
     public ObjectContext(
         Map<String, Object> object,
         String group,
         String kind,
         List<String> apiVersions,
-        Object kubeVersion) {
+        Object kubeVersion,
+        long pssVersion) {
       this.object = object;
       this.group = group;
       this.kind = kind;
       this.apiVersions = apiVersions;
       this.kubeVersion = kubeVersion;
+      this.pssVersion = pssVersion;
     }
 
     Map<String, Object> object() {
@@ -301,6 +306,10 @@ public final class CompiledCheck {
 
     Object kubeVersion() {
       return kubeVersion;
+    }
+
+    Long pssVersion() {
+      return pssVersion;
     }
 
     PodSpecs.Parts parts() {

@@ -276,6 +276,7 @@ public final class DefaultScanner implements Scanner {
         source,
         options.frameworks(),
         options.checks().digest(),
+        options.pssVersion(),
         start,
         Duration.ofNanos(System.nanoTime() - t0),
         objects,
@@ -324,7 +325,12 @@ public final class DefaultScanner implements Scanner {
     }
     CompiledCheck.ObjectContext ctx =
         new CompiledCheck.ObjectContext(
-            o.content(), group, o.kind(), options.apiVersions(), options.kubeVersion());
+            o.content(),
+            group,
+            o.kind(),
+            options.apiVersions(),
+            options.kubeVersion(),
+            options.pssVersion().minor());
     Instant now = options.clock().instant();
     ObjectRef ref = null;
     boolean any = false;

@@ -44,6 +44,7 @@ public final class JsonReport {
       g.writeObjectFieldStart("checkPack");
       g.writeStringField("digest", r.checkPackDigest().toString());
       g.writeNumberField("checks", r.results().size());
+      g.writeStringField("pssVersion", r.pssVersion().toString());
       g.writeEndObject();
       g.writeNumberField("objects", r.objects());
       ScanReport.Summary s = r.summary();
