@@ -321,7 +321,11 @@ class CertificationIT {
     Map<String, String> before = files(home);
     java.util.concurrent.ExecutorService pool =
         java.util.concurrent.Executors.newFixedThreadPool(4);
-    try {
+    // this test holds the log as a reader all along: every process must share it to verify
+    try (dev.cairn.ledger.Ledger reader =
+        dev.cairn.ledger.Ledgers.open(
+            dev.cairn.ledger.Ledgers.EMBEDDED,
+            dev.cairn.ledger.LedgerOptions.reading(dev.cairn.core.CairnHome.of(home)))) {
       List<java.util.concurrent.Future<Launcher.Run>> runs = new java.util.ArrayList<>();
       for (int i = 0; i < 4; i++) {
         runs.add(
