@@ -492,7 +492,8 @@ public final class Certifier {
           CertifyException.Reason.INTEGRITY,
           "the measured scanner's certificate does not verify with the attestation service's"
               + " published certificate key; nothing was recorded",
-          "the service released a key that is not the one it publishes: check its policy secrets");
+          "check the attestation service's policy secrets: it released a key that is not the one"
+              + " it publishes");
     }
     Path reportFile = keepReport(tmp, reportFileFor(file));
     CertificateBundle bundle;

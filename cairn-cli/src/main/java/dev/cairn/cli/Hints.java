@@ -25,7 +25,10 @@ final class Hints {
     return switch (fix.id()) {
       case "kubeconfig.unreadable" -> "pass the path of a readable kubeconfig with --kubeconfig";
       case "kubeconfig.invalid" -> "check the file (kubectl config view) and the --context name";
-      case "checks.lint" -> "run `cairn checks lint DIR` on the directory to see every problem";
+      case "checks.lint" ->
+          fix.arg("path").isEmpty()
+              ? "run `cairn checks lint DIR` on the directory to see every problem"
+              : "run `cairn checks lint " + fix.arg("path") + "` to see every problem";
       case "snapshot.make" ->
           "make one with `cairn snapshot --kubeconfig F --output-file " + fix.arg("file") + "`";
       case "verify.own-log" -> "verify it without --ledger, or with --ledger embedded";

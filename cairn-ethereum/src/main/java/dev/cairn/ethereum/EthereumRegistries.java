@@ -138,7 +138,8 @@ public final class EthereumRegistries {
       Function<String, @Nullable String> env)
       throws LedgerException {
     if (!address.matches("0x[0-9a-fA-F]{40}")) {
-      throw new LedgerException("not an address: " + address, "an address is 0x and 40 hex digits");
+      throw new LedgerException(
+          "not an address: " + address, "write an address as 0x and 40 hex digits");
     }
     EthereumLedger.Spec spec = EthereumLedger.Spec.of(ledger);
     try (EthereumLedger chain =
