@@ -60,7 +60,8 @@ public final class Attestations {
     if (!allowedMeasurements.contains(e.measurement())) {
       throw new AttestationException(
           "measurement " + e.measurement() + " is not allowed by the attestation policy",
-          "the scanner's code, check packs or launch configuration differ from what the policy approved");
+          "approve this measurement in the policy if the change is yours: the scanner's code, check"
+              + " packs or launch configuration differ from what the policy approved");
     }
     if (!MessageDigest.isEqual(e.reportData(), expectedReportData)) {
       throw new AttestationException(

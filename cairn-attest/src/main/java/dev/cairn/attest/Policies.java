@@ -77,7 +77,7 @@ public final class Policies {
     try {
       d = Yaml.parseDocument(name, text, 0);
     } catch (Yaml.YamlSyntaxException e) {
-      throw new PolicyException(List.of(e.diagnostic()));
+      throw new PolicyException(e.diagnostics());
     }
     YamlNode root = d.node();
     Ctx c = new Ctx(name, lines, diags);

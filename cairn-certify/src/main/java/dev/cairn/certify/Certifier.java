@@ -167,10 +167,25 @@ public final class Certifier {
     }
   }
 
+  /**
+   * What can be checked before anything is created in Cairn's home (attestation state, an approved
+   * measurement, a report): that the snapshot is one, that the kubeconfig exists.
+   */
   private static void checkInputs(CertifyRequest r) throws CertifyException {
     if (r.target() instanceof Target.Snapshot s && !Files.isRegularFile(s.file())) {
       throw new CertifyException(
           CertifyException.Reason.INPUT, "no snapshot " + s.file(), "check the path");
+    }
+    if (r.target() instanceof Target.Snapshot s) {
+      try {
+        dev.cairn.scanner.Snapshots.read(s.file());
+      } catch (dev.cairn.core.CairnException e) {
+        throw new CertifyException(
+            CertifyException.Reason.INPUT,
+            String.valueOf(e.getMessage()),
+            e.hint().orElse(null),
+            e);
+      }
     }
     if (r.target() instanceof Target.Live l && !Files.isRegularFile(l.kubeconfig())) {
       throw new CertifyException(
@@ -607,7 +622,8 @@ public final class Certifier {
           CertifyException.Reason.INTEGRITY,
           "the measured scanner's certificate does not verify with the attestation service's"
               + " published certificate key; nothing was recorded",
-          "the service released a key that is not the one it publishes: check its policy secrets");
+          "check the attestation service's policy secrets: it released a key that is not the one"
+              + " it publishes");
     }
     Path reportFile = keepReport(tmp, reportFileFor(file));
     CertificateBundle bundle;

@@ -183,7 +183,7 @@ final class CertifyCommand implements Callable<Integer> {
                 + r.reportFile()
                 + "):");
         for (CertifyResult.FailedCheck f : r.failed()) {
-          out.println("  " + f);
+          out.println("  " + dev.cairn.core.Text.escape(f.toString()));
         }
         out.flush();
         return Main.FINDINGS;

@@ -27,7 +27,10 @@ final class Hints {
       case "kubeconfig.invalid" -> "check the file (kubectl config view) and the --context name";
       case "kubeconfig.context" ->
           "pass --context with one of its contexts (kubectl config get-contexts)";
-      case "checks.lint" -> "run `cairn checks lint DIR` on the directory to see every problem";
+      case "checks.lint" ->
+          fix.arg("path").isEmpty()
+              ? "run `cairn checks lint DIR` on the directory to see every problem"
+              : "run `cairn checks lint " + fix.arg("path") + "` to see every problem";
       case "snapshot.make" ->
           "make one with `cairn snapshot --kubeconfig F --output-file " + fix.arg("file") + "`";
       case "verify.own-log" -> "verify it without --ledger, or with --ledger embedded";

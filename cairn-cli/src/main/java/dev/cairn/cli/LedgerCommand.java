@@ -5,6 +5,7 @@ import dev.cairn.certify.Certifier;
 import dev.cairn.certify.Records;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Json;
+import dev.cairn.core.Text;
 import dev.cairn.ethereum.EthereumRegistries;
 import dev.cairn.ethereum.WrongChainException;
 import dev.cairn.ledger.CertificateBundle;
@@ -160,13 +161,18 @@ final class LedgerCommand implements Runnable {
       } else if (h.entries().isEmpty()) {
         err.println("cairn: the ledger holds no certificate for cluster " + h.cluster());
       } else {
-        out.println("Cluster " + h.cluster() + " (" + h.ledger() + ")");
+        out.println("Cluster " + h.cluster() + " (" + Text.escape(h.ledger().toString()) + ")");
         String row = "%-7s %-21s %-21s %-21s %s%n";
         out.printf(row, "INDEX", "CERTIFICATE", "ISSUED", "EXPIRES", "STATUS");
         for (Records.Entry e : h.entries()) {
           String status = e.status().name().toLowerCase(Locale.ROOT);
           if (e.revocation().isPresent()) {
-            status += " " + e.revocation().get().revokedAt() + ": " + e.revocation().get().reason();
+            // a revocation's reason is whatever its author wrote
+            status +=
+                " "
+                    + e.revocation().get().revokedAt()
+                    + ": "
+                    + Text.escape(e.revocation().get().reason());
           }
           out.printf(
               row,
@@ -273,7 +279,8 @@ final class LedgerCommand implements Runnable {
         who = EthereumRegistries.addressOfPublicKey(published.ledgerKey());
       }
       if (!who.matches("0x[0-9a-fA-F]{40}")) {
-        throw new ExitException(Main.USAGE, "not an address: " + who, "0x and 40 hex digits");
+        throw new ExitException(
+            Main.USAGE, "not an address: " + who, "write it as 0x and 40 hex digits");
       }
       EthereumRegistries.IssuerChange m =
           EthereumRegistries.grantIssuer(

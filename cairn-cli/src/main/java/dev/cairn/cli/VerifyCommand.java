@@ -5,6 +5,7 @@ import dev.cairn.certify.Verifier;
 import dev.cairn.certify.VerifyRequest;
 import dev.cairn.certify.VerifyResult;
 import dev.cairn.core.Json;
+import dev.cairn.core.Text;
 import dev.cairn.ledger.Certificate;
 import dev.cairn.ledger.CertificateBundle;
 import java.io.PrintWriter;
@@ -79,7 +80,7 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     boolean json = output.json();
-    CertificateBundle bundle = CertificateBundle.parse(read(cert, "certificate"));
+    CertificateBundle bundle = CertificateBundle.parse(read(cert, "certificate"), cert.toString());
     if (trust != null) {
       read(trust, "trust anchors");
     }
@@ -118,7 +119,16 @@ final class VerifyCommand implements Callable<Integer> {
       case VerifyResult.Verified v -> {
         Certificate c = v.certificate();
         out.println("VERIFIED certificate " + v.certificateDigest());
-        out.println("  cluster " + c.clusterId() + " (" + c.server() + ", " + c.source() + ")");
+        // what the certificate says came from a cluster or a snapshot: escaped, as an API server
+        // name or a snapshot's identity could hold terminal control sequences
+        out.println(
+            "  cluster "
+                + c.clusterId()
+                + " ("
+                + Text.escape(c.server())
+                + ", "
+                + Text.escape(c.source())
+                + ")");
         if (v.snapshot() != null) {
           out.println(
               "  snapshot: the cluster's identity is only claimed (accepted by "
@@ -127,7 +137,7 @@ final class VerifyCommand implements Callable<Integer> {
                       : "--allow-snapshot")
                   + ")");
         }
-        out.println("  frameworks " + c.frameworks() + ", " + c.summary());
+        out.println("  frameworks " + Text.escape(c.frameworks() + ", " + c.summary()));
         out.println(
             "  scanner "
                 + c.measurement()
@@ -140,17 +150,17 @@ final class VerifyCommand implements Callable<Integer> {
           out.println("  revocation not checked (no ledger)");
         }
         if (v.recordedOn() != null) {
-          out.println("  recorded on " + v.recordedOn());
+          out.println("  recorded on " + Text.escape(String.valueOf(v.recordedOn())));
         }
         if (v.notChecked().contains("cluster identity")) {
           out.println("  live cluster identity not checked (no --kubeconfig)");
         }
       }
       case VerifyResult.NotVerified n -> {
-        out.println("NOT VERIFIED: " + n.link() + ": " + n.message());
+        out.println("NOT VERIFIED: " + n.link() + ": " + Text.escape(n.message()));
         String hint = Hints.wording(n.fix(), n.hint());
         if (hint != null) {
-          out.println("  perhaps you should " + hint);
+          out.println("  perhaps you should " + Text.escape(hint));
         }
       }
     }

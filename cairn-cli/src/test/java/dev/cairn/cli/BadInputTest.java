@@ -36,7 +36,8 @@ class BadInputTest {
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.out())
-        .contains("1 object, " + dev.cairn.scanner.Checks.builtin().size() + " checks").doesNotContain("malformed YAML");
+        .contains("1 object, " + dev.cairn.scanner.Checks.builtin().size() + " checks")
+        .doesNotContain("malformed YAML");
     assertThat(r.err())
         .startsWith("cairn: " + bad + ":2:1: error: malformed YAML")
         .contains("\n  perhaps you should correct the YAML at that place\n")

@@ -39,6 +39,9 @@ class EthereumGanacheIT {
     Path key = tmp.resolve("admin.key");
     Files.writeString(
         key, Numeric.toHexStringNoPrefixZeroPadded(admin.getEcKeyPair().getPrivateKey(), 64));
+    // a key file must be the owner's alone, as ssh demands
+    Files.setPosixFilePermissions(
+        key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     node.fund(admin.getAddress(), BigInteger.TEN.pow(20));
     CliTest.Run d =
         CliTest.run(

@@ -74,6 +74,9 @@ class EthereumLedgerIT {
     Credentials admin = Credentials.create(Keys.createEcKeyPair());
     adminKey = tmp.resolve("admin.key");
     Files.writeString(adminKey, admin.getEcKeyPair().getPrivateKey().toString(16) + "\n");
+    // a key file must be the owner's alone, as ssh demands
+    Files.setPosixFilePermissions(
+        adminKey, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     node.fund(admin.getAddress(), BigInteger.TEN.pow(20));
     ledger = deploy();
     Files.writeString(tmp.resolve("good.json"), CertificationIT.snapshot("uid-eth", "good"));

@@ -74,7 +74,7 @@ public final class EthereumLedger implements Ledger, RegistryView {
       }
       if (!address.matches("0x[0-9a-fA-F]{40}")) {
         throw new LedgerException(
-            "not a contract address: " + address, "an address is 0x and 40 hex digits");
+            "not a contract address: " + address, "write an address as 0x and 40 hex digits");
       }
       return new Spec(url, address.toLowerCase(Locale.ROOT));
     }
@@ -341,7 +341,7 @@ public final class EthereumLedger implements Ledger, RegistryView {
     if (e.isEmpty()) {
       throw new LedgerException(
           "certificate " + certificate + " is on the registry but its issue event is not found",
-          "the node may prune old logs; use an archive node");
+          "use an archive node (this one may prune old logs)");
     }
     return new ChainReceipt(
         spec.toString(),
@@ -386,7 +386,8 @@ public final class EthereumLedger implements Ledger, RegistryView {
   @Override
   public boolean isIssuer(String address) throws LedgerException {
     if (!address.matches("0x[0-9a-fA-F]{40}")) {
-      throw new LedgerException("not an address: " + address, "an address is 0x and 40 hex digits");
+      throw new LedgerException(
+          "not an address: " + address, "write an address as 0x and 40 hex digits");
     }
     return registry.isIssuer(address);
   }

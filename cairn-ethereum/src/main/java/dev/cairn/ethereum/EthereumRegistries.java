@@ -138,7 +138,8 @@ public final class EthereumRegistries {
       Function<String, @Nullable String> env)
       throws LedgerException {
     if (!address.matches("0x[0-9a-fA-F]{40}")) {
-      throw new LedgerException("not an address: " + address, "an address is 0x and 40 hex digits");
+      throw new LedgerException(
+          "not an address: " + address, "write an address as 0x and 40 hex digits");
     }
     EthereumLedger.Spec spec = EthereumLedger.Spec.of(ledger);
     try (EthereumLedger chain =
@@ -182,12 +183,47 @@ public final class EthereumRegistries {
   public static Secret adminKey(Path file) throws CairnException {
     String hex;
     try {
+      requirePrivate(file);
       hex = Files.readString(file, StandardCharsets.UTF_8).strip();
     } catch (IOException e) {
       throw new CairnException(
           "cannot read the admin key file " + file + ": " + e.getMessage(), null, e);
     }
     return adminKey(hex, "the file " + file);
+  }
+
+  /**
+   * Refuses a key file that others than its owner may read or write, as ssh refuses such a private
+   * key: a key readable by the group or the world is a key that may be copied. Where the file
+   * system has no POSIX permissions there is nothing to check.
+   */
+  static void requirePrivate(Path file) throws CairnException, IOException {
+    java.nio.file.attribute.PosixFileAttributeView v =
+        Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class);
+    if (v == null) {
+      return;
+    }
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> p = v.readAttributes().permissions();
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> open =
+        java.util.EnumSet.noneOf(java.nio.file.attribute.PosixFilePermission.class);
+    for (java.nio.file.attribute.PosixFilePermission x : p) {
+      if (!x.name().startsWith("OWNER_")) {
+        open.add(x);
+      }
+    }
+    if (!open.isEmpty()) {
+      int mode = 0;
+      for (java.nio.file.attribute.PosixFilePermission x : p) {
+        mode |= 1 << (8 - x.ordinal());
+      }
+      throw new CairnException(
+          "the key file "
+              + file
+              + " is open to others than its owner (mode "
+              + String.format(java.util.Locale.ROOT, "%04o", mode)
+              + "), so the key may have been copied",
+          "make it readable by its owner only (chmod 600 " + file + "), as ssh demands of keys");
+    }
   }
 
   /**

@@ -117,27 +117,133 @@ public record CertificateBundle(
     return Json.pretty(m);
   }
 
+  /** {@link #parse(String, String)} of a certificate from an unnamed place. */
   public static CertificateBundle parse(String json) throws CairnException {
+    return parse(json, "certificate");
+  }
+
+  /**
+   * Reads a certificate file; {@code source} names it in errors. Anything that is not one (an empty
+   * file, {@code []}, {@code null}, a missing or mistyped field, a key given twice) fails with one
+   * line that names the file and the field.
+   */
+  public static CertificateBundle parse(String json, String source) throws CairnException {
+    JsonNode n;
     try {
-      JsonNode n = Jackson.MAPPER.readTree(json);
-      JsonNode r = n.get("receipt");
-      List<byte[]> proof = new ArrayList<>();
-      r.get("inclusionProof").forEach(p -> proof.add(Base64.getDecoder().decode(p.asText())));
+      n = Jackson.MAPPER.readTree(json);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw notBundle(source, Jackson.oneLine(e), e);
+    }
+    if (n == null || n.isMissingNode()) {
+      throw notBundle(source, "the file is empty", null);
+    }
+    if (!n.isObject()) {
+      throw notBundle(source, "it is " + kind(n) + ", not a JSON object", null);
+    }
+    JsonNode env = field(n, "envelope", JsonNode::isObject, "an object", source);
+    JsonNode r = field(n, "receipt", JsonNode::isObject, "an object", source);
+    JsonNode proofs = field(r, "inclusionProof", JsonNode::isArray, "a list", "receipt.", source);
+    List<byte[]> proof = new ArrayList<>();
+    for (JsonNode p : proofs) {
+      if (!p.isTextual()) {
+        throw notBundle(source, "'receipt.inclusionProof' has an item that is not a string", null);
+      }
+      proof.add(base64(p.asText(), "receipt.inclusionProof", source));
+    }
+    String ledger = text(r, "ledger", "receipt.", source);
+    JsonNode index =
+        field(
+            r, "index", JsonNode::canConvertToExactIntegral, "a whole number", "receipt.", source);
+    if (!index.canConvertToLong() || index.asLong() < 0) {
+      throw notBundle(source, "'receipt.index' is not a log index", null);
+    }
+    java.time.Instant issued;
+    try {
+      issued = java.time.Instant.parse(text(r, "issuedAt", "receipt.", source));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw notBundle(source, "'receipt.issuedAt' is not a time (2026-01-31T12:00:00Z)", e);
+    }
+    byte[] signingKey = base64(text(n, "signingKey", "", source), "signingKey", source);
+    String checkpoint = text(r, "checkpoint", "receipt.", source);
+    String locator = text(r, "locator", "receipt.", source);
+    Dsse.Envelope envelope;
+    try {
+      envelope = Dsse.parse(Json.canonical(Jackson.MAPPER.convertValue(env, Object.class)));
+    } catch (CairnException e) {
+      throw notBundle(source, "'envelope': " + e.getMessage(), e);
+    }
+    try {
       return new CertificateBundle(
-          Dsse.parse(Json.canonical(Jackson.MAPPER.convertValue(n.get("envelope"), Object.class))),
-          Base64.getDecoder().decode(n.get("signingKey").asText()),
-          r.get("ledger").asText(),
-          r.get("index").asLong(),
+          envelope,
+          signingKey,
+          ledger,
+          index.asLong(),
           proof,
-          r.get("checkpoint").asText(),
-          r.get("locator").asText(),
-          java.time.Instant.parse(r.get("issuedAt").asText()),
-          chain(r.get("ledger").asText(), r.get("chain")));
-    } catch (java.io.IOException | RuntimeException e) {
-      throw new CairnException(
-          "not a Cairn certificate file: " + e.getMessage(),
-          "pass the .cert.json that certification wrote",
-          e);
+          checkpoint,
+          locator,
+          issued,
+          chain(ledger, r.get("chain")));
+    } catch (RuntimeException e) {
+      throw notBundle(source, "'receipt.chain': " + e.getMessage(), e);
+    }
+  }
+
+  private static CairnException notBundle(String source, String why, @Nullable Throwable cause) {
+    return new CairnException(
+        "not a Cairn certificate file " + source + ": " + why,
+        "pass the .cert.json that certification wrote",
+        cause);
+  }
+
+  private static String kind(JsonNode n) {
+    return switch (n.getNodeType()) {
+      case ARRAY -> "a JSON list";
+      case NULL -> "JSON null";
+      case STRING -> "a JSON string";
+      case NUMBER -> "a JSON number";
+      case BOOLEAN -> "a JSON boolean";
+      default -> "not a JSON object";
+    };
+  }
+
+  private static JsonNode field(
+      JsonNode parent,
+      String name,
+      java.util.function.Predicate<JsonNode> ok,
+      String what,
+      String source)
+      throws CairnException {
+    return field(parent, name, ok, what, "", source);
+  }
+
+  private static JsonNode field(
+      JsonNode parent,
+      String name,
+      java.util.function.Predicate<JsonNode> ok,
+      String what,
+      String prefix,
+      String source)
+      throws CairnException {
+    JsonNode v = parent.get(name);
+    if (v == null || v.isNull()) {
+      throw notBundle(source, "missing '" + prefix + name + "'", null);
+    }
+    if (!ok.test(v)) {
+      throw notBundle(source, "'" + prefix + name + "' is not " + what, null);
+    }
+    return v;
+  }
+
+  private static String text(JsonNode parent, String name, String prefix, String source)
+      throws CairnException {
+    return field(parent, name, JsonNode::isTextual, "a string", prefix, source).asText();
+  }
+
+  private static byte[] base64(String text, String name, String source) throws CairnException {
+    try {
+      return Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      throw notBundle(source, "'" + name + "' is not base64", e);
     }
   }
 

@@ -155,8 +155,8 @@ public final class CertificateVerifier {
               + Keys.keyId(key)
               + ", which was trusted only "
               + windows(keyWindows),
-          "a certificate verifies only if its key was trusted when it was issued: certify the"
-              + " cluster again with the attestation service's current key");
+          "certify the cluster again with the attestation service's current key (a certificate"
+              + " verifies only if its key was trusted when it was issued)");
     }
     ok.add("signing key");
     if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(b.envelope().payloadType())) {
@@ -191,8 +191,8 @@ public final class CertificateVerifier {
               + policyWindows.get(0).item().describe()
               + ", which was trusted only "
               + windows(policyWindows),
-          "the attestation policy was superseded before the certificate was issued: certify the"
-              + " cluster again under the current policy");
+          "certify the cluster again under the current policy (the certificate's was superseded"
+              + " before it was issued)");
     }
     long judged = c.summary().getOrDefault("passed", 0L) + c.summary().getOrDefault("waived", 0L);
     if (judged == 0) {
@@ -212,7 +212,7 @@ public final class CertificateVerifier {
       throw new VerificationException(
           "attestation",
           "scanner measurement " + c.measurement() + " is not one the attestation policy approves",
-          "the scanner was modified or is not the approved build");
+          "certify with the approved scanner build: this one was modified or is another");
     }
     if (!t.trustedAt(measurement, issued)) {
       throw new VerificationException(
@@ -223,8 +223,8 @@ public final class CertificateVerifier {
               + c.measurement()
               + ", which was approved only "
               + windows(measurementWindows),
-          "the scanner build was superseded before the certificate was issued: certify the"
-              + " cluster again with the approved build");
+          "certify the cluster again with the approved build (the certificate's was superseded"
+              + " before it was issued)");
     }
     platformKeyWindow(c, t);
     try {
@@ -265,7 +265,10 @@ public final class CertificateVerifier {
         throw new VerificationException(
             "ledger checkpoint",
             String.valueOf(e.getMessage()),
-            e.hint().orElse("the checkpoint was forged or comes from another log"));
+            e.hint()
+                .orElse(
+                    "check that the certificate comes from this log: its checkpoint was forged or is"
+                        + " another log's"));
       }
       LedgerEntry.Issued entry =
           new LedgerEntry.Issued(
@@ -378,7 +381,8 @@ public final class CertificateVerifier {
                 + c.server()
                 + "), the live cluster is "
                 + liveClusterId,
-            "a certificate can't be replayed for another cluster");
+            "check that you verify against the cluster it was issued for: a certificate can't be"
+                + " replayed for another");
       }
       ok.add("cluster identity");
     }
@@ -422,8 +426,8 @@ public final class CertificateVerifier {
                 + k.describe()
                 + ", which was trusted only "
                 + windows(t.windows(k)),
-            "the platform key was retired before the certificate was issued: certify the cluster"
-                + " again");
+            "certify the cluster again (the platform key was retired before the certificate was"
+                + " issued)");
       }
     }
   }
@@ -460,7 +464,7 @@ public final class CertificateVerifier {
               + windows(t.windows(k))
               + "; the certificate was issued at "
               + issued,
-          "the log key was retired before the certificate was issued: certify the cluster again");
+          "certify the cluster again (the log key was retired before the certificate was issued)");
     }
     if (failures.size() == 1) {
       throw failures.get(0);
@@ -558,7 +562,8 @@ public final class CertificateVerifier {
                               + certDigest
                               + " is not on the registry "
                               + registry.describe(),
-                          "it was never recorded there, or the receipt was forged"));
+                          "check the registry it names: the certificate was never recorded there, or the"
+                              + " receipt was forged"));
       if (!r.cluster().equals(c.clusterId())
           || r.expiresAt().getEpochSecond() != c.expiresAt().getEpochSecond()) {
         throw new VerificationException(
@@ -584,7 +589,8 @@ public final class CertificateVerifier {
                 + " (more than "
                 + RECORD_TIME_TOLERANCE.toMinutes()
                 + " minutes apart)",
-            "a certificate is recorded when it is issued: this one was backdated or held back");
+            "treat it as forged: a certificate is recorded when it is issued, and this one was"
+                + " backdated or held back");
       }
       String recordedBy = r.issuer();
       List<LedgerPin> byIssuer =
@@ -610,13 +616,14 @@ public final class CertificateVerifier {
                 + recordedBy
                 + ", which was trusted on this registry only "
                 + windows(ws),
-            "the issuer was replaced before the record was made: certify the cluster again");
+            "certify the cluster again (the issuer was replaced before the record was made)");
       }
       if (!registry.isIssuer(recordedBy)) {
         throw new VerificationException(
             "ledger issuer",
             "issuer " + recordedBy + " no longer holds the issuer role on the registry",
-            "the registry's admin revoked it, e.g. after a key compromise");
+            "certify the cluster again with a current issuer (the registry's admin removed this one,"
+                + " e.g. after a key compromise)");
       }
     } catch (LedgerException e) {
       throw new VerificationException("ledger record", String.valueOf(e.getMessage()), null);

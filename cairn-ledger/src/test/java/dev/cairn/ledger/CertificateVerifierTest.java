@@ -275,7 +275,8 @@ class CertificateVerifierTest {
             "attestation: scanner measurement "
                 + Digest.sha256("scanner build modified")
                 + " is not one the attestation policy approves");
-    assertThat(e.hint()).hasValue("the scanner was modified or is not the approved build");
+    assertThat(e.hint())
+        .hasValue("certify with the approved scanner build: this one was modified or is another");
   }
 
   @Test
@@ -286,7 +287,10 @@ class CertificateVerifierTest {
         .isEqualTo(
             "ledger checkpoint: checkpoint signature by cairn-test-log is invalid (forged or altered"
                 + " checkpoint)");
-    assertThat(e.hint()).hasValue("the checkpoint was forged or comes from another log");
+    assertThat(e.hint())
+        .hasValue(
+            "check that the certificate comes from this log: its checkpoint was forged or is"
+                + " another log's");
   }
 
   @Test
@@ -378,7 +382,10 @@ class CertificateVerifierTest {
                 + Fixtures.cluster("b")
                 + " (https://b.example:6443), the live cluster is "
                 + Fixtures.cluster("a"));
-    assertThat(e.hint()).hasValue("a certificate can't be replayed for another cluster");
+    assertThat(e.hint())
+        .hasValue(
+            "check that you verify against the cluster it was issued for: a certificate can't be"
+                + " replayed for another");
   }
 
   @Test

@@ -144,8 +144,8 @@ class TrustWindowsTest {
                 + UPGRADE);
     assertThat(e.hint())
         .hasValue(
-            "the scanner build was superseded before the certificate was issued: certify the"
-                + " cluster again with the approved build");
+            "certify the cluster again with the approved build (the certificate's was"
+                + " superseded before it was issued)");
   }
 
   @Test
@@ -196,8 +196,8 @@ class TrustWindowsTest {
                   + retired);
       assertThat(e.hint())
           .hasValue(
-              "a certificate verifies only if its key was trusted when it was issued: certify the"
-                  + " cluster again with the attestation service's current key");
+              "certify the cluster again with the attestation service's current key (a"
+                  + " certificate verifies only if its key was trusted when it was issued)");
     }
   }
 
@@ -347,7 +347,8 @@ class TrustWindowsTest {
                 + " (more than 10 minutes apart)");
     assertThat(e.hint())
         .hasValue(
-            "a certificate is recorded when it is issued: this one was backdated or held back");
+            "treat it as forged: a certificate is recorded when it is issued, and this one was"
+                + " backdated or held back");
     CertificateBundle late =
         recorded(
             Spec.good().cluster("late"), ISSUER, T0.plus(Duration.ofMinutes(10)).plusSeconds(1));

@@ -93,19 +93,27 @@ public final class Checks {
    */
   public static CheckSet load(Path dir) throws ScanException {
     List<Check> out = new ArrayList<>();
-    List<Diagnostic> diags = lint(dir, out);
+    List<Diagnostic> diags = lint(dir, out, false);
     if (!diags.isEmpty()) {
       throw new CheckException(diags);
     }
     return CheckSet.of(out);
   }
 
-  /** Every problem in the check files under {@code dir}; empty when they all load. */
+  /**
+   * Every problem in the check files under {@code dir} (or the one file {@code dir}); empty when
+   * they all load. A file whose top level is {@code exceptions:} is read as an exceptions (waivers)
+   * file, so the files a scan takes can all be linted.
+   */
   public static List<Diagnostic> lint(Path dir) throws ScanException {
-    return lint(dir, new ArrayList<>());
+    return lint(dir, new ArrayList<>(), true);
   }
 
-  private static List<Diagnostic> lint(Path dir, List<Check> out) throws ScanException {
+  private static final java.util.regex.Pattern EXCEPTIONS =
+      java.util.regex.Pattern.compile("(?m)^exceptions\\s*:");
+
+  private static List<Diagnostic> lint(Path dir, List<Check> out, boolean exceptionsToo)
+      throws ScanException {
     List<Path> files;
     if (Files.isRegularFile(dir)) {
       files = List.of(dir);
@@ -129,6 +137,10 @@ public final class Checks {
         diags.add(
             new Diagnostic(
                 SourceLocation.of(f.toString()), "cannot read: " + e.getMessage(), null));
+        continue;
+      }
+      if (exceptionsToo && EXCEPTIONS.matcher(text).find()) {
+        dev.cairn.scanner.internal.WaiverParser.parse(f.toString(), text, diags);
         continue;
       }
       CheckLoader.Loaded l = CheckLoader.load(f.toString(), text, f.toString());

@@ -87,6 +87,9 @@ public final class Snapshots {
               Digest.parse(id.get("caFingerprint").asText()),
               id.get("server").asText());
       return new Snapshot(identity, file);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new CairnException(
+          "cannot read snapshot " + file + ": " + Jackson.oneLine(e), "check the file", e);
     } catch (java.io.IOException | RuntimeException e) {
       throw new CairnException(
           "cannot read snapshot " + file + ": " + e.getMessage(), "check the file", e);

@@ -64,7 +64,10 @@ public final class Waivers {
     List<Diagnostic> diags = new ArrayList<>();
     List<Waiver> ws = WaiverParser.parse(file.toString(), text, diags);
     if (!diags.isEmpty()) {
-      throw new CheckException(diags);
+      throw new CheckException(
+          diags,
+          "lint the exceptions file to see every problem",
+          dev.cairn.core.Fix.of("checks.lint", "path", file.toString()));
     }
     return new Waivers(ws);
   }

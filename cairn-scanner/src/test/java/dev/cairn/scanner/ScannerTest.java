@@ -144,7 +144,11 @@ class ScannerTest {
         .satisfies(
             f -> {
               assertThat(f.state()).isEqualTo(Finding.State.ERROR);
-              assertThat(f.message()).contains("replicas");
+              assertThat(f.message())
+                  .contains("replicas")
+                  .startsWith(
+                      "evaluation error at " + dir.resolve("c.yaml") + ":6:26: key 'replicas'")
+                  .doesNotContain("<input>");
             });
     assertThat(r.failsAt(Severity.LOW)).isTrue();
     assertThat(r.failsAt(Severity.MEDIUM)).isFalse();
@@ -240,6 +244,41 @@ class ScannerTest {
                         ex + ":2:3: exception needs a 'reason'",
                         ex
                             + ":2:3: exception needs 'expires' (e.g. 2027-03-31): waivers must end"));
+  }
+
+  @Test
+  void waivers_badFile_pointsAtLintOfThatFile_andLintReadsExceptionsFiles() throws Exception {
+    Path ex = tmp.resolve("ex.yaml");
+    Files.writeString(ex, "exceptions:\n- check: CRN-102\n  name: p\n");
+
+    assertThatThrownBy(() -> Waivers.load(ex))
+        .isInstanceOfSatisfying(
+            CheckException.class,
+            e -> {
+              assertThat(e.hint()).contains("lint the exceptions file to see every problem");
+              assertThat(e.fix().orElseThrow().arg("path")).isEqualTo(ex.toString());
+            });
+    assertThat(Checks.lint(ex))
+        .extracting(Diagnostic::oneLine)
+        .containsExactly(
+            ex + ":2:3: exception needs a 'reason'",
+            ex + ":2:3: exception needs 'expires' (e.g. 2027-03-31): waivers must end");
+  }
+
+  @Test
+  void lint_duplicateKeysInACheck_areEachReported() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("dups"));
+    Files.writeString(
+        dir.resolve("c.yaml"),
+        "id: X-1\nseverity: Low\nseverity: High\nmessage: m\n"
+            + "match: {resources: [{group: apps, version: v1, resource: deployments}]}\n"
+            + "validations:\n- expression: 'true'\n  expression: 'false'\n");
+
+    assertThat(Checks.lint(dir))
+        .extracting(Diagnostic::oneLine)
+        .containsExactly(
+            dir.resolve("c.yaml") + ":3:1: duplicate key 'severity' (first at line 2, column 1)",
+            dir.resolve("c.yaml") + ":8:3: duplicate key 'expression' (first at line 7, column 3)");
   }
 
   @Test

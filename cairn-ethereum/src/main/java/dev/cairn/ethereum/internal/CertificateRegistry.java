@@ -308,7 +308,7 @@ public final class CertificateRegistry {
   public static void checkCode(JsonRpc rpc, String address) throws LedgerException {
     if (!address.matches("0x[0-9a-fA-F]{40}")) {
       throw new LedgerException(
-          "not a contract address: " + address, "an address is 0x and 40 hex digits");
+          "not a contract address: " + address, "write an address as 0x and 40 hex digits");
     }
     String code = rpc.code(address);
     if (code.equals("0x") || code.isEmpty()) {

@@ -250,7 +250,7 @@ public final class Transactor {
                     + from.getAddress()
                     + " used nonce "
                     + nonce,
-                "the issuing key is used elsewhere too; give each issuer its own key");
+                "give each issuer its own key (this one is used elsewhere too)");
           }
           if (!resent) {
             // dropped from the node's pool (restart, eviction): send the same bytes again

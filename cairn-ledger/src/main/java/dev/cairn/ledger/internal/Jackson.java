@@ -14,9 +14,21 @@ public final class Jackson {
   /** Shared; do not reconfigure it. */
   public static final ObjectMapper MAPPER =
       JsonMapper.builder()
+          // a key twice is an error: a certificate with two envelopes must not verify
+          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .enable(SerializationFeature.INDENT_OUTPUT)
           .enable(DeserializationFeature.USE_LONG_FOR_INTS)
           .build();
 
   private Jackson() {}
+
+  /** A Jackson error in one line, without the source excerpt: {@code … at line 3, column 7}. */
+  public static String oneLine(com.fasterxml.jackson.core.JsonProcessingException e) {
+    String m = e.getOriginalMessage() == null ? "malformed JSON" : e.getOriginalMessage();
+    var at = e.getLocation();
+    return dev.cairn.core.Text.escape(m.replace('\n', ' '))
+        + (at == null || at.getLineNr() < 1
+            ? ""
+            : " at line " + at.getLineNr() + ", column " + at.getColumnNr());
+  }
 }

@@ -83,7 +83,7 @@ public final class CheckLoader {
     try {
       d = Yaml.parseDocument(file, text, firstLine);
     } catch (Yaml.YamlSyntaxException e) {
-      diags.add(e.diagnostic());
+      diags.addAll(e.diagnostics());
       return;
     }
     YamlNode root = d.node();

@@ -1,5 +1,6 @@
 package dev.cairn.scanner.internal;
 
+import dev.cairn.core.SourceLocation;
 import dev.cairn.scanner.Check;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
@@ -153,7 +154,8 @@ public final class CompiledCheck {
       try {
         out = validations[i].eval(act);
       } catch (CelEvaluationException e) {
-        return new Verdict(true, "evaluation error: " + cleanMessage(e));
+        String m = located(cleanMessage(e), check.validations().get(i));
+        return new Verdict(true, m.startsWith("evaluation error") ? m : "evaluation error: " + m);
       } catch (VariableException e) {
         return new Verdict(true, "evaluation error: " + e.getMessage());
       } catch (RuntimeException e) {
@@ -165,6 +167,41 @@ public final class CompiledCheck {
       }
     }
     return null;
+  }
+
+  private static final java.util.regex.Pattern INPUT =
+      java.util.regex.Pattern.compile("(?: at)? <input>:(\\d+)(?::(\\d+))?:?");
+
+  /**
+   * CEL names the place of an error {@code <input>:OFFSET}, an offset in the expression; say
+   * instead where that is in the check file ({@code checks/x.yaml:25:14}).
+   */
+  static String located(String message, Check.Validation v) {
+    java.util.regex.Matcher m = INPUT.matcher(message);
+    if (!m.find()) {
+      return message;
+    }
+    String expr = v.expression();
+    int offset = Math.min(Integer.parseInt(m.group(1)), expr.length());
+    SourceLocation at = v.location();
+    int nl = expr.lastIndexOf('\n', Math.max(0, offset - 1));
+    String where;
+    if (at.line() == 0) {
+      where = at.file();
+    } else if (nl < 0 && !expr.contains("\n")) {
+      // a one-line expression: its column in the file, past the quote of a quoted scalar
+      where = new SourceLocation(at.file(), at.line(), at.column() + offset).toString();
+    } else {
+      // a block: the expression's lines start on the line after the indicator
+      long line =
+          at.line()
+              + 1
+              + expr.substring(0, Math.max(0, offset)).chars().filter(c -> c == '\n').count();
+      where = at.file() + ":" + line;
+    }
+    String rest = message.substring(m.end()).stripLeading();
+    String before = message.substring(0, m.start()).stripTrailing();
+    return (before.isEmpty() ? "" : before + " ") + "at " + where + ": " + rest;
   }
 
   private static String cleanMessage(Exception e) {

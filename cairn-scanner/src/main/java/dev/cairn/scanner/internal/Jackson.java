@@ -27,4 +27,14 @@ public final class Jackson {
           .build();
 
   private Jackson() {}
+
+  /** A Jackson error in one line, without the source excerpt: {@code … at line 3, column 7}. */
+  public static String oneLine(com.fasterxml.jackson.core.JsonProcessingException e) {
+    String m = e.getOriginalMessage() == null ? "malformed JSON" : e.getOriginalMessage();
+    var at = e.getLocation();
+    return dev.cairn.core.Text.escape(m.replace('\n', ' '))
+        + (at == null || at.getLineNr() < 1
+            ? ""
+            : " at line " + at.getLineNr() + ", column " + at.getColumnNr());
+  }
 }

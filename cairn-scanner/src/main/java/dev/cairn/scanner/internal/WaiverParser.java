@@ -23,7 +23,7 @@ public final class WaiverParser {
     try {
       d = Yaml.parseDocument(file, text, 0);
     } catch (Yaml.YamlSyntaxException e) {
-      diags.add(e.diagnostic());
+      diags.addAll(e.diagnostics());
       return List.of();
     }
     YamlNode list = Yaml.find(d.node(), "exceptions");
