@@ -39,7 +39,10 @@ class HintWordingTest {
   /** The verbs hints start with; a new hint with a new verb adds it here. */
   private static final Set<String> VERBS =
       Set.of(
+          "accept",
           "add",
+          "ask",
+          "list",
           "approve",
           "base",
           "certify",

@@ -202,8 +202,8 @@ public final class CertificateVerifier {
               + c.summary()
               + "): every check was not"
               + " applicable",
-          "a certificate that no check judged says nothing about the cluster: certify one that"
-              + " holds its workloads");
+          "certify a snapshot or cluster that holds its workloads: a certificate no check judged"
+              + " says nothing about the cluster");
     }
     ok.add("statement");
     Measurement measurement = new Measurement(c.measurement());
