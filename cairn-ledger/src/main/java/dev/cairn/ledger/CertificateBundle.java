@@ -154,7 +154,9 @@ public record CertificateBundle(
     JsonNode index =
         field(
             r, "index", JsonNode::canConvertToExactIntegral, "a whole number", "receipt.", source);
-    if (!index.canConvertToLong() || index.asLong() < 0) {
+    // a chain receipt has no log index (-1); a log receipt's index is 0 or more
+    boolean onChain = r.get("chain") != null && !r.get("chain").isNull();
+    if (!index.canConvertToLong() || index.asLong() < (onChain ? -1 : 0)) {
       throw notBundle(source, "'receipt.index' is not a log index", null);
     }
     java.time.Instant issued;
