@@ -27,6 +27,21 @@ class CertifyRealClusterIT {
   void certify_live_andFromSnapshot_bothVerifyAgainstTheLiveCluster(RealCluster cluster)
       throws Exception {
     String kc = cluster.kubeconfig().toString();
+    // a hardened workload to judge: what Kubernetes makes itself is left out of the scan
+    String ns = cluster.newNamespace("certify-live");
+    cluster
+        .client()
+        .resource(
+            new java.io.ByteArrayInputStream(
+                ("apiVersion: v1\nkind: Pod\nmetadata: {name: api}\nspec:\n"
+                        + "  securityContext: {runAsNonRoot: true, runAsUser: 10001,"
+                        + " seccompProfile: {type: RuntimeDefault}}\n"
+                        + "  containers:\n  - name: api\n    image: registry.example/api:1\n"
+                        + "    securityContext: {allowPrivilegeEscalation: false,"
+                        + " capabilities: {drop: [ALL]}}\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .inNamespace(ns)
+        .create();
     Path live = tmp.resolve("live.cert.json");
     CliTest.Run c =
         CliTest.run(

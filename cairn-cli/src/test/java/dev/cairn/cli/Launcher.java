@@ -26,7 +26,7 @@ final class Launcher {
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
     Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("cairn " + String.join(" ", args)).isTrue();
+    assertThat(p.waitFor(6, TimeUnit.MINUTES)).as("cairn " + String.join(" ", args)).isTrue();
     Run r = new Run(p.exitValue(), Files.readString(out), Files.readString(err));
     Files.delete(out);
     Files.delete(err);
