@@ -182,7 +182,7 @@ public final class ManifestReader implements ObjectSource {
    * {@code items} are handed on one at a time with their own line and column.
    */
   @SuppressWarnings("unchecked")
-  static void readJson(String name, InputStream raw, Sink sink, InputLimits limits)
+  public static void readJson(String name, InputStream raw, Sink sink, InputLimits limits)
       throws IOException {
     com.fasterxml.jackson.databind.ObjectMapper mapper = Jackson.MAPPER;
     InputStream in = new Limited(raw, limits.maxInputSize());
