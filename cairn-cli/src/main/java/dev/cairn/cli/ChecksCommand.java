@@ -81,7 +81,8 @@ final class ChecksCommand implements Runnable {
                 "%-9s %-9s %-44s %s%n",
                 c.id(), c.severity().display(), c.message(), CheckDocs.frameworkIds(c));
           }
-          out.println(checks.size() + " checks, pack " + checks.digest());
+          out.println(
+              dev.cairn.core.Text.count(checks.size(), "check") + ", pack " + checks.digest());
         }
         default ->
             throw new ExitException(
