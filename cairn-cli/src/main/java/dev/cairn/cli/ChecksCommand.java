@@ -90,8 +90,8 @@ final class ChecksCommand implements Runnable {
                 c.id(), c.severity().display(), c.message(), CheckDocs.frameworkIds(c));
           }
           out.println(
-              checks.size()
-                  + " checks at Pod Security Standards "
+              dev.cairn.core.Text.count(checks.size(), "check")
+                  + " at Pod Security Standards "
                   + checks.pssVersion()
                   + ", pack "
                   + checks.digest());

@@ -139,6 +139,38 @@ class BadInputTest {
   }
 
   @Test
+  void verify_whatIsNoCertificate_saysWhatIsMissing_notANullPointer() throws Exception {
+    String[][] cases = {
+      {"", "the file is empty"},
+      {"[]", "it is a JSON list, not a JSON object"},
+      {"null", "it is JSON null, not a JSON object"},
+      {"{\"envelope\": {}}", "missing 'receipt'"},
+    };
+    for (String[] c : cases) {
+      Path f = file("c.cert.json", c[0]);
+      CliTest.Run r = CliTest.run(tmp.resolve("home"), "verify", f.toString());
+      assertThat(r.code()).as(c[0]).isEqualTo(2);
+      assertThat(r.err())
+          .as(c[0])
+          .isEqualTo(
+              "cairn: not a Cairn certificate file "
+                  + f
+                  + ": "
+                  + c[1]
+                  + "\n  perhaps you should pass the .cert.json that certification wrote\n");
+    }
+  }
+
+  @Test
+  void errors_controlCharactersInMessages_areEscaped() throws Exception {
+    Path f = file("c\u001b[8m.cert.json", "[]");
+
+    CliTest.Run r = CliTest.run(tmp.resolve("home"), "verify", f.toString());
+
+    assertThat(r.err()).contains("c\\e[8m.cert.json").doesNotContain("\u001b");
+  }
+
+  @Test
   void scan_controlCharactersInNames_areEscapedInTheTable() throws Exception {
     Path f =
         file(

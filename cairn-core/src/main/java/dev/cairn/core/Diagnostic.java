@@ -12,16 +12,27 @@ import org.jspecify.annotations.Nullable;
  */
 public record Diagnostic(SourceLocation location, String message, @Nullable String sourceLine) {
 
-  /** {@code file:line:col: message} on one line. */
+  /**
+   * {@code file:line:col: message} on one line: a message quotes what the file says, so its control
+   * characters (a newline in a quoted scalar, an escape sequence) are written as escapes ({@link
+   * Text#escape}).
+   */
   public String oneLine() {
-    return location + ": " + message;
+    return Text.escape(location + ": " + message);
   }
 
   /** The one-line form, then the source line and a caret when both are known. */
   public String render() {
     StringBuilder sb = new StringBuilder(oneLine());
     if (sourceLine != null && location.line() > 0) {
-      sb.append('\n').append(sourceLine.stripTrailing());
+      // escaped as the message is, tabs kept so that the caret stays under its column
+      sb.append('\n')
+          .append(
+              String.join(
+                  "\t",
+                  java.util.Arrays.stream(sourceLine.stripTrailing().split("\t", -1))
+                      .map(Text::escape)
+                      .toList()));
       if (location.column() > 0) {
         sb.append('\n');
         for (int i = 1; i < location.column(); i++) {

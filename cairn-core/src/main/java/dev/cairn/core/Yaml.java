@@ -191,7 +191,8 @@ public final class Yaml {
       String src = lineOf(text, line - 1);
       throw new YamlSyntaxException(
           new Diagnostic(new SourceLocation(file, line + firstLine, col), oneLine(msg), src));
-    } catch (YamlEngineException | TooDeep e) {
+    } catch (YamlEngineException | IllegalArgumentException e) {
+      // snakeyaml throws IllegalArgumentException for some malformed input (a tag "!%0")
       throw new YamlSyntaxException(
           new Diagnostic(
               new SourceLocation(file, firstLine + 1, 1),
@@ -292,10 +293,40 @@ public final class Yaml {
     @Override
     protected Node composeMappingNode(Optional<Anchor> anchor) {
       enter();
+      Node done = null;
       try {
-        return super.composeMappingNode(anchor);
+        done = super.composeMappingNode(anchor);
+        return done;
       } finally {
         depth--;
+        if (done != null) {
+          open.remove(done);
+        }
+      }
+    }
+
+    /** Mappings being composed: a merge key ({@code <<}) may not name one of them. */
+    private final IdentityHashMap<Node, Boolean> open = new IdentityHashMap<>();
+
+    @Override
+    protected void composeMappingChildren(List<NodeTuple> children, MappingNode node) {
+      open.put(node, Boolean.TRUE);
+      super.composeMappingChildren(children, node);
+      NodeTuple last = children.get(children.size() - 1);
+      if (last.getKeyNode().getTag().equals(Tag.MERGE)) {
+        Node v = last.getValueNode();
+        List<Node> merged = v instanceof SequenceNode seq ? seq.getValue() : List.of(v);
+        for (Node m : merged) {
+          if (open.containsKey(m)) {
+            // snakeyaml's merge would loop for ever
+            Optional<Mark> at = last.getKeyNode().getStartMark();
+            throw new Problem(
+                at.map(Mark::getLine).orElse(0),
+                at.map(Mark::getColumn).orElse(0),
+                "a YAML merge key (<<) names a mapping that contains it",
+                Limit.ALIASES);
+          }
+        }
       }
     }
   }

@@ -26,4 +26,17 @@ class TextTest {
     assertThat(Text.escape("abc\u202edcba\u2066x\u2069\u2028"))
         .isEqualTo("abc\\u202edcba\\u2066x\\u2069\\u2028");
   }
+
+  @Test
+  void diagnostic_quotingANewlineOrAnEscape_staysOneLine() {
+    Diagnostic d =
+        new Diagnostic(
+            new SourceLocation("p.yaml", 7, 5),
+            "unknown kind 'a\nb\u001b[8m'",
+            "\tkind: \"a\\nb\u001b\"");
+
+    assertThat(d.oneLine()).isEqualTo("p.yaml:7:5: unknown kind 'a\\nb\\e[8m'");
+    assertThat(d.render())
+        .isEqualTo("p.yaml:7:5: unknown kind 'a\\nb\\e[8m'\n\tkind: \"a\\nb\\e\"\n\t   ^");
+  }
 }

@@ -222,6 +222,29 @@ class YamlTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(10)
+  void parseDocument_mergeIntoItself_isAnErrorNotAnEndlessLoop() {
+    // found by ParserFuzzTest: snakeyaml's merge of a mapping into itself never ends
+    for (String text : List.of("a: &a {<<: *a}\n", "base: &b {xbase: &b {<<: *b, 2}}\n")) {
+      assertThatThrownBy(() -> Yaml.parseDocument("f.yaml", text, 0))
+          .as(text)
+          .isInstanceOfSatisfying(
+              Yaml.YamlSyntaxException.class,
+              e ->
+                  assertThat(e.diagnostic().message())
+                      .isEqualTo("a YAML merge key (<<) names a mapping that contains it"));
+    }
+  }
+
+  @Test
+  void parseDocument_malformedTag_isAnErrorNotAnIllegalArgumentException() {
+    // found by ParserFuzzTest: snakeyaml's Tag throws IllegalArgumentException for "!%0"
+    assertThatThrownBy(() -> Yaml.parseDocument("f.yaml", "!%0", 0))
+        .isInstanceOf(Yaml.YamlSyntaxException.class)
+        .hasMessageStartingWith("f.yaml:1:1: malformed YAML: ");
+  }
+
+  @Test
   void parseDocument_controlCharactersInErrors_areEscaped() {
     assertThatThrownBy(
             () -> Yaml.parseDocument("f.yaml", "a: 1\na: 2\n\"\\e[8m\": 1\n\"\\e[8m\": 2\n", 0))

@@ -182,10 +182,12 @@ public final class ManifestReader implements ObjectSource {
    * {@code items} are handed on one at a time with their own line and column.
    */
   @SuppressWarnings("unchecked")
-  static void readJson(String name, InputStream raw, Sink sink, InputLimits limits)
+  public static void readJson(String name, InputStream raw, Sink sink, InputLimits limits)
       throws IOException {
     com.fasterxml.jackson.databind.ObjectMapper mapper = Jackson.MAPPER;
-    InputStream in = new Limited(raw, limits.maxInputSize());
+    // UTF-8, as Kubernetes writes JSON: Jackson's own detection would take 4 odd bytes for UTF-32
+    java.io.Reader in =
+        new InputStreamReader(new Limited(raw, limits.maxInputSize()), StandardCharsets.UTF_8);
     try (com.fasterxml.jackson.core.JsonParser p = mapper.getFactory().createParser(in)) {
       try {
         if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
