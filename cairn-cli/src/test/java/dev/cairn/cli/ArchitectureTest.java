@@ -69,6 +69,17 @@ class ArchitectureTest {
                       "dev.cairn.scanner..",
                       "dev.cairn.attest..",
                       "dev.cairn.ledger..")),
+          "supplychain",
+              concat(
+                  PARSERS, List.of("dev.cairn.core..", "dev.cairn.attest..", "dev.cairn.ledger..")),
+          "pipeline",
+              concat(
+                  PARSERS,
+                  List.of(
+                      "dev.cairn.core..",
+                      "dev.cairn.scanner..",
+                      "dev.cairn.attest..",
+                      "dev.cairn.supplychain..")),
           "deploy",
               concat(PARSERS, List.of("dev.cairn.core..", "dev.cairn.scanner..", "io.fabric8..")));
 
