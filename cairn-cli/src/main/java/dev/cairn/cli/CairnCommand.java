@@ -9,9 +9,10 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "cairn",
+    resourceBundle = "dev.cairn.cli.messages",
     mixinStandardHelpOptions = true,
+    scope = picocli.CommandLine.ScopeType.INHERIT,
     versionProvider = CairnCommand.VersionProvider.class,
-    description = "Trusted software delivery and compliance certification for Kubernetes.",
     subcommands = {
       ScanCommand.class,
       CertifyCommand.class,
@@ -47,10 +48,7 @@ final class CairnCommand implements Runnable {
     return (CairnCommand) spec.root().userObject();
   }
 
-  @Option(
-      names = "--stacktrace",
-      description = "Print stack traces of errors.",
-      scope = picocli.CommandLine.ScopeType.INHERIT)
+  @Option(names = "--stacktrace", scope = picocli.CommandLine.ScopeType.INHERIT)
   boolean stacktrace;
 
   @SuppressWarnings("NullAway.Init")

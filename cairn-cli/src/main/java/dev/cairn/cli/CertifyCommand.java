@@ -7,6 +7,9 @@ import dev.cairn.certify.CertifyListener;
 import dev.cairn.certify.CertifyRequest;
 import dev.cairn.certify.CertifyResult;
 import dev.cairn.certify.Target;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.Text;
+import dev.cairn.ledger.Certificate;
 import dev.cairn.ledger.ChainReceipt;
 import dev.cairn.ledger.Ledgers;
 import dev.cairn.ledger.Receipt;
@@ -15,38 +18,21 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-@Command(
-    name = "certify",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Scan a cluster with the measured, attested scanner and, if every check passes, issue a compliance",
-      "certificate bound to the cluster's identity and record it on the ledger.",
-      "Exit codes: 0 certificate issued, 1 checks failed (no certificate), 2 usage or input error."
-    })
-final class CertifyCommand implements Callable<Integer> {
+@Command(name = "certify")
+final class CertifyCommand extends Sub {
   static final class TargetOption {
-    @Option(
-        names = "--kubeconfig",
-        paramLabel = "FILE",
-        description = "The live cluster to certify.")
+    @Option(names = "--kubeconfig", paramLabel = "FILE")
     @Nullable Path kubeconfig;
 
-    @Option(
-        names = "--snapshot",
-        paramLabel = "FILE",
-        description = "A saved snapshot (cairn snapshot); marked as such in the certificate.")
+    @Option(names = "--snapshot", paramLabel = "FILE")
     @Nullable Path snapshot;
   }
 
@@ -54,82 +40,44 @@ final class CertifyCommand implements Callable<Integer> {
   @SuppressWarnings("NullAway.Init")
   TargetOption target;
 
-  @Option(
-      names = {"-f", "--framework"},
-      split = ",",
-      paramLabel = "F",
-      description = "Frameworks to certify (default: all).")
-  List<String> frameworks = new ArrayList<>();
+  @Mixin Options.Frameworks frameworks = new Options.Frameworks();
 
-  @Option(
-      names = "--pss-version",
-      paramLabel = "VERSION",
-      description = ScanCommand.PSS_VERSION_HELP)
-  String pssVersion = "latest";
+  @Mixin Options.Pss pss = new Options.Pss();
 
-  @Option(
-      names = "--attest",
-      paramLabel = "URL",
-      description = "A team's attestation service (cairn attest serve); default: the embedded one.")
+  @Option(names = "--attest", paramLabel = "URL")
   @Nullable URI attest;
 
   @Mixin Options.LedgerOption ledger = new Options.LedgerOption();
 
-  @Option(
-      names = "--confirmations",
-      paramLabel = "N",
-      description = "Ethereum: blocks to wait for after the issuing transaction (default: 1).")
+  @Option(names = "--confirmations", paramLabel = "N", converter = Options.Positive.class)
   int confirmations = 1;
 
-  @Option(
-      names = "--valid-days",
-      description =
-          "Certificate lifetime in days (default: 30; at most the attestation policy's"
-              + " maxValidityDays, 90 unless it says otherwise).")
+  @Option(names = "--valid-days", converter = Options.Positive.class)
   int validDays = 30;
 
-  @Option(
-      names = "--output-file",
-      paramLabel = "FILE",
-      description = "Where to write the certificate (default: cluster-<id>.cert.json).")
+  @Option(names = "--output-file", paramLabel = "FILE")
   @Nullable Path outputFile;
-
-  @SuppressWarnings("NullAway.Init")
-  @Spec
-  CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    CairnCommand root = CairnCommand.of(spec);
-    var fws = ScanCommand.parseFrameworks(frameworks);
-    var pss = ScanCommand.parsePssVersion(pssVersion);
-    if (validDays < 1) {
-      throw new ExitException(Main.USAGE, "--valid-days must be at least 1", null);
-    }
-    if (confirmations < 1) {
-      throw new ExitException(Main.USAGE, "--confirmations must be at least 1", null);
-    }
-    URI where = java.util.Objects.requireNonNull(ledger.uri(Ledgers.EMBEDDED));
+    URI where = Objects.requireNonNull(ledger.uri(Ledgers.EMBEDDED));
     Target t =
         target.snapshot != null
             ? new Target.Snapshot(target.snapshot)
-            : new Target.Live(java.util.Objects.requireNonNull(target.kubeconfig));
+            : new Target.Live(Objects.requireNonNull(target.kubeconfig));
     CertifyRequest request =
         CertifyRequest.of(t)
-            .withFrameworks(fws)
-            .withPssVersion(pss)
+            .withFrameworks(frameworks.set())
+            .withPssVersion(pss.version)
             .withValidity(Duration.ofDays(validDays))
             .withLedger(where, confirmations)
             .withAttestationService(attest)
             .withCertificateFile(outputFile);
     Trace.mark("certify", "parsed arguments");
     Certifier certifier =
-        Certifier.create(root.home(), Clock.systemUTC())
+        Certifier.create(home(), Clock.systemUTC())
             .withWorkloadEnvironment(Trace.on() ? Map.of(Trace.ENV, Trace.childValue()) : Map.of());
-    CertifyResult result = certifier.certify(request, listener(err));
-    return render(result, root, out);
+    return render(certifier.certify(request, listener(err())), out());
   }
 
   /** How certify shows what happens: notes on stderr, timings with {@code CAIRN_TRACE}. */
@@ -159,63 +107,52 @@ final class CertifyCommand implements Callable<Integer> {
     };
   }
 
-  /** A certificate made from a snapshot says so where it is shown. */
-  private static void snapshotNote(CertifyResult.Issued i, PrintWriter out) {
-    String source;
-    try {
-      source = dev.cairn.ledger.Certificate.parse(i.bundle().envelope().payload()).source();
-    } catch (dev.cairn.core.CairnException e) {
-      return;
-    }
-    if (source.equals("snapshot")) {
-      out.println(
-          "  snapshot: the cluster's identity is only claimed; cairn verify accepts it only with"
-              + " --allow-snapshot or after cairn trust allow-snapshots");
-    }
-  }
-
   /** Prints a certification's result; returns the exit code. */
-  static int render(CertifyResult result, CairnCommand root, PrintWriter out) {
+  static int render(CertifyResult result, PrintWriter out) {
     switch (result) {
       case CertifyResult.Refused r -> {
-        out.println(
-            "No certificate: these checks failed in the attested scan (report in "
-                + r.reportFile()
-                + "):");
-        for (CertifyResult.FailedCheck f : r.failed()) {
-          out.println("  " + dev.cairn.core.Text.escape(f.toString()));
-        }
-        out.flush();
-        return Main.FINDINGS;
+        out.printf(
+            "No certificate: these checks failed in the attested scan (report in %s):%n",
+            r.reportFile());
+        r.failed().forEach(f -> out.println("  " + Text.escape(f.toString())));
       }
       case CertifyResult.Issued i -> {
         String where =
             switch (i.receipt()) {
               case Receipt r ->
-                  "ledger index " + r.index() + " (checkpoint size " + r.checkpoint().size() + ")";
+                  "ledger index %d (checkpoint size %d)"
+                      .formatted(r.index(), r.checkpoint().size());
               case ChainReceipt c ->
-                  "recorded on "
-                      + c.ledger()
-                      + " (chain "
-                      + c.chainId()
-                      + ", transaction "
-                      + c.transaction()
-                      + ", block "
-                      + c.blockNumber()
-                      + ")";
+                  "recorded on %s (chain %d, transaction %s, block %d)"
+                      .formatted(c.ledger(), c.chainId(), c.transaction(), c.blockNumber());
             };
-        out.println(
-            "Certificate "
-                + i.bundle().envelope().digest()
-                + " issued for cluster "
-                + i.clusterId());
-        out.println("  written to " + i.certificateFile() + ", " + where);
-        out.println("  expires " + i.expiresAt() + "; trust anchors in " + i.trustRoot());
-        snapshotNote(i, out);
+        out.printf(
+            "Certificate %s issued for cluster %s%n  written to %s, %s%n"
+                + "  expires %s; trust anchors in %s%n",
+            i.bundle().envelope().digest(),
+            i.clusterId(),
+            i.certificateFile(),
+            where,
+            i.expiresAt(),
+            i.trustRoot());
+        if (isSnapshot(i)) {
+          out.println(
+              "  snapshot: the cluster's identity is only claimed; cairn verify accepts it only"
+                  + " with --allow-snapshot or after cairn trust allow-snapshots");
+        }
         out.println("  attested scan took " + i.took().toMillis() + " ms");
-        out.flush();
-        return Main.OK;
       }
+    }
+    out.flush();
+    return result instanceof CertifyResult.Issued ? Main.OK : Main.FINDINGS;
+  }
+
+  /** A certificate made from a snapshot says so where it is shown. */
+  private static boolean isSnapshot(CertifyResult.Issued i) {
+    try {
+      return Certificate.parse(i.bundle().envelope().payload()).source().equals("snapshot");
+    } catch (CairnException e) {
+      return false;
     }
   }
 }

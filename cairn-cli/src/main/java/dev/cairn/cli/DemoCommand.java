@@ -20,6 +20,7 @@ import dev.cairn.scanner.Checks;
 import dev.cairn.scanner.ClusterIdentity;
 import dev.cairn.scanner.ClusterOptions;
 import dev.cairn.scanner.Clusters;
+import dev.cairn.scanner.Framework;
 import dev.cairn.scanner.KubeObject;
 import dev.cairn.scanner.ObjectSource;
 import dev.cairn.scanner.ObjectSources;
@@ -30,7 +31,6 @@ import dev.cairn.scanner.ScanReport;
 import dev.cairn.scanner.Scanners;
 import dev.cairn.scanner.Snapshots;
 import dev.cairn.scanner.Waivers;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.math.BigInteger;
@@ -44,79 +44,60 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-@Command(
-    name = "demo",
-    mixinStandardHelpOptions = true,
-    description = "Run Cairn end to end on bundled samples with embedded defaults.")
-final class DemoCommand implements Callable<Integer> {
+@Command(name = "demo")
+final class DemoCommand extends Sub {
   static final List<String> SAMPLES =
       List.of("hardened-api.yaml", "risky-workloads.yaml", "rbac.yaml", "exceptions.yaml");
 
-  @Option(
-      names = "--dir",
-      description = "Where to write the samples and reports (default: a new temp dir).")
-  Path dir = Path.of("");
+  enum ClusterKind {
+    EMBEDDED,
+    REAL
+  }
 
-  @Option(
-      names = "--cluster",
-      description =
-          "embedded (default: bundled manifests, starts in seconds) or real (a local control plane"
-              + " from scripts/test-cluster).")
-  String cluster = "embedded";
+  enum LedgerKind {
+    EMBEDDED,
+    ETHEREUM
+  }
 
-  @Option(
-      names = "--ledger",
-      description =
-          "embedded (default: the transparency log in the demo's home) or ethereum (starts a local"
-              + " anvil node, deploys the CertificateRegistry and records the certificates on it).")
-  String ledger = "embedded";
+  @Option(names = "--dir")
+  @Nullable Path dir;
 
-  @SuppressWarnings("NullAway.Init")
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @Option(names = "--cluster")
+  ClusterKind cluster = ClusterKind.EMBEDDED;
+
+  @Option(names = "--ledger")
+  LedgerKind ledger = LedgerKind.EMBEDDED;
 
   /** A chain the demo set up: its ledger and the admin key file (in the demo's home). */
   private record Chain(LocalNode node, URI ledger, Path adminKey) {}
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    if (!cluster.equals("embedded") && !cluster.equals("real")) {
-      throw new ExitException(
-          Main.USAGE,
-          "unknown --cluster '" + cluster + "'",
-          "use --cluster embedded or --cluster real");
-    }
-    if (!ledger.equals("embedded") && !ledger.equals("ethereum")) {
-      throw new ExitException(Main.USAGE, "unknown ledger " + ledger, "use embedded or ethereum");
-    }
-    Path work = dir.toString().isEmpty() ? Files.createTempDirectory("cairn-demo-") : dir;
+    PrintWriter out = out();
+    Path work = dir != null ? dir : Files.createTempDirectory("cairn-demo-");
     Path manifests = Files.createDirectories(work.resolve("manifests"));
     for (String s : SAMPLES) {
       try (InputStream in = DemoCommand.class.getResourceAsStream("demo/" + s)) {
-        if (in == null) {
-          throw new IOException("missing demo sample " + s);
-        }
         Path target = s.equals("exceptions.yaml") ? work.resolve(s) : manifests.resolve(s);
-        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+            Objects.requireNonNull(in, "demo sample " + s),
+            target,
+            StandardCopyOption.REPLACE_EXISTING);
       }
     }
-    if (cluster.equals("real")) {
+    if (cluster == ClusterKind.REAL) {
       return realCluster(out, work, manifests);
     }
-    out.println(
-        "== 1. Scan: bundled manifests in "
-            + manifests
-            + " with every built-in check ("
-            + Checks.builtin().size()
-            + " checks: PSS baseline+restricted, NSA-CISA, MITRE ATT&CK, CIS, best practice)");
-    out.println();
+    out.printf(
+        "== 1. Scan: bundled manifests in %s with every built-in check (%d checks: PSS"
+            + " baseline+restricted, NSA-CISA, MITRE ATT&CK, CIS, best practice)%n%n",
+        manifests, Checks.builtin().size());
     ScanReport report = scan(work, ObjectSources.manifests(List.of(manifests), System.in));
     Reports.write(report, ReportFormat.TABLE, out, Terminal.colors());
     Map<ReportFormat, String> files =
@@ -128,13 +109,11 @@ final class DemoCommand implements Callable<Integer> {
     for (Map.Entry<ReportFormat, String> f : files.entrySet()) {
       Reports.write(report, f.getKey(), work.resolve(f.getValue()));
     }
-    out.println();
-    out.println(
-        "Reports written to "
-            + work
-            + ": report.json, report.sarif, report.junit.xml, report.html");
-    out.println(
-        "The hardened Deployment passes every check; the risky workloads fail as they should.");
+    out.printf(
+        "%nReports written to %s: report.json, report.sarif, report.junit.xml, report.html%n"
+            + "The hardened Deployment passes every check; the risky workloads fail as they"
+            + " should.%n",
+        work);
     certifyAndVerify(out, work, manifests);
     out.flush();
     return Main.OK;
@@ -151,10 +130,10 @@ final class DemoCommand implements Callable<Integer> {
    * attestation service and log in {@code work/home}), verifies, tampers, verifies again, revokes.
    */
   private void certifyAndVerify(PrintWriter out, Path work, Path manifests) throws Exception {
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = err();
     CairnHome home = CairnHome.of(work.resolve("home"));
     Clock clock = Clock.systemUTC();
-    Chain chain = ledger.equals("ethereum") ? startChain(out, err, home) : null;
+    Chain chain = ledger == LedgerKind.ETHEREUM ? startChain(out, err, home) : null;
     try (LocalNode node = chain == null ? null : chain.node()) {
       ClusterIdentity demo =
           ClusterIdentity.of(
@@ -170,15 +149,12 @@ final class DemoCommand implements Callable<Integer> {
                 ObjectSources.manifests(List.of(manifests.resolve(sample)), System.in)),
             clock.instant());
       }
-      out.println();
-      out.println(
-          "== 2. Certify: attested scan (measured workload process, simulation TEE, attestation"
-              + " service, "
-              + (chain != null ? "Ethereum registry" : "embedded log")
-              + ")");
+      out.printf(
+          "%n== 2. Certify: attested scan (measured workload process, simulation TEE, attestation"
+              + " service, %s)%n",
+          chain != null ? "Ethereum registry" : "embedded log");
       URI where = chain != null ? chain.ledger() : Ledgers.EMBEDDED;
       Certifier certifier = Certifier.create(home, clock);
-      CairnCommand root = new CairnCommand(Map.of(), home);
       Path cert = work.resolve("hardened.cert.json");
       for (String s : List.of("risky", "hardened")) {
         out.println("-- the " + s + " workloads against PSS restricted:");
@@ -186,24 +162,21 @@ final class DemoCommand implements Callable<Integer> {
         CertifyResult r =
             certifier.certify(
                 CertifyRequest.of(new Target.Snapshot(work.resolve(s + ".snapshot.json")))
-                    .withFrameworks(ScanCommand.parseFrameworks(List.of("pss-restricted")))
+                    .withFrameworks(Set.of(Framework.PSS_RESTRICTED))
                     .withLedger(where, 1)
                     .withCertificateFile(work.resolve(s + ".cert.json")),
                 CertifyCommand.listener(err));
-        if (CertifyCommand.render(r, root, out) != Main.OK && s.equals("hardened")) {
-          throw new ExitException(
-              Main.USAGE, "the demo certificate was not issued", "run with --stacktrace");
+        if (CertifyCommand.render(r, out) != Main.OK && s.equals("hardened")) {
+          throw ExitException.usage("the demo certificate was not issued", "run with --stacktrace");
         }
       }
       Verifier verifier = Verifier.create(home, clock);
       CertificateBundle bundle = CertificateBundle.parse(Files.readString(cert));
-      out.println();
-      out.println(
-          "== 3. Verify the certificate from public data (with --allow-snapshot: the demo's"
-              + " cluster is a snapshot, whose identity is only claimed)");
+      out.printf(
+          "%n== 3. Verify the certificate from public data (with --allow-snapshot: the demo's"
+              + " cluster is a snapshot, whose identity is only claimed)%n");
       VerifyCommand.text(verifier.verify(VerifyRequest.of(bundle).withSnapshotAllowed(true)), out);
-      out.println();
-      out.println("== 4. Tamper with it (the report's object count) and verify again");
+      out.printf("%n== 4. Tamper with it (the report's object count) and verify again%n");
       String payload = new String(bundle.envelope().payload(), StandardCharsets.UTF_8);
       String forged = payload.replace("\"objects\":2", "\"objects\":1");
       if (forged.equals(payload)) {
@@ -220,22 +193,18 @@ final class DemoCommand implements Callable<Integer> {
           verifier.verify(
               VerifyRequest.of(CertificateBundle.parse(tampered)).withSnapshotAllowed(true)),
           out);
-      out.println();
-      out.println("== 5. Revoke the certificate and verify again");
+      out.printf("%n== 5. Revoke the certificate and verify again%n");
       Records records = Records.create(home, clock);
       Records.Revoked rev =
           records.revoke(
               bundle,
               "demo: cluster decommissioned",
               null,
-              () ->
-                  EthereumRegistries.adminKey(java.util.Objects.requireNonNull(chain).adminKey()));
+              () -> EthereumRegistries.adminKey(Objects.requireNonNull(chain).adminKey()));
       out.println("Revoked " + rev.certificate() + " on " + rev.ledger());
       VerifyCommand.text(verifier.verify(VerifyRequest.of(bundle).withSnapshotAllowed(true)), out);
-      out.println();
-      out.println("== 6. The cluster's history on the ledger");
-      LedgerCommand.History.render(
-          records.history(cert.toString(), where), false, out, spec.commandLine().getErr());
+      out.printf("%n== 6. The cluster's history on the ledger%n");
+      LedgerCommand.History.render(records.history(cert.toString(), where), false, out, err);
     }
   }
 
@@ -245,10 +214,9 @@ final class DemoCommand implements Callable<Integer> {
    */
   private static Chain startChain(PrintWriter out, PrintWriter err, CairnHome home)
       throws Exception {
-    out.println();
-    out.println(
-        "== 2a. Ethereum: start a local anvil node, deploy the CertificateRegistry, let the"
-            + " scanner's released key issue");
+    out.printf(
+        "%n== 2a. Ethereum: start a local anvil node, deploy the CertificateRegistry, let the"
+            + " scanner's released key issue%n");
     out.flush();
     LocalNode node = LocalNode.start(LocalNode.Kind.ANVIL);
     try {
@@ -260,14 +228,9 @@ final class DemoCommand implements Callable<Integer> {
       node.fund(EthereumRegistries.addressOf(admin), ether);
       EthereumRegistries.Deployment d =
           EthereumRegistries.deploy(node.uri().toString(), node.chainId(), admin, 1);
-      out.println(
-          "Deployed CertificateRegistry at "
-              + d.registry()
-              + " on chain "
-              + d.chainId()
-              + ", administered by "
-              + d.admin());
-      out.println("  --ledger " + d.ledger());
+      out.printf(
+          "Deployed CertificateRegistry at %s on chain %d, administered by %s%n  --ledger %s%n",
+          d.registry(), d.chainId(), d.admin(), d.ledger());
       byte[] ledgerKey =
           Certifier.create(home, Clock.systemUTC())
               .embeddedTrust(CertifyCommand.listener(err))
@@ -276,9 +239,10 @@ final class DemoCommand implements Callable<Integer> {
           EthereumRegistries.grantIssuer(
               d.ledger(), admin, EthereumRegistries.addressOfPublicKey(ledgerKey), false);
       admin.destroy();
-      out.println("Granted issuer " + g.issuer() + " on " + g.ledger());
       node.fund(g.issuer(), ether);
-      out.println("  funded the issuer " + g.issuer() + " with 100 ether on the local chain");
+      out.printf(
+          "Granted issuer %s on %s%n  funded the issuer %s with 100 ether on the local chain%n",
+          g.issuer(), g.ledger(), g.issuer());
       out.flush();
       return new Chain(node, d.ledger(), key);
     } catch (Exception e) {
@@ -301,8 +265,7 @@ final class DemoCommand implements Callable<Integer> {
     Process up = pb.redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String kubeconfig = new String(up.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (up.waitFor() != 0) {
-      throw new ExitException(
-          Main.USAGE,
+      throw ExitException.usage(
           "the test cluster did not start (see its log above)",
           "run scripts/test-cluster up by hand to see why");
     }
@@ -317,21 +280,13 @@ final class DemoCommand implements Callable<Integer> {
       }
       Thread.sleep(3000); // let the controllers make ReplicaSets and Pods, and kwok run them
       ClusterIdentity id = Clusters.identity(opts);
-      out.println("== 2. Scan the live cluster " + id.server());
-      out.println(
-          "   identity "
-              + id.id()
-              + " (kube-system "
-              + id.kubeSystemUid()
-              + ", CA "
-              + id.caFingerprint()
-              + ")");
-      out.println();
+      out.printf(
+          "== 2. Scan the live cluster %s%n   identity %s (kube-system %s, CA %s)%n%n",
+          id.server(), id.id(), id.kubeSystemUid(), id.caFingerprint());
       ScanReport report = scan(work, ObjectSources.cluster(opts, Checks.builtin()));
       Reports.write(report, ReportFormat.TABLE, out, Terminal.colors());
       Reports.write(report, ReportFormat.JSON, work.resolve("report.json"));
-      out.println();
-      out.println("Report written to " + work.resolve("report.json") + "; stopping the cluster.");
+      out.printf("%nReport written to %s; stopping the cluster.%n", work.resolve("report.json"));
       out.flush();
       return Main.OK;
     } finally {
@@ -358,8 +313,7 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
     }
-    throw new ExitException(
-        Main.USAGE,
+    throw ExitException.usage(
         "scripts/test-cluster not found",
         "run the demo from a Cairn checkout (./cairn demo --cluster real)");
   }

@@ -13,6 +13,11 @@ final class ExitException extends CairnException {
     this.code = code;
   }
 
+  /** A usage or input error (exit 2). */
+  static ExitException usage(String message, @Nullable String hint) {
+    return new ExitException(Main.USAGE, message, hint);
+  }
+
   int code() {
     return code;
   }

@@ -22,19 +22,14 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "ledger",
-    mixinStandardHelpOptions = true,
-    description = "Work with the certificate ledger.",
     subcommands = {
       LedgerCommand.Revoke.class,
       LedgerCommand.Show.class,
@@ -42,36 +37,8 @@ import picocli.CommandLine.Spec;
       LedgerCommand.Deploy.class,
       LedgerCommand.GrantIssuer.class
     })
-final class LedgerCommand implements Runnable {
-  @SuppressWarnings("NullAway.Init")
-  @Spec
-  CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
-  /** What every subcommand has: its spec, for streams and the root's home and environment. */
-  @Command
-  abstract static class Sub implements Callable<Integer> {
-    @SuppressWarnings("NullAway.Init")
-    @Spec
-    CommandSpec spec;
-
-    CairnCommand root() {
-      return CairnCommand.of(spec);
-    }
-
-    PrintWriter out() {
-      return spec.commandLine().getOut();
-    }
-  }
-
-  @Command(
-      name = "revoke",
-      mixinStandardHelpOptions = true,
-      description = "Revoke a certificate before its expiry.")
+final class LedgerCommand extends Sub {
+  @Command(name = "revoke")
   static final class Revoke extends Sub {
     @Parameters(paramLabel = "CERT")
     @SuppressWarnings("NullAway.Init")
@@ -91,8 +58,8 @@ final class LedgerCommand implements Runnable {
       // an admin-signed transaction goes only to the registry the trust root pins (or one named
       // here), on its chain: never to an endpoint a certificate file names
       Records.Revoked r =
-          Records.create(root().home(), Clock.systemUTC())
-              .revoke(b, reason, ledger.uri(null), () -> adminKey.read(root().env()));
+          Records.create(home(), Clock.systemUTC())
+              .revoke(b, reason, ledger.uri(null), () -> adminKey.read(env()));
       String how =
           switch (r.receipt()) {
             case Receipt rc -> " (ledger index " + rc.index() + ")";
@@ -110,14 +77,11 @@ final class LedgerCommand implements Runnable {
     }
   }
 
-  @Command(
-      name = "show",
-      mixinStandardHelpOptions = true,
-      description = "Print the embedded log's checkpoint and verifier key.")
+  @Command(name = "show")
   static final class Show extends Sub {
     @Override
     public Integer call() throws Exception {
-      try (Ledger log = Ledgers.open(Ledgers.EMBEDDED, LedgerOptions.reading(root().home()))) {
+      try (Ledger log = Ledgers.open(Ledgers.EMBEDDED, LedgerOptions.reading(home()))) {
         out().print(log.signedCheckpoint().orElse(""));
         out().println("verifier key: " + log.checkpointKey().orElse(""));
       }
@@ -125,13 +89,7 @@ final class LedgerCommand implements Runnable {
     }
   }
 
-  @Command(
-      name = "history",
-      mixinStandardHelpOptions = true,
-      description = {
-        "Every certificate a ledger holds for one cluster, oldest first, with its status (valid,",
-        "expired or revoked). Exit 0 when the cluster has certificates, 1 when it has none."
-      })
+  @Command(name = "history")
   static final class History extends Sub {
     @Parameters(
         paramLabel = "CLUSTER|CERT",
@@ -149,9 +107,9 @@ final class LedgerCommand implements Runnable {
     public Integer call() throws Exception {
       boolean json = output.json();
       Records.History h =
-          Records.create(root().home(), Clock.systemUTC())
+          Records.create(home(), Clock.systemUTC())
               .history(cluster, Objects.requireNonNull(ledger.uri(Ledgers.EMBEDDED)));
-      return render(h, json, out(), spec.commandLine().getErr());
+      return render(h, json, out(), err());
     }
 
     /** Prints a cluster's history as a table or JSON; 1 when it has no certificate. */
@@ -192,41 +150,25 @@ final class LedgerCommand implements Runnable {
     }
   }
 
-  @Command(
-      name = "deploy",
-      mixinStandardHelpOptions = true,
-      description = {
-        "Deploy a CertificateRegistry contract; the admin key's account pays for it and administers",
-        "the issuer roles. Prints the --ledger value for certify and verify."
-      })
+  @Command(name = "deploy")
   static final class Deploy extends Sub {
-    @Option(
-        names = "--rpc",
-        required = true,
-        paramLabel = "URL|env:VAR",
-        description =
-            "JSON-RPC URL, or env:VAR to read it from VAR (keeps an API key in the URL out of"
-                + " files and messages).")
+    @Option(names = "--rpc", required = true, paramLabel = "URL|env:VAR")
     @SuppressWarnings("NullAway.Init")
     String rpc;
 
-    @Option(
-        names = "--chain-id",
-        required = true,
-        paramLabel = "N",
-        description = "The chain to deploy on; refused if the endpoint serves another.")
+    @Option(names = "--chain-id", required = true, paramLabel = "N")
     long chainId;
 
     @Mixin Options.AdminKeyOption adminKey = new Options.AdminKeyOption();
 
-    @Option(names = "--confirmations", paramLabel = "N", description = "Default: 1.")
+    @Option(names = "--confirmations", paramLabel = "N")
     int confirmations = 1;
 
     @Override
     public Integer call() throws Exception {
       EthereumRegistries.Deployment d;
       try {
-        d = EthereumRegistries.deploy(rpc, chainId, adminKey.read(root().env()), confirmations);
+        d = EthereumRegistries.deploy(rpc, chainId, adminKey.read(env()), confirmations);
       } catch (WrongChainException e) {
         throw new CairnException(String.valueOf(e.getMessage()), "check --rpc and --chain-id", e);
       }
@@ -244,27 +186,16 @@ final class LedgerCommand implements Runnable {
     }
   }
 
-  @Command(
-      name = "grant-issuer",
-      mixinStandardHelpOptions = true,
-      description = {
-        "Let an address issue certificates on a registry (or, with --remove, no longer). By default",
-        "the address of the ledger key the embedded attestation service releases to this build's",
-        "measured scanner (approving the scanner first if needed)."
-      })
+  @Command(name = "grant-issuer")
   static final class GrantIssuer extends Sub {
-    @Option(
-        names = "--ledger",
-        required = true,
-        paramLabel = "ethereum:URL#ADDRESS",
-        description = "The registry.")
+    @Option(names = "--ledger", required = true, paramLabel = "ethereum:URL#ADDRESS")
     @SuppressWarnings("NullAway.Init")
     String ledger;
 
-    @Option(names = "--issuer", paramLabel = "0xADDRESS", description = "The address to grant.")
+    @Option(names = "--issuer", paramLabel = "0xADDRESS")
     @Nullable String issuer;
 
-    @Option(names = "--remove", description = "Revoke the role instead.")
+    @Option(names = "--remove")
     boolean remove;
 
     @Mixin Options.AdminKeyOption adminKey = new Options.AdminKeyOption();
@@ -274,17 +205,15 @@ final class LedgerCommand implements Runnable {
       String who = issuer;
       if (who == null) {
         PublishedTrust published =
-            Certifier.create(root().home(), Clock.systemUTC())
-                .embeddedTrust(CertifyCommand.listener(spec.commandLine().getErr()));
+            Certifier.create(home(), Clock.systemUTC())
+                .embeddedTrust(CertifyCommand.listener(err()));
         who = EthereumRegistries.addressOfPublicKey(published.ledgerKey());
       }
       if (!who.matches("0x[0-9a-fA-F]{40}")) {
-        throw new ExitException(
-            Main.USAGE, "not an address: " + who, "write it as 0x and 40 hex digits");
+        throw ExitException.usage("not an address: " + who, "write it as 0x and 40 hex digits");
       }
       EthereumRegistries.IssuerChange m =
-          EthereumRegistries.grantIssuer(
-              Options.parse(ledger), adminKey.read(root().env()), who, remove);
+          EthereumRegistries.grantIssuer(Options.parse(ledger), adminKey.read(env()), who, remove);
       out()
           .println(
               (remove ? "Removed issuer " : "Granted issuer ")

@@ -47,6 +47,20 @@ public final class Main {
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setParameterExceptionHandler(
         (ex, a) -> {
+          if (ex.getCause() instanceof ExitException ee
+              && ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o) {
+            String name = o.longestName();
+            err.println(
+                "cairn: "
+                    + Text.escape(String.valueOf(ee.getMessage()).replace(Options.OPTION, name)));
+            Hints.of(ee)
+                .ifPresent(
+                    h ->
+                        err.println(
+                            "  perhaps you should "
+                                + Text.escape(h.replace(Options.OPTION, name))));
+            return ee.code();
+          }
           err.println("cairn: " + ex.getMessage());
           CommandLine c = ex.getCommandLine();
           err.println(

@@ -1,64 +1,32 @@
 package dev.cairn.cli;
 
 import dev.cairn.certify.TrustRoots;
-import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "trust",
-    mixinStandardHelpOptions = true,
-    description = "A verifier's own settings in its trust root (docs/trust-root.md).",
     subcommands = {
       TrustCommand.AllowSnapshots.class,
       TrustCommand.RefuseSnapshots.class,
       TrustCommand.Refresh.class
     })
-final class TrustCommand implements Runnable {
-  @SuppressWarnings("NullAway.Init")
-  @Spec
-  CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
-  /** What every subcommand has: the trust root's file and the streams. */
+final class TrustCommand extends Sub {
+  /** What every subcommand has: the trust root's file. */
   @Command
-  abstract static class Sub implements Callable<Integer> {
-    @SuppressWarnings("NullAway.Init")
-    @Spec
-    CommandSpec spec;
-
-    @Option(
-        names = "--trust",
-        paramLabel = "FILE",
-        description = "The trust root (default: trust.json in Cairn's home).")
+  abstract static class TrustSub extends Sub {
+    @Option(names = "--trust", paramLabel = "FILE")
     @Nullable Path trust;
 
     TrustRoots roots() {
-      return TrustRoots.create(CairnCommand.of(spec).home());
-    }
-
-    PrintWriter out() {
-      return spec.commandLine().getOut();
+      return TrustRoots.create(home());
     }
   }
 
-  @Command(
-      name = "allow-snapshots",
-      mixinStandardHelpOptions = true,
-      description = {
-        "Accept certificates made from a snapshot in cairn verify. A snapshot only claims its",
-        "cluster's identity: whoever took it could name any cluster. Do this only if you trust them."
-      })
-  static final class AllowSnapshots extends Sub {
+  @Command(name = "allow-snapshots")
+  static final class AllowSnapshots extends TrustSub {
     @Override
     public Integer call() throws Exception {
       TrustRoots.SnapshotSetting s = roots().acceptSnapshots(trust, true);
@@ -73,11 +41,8 @@ final class TrustCommand implements Runnable {
     }
   }
 
-  @Command(
-      name = "refuse-snapshots",
-      mixinStandardHelpOptions = true,
-      description = "Refuse certificates made from a snapshot in cairn verify (the default).")
-  static final class RefuseSnapshots extends Sub {
+  @Command(name = "refuse-snapshots")
+  static final class RefuseSnapshots extends TrustSub {
     @Override
     public Integer call() throws Exception {
       TrustRoots.SnapshotSetting s = roots().acceptSnapshots(trust, false);
@@ -92,15 +57,8 @@ final class TrustCommand implements Runnable {
     }
   }
 
-  @Command(
-      name = "refresh",
-      mixinStandardHelpOptions = true,
-      description = {
-        "Pin the embedded log's current checkpoint in the trust root, after checking that the log",
-        "extends the checkpoint pinned before (a consistency proof). Verify then catches a log",
-        "rolled back behind it. Certify and revoke move the pin themselves; verify never does."
-      })
-  static final class Refresh extends Sub {
+  @Command(name = "refresh")
+  static final class Refresh extends TrustSub {
     @Override
     public Integer call() throws Exception {
       TrustRoots.Refreshed r = roots().refresh(trust);

@@ -12,73 +12,38 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-@Command(
-    name = "verify",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Verify a compliance certificate from public data: signature, signing key, statement, attestation,",
-      "ledger inclusion (and consistency and revocation with a ledger), expiry, source (a snapshot certificate",
-      "only with --allow-snapshot or a trust root that accepts them), and with --kubeconfig that the live",
-      "cluster is the certified one. Only reads: any number of verifications run at once.",
-      "Exit 0 verified, 1 a link broke (named), 2 usage or input error."
-    })
-final class VerifyCommand implements Callable<Integer> {
+@Command(name = "verify")
+final class VerifyCommand extends Sub {
   @Parameters(paramLabel = "CERT", description = "The .cert.json written by cairn certify.")
   @SuppressWarnings("NullAway.Init")
   Path cert;
 
-  @Option(
-      names = "--trust",
-      paramLabel = "FILE",
-      description = "Trust anchors (default: trust.json in Cairn's home).")
+  @Option(names = "--trust", paramLabel = "FILE")
   @Nullable Path trust;
 
-  @Option(
-      names = "--ledger",
-      paramLabel = "LEDGER",
-      description =
-          "The ledger to check against: embedded (Cairn's home), ethereum:URL#ADDRESS, or none"
-              + " (offline). Default: where the certificate says it was recorded.")
+  @Option(names = "--ledger", paramLabel = "LEDGER")
   @Nullable String ledger;
 
-  @Option(
-      names = "--kubeconfig",
-      paramLabel = "FILE",
-      description = "Also check that this live cluster is the certified one.")
+  @Option(names = "--kubeconfig", paramLabel = "FILE")
   @Nullable Path kubeconfig;
 
-  @Option(
-      names = "--allow-snapshot",
-      description =
-          "Accept a certificate made from a snapshot, whose cluster identity is only claimed (by"
-              + " whoever took it); default: only if the trust root accepts them (cairn trust"
-              + " allow-snapshots).")
+  @Option(names = "--allow-snapshot")
   boolean allowSnapshot;
 
-  @Option(
-      names = "--require-live-identity",
-      description =
-          "Fail unless --kubeconfig is given and the live cluster is the certified one (as a"
-              + " deploy gate does).")
+  @Option(names = "--require-live-identity")
   boolean requireLiveIdentity;
 
-  @picocli.CommandLine.Mixin Options.JsonOutput output = new Options.JsonOutput();
-
-  @SuppressWarnings("NullAway.Init")
-  @Spec
-  CommandSpec spec;
+  @Mixin Options.JsonOutput output = new Options.JsonOutput();
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     boolean json = output.json();
     CertificateBundle bundle = CertificateBundle.parse(read(cert, "certificate"), cert.toString());
     if (trust != null) {
@@ -91,7 +56,7 @@ final class VerifyCommand implements Callable<Integer> {
                 ? new VerifyRequest.LedgerChoice.Offline()
                 : new VerifyRequest.LedgerChoice.Named(Options.parse(ledger));
     VerifyResult r =
-        Verifier.create(CairnCommand.of(spec).home(), Clock.systemUTC())
+        Verifier.create(home(), Clock.systemUTC())
             .verify(
                 VerifyRequest.of(bundle)
                     .withTrustRoot(trust)
@@ -118,17 +83,11 @@ final class VerifyCommand implements Callable<Integer> {
     switch (result) {
       case VerifyResult.Verified v -> {
         Certificate c = v.certificate();
-        out.println("VERIFIED certificate " + v.certificateDigest());
         // what the certificate says came from a cluster or a snapshot: escaped, as an API server
         // name or a snapshot's identity could hold terminal control sequences
-        out.println(
-            "  cluster "
-                + c.clusterId()
-                + " ("
-                + Text.escape(c.server())
-                + ", "
-                + Text.escape(c.source())
-                + ")");
+        out.printf(
+            "VERIFIED certificate %s%n  cluster %s (%s, %s)%n",
+            v.certificateDigest(), c.clusterId(), Text.escape(c.server()), Text.escape(c.source()));
         if (v.snapshot() != null) {
           out.println(
               "  snapshot: the cluster's identity is only claimed (accepted by "
@@ -137,15 +96,14 @@ final class VerifyCommand implements Callable<Integer> {
                       : "--allow-snapshot")
                   + ")");
         }
-        out.println("  frameworks " + Text.escape(c.frameworks() + ", " + c.summary()));
-        out.println(
-            "  scanner "
-                + c.measurement()
-                + " in TEE "
-                + c.tee()
-                + (c.hardwareBacked() ? "" : " (" + Tees.SIMULATION_WARNING + ")"));
-        out.println("  expires " + c.expiresAt());
-        out.println("  links checked: " + String.join(", ", v.links()));
+        out.printf(
+            "  frameworks %s%n  scanner %s in TEE %s%s%n  expires %s%n  links checked: %s%n",
+            Text.escape(c.frameworks() + ", " + c.summary()),
+            c.measurement(),
+            c.tee(),
+            c.hardwareBacked() ? "" : " (" + Tees.SIMULATION_WARNING + ")",
+            c.expiresAt(),
+            String.join(", ", v.links()));
         if (v.notChecked().contains("revocation")) {
           out.println("  revocation not checked (no ledger)");
         }
@@ -170,8 +128,8 @@ final class VerifyCommand implements Callable<Integer> {
     try {
       return Files.readString(p);
     } catch (java.io.IOException e) {
-      throw new ExitException(
-          Main.USAGE, "cannot read " + what + " " + p + ": " + e.getMessage(), "check the path");
+      throw ExitException.usage(
+          "cannot read " + what + " " + p + ": " + e.getMessage(), "check the path");
     }
   }
 }

@@ -106,9 +106,9 @@ class BadInputTest {
     String[][] cases = {
       {"-n", "shop", "cairn: --namespace applies to a live cluster, not to manifests"},
       {"--context", "x", "cairn: --context applies to a live cluster, not to manifests"},
-      {"--parallelism", "-3", "cairn: --parallelism -3 is not a number of threads"},
-      {"--parallelism", "0", "cairn: --parallelism 0 is not a number of threads"},
-      {"--page-size", "0", "cairn: --page-size 0 is not a number of objects"},
+      {"--parallelism", "-3", "cairn: --parallelism -3 is not a whole number of 1 or more"},
+      {"--parallelism", "0", "cairn: --parallelism 0 is not a whole number of 1 or more"},
+      {"--page-size", "0", "cairn: --page-size 0 is not a whole number of 1 or more"},
       {"--max-document-size", "0", "cairn: --max-document-size 0 is not a size"},
       {"--max-input-size", "lots", "cairn: --max-input-size lots is not a size"},
     };

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,9 +86,8 @@ class HintWordingTest {
           "wait",
           "write");
 
-  private static final Pattern NEW = Pattern.compile("new (\\w+)\\(");
+  private static final Pattern NEW = Pattern.compile("new (\\w+)\\(|ExitException\\.usage\\(");
   private static final Pattern ORELSE = Pattern.compile("hint\\(\\)\\s*\\.orElse\\(\\s*\"");
-  private static final Pattern CASE_VALUE = Pattern.compile("->\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   record Hint(String where, String text) {}
 
@@ -112,22 +112,14 @@ class HintWordingTest {
 
   private static List<Hint> hints() throws IOException {
     Path root = Path.of("..").toAbsolutePath().normalize();
-    List<Path> sources;
-    try (Stream<Path> s = Files.walk(root)) {
-      sources =
-          s.filter(p -> p.toString().endsWith(".java"))
-              .filter(p -> p.toString().contains("/src/main/java/"))
-              .filter(p -> !p.toString().contains("/target/"))
-              .sorted()
-              .toList();
-    }
+    List<Path> sources = sources();
     List<Hint> out = new ArrayList<>();
     for (Path f : sources) {
       String s = Files.readString(f);
       String name = root.relativize(f).toString();
       Matcher m = NEW.matcher(s);
       while (m.find()) {
-        Integer k = HINT_ARGUMENT.get(m.group(1));
+        Integer k = m.group(1) == null ? Integer.valueOf(1) : HINT_ARGUMENT.get(m.group(1));
         if (k == null) {
           continue;
         }
@@ -140,14 +132,54 @@ class HintWordingTest {
       while (o.find()) {
         out.add(new Hint(name + ":" + line(s, o.start()), literal(s, o.end() - 1)));
       }
-      if (f.getFileName().toString().equals("Hints.java")) {
-        Matcher c = CASE_VALUE.matcher(s);
-        while (c.find()) {
-          out.add(new Hint(name + ":" + line(s, c.start()), c.group(1)));
+    }
+    messages().forEach((k, v) -> out.add(new Hint("messages.properties: " + k, v)));
+    return out;
+  }
+
+  /** The CLI's own wording of fixes: the hint entries of its messages. */
+  private static Map<String, String> messages() throws IOException {
+    Properties p = new Properties();
+    try (var in = Hints.class.getResourceAsStream("messages.properties")) {
+      p.load(java.util.Objects.requireNonNull(in));
+    }
+    Map<String, String> hints = new java.util.TreeMap<>();
+    p.stringPropertyNames().stream()
+        .filter(k -> k.startsWith("hint."))
+        .forEach(k -> hints.put(k, p.getProperty(k)));
+    return hints;
+  }
+
+  @Test
+  void everyFixTheLibrariesName_hasTheCliWords() throws IOException {
+    Set<String> keys = messages().keySet();
+    Pattern fixOf = Pattern.compile("Fix\\.of\\(\\s*\"([^\"]+)\"");
+    List<String> missing = new ArrayList<>();
+    int found = 0;
+    for (Path f : sources()) {
+      Matcher m = fixOf.matcher(Files.readString(f));
+      while (m.find()) {
+        found++;
+        String id = m.group(1);
+        if (!keys.contains("hint." + id)
+            && keys.stream().noneMatch(k -> k.startsWith("hint." + id + "."))) {
+          missing.add(id);
         }
       }
     }
-    return out;
+    assertThat(found).isGreaterThan(15);
+    assertThat(missing).as("fix ids without words in messages.properties").isEmpty();
+  }
+
+  private static List<Path> sources() throws IOException {
+    Path root = Path.of("..").toAbsolutePath().normalize();
+    try (Stream<Path> s = Files.walk(root)) {
+      return s.filter(p -> p.toString().endsWith(".java"))
+          .filter(p -> p.toString().contains("/src/main/java/"))
+          .filter(p -> !p.toString().contains("/target/"))
+          .sorted()
+          .toList();
+    }
   }
 
   private static int line(String s, int at) {

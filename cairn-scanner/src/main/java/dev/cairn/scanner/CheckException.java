@@ -13,7 +13,7 @@ public final class CheckException extends ScanException {
     this(
         diagnostics,
         "lint the check files to see every problem",
-        dev.cairn.core.Fix.of("checks.lint"));
+        dev.cairn.core.Fix.of("checks.lint-dir"));
   }
 
   /**
