@@ -9,7 +9,6 @@ import dev.cairn.certify.Verifier;
 import dev.cairn.certify.VerifyRequest;
 import dev.cairn.core.CairnHome;
 import dev.cairn.core.Digest;
-import dev.cairn.core.Secret;
 import dev.cairn.deploy.Deployer;
 import dev.cairn.deploy.Deployers;
 import dev.cairn.ethereum.EthereumRegistries;
@@ -33,7 +32,6 @@ import dev.cairn.scanner.Snapshots;
 import dev.cairn.scanner.Waivers;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -220,31 +218,27 @@ final class DemoCommand extends Sub {
     out.flush();
     LocalNode node = LocalNode.start(LocalNode.Kind.ANVIL);
     try {
-      Secret admin = EthereumRegistries.generateKey();
-      Path key = home.root().resolve("demo-admin.key");
       Files.createDirectories(home.root());
-      EthereumRegistries.writeKey(key, admin);
-      BigInteger ether = BigInteger.TEN.pow(20);
-      node.fund(EthereumRegistries.addressOf(admin), ether);
-      EthereumRegistries.Deployment d =
-          EthereumRegistries.deploy(node.uri().toString(), node.chainId(), admin, 1);
-      out.printf(
-          "Deployed CertificateRegistry at %s on chain %d, administered by %s%n  --ledger %s%n",
-          d.registry(), d.chainId(), d.admin(), d.ledger());
       byte[] ledgerKey =
           Certifier.create(home, Clock.systemUTC())
               .embeddedTrust(CertifyCommand.listener(err))
               .ledgerKey();
-      EthereumRegistries.IssuerChange g =
-          EthereumRegistries.grantIssuer(
-              d.ledger(), admin, EthereumRegistries.addressOfPublicKey(ledgerKey), false);
-      admin.destroy();
-      node.fund(g.issuer(), ether);
+      LocalNode.DevRegistry r =
+          node.deployRegistryFor(ledgerKey, home.root().resolve("demo-admin.key"));
+      EthereumRegistries.Deployment d = r.deployment();
       out.printf(
-          "Granted issuer %s on %s%n  funded the issuer %s with 100 ether on the local chain%n",
-          g.issuer(), g.ledger(), g.issuer());
+          "Deployed CertificateRegistry at %s on chain %d, administered by %s%n  --ledger %s%n"
+              + "Granted issuer %s on %s%n"
+              + "  funded the issuer %s with 100 ether on the local chain%n",
+          d.registry(),
+          d.chainId(),
+          d.admin(),
+          d.ledger(),
+          r.issuer().issuer(),
+          r.issuer().ledger(),
+          r.issuer().issuer());
       out.flush();
-      return new Chain(node, d.ledger(), key);
+      return new Chain(node, d.ledger(), r.adminKey());
     } catch (Exception e) {
       node.close();
       throw e;

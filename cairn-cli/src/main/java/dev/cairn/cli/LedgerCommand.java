@@ -64,13 +64,8 @@ final class LedgerCommand extends Sub {
           switch (r.receipt()) {
             case Receipt rc -> " (ledger index " + rc.index() + ")";
             case ChainReceipt c ->
-                " on "
-                    + r.ledger()
-                    + " (transaction "
-                    + c.transaction()
-                    + ", block "
-                    + c.blockNumber()
-                    + ")";
+                " on %s (transaction %s, block %d)"
+                    .formatted(r.ledger(), c.transaction(), c.blockNumber());
           };
       out().println("Revoked " + r.certificate() + how);
       return Main.OK;
@@ -173,14 +168,9 @@ final class LedgerCommand extends Sub {
         throw new CairnException(String.valueOf(e.getMessage()), "check --rpc and --chain-id", e);
       }
       out()
-          .println(
-              "Deployed CertificateRegistry at "
-                  + d.registry()
-                  + " on chain "
-                  + d.chainId()
-                  + ", administered by "
-                  + d.admin());
-      out().println("  --ledger " + d.ledger());
+          .printf(
+              "Deployed CertificateRegistry at %s on chain %d, administered by %s%n  --ledger %s%n",
+              d.registry(), d.chainId(), d.admin(), d.ledger());
       out().flush();
       return Main.OK;
     }
@@ -215,21 +205,15 @@ final class LedgerCommand extends Sub {
       EthereumRegistries.IssuerChange m =
           EthereumRegistries.grantIssuer(Options.parse(ledger), adminKey.read(env()), who, remove);
       out()
-          .println(
-              (remove ? "Removed issuer " : "Granted issuer ")
-                  + m.issuer()
-                  + " on "
-                  + m.ledger()
-                  + " (transaction "
-                  + m.transaction()
-                  + ")");
+          .printf(
+              "%s issuer %s on %s (transaction %s)%n",
+              remove ? "Removed" : "Granted", m.issuer(), m.ledger(), m.transaction());
       if (!remove) {
         out()
-            .println(
-                "  the issuer pays the gas of each certificate it records: keep "
-                    + m.issuer()
-                    + " funded on chain "
-                    + m.chainId());
+            .printf(
+                "  the issuer pays the gas of each certificate it records: keep %s funded on chain"
+                    + " %d%n",
+                m.issuer(), m.chainId());
       }
       out().flush();
       return Main.OK;

@@ -1,6 +1,7 @@
 package dev.cairn.ethereum;
 
 import dev.cairn.core.CairnException;
+import dev.cairn.core.Secret;
 import dev.cairn.ethereum.internal.JsonRpc;
 import dev.cairn.ledger.LedgerException;
 import java.io.IOException;
@@ -154,7 +155,6 @@ public final class LocalNode implements AutoCloseable {
     return rpc.balance(address);
   }
 
-  /** Mines {@code n} empty blocks (to reach confirmations without waiting). */
   /** The gas a mined transaction used (from its receipt), for benchmarks and tests. */
   public BigInteger gasUsed(String transaction) throws LedgerException {
     var receipt = rpc.call("eth_getTransactionReceipt", transaction);
@@ -164,9 +164,40 @@ public final class LocalNode implements AutoCloseable {
     return JsonRpc.quantity(receipt.get("gasUsed"));
   }
 
+  /** Mines {@code n} empty blocks (to reach confirmations without waiting). */
   public void mine(int n) throws LedgerException {
     for (int i = 0; i < n; i++) {
       rpc.call("evm_mine");
+    }
+  }
+
+  /** A registry on this node, ready for one issuer, and the file of its admin's key. */
+  public record DevRegistry(
+      EthereumRegistries.Deployment deployment,
+      EthereumRegistries.IssuerChange issuer,
+      Path adminKey) {}
+
+  /**
+   * Deploys a CertificateRegistry administered by a fresh key (written to {@code adminKeyFile},
+   * mode 0600), grants the address of {@code issuerPublicKey} (uncompressed secp256k1) the issuer
+   * role, and funds admin and issuer with 100 ether each: the chain set-up of the demo and tests.
+   */
+  public DevRegistry deployRegistryFor(byte[] issuerPublicKey, Path adminKeyFile)
+      throws CairnException {
+    Secret admin = EthereumRegistries.generateKey();
+    try {
+      EthereumRegistries.writeKey(adminKeyFile, admin);
+      BigInteger ether = BigInteger.TEN.pow(20);
+      fund(EthereumRegistries.addressOf(admin), ether);
+      EthereumRegistries.Deployment d =
+          EthereumRegistries.deploy(uri().toString(), chainId(), admin, 1);
+      EthereumRegistries.IssuerChange g =
+          EthereumRegistries.grantIssuer(
+              d.ledger(), admin, EthereumRegistries.addressOfPublicKey(issuerPublicKey), false);
+      fund(g.issuer(), ether);
+      return new DevRegistry(d, g, adminKeyFile);
+    } finally {
+      admin.destroy();
     }
   }
 
