@@ -213,6 +213,7 @@ final class FileDeliveryStore implements DeliveryStore {
     }
     append('+', d);
     put(d);
+    prune();
     if (linesInFile > Math.max(1024, 2L * byKey.size())) {
       compact();
     }
