@@ -1,5 +1,6 @@
 package dev.cairn.pipeline.webhook;
 
+import dev.cairn.pipeline.webhook.internal.GroupCommit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -13,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 final class FileAuditSink implements AuditSink {
   private final Path file;
   private final FileChannel out;
+  private final GroupCommit commits = new GroupCommit();
 
   private FileAuditSink(Path file, FileChannel out) {
     this.file = file;
@@ -56,17 +58,21 @@ final class FileAuditSink implements AuditSink {
   }
 
   @Override
-  public synchronized void record(AuditRecord record) throws IOException {
+  public void record(AuditRecord record) throws IOException {
     ByteBuffer b = ByteBuffer.wrap((record.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
-    while (b.hasRemaining()) {
-      out.write(b);
+    long seq;
+    synchronized (this) {
+      while (b.hasRemaining()) {
+        out.write(b);
+      }
+      seq = commits.appended();
     }
-    out.force(false);
+    commits.syncTo(seq, () -> out.force(false));
   }
 
   @Override
-  public synchronized void close() throws IOException {
-    out.close();
+  public void close() throws IOException {
+    commits.exclusive(out::close);
   }
 
   @Override

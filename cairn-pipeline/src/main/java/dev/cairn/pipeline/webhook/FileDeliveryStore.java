@@ -2,6 +2,7 @@ package dev.cairn.pipeline.webhook;
 
 import dev.cairn.core.AtomicFiles;
 import dev.cairn.core.Fix;
+import dev.cairn.pipeline.webhook.internal.GroupCommit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -35,7 +36,8 @@ final class FileDeliveryStore implements DeliveryStore {
   private final FileLock lock;
   private final LinkedHashMap<String, Delivery> byKey = new LinkedHashMap<>();
   private final Map<String, String> byBody = new HashMap<>();
-  private FileChannel out;
+  private final GroupCommit commits = new GroupCommit();
+  private volatile FileChannel out;
   private long linesInFile;
 
   private FileDeliveryStore(
@@ -174,11 +176,14 @@ final class FileDeliveryStore implements DeliveryStore {
     for (Delivery d : byKey.values()) {
       b.append(line('+', d));
     }
-    if (out != lockChannel) {
-      out.close();
-    }
-    AtomicFiles.write(file, b.toString().getBytes(StandardCharsets.UTF_8), false);
-    out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    commits.exclusive(
+        () -> {
+          if (out != lockChannel) {
+            out.close();
+          }
+          AtomicFiles.write(file, b.toString().getBytes(StandardCharsets.UTF_8), false);
+          out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        });
     linesInFile = byKey.size();
   }
 
@@ -195,38 +200,59 @@ final class FileDeliveryStore implements DeliveryStore {
         + "\n";
   }
 
-  private void append(char op, Delivery d) throws IOException {
+  /** Writes one line; the caller syncs it with {@link #sync} outside the lock. */
+  private long append(char op, Delivery d) throws IOException {
     ByteBuffer buf = ByteBuffer.wrap(line(op, d).getBytes(StandardCharsets.UTF_8));
     while (buf.hasRemaining()) {
       out.write(buf);
     }
-    out.force(false);
     linesInFile++;
+    return commits.appended();
+  }
+
+  private void sync(long seq) throws IOException {
+    commits.syncTo(seq, () -> out.force(false));
   }
 
   @Override
-  public synchronized boolean recordIfNew(Delivery d) throws IOException {
-    ensureOpen();
-    prune();
-    if (byKey.containsKey(key(d)) || byBody.containsKey(d.bodySha256())) {
-      return false;
+  public boolean recordIfNew(Delivery d) throws IOException {
+    long seq;
+    synchronized (this) {
+      ensureOpen();
+      prune();
+      if (byKey.containsKey(key(d)) || byBody.containsKey(d.bodySha256())) {
+        return false;
+      }
+      seq = append('+', d);
+      put(d);
+      prune();
+      if (linesInFile > Math.max(1024, 2L * byKey.size())) {
+        compact();
+      }
     }
-    append('+', d);
-    put(d);
-    prune();
-    if (linesInFile > Math.max(1024, 2L * byKey.size())) {
-      compact();
+    try {
+      sync(seq);
+    } catch (IOException e) {
+      synchronized (this) {
+        remove(d);
+      }
+      throw e;
     }
     return true;
   }
 
   @Override
-  public synchronized void forget(Delivery d) throws IOException {
-    ensureOpen();
-    if (byKey.containsKey(key(d))) {
-      append('-', d);
+  public void forget(Delivery d) throws IOException {
+    long seq;
+    synchronized (this) {
+      ensureOpen();
+      if (!byKey.containsKey(key(d))) {
+        return;
+      }
+      seq = append('-', d);
       remove(d);
     }
+    sync(seq);
   }
 
   @Override
@@ -242,9 +268,13 @@ final class FileDeliveryStore implements DeliveryStore {
 
   @Override
   public synchronized void close() throws IOException {
-    if (out != lockChannel) {
-      out.close();
-    }
+    commits.exclusive(
+        () -> {
+          if (out != lockChannel) {
+            out.force(false);
+            out.close();
+          }
+        });
     releaseLock();
   }
 
