@@ -79,7 +79,9 @@ class ArchitectureTest {
                       "dev.cairn.core..",
                       "dev.cairn.scanner..",
                       "dev.cairn.attest..",
-                      "dev.cairn.supplychain..")),
+                      "dev.cairn.supplychain..",
+                      // the webhook listener's HTTP server (the JDK's own)
+                      "com.sun.net.httpserver..")),
           "deploy",
               concat(PARSERS, List.of("dev.cairn.core..", "dev.cairn.scanner..", "io.fabric8..")));
 
