@@ -74,7 +74,7 @@ public final class Main {
             Hints.of(ce).ifPresent(h -> err.println("  perhaps you should " + Text.escape(h)));
           } else if (io(ex) != null) {
             err.println(
-                "cairn: " + Text.escape(describe(java.util.Objects.requireNonNull(io(ex)))));
+                "cairn: " + Text.escape(Text.describe(java.util.Objects.requireNonNull(io(ex)))));
             err.println("  perhaps you should check the path and its permissions");
           } else {
             err.println("cairn: internal error: " + ex);
@@ -94,32 +94,5 @@ public final class Main {
       return u.getCause();
     }
     return ex instanceof java.io.IOException io ? io : null;
-  }
-
-  /** {@code cannot write /proc/x.json: no such file or directory}, and the like. */
-  static String describe(java.io.IOException e) {
-    if (e instanceof java.nio.file.FileSystemException fs && fs.getFile() != null) {
-      return "cannot use "
-          + fs.getFile()
-          + (fs.getOtherFile() == null ? "" : " (or " + fs.getOtherFile() + ")")
-          + ": "
-          + reason(e);
-    }
-    return "input/output error: " + e.getMessage();
-  }
-
-  /** Why a file operation failed, in words: {@code no such file or directory}. */
-  static String reason(java.io.IOException e) {
-    if (e instanceof java.nio.file.FileSystemException fs) {
-      return switch (fs) {
-        case java.nio.file.NoSuchFileException n -> "no such file or directory";
-        case java.nio.file.AccessDeniedException a -> "permission denied";
-        case java.nio.file.FileAlreadyExistsException a -> "it already exists";
-        case java.nio.file.NotDirectoryException d -> "not a directory";
-        case java.nio.file.DirectoryNotEmptyException d -> "directory not empty";
-        default -> fs.getReason() == null ? "input/output error" : fs.getReason();
-      };
-    }
-    return String.valueOf(e.getMessage());
   }
 }

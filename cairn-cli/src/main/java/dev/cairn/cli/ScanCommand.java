@@ -190,7 +190,7 @@ final class ScanCommand extends Sub {
           "pass --output-file a path in a directory you can write");
     } catch (IOException e) {
       throw ExitException.usage(
-          "cannot write the report to " + file + ": " + Main.reason(e),
+          "cannot write the report to " + file + ": " + Text.reason(e),
           "pass --output-file a path in a directory you can write");
     }
   }

@@ -72,4 +72,31 @@ public final class Text {
         || c == '\u200f'
         || c == '\u061c';
   }
+
+  /** {@code cannot use /proc/x.json: no such file or directory}, and the like. */
+  public static String describe(java.io.IOException e) {
+    if (e instanceof java.nio.file.FileSystemException fs && fs.getFile() != null) {
+      return "cannot use "
+          + fs.getFile()
+          + (fs.getOtherFile() == null ? "" : " (or " + fs.getOtherFile() + ")")
+          + ": "
+          + reason(e);
+    }
+    return "input/output error: " + e.getMessage();
+  }
+
+  /** Why a file operation failed, in words: {@code no such file or directory}. */
+  public static String reason(java.io.IOException e) {
+    if (e instanceof java.nio.file.FileSystemException fs) {
+      return switch (fs) {
+        case java.nio.file.NoSuchFileException n -> "no such file or directory";
+        case java.nio.file.AccessDeniedException a -> "permission denied";
+        case java.nio.file.FileAlreadyExistsException a -> "it already exists";
+        case java.nio.file.NotDirectoryException d -> "not a directory";
+        case java.nio.file.DirectoryNotEmptyException d -> "directory not empty";
+        default -> fs.getReason() == null ? "input/output error" : fs.getReason();
+      };
+    }
+    return String.valueOf(e.getMessage());
+  }
 }
