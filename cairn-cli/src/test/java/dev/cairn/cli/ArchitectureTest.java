@@ -79,7 +79,9 @@ class ArchitectureTest {
                       "dev.cairn.core..",
                       "dev.cairn.scanner..",
                       "dev.cairn.attest..",
-                      "dev.cairn.supplychain..")),
+                      "dev.cairn.supplychain..",
+                      "org.eclipse.jgit..",
+                      "com.google.cloud.tools.jib..")),
           "deploy",
               concat(PARSERS, List.of("dev.cairn.core..", "dev.cairn.scanner..", "io.fabric8..")));
 
@@ -159,6 +161,18 @@ class ArchitectureTest {
   }
 
   @Test
+  void jgitAndJib_areTouchedOnlyByThePipelinesInternals() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(
+            "dev.cairn.pipeline.source.internal..", "dev.cairn.pipeline.build.internal..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.eclipse.jgit..", "com.google.cloud.tools.jib..")
+        .check(CLASSES);
+  }
+
+  @Test
   void libraryModules_doNotLog() {
     noClasses()
         .that()
@@ -179,7 +193,8 @@ class ArchitectureTest {
           "dev.cel.",
           "org.bouncycastle.",
           "com.google.",
-          "picocli.");
+          "picocli.",
+          "org.eclipse.jgit.");
 
   @Test
   void publicSignatures_useOnlyJdkAndCairnTypes() {
