@@ -230,6 +230,24 @@ class NativeBuildIT {
   }
 
   @Test
+  void run_withoutBuildah_isAOneLineErrorNamingTheOptions() throws Exception {
+    Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox:test\nRUN echo hi\n");
+    assertThatThrownBy(
+            () ->
+                ImageBuilds.build(request("w").buildah(tmp.resolve("no/buildah")).build(), e -> {}))
+        .isInstanceOf(BuildException.class)
+        .hasMessage(
+            "Dockerfile:2:1: RUN runs a command inside the image, which jib-core cannot do:"
+                + " buildah builds it; buildah is not installed at "
+                + tmp.resolve("no/buildah"))
+        .satisfies(
+            e ->
+                assertThat(((BuildException) e).hint())
+                    .hasValueSatisfying(
+                        h -> assertThat(h).contains("apt-get install buildah", "no RUN")));
+  }
+
+  @Test
   void healthcheck_isNamedAtItsLineAsBuildahOnly() throws Exception {
     Files.writeString(
         ctx.resolve("Dockerfile"), "FROM busybox:test\nHEALTHCHECK CMD true\nSTOPSIGNAL SIGINT\n");
