@@ -292,6 +292,30 @@ class NativeBuildIT {
   }
 
   @Test
+  void pushToAClosedPort_isAClearErrorWithoutThePassword() throws Exception {
+    String password = "pw-5d1e9c";
+    int port;
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort(); // closed again before the push: nothing listens there
+    }
+    String ref = "127.0.0.1:" + port + "/app:1";
+    assertThatThrownBy(
+            () ->
+                ImageBuilds.build(
+                    request("w")
+                        .output(
+                            new ImageOutput.Registry(
+                                ref,
+                                new RegistryAuth("ci", dev.cairn.core.Secret.ofUtf8(password)),
+                                true))
+                        .build(),
+                    e -> {}))
+        .isInstanceOf(BuildException.class)
+        .hasMessageStartingWith("building " + ref + " failed: ")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(password).doesNotContain("\n"));
+  }
+
+  @Test
   void unknownTarget_namesTheStages() {
     assertThatThrownBy(() -> ImageBuilds.build(request("w").target("nope").build(), e -> {}))
         .isInstanceOf(BuildException.class)
