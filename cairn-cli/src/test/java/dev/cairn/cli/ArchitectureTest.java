@@ -81,7 +81,9 @@ class ArchitectureTest {
                       "dev.cairn.attest..",
                       "dev.cairn.supplychain..",
                       // the webhook listener's HTTP server (the JDK's own)
-                      "com.sun.net.httpserver..")),
+                      "com.sun.net.httpserver..",
+                      "org.eclipse.jgit..",
+                      "com.google.cloud.tools.jib..")),
           "deploy",
               concat(PARSERS, List.of("dev.cairn.core..", "dev.cairn.scanner..", "io.fabric8..")));
 
@@ -161,6 +163,18 @@ class ArchitectureTest {
   }
 
   @Test
+  void jgitAndJib_areTouchedOnlyByThePipelinesInternals() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(
+            "dev.cairn.pipeline.source.internal..", "dev.cairn.pipeline.build.internal..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.eclipse.jgit..", "com.google.cloud.tools.jib..")
+        .check(CLASSES);
+  }
+
+  @Test
   void libraryModules_doNotLog() {
     noClasses()
         .that()
@@ -181,7 +195,8 @@ class ArchitectureTest {
           "dev.cel.",
           "org.bouncycastle.",
           "com.google.",
-          "picocli.");
+          "picocli.",
+          "org.eclipse.jgit.");
 
   @Test
   void publicSignatures_useOnlyJdkAndCairnTypes() {
