@@ -366,6 +366,7 @@ public final class DefaultRunEngine implements RunEngine {
         steps.add(s.state() == StepState.PENDING ? s.with(StepState.NOT_RUN, "") : s);
       }
       save(a, a.record.next(end, a.record.started(), clock.instant(), steps, message, failure));
+      retention(a);
     } catch (PipelineException | IOException | RuntimeException e) {
       // the store failed: the record stays as last written, and with the lease gone the next
       // engine to open the store marks the run interrupted
@@ -379,7 +380,6 @@ public final class DefaultRunEngine implements RunEngine {
         busyKeys.remove(a.key);
       }
       a.done.countDown();
-      retention(a);
       dispatch();
     }
   }
