@@ -69,8 +69,11 @@ public final class RunLogs {
       throws PipelineException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     long off = from;
-    byte[] chunk;
-    while ((chunk = store.readLog(runId, log, off, CHUNK)).length > 0) {
+    while (true) {
+      byte[] chunk = store.readLog(runId, log, off, CHUNK);
+      if (chunk.length == 0) {
+        break;
+      }
       b.write(chunk, 0, chunk.length);
       off += chunk.length;
     }

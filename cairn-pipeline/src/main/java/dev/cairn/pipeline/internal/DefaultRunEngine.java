@@ -98,7 +98,7 @@ public final class DefaultRunEngine implements RunEngine {
               return t;
             });
     long ms = Math.max(10, pollInterval.toMillis());
-    poller.scheduleWithFixedDelay(this::pollCancels, ms, ms, TimeUnit.MILLISECONDS);
+    var unused = poller.scheduleWithFixedDelay(this::pollCancels, ms, ms, TimeUnit.MILLISECONDS);
   }
 
   private final boolean keepWorkspaces;
@@ -497,11 +497,11 @@ public final class DefaultRunEngine implements RunEngine {
         new Thread(
             () -> {
               try {
-                at.complete(executor.execute(at), null);
+                at.complete(executor.execute(at));
               } catch (PipelineException e) {
-                at.complete(StepResult.failed(null, String.valueOf(e.getMessage()), false), null);
+                at.complete(StepResult.failed(null, String.valueOf(e.getMessage()), false));
               } catch (InterruptedException e) {
-                at.complete(null, e);
+                at.complete(null);
               } catch (RuntimeException | Error e) {
                 at.complete(
                     StepResult.failed(
@@ -511,8 +511,7 @@ public final class DefaultRunEngine implements RunEngine {
                             + " executor failed: "
                             + e.getClass().getSimpleName()
                             + (e.getMessage() == null ? "" : ": " + e.getMessage()),
-                        false),
-                    e);
+                        false));
               }
             },
             "cairn-step-" + a.id() + "-" + spec.name());
@@ -601,7 +600,11 @@ public final class DefaultRunEngine implements RunEngine {
       byte[] chunk;
       long off = 0;
       byte[] tail = new byte[0];
-      while ((chunk = store.readLog(a.id(), s.log(), off, 65536)).length > 0) {
+      while (true) {
+        chunk = store.readLog(a.id(), s.log(), off, 65536);
+        if (chunk.length == 0) {
+          break;
+        }
         off += chunk.length;
         size = off;
         byte[] joined = new byte[Math.min(tail.length, 8192) + chunk.length];
@@ -826,7 +829,7 @@ public final class DefaultRunEngine implements RunEngine {
   }
 
   /** One attempt of a step: the executor's {@link StepContext}. */
-  private final class Attempt implements StepContext {
+  private static final class Attempt implements StepContext {
     private final Active run;
     private final StepSpec spec;
     private final int number;
@@ -860,7 +863,7 @@ public final class DefaultRunEngine implements RunEngine {
       this.log = log;
     }
 
-    synchronized void complete(@Nullable StepResult r, @Nullable Throwable t) {
+    synchronized void complete(@Nullable StepResult r) {
       result = r;
       completed = true;
       notifyAll();

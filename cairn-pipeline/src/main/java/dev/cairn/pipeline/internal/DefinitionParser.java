@@ -396,7 +396,7 @@ public final class DefinitionParser {
           k.id(),
           k,
           Map.of(),
-          defaultTimeout(k),
+          PipelineDefinition.DEFAULT_TIMEOUT,
           k.network() ? 2 : 0,
           Duration.ofSeconds(2),
           Map.of(),
@@ -463,7 +463,7 @@ public final class DefinitionParser {
         }
       }
     }
-    Duration timeout = defaultTimeout(kind);
+    Duration timeout = PipelineDefinition.DEFAULT_TIMEOUT;
     YamlNode tn = m.get("timeout").orElse(null);
     if (tn != null) {
       Duration t = duration(tn, "timeout");
@@ -508,10 +508,6 @@ public final class DefinitionParser {
     }
     return new StepSpec(
         name, kind, params, timeout, retries, backoff, env, secrets, n.location(file));
-  }
-
-  private static Duration defaultTimeout(StepKind k) {
-    return PipelineDefinition.DEFAULT_TIMEOUT;
   }
 
   private Map<String, Object> params(StepKind kind, @Nullable YamlNode n, @Nullable YamlNode at) {

@@ -61,8 +61,7 @@ public final class Masker {
       return text;
     }
     byte[] b = text.getBytes(StandardCharsets.UTF_8);
-    byte[] m = mask(b, b.length);
-    return m == b ? text : new String(m, StandardCharsets.UTF_8);
+    return new String(mask(b, b.length), StandardCharsets.UTF_8);
   }
 
   /** The first {@code len} bytes of {@code b} with every secret masked ({@code b} if none). */
