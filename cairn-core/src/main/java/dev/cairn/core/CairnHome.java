@@ -66,6 +66,11 @@ public record CairnHome(Path root) {
     return root.resolve("ethereum");
   }
 
+  /** The delivery pipeline's state: run records and logs, workspaces, webhook deliveries. */
+  public Path pipeline() {
+    return root.resolve("pipeline");
+  }
+
   /** Any other module's own directory, by name. */
   public Path dir(String name) {
     if (name.isBlank() || name.contains("/") || name.contains("..")) {

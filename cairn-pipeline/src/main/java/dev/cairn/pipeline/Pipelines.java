@@ -1,0 +1,167 @@
+package dev.cairn.pipeline;
+
+import dev.cairn.core.CairnHome;
+import dev.cairn.core.Digest;
+import dev.cairn.core.Json;
+import dev.cairn.pipeline.internal.DefinitionParser;
+import dev.cairn.pipeline.internal.FileRunStore;
+import dev.cairn.pipeline.internal.LocalRunExecutor;
+import dev.cairn.pipeline.internal.RunJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pipeline module's entry point: reading pipeline files, the default pipeline, the file run
+ * store in Cairn's home, the engine, and the local {@code run} executor.
+ */
+public final class Pipelines {
+  /** Where a repository keeps its pipeline. */
+  public static final String FILE = ".cairn/pipeline.yaml";
+
+  /** The seed's pipeline, in order; {@code enclave} stands where the seed has it. */
+  public static final List<StepKind> SEED_ORDER =
+      List.of(
+          StepKind.CHECKOUT,
+          StepKind.BUILD,
+          StepKind.SCAN,
+          StepKind.ENCLAVE,
+          StepKind.PUSH,
+          StepKind.SIGN,
+          StepKind.DEPLOY);
+
+  private Pipelines() {}
+
+  /**
+   * Reads a pipeline file.
+   *
+   * @param file the name errors give it (e.g. {@code .cairn/pipeline.yaml})
+   * @throws PipelineException with every problem, each at its line
+   */
+  public static PipelineDefinition parse(String file, String text) throws PipelineException {
+    return DefinitionParser.parse(file, text, file);
+  }
+
+  /**
+   * The pipeline of a checked-out repository: its {@code .cairn/pipeline.yaml}, or the {@linkplain
+   * #defaults() defaults} when it has none.
+   */
+  public static PipelineDefinition load(Path repository) throws PipelineException {
+    Path f = repository.resolve(FILE);
+    Path yml = repository.resolve(".cairn/pipeline.yml");
+    if (!Files.exists(f) && Files.exists(yml)) {
+      throw new PipelineException(
+          ".cairn/pipeline.yml is not read: the pipeline file is .cairn/pipeline.yaml",
+          "rename it to .cairn/pipeline.yaml");
+    }
+    if (!Files.exists(f)) {
+      return defaults();
+    }
+    try {
+      if (Files.size(f) > DefinitionParser.MAX_CHARS * 4) {
+        throw new PipelineException(
+            FILE + " is over the limit of " + DefinitionParser.MAX_CHARS + " characters", null);
+      }
+      return parse(FILE, Files.readString(f));
+    } catch (IOException e) {
+      throw new PipelineException(
+          "cannot read " + f + ": " + e.getClass().getSimpleName(),
+          "check the file's permissions",
+          null,
+          e);
+    }
+  }
+
+  /**
+   * The default pipeline: the seed's checkout → build → scan → [enclave] → push → sign → deploy,
+   * made of the kinds this version of Cairn implements (so without {@code enclave} for now).
+   */
+  public static PipelineDefinition defaults() {
+    return defaults(List.of(StepKind.values()));
+  }
+
+  /**
+   * The default pipeline restricted to {@code kinds} as well (e.g. the kinds an engine has
+   * executors for), in the seed's order.
+   */
+  public static PipelineDefinition defaults(Collection<StepKind> kinds) {
+    StringBuilder text = new StringBuilder("name: default\nsteps:\n");
+    for (StepKind k : SEED_ORDER) {
+      if (k.implemented() && kinds.contains(k)) {
+        text.append("  - ").append(k.id()).append('\n');
+      }
+    }
+    try {
+      return DefinitionParser.parse(
+          PipelineDefinition.DEFAULTS, text.toString(), PipelineDefinition.DEFAULTS);
+    } catch (PipelineException e) {
+      throw new IllegalArgumentException("no default pipeline of " + kinds, e);
+    }
+  }
+
+  /** The directory of the pipeline's state in Cairn's home. */
+  public static Path home(CairnHome home) {
+    return home.pipeline();
+  }
+
+  /** The run store in Cairn's home ({@code pipeline/runs}). */
+  public static RunStore fileStore(CairnHome home) throws PipelineException {
+    return fileStore(home.pipeline().resolve("runs"));
+  }
+
+  /** A run store in a directory of its own. */
+  public static RunStore fileStore(Path dir) throws PipelineException {
+    return FileRunStore.open(dir);
+  }
+
+  /** An engine over {@code store}; add executors, then {@link RunEngine.Builder#start()}. */
+  public static RunEngine.Builder engine(RunStore store) {
+    return new RunEngine.Builder(store);
+  }
+
+  /** An engine builder for Cairn's home: its file store and {@code pipeline/workspaces}. */
+  public static RunEngine.Builder engine(CairnHome home) throws PipelineException {
+    return engine(fileStore(home)).workspaces(home.pipeline().resolve("workspaces"));
+  }
+
+  /**
+   * The {@code run} executor: a local process in the workspace, with the scrubbed environment of
+   * {@code hostEnv} (only PATH, HOME, LANG, LC_ALL, TZ and TMPDIR pass) plus the step's env and
+   * secrets; killed with its children when cancelled.
+   */
+  public static StepExecutor localRunExecutor(Map<String, String> hostEnv) {
+    return new LocalRunExecutor(hostEnv);
+  }
+
+  /** A run record as JSON (the format of {@code run.json}, stable: docs/pipeline.md). */
+  public static String json(RunRecord run) {
+    return RunJson.write(run);
+  }
+
+  /** Runs as a JSON array. */
+  public static String json(List<RunRecord> runs) {
+    List<Object> all = new ArrayList<>();
+    for (RunRecord r : runs) {
+      all.add(RunJson.toMap(r));
+    }
+    return Json.pretty(all);
+  }
+
+  /** The digest a pipeline file's text has in records and provenance. */
+  public static Digest digest(String text) {
+    return Digest.sha256(text);
+  }
+
+  /**
+   * Every run of a store, the newest first, after marking those whose engine is gone as interrupted
+   * (what {@code cairn pipeline status} shows).
+   */
+  public static List<RunRecord> runs(RunStore store) throws PipelineException {
+    store.interruptOrphans(java.time.Instant.now());
+    return store.list();
+  }
+}
