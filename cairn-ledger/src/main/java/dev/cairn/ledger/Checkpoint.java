@@ -61,9 +61,9 @@ public record Checkpoint(String origin, long size, byte[] root, String signedNot
   public static final String REVOCATIONS = "revocations ";
 
   /**
-   * The note body with Cairn's one extension line, {@code revocations <count> <base64(map
-   * root)>}: the root of the sparse Merkle tree ({@link SparseMerkle}) of the certificates revoked
-   * by the first {@code size} entries.
+   * The note body with Cairn's one extension line, {@code revocations <count> <base64(map root)>}:
+   * the root of the sparse Merkle tree ({@link SparseMerkle}) of the certificates revoked by the
+   * first {@code size} entries.
    */
   public static String body(String origin, long size, byte[] root, Revocations revocations) {
     return body(origin, size, root)

@@ -11,8 +11,8 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * Witness cosignatures of checkpoints, as C2SP tlog-cosignature specifies its Ed25519 type
- * ({@code cosignature/v1}): a note signature line {@code — <name> base64(key ID || timestamp ||
+ * Witness cosignatures of checkpoints, as C2SP tlog-cosignature specifies its Ed25519 type ({@code
+ * cosignature/v1}): a note signature line {@code — <name> base64(key ID || timestamp ||
  * signature)}, where the key ID is {@code SHA-256(name || "\n" || 0x04 || public key)[:4]}, the
  * timestamp a big-endian u64 of POSIX seconds, and the signature an Ed25519 signature over {@code
  * "cosignature/v1\ntime <timestamp>\n"} followed by the checkpoint's note text. A cosignature says

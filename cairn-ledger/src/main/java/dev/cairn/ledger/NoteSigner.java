@@ -100,7 +100,9 @@ public final class NoteSigner {
         + Base64.getEncoder().encodeToString(k);
   }
 
-  /** An Ed25519 signature over {@code message} (for cosignatures, whose message is not the text). */
+  /**
+   * An Ed25519 signature over {@code message} (for cosignatures, whose message is not the text).
+   */
   byte[] signBytes(byte[] message) {
     try {
       Signature s = Signature.getInstance("Ed25519");

@@ -153,12 +153,7 @@ public final class TransparencyLog implements Ledger {
 
   /** The saved checkpoint, verified against the key and the entries on disk. */
   private static Checkpoint check(
-      Path dir,
-      String saved,
-      String verifierKey,
-      String origin,
-      HashTree tree,
-      Revocations revoked)
+      Path dir, String saved, String verifierKey, String origin, HashTree tree, Revocations revoked)
       throws LedgerException {
     NoteSigner.verify(saved, verifierKey);
     Checkpoint cp = Checkpoint.parse(saved);
@@ -211,8 +206,7 @@ public final class TransparencyLog implements Ledger {
   private static Checkpoint sign(
       NoteSigner signer, String origin, HashTree tree, Revocations revoked) {
     byte[] root = tree.root(tree.size());
-    String note =
-        signer.sign(Checkpoint.body(origin, tree.size(), root, revoked.at(tree.size())));
+    String note = signer.sign(Checkpoint.body(origin, tree.size(), root, revoked.at(tree.size())));
     return new Checkpoint(origin, tree.size(), root, note);
   }
 
@@ -338,8 +332,11 @@ public final class TransparencyLog implements Ledger {
     int sep = cosignedNote.indexOf("\n\n");
     if (sep < 0 || !cosignedNote.substring(0, sep + 1).equals(checkpoint.text())) {
       throw new LedgerException(
-          "the cosigned checkpoint is not " + describe() + "'s current one (size "
-              + checkpoint.size() + ")",
+          "the cosigned checkpoint is not "
+              + describe()
+              + "'s current one (size "
+              + checkpoint.size()
+              + ")",
           "cosign the log's current checkpoint");
     }
     StringBuilder note = new StringBuilder(checkpoint.signedNote());

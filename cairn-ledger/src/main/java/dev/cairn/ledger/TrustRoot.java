@@ -414,7 +414,8 @@ public record TrustRoot(
    */
   public TrustRoot withWitness(String verifierKey, Instant now) {
     WitnessKey w = new WitnessKey(verifierKey);
-    if (trustedAt(w, now) || entries.stream().anyMatch(e -> e.isOpen() && id(e.item()).equals(id(w)))) {
+    if (trustedAt(w, now)
+        || entries.stream().anyMatch(e -> e.isOpen() && id(e.item()).equals(id(w)))) {
       return this;
     }
     List<Entry> out = new ArrayList<>(entries);

@@ -29,10 +29,10 @@ import org.jspecify.annotations.Nullable;
  * <p>State: one file per log in {@code <state>/logs/}, named by the SHA-256 of its origin, holding
  * the latest cosigned checkpoint; it is replaced atomically (written, synced, renamed, the
  * directory synced) <em>before</em> the cosignature is returned, and the check of the old size and
- * the write happen under the state's exclusive lock, held while the witness is open. A crash
- * leaves the old checkpoint or the new one, never neither: a state file that cannot be read fails
- * every request for that log rather than being taken for "never seen" (which would let a rolled
- * back log be cosigned).
+ * the write happen under the state's exclusive lock, held while the witness is open. A crash leaves
+ * the old checkpoint or the new one, never neither: a state file that cannot be read fails every
+ * request for that log rather than being taken for "never seen" (which would let a rolled back log
+ * be cosigned).
  */
 public final class Witness implements AutoCloseable {
   static final Duration LOCK_WAIT = Duration.ofSeconds(10);
@@ -320,7 +320,8 @@ public final class Witness implements AutoCloseable {
   private static final String KEY_HEADER = "cairn-witness-key v1";
 
   /**
-   * Makes a new witness key named {@code name} in {@code file} (mode 0600), refusing to replace one.
+   * Makes a new witness key named {@code name} in {@code file} (mode 0600), refusing to replace
+   * one.
    *
    * @throws LedgerException if the file exists or cannot be written
    */

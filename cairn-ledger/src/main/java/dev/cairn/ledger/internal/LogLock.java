@@ -106,7 +106,8 @@ public final class LogLock implements AutoCloseable {
           Thread.sleep(POLL_MILLIS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new LedgerException("interrupted while waiting for " + what + " in " + dir, null, e);
+          throw new LedgerException(
+              "interrupted while waiting for " + what + " in " + dir, null, e);
         }
       }
     } catch (IOException e) {
