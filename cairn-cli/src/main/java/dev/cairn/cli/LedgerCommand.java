@@ -40,7 +40,9 @@ import picocli.CommandLine.Spec;
       LedgerCommand.Show.class,
       LedgerCommand.History.class,
       LedgerCommand.Deploy.class,
-      LedgerCommand.GrantIssuer.class
+      LedgerCommand.GrantIssuer.class,
+      LedgerCommand.WitnessLog.class,
+      LedgerCommand.Prove.class
     })
 final class LedgerCommand implements Runnable {
   @SuppressWarnings("NullAway.Init")
@@ -304,6 +306,174 @@ final class LedgerCommand implements Runnable {
       }
       out().flush();
       return Main.OK;
+    }
+  }
+
+  @Command(
+      name = "witness",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Act as a transparency log witness (C2SP tlog-witness): cosign a log's checkpoint if it",
+        "extends the last one this witness cosigned of that log (a consistency proof), and keep",
+        "that checkpoint in the witness's state. Refuses a forked or rolled back log (exit 1).",
+        "By default it witnesses the embedded log of Cairn's home and adds the cosignature to the",
+        "log's checkpoint; with --request it answers a tlog-witness add-checkpoint request body",
+        "and prints the cosignature line."
+      })
+  static final class WitnessLog extends Sub {
+    @Option(
+        names = "--key",
+        required = true,
+        paramLabel = "FILE",
+        description = "The witness's key file (mode 0600).")
+    @SuppressWarnings("NullAway.Init")
+    Path key;
+
+    @Option(
+        names = "--create-key",
+        paramLabel = "NAME",
+        description = "Make a new key named NAME (e.g. witness.example.com/w1) in --key first.")
+    @Nullable String createKey;
+
+    @Option(
+        names = "--state",
+        paramLabel = "DIR",
+        description =
+            "The witness's state: the last checkpoint it cosigned of each log (default:"
+                + " witness/ in Cairn's home).")
+    @Nullable Path state;
+
+    @Option(
+        names = "--request",
+        paramLabel = "FILE|-",
+        description =
+            "An add-checkpoint request body (old size, proof lines, blank line,"
+                + " checkpoint); - reads stdin.")
+    @Nullable String request;
+
+    @Option(
+        names = "--log-key",
+        paramLabel = "VERIFIER-KEY",
+        description =
+            "With --request: the note verifier key of a log this witness witnesses"
+                + " (repeatable).")
+    java.util.List<String> logKeys = new java.util.ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      dev.cairn.ledger.NoteSigner k =
+          createKey != null
+              ? dev.cairn.ledger.Witness.createKey(key, createKey)
+              : dev.cairn.ledger.Witness.readKey(key);
+      Path dir = state != null ? state : root().home().dir("witness");
+      String verifierKey = dev.cairn.ledger.Cosignature.verifierKey(k);
+      if (request == null) {
+        if (!logKeys.isEmpty()) {
+          throw new ExitException(
+              Main.USAGE,
+              "--log-key goes with --request",
+              "leave it out: the home's own log key is used for its log");
+        }
+        dev.cairn.ledger.Witness.Witnessed w;
+        try {
+          w = Records.create(root().home(), Clock.systemUTC()).witness(dir, k);
+        } catch (dev.cairn.certify.CertifyException e) {
+          if (e.reason() == dev.cairn.certify.CertifyException.Reason.INTEGRITY) {
+            throw new ExitException(
+                Main.FINDINGS, String.valueOf(e.getMessage()), e.hint().orElse(null));
+          }
+          throw e;
+        }
+        out()
+            .println(
+                "Cosigned "
+                    + w.checkpoint().origin()
+                    + " at size "
+                    + w.checkpoint().size()
+                    + " as witness "
+                    + k.name()
+                    + " ("
+                    + w.before()
+                        .map(b -> "consistent with size " + b.size() + " cosigned before")
+                        .orElse("first checkpoint seen of this log")
+                    + ")");
+        out().println("  witness verifier key: " + verifierKey);
+        out().flush();
+        return Main.OK;
+      }
+      if (logKeys.isEmpty()) {
+        throw new ExitException(
+            Main.USAGE,
+            "--request needs the verifier key of the log (--log-key)",
+            "pass --log-key with the key cairn ledger show prints where the log is");
+      }
+      String body =
+          request.equals("-")
+              ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              : Files.readString(Path.of(request));
+      try (dev.cairn.ledger.Witness w = dev.cairn.ledger.Witness.open(dir, k, Clock.systemUTC())) {
+        out().print(w.addCheckpoint(dev.cairn.ledger.Witness.Request.parse(body), logKeys));
+      } catch (dev.cairn.ledger.WitnessException e) {
+        throw new ExitException(
+            e.reason() == dev.cairn.ledger.WitnessException.Reason.BAD_REQUEST
+                ? Main.USAGE
+                : Main.FINDINGS,
+            "witness " + k.name() + " refuses (" + e.reason().status() + "): " + e.getMessage(),
+            e.hint().orElse(null));
+      }
+      out().flush();
+      return Main.OK;
+    }
+  }
+
+  @Command(
+      name = "prove",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Give a certificate a fresh proof, against the embedded log's current checkpoint, that it",
+        "is not revoked (a sparse Merkle proof of the log's revocation map), so that cairn verify",
+        "checks its revocation where the log is not. Writes the certificate back (or to -o)."
+      })
+  static final class Prove extends Sub {
+    @Parameters(paramLabel = "CERT")
+    @SuppressWarnings("NullAway.Init")
+    Path cert;
+
+    @Option(
+        names = "--trust",
+        paramLabel = "FILE",
+        description =
+            "The trust root the verifier holds: a proof newer than its pinned checkpoint"
+                + " carries a consistency proof from it (default: trust.json in Cairn's home).")
+    @Nullable Path trust;
+
+    @Option(
+        names = "--output-file",
+        paramLabel = "FILE",
+        description = "Write the certificate there instead of back to CERT.")
+    @Nullable Path output;
+
+    @Override
+    public Integer call() throws Exception {
+      CertificateBundle b = CertificateBundle.parse(Files.readString(cert), cert.toString());
+      Records.Proven p = Records.create(root().home(), Clock.systemUTC()).prove(b, trust);
+      Path to = output != null ? output : cert;
+      dev.cairn.core.AtomicFiles.write(to, p.bundle().toJson());
+      out()
+          .println(
+              (p.revoked() ? "Proved revoked: " : "Proved not revoked: ")
+                  + b.envelope().digest()
+                  + " as of checkpoint size "
+                  + p.checkpoint().size()
+                  + " of "
+                  + p.checkpoint().origin()
+                  + (p.consistencyFrom() >= 0
+                      ? " (with a consistency proof from size " + p.consistencyFrom() + ")"
+                      : "")
+                  + "; wrote "
+                  + to);
+      out().flush();
+      return p.revoked() ? Main.FINDINGS : Main.OK;
     }
   }
 }

@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
     subcommands = {
       TrustCommand.AllowSnapshots.class,
       TrustCommand.RefuseSnapshots.class,
-      TrustCommand.Refresh.class
+      TrustCommand.Refresh.class,
+      TrustCommand.AddWitness.class,
+      TrustCommand.RequireWitnesses.class
     })
 final class TrustCommand implements Runnable {
   @SuppressWarnings("NullAway.Init")
@@ -121,6 +123,66 @@ final class TrustCommand implements Runnable {
                   + " ("
                   + before
                   + ")");
+      out().flush();
+      return Main.OK;
+    }
+  }
+
+  @Command(
+      name = "add-witness",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Trust a witness's cosignatures (C2SP tlog-cosignature), from now on. Its verifier key is",
+        "what cairn ledger witness prints (name+hash+base64 of 0x04 and the key)."
+      })
+  static final class AddWitness extends Sub {
+    @picocli.CommandLine.Parameters(paramLabel = "VERIFIER-KEY")
+    @SuppressWarnings("NullAway.Init")
+    String verifierKey;
+
+    @Override
+    public Integer call() throws Exception {
+      TrustRoots.WitnessSetting s = roots().addWitness(trust, verifierKey, java.time.Instant.now());
+      out()
+          .println(
+              "Trust root "
+                  + s.trustRoot()
+                  + " trusts "
+                  + s.witnesses().size()
+                  + " witness"
+                  + (s.witnesses().size() == 1 ? "" : "es")
+                  + " and requires "
+                  + s.required()
+                  + " cosignature"
+                  + (s.required() == 1 ? "" : "s"));
+      out().flush();
+      return Main.OK;
+    }
+  }
+
+  @Command(
+      name = "require-witnesses",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Make cairn verify demand N cosignatures, by distinct trusted witnesses, on the checkpoint",
+        "it relies on for revocation (the log's, or a certificate's revocation proof's). 0: none."
+      })
+  static final class RequireWitnesses extends Sub {
+    @picocli.CommandLine.Parameters(paramLabel = "N")
+    int n;
+
+    @Override
+    public Integer call() throws Exception {
+      TrustRoots.WitnessSetting s = roots().requireWitnesses(trust, n);
+      out()
+          .println(
+              "Trust root "
+                  + s.trustRoot()
+                  + " requires "
+                  + s.required()
+                  + " of "
+                  + s.witnesses().size()
+                  + " witness cosignatures");
       out().flush();
       return Main.OK;
     }

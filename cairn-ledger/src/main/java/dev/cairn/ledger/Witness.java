@@ -297,6 +297,51 @@ public final class Witness implements AutoCloseable {
     return Cosignature.sign(key, Cosignature.text(request.checkpoint()), clock.instant());
   }
 
+  /**
+   * What witnessing a log did.
+   *
+   * @param before the checkpoint the witness had cosigned before (empty: none)
+   * @param checkpoint the log's checkpoint, now with this witness's cosignature
+   * @param cosignature the cosignature line
+   */
+  public record Witnessed(Optional<Checkpoint> before, Checkpoint checkpoint, String cosignature) {}
+
+  /**
+   * Witnesses a log this process can read directly: builds the {@code add-checkpoint} request from
+   * the last checkpoint this witness cosigned of it (the consistency proof comes from the log),
+   * cosigns if it holds, and, for a log open to write, adds the cosignature to the log's
+   * checkpoint.
+   *
+   * @throws WitnessException when the log is behind or not an extension of what was cosigned
+   */
+  public synchronized Witnessed cosign(TransparencyLog log) throws LedgerException {
+    Checkpoint cp = log.checkpoint();
+    Optional<Checkpoint> before = latest(cp.origin());
+    long old = before.map(Checkpoint::size).orElse(0L);
+    if (old > cp.size()) {
+      throw new WitnessException(
+          Reason.CONFLICT,
+          log.describe()
+              + " is at size "
+              + cp.size()
+              + ", behind the checkpoint witness "
+              + key.name()
+              + " cosigned (size "
+              + old
+              + "): it was rolled back or replaced",
+          "restore the log from a backup that holds the cosigned checkpoint",
+          old);
+    }
+    List<byte[]> proof = old == 0 ? List.of() : log.consistencyProof(old, cp.size());
+    String line =
+        addCheckpoint(new Request(old, proof, cp.signedNote()), List.of(log.verifierKey()));
+    Checkpoint after =
+        log.readOnly()
+            ? new Checkpoint(cp.origin(), cp.size(), cp.root(), cp.signedNote() + line)
+            : log.addCosignatures(cp.signedNote() + line);
+    return new Witnessed(before, after, line);
+  }
+
   private Path file(String origin) {
     return dir.resolve("logs").resolve(Digest.sha256(origin).hex() + ".checkpoint");
   }
