@@ -481,8 +481,9 @@ public record TrustRoot(
 
   /**
    * Checks that {@code note} (a checkpoint) carries at least {@link #requiredWitnesses()} valid
-   * cosignatures by distinct witnesses this root lists, each trusted at its cosignature's time,
-   * which is not after {@code now}. A root that demands none passes.
+   * cosignatures by distinct witnesses this root trusts at {@code now} (a retired witness's
+   * cosignatures do not count, whatever time they state), dated no later than {@code now}. A root
+   * that demands none passes.
    *
    * @throws LedgerException naming how many of how many verified, and which did not
    */
@@ -505,12 +506,14 @@ public record TrustRoot(
         missing.add(name + " (no cosignature)");
       } else if (at.get().isAfter(now)) {
         missing.add(name + " (cosigned in the future, at " + at.get() + ")");
-      } else if (!trustedAt(w, at.get())) {
+      } else if (!trustedAt(w, now)) {
+        // a witness's own timestamp proves nothing once its key is retired (it could backdate):
+        // only witnesses trusted now count
         missing.add(
             name
                 + " (cosigned at "
                 + at.get()
-                + ", trusted only "
+                + ", but trusted only "
                 + CertificateVerifier.windows(windows(w))
                 + ")");
       } else {

@@ -228,7 +228,7 @@ class OfflineRevocationTest {
           t.retire(new TrustRoot.WitnessKey(Cosignature.verifierKey(W2)), NOW.minusSeconds(3600));
       assertThat(fails(proven(good, -1), retired).getMessage())
           .startsWith("witnesses: 1 of 2 required cosignatures")
-          .contains(w2 + " (cosigned at " + clock.instant() + ", trusted only from ");
+          .contains(w2 + " (cosigned at " + clock.instant() + ", but trusted only from ");
     }
   }
 
