@@ -25,6 +25,7 @@ import dev.cairn.ledger.LedgerException;
 import dev.cairn.ledger.LedgerOptions;
 import dev.cairn.ledger.LedgerReceipt;
 import dev.cairn.ledger.Ledgers;
+import dev.cairn.ledger.TransparencyLog;
 import dev.cairn.ledger.TrustRoot;
 import dev.cairn.scanner.Checks;
 import dev.cairn.scanner.Framework;
@@ -662,6 +663,11 @@ public final class Certifier {
                     env.toJson().getBytes(StandardCharsets.UTF_8)));
       }
       bundle = CertificateBundle.of(env, published.signingKey(), receipt, locator, i.issuedAt());
+      if (ledger instanceof TransparencyLog log) {
+        // the proof, against the checkpoint that covers the certificate (which the trust root
+        // pins next), that it is not revoked: so it verifies where the log is not
+        bundle = bundle.withRevocationProof(log.revocationProof(env.digest(), -1));
+      }
       where = ledger.describe();
       logKey = ledger.checkpointKey().orElse(null);
       if (logKey == null) {

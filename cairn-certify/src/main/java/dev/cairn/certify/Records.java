@@ -8,13 +8,19 @@ import dev.cairn.core.Secret;
 import dev.cairn.ledger.Certificate;
 import dev.cairn.ledger.CertificateBundle;
 import dev.cairn.ledger.ChainReceipt;
+import dev.cairn.ledger.Checkpoint;
 import dev.cairn.ledger.Ledger;
 import dev.cairn.ledger.LedgerEntry;
 import dev.cairn.ledger.LedgerException;
 import dev.cairn.ledger.LedgerOptions;
 import dev.cairn.ledger.LedgerReceipt;
 import dev.cairn.ledger.Ledgers;
+import dev.cairn.ledger.NoteSigner;
+import dev.cairn.ledger.RevocationProof;
+import dev.cairn.ledger.TransparencyLog;
 import dev.cairn.ledger.TrustRoot;
+import dev.cairn.ledger.Witness;
+import dev.cairn.ledger.WitnessException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,6 +118,102 @@ public final class Records {
     } catch (CairnException e) {
       throw new CertifyException(
           CertifyException.Reason.INPUT, String.valueOf(e.getMessage()), e.hint().orElse(null), e);
+    }
+  }
+
+  /**
+   * A certificate with a fresh revocation proof.
+   *
+   * @param bundle the certificate carrying it
+   * @param checkpoint the checkpoint it is against (the embedded log's current one)
+   * @param revoked whether it proves the certificate revoked
+   * @param consistencyFrom the pinned size it carries a consistency proof from, or -1
+   */
+  public record Proven(
+      CertificateBundle bundle, Checkpoint checkpoint, boolean revoked, long consistencyFrom) {}
+
+  /**
+   * Gives {@code bundle} a proof, against the embedded log's current checkpoint, that it is not
+   * revoked (or that it is): the proof a verification without the log checks. When the trust root
+   * in {@code trustFile} (null: the home's) pins an older checkpoint of the log, the proof also
+   * carries a consistency proof from it, so that a verifier holding that root accepts it. The log
+   * is only read.
+   *
+   * @throws CertifyException if the certificate is not on the embedded log, the log is missing, or
+   *     it is behind the pin
+   */
+  public Proven prove(CertificateBundle bundle, @Nullable Path trustFile) throws CertifyException {
+    if (bundle.chain() != null) {
+      throw new CertifyException(
+          CertifyException.Reason.INPUT,
+          "the certificate is recorded on " + bundle.ledger() + ", not on the embedded log",
+          "verify it against its chain: a chain record needs no revocation proof");
+    }
+    Path f = trustFile != null ? trustFile : home.trustRoot();
+    TrustRoot trust;
+    try {
+      trust = TrustStore.read(f).orElse(TrustRoot.empty());
+      if (!Ledgers.exists(Ledgers.EMBEDDED, LedgerOptions.reading(home))) {
+        throw new CertifyException(
+            CertifyException.Reason.LEDGER,
+            "there is no embedded log in " + home.ledger() + " to prove revocations from",
+            "run this where the certificate's log is");
+      }
+      try (Ledger l = Ledgers.open(Ledgers.EMBEDDED, LedgerOptions.reading(home))) {
+        TransparencyLog log = (TransparencyLog) l;
+        trust.requireConsistent(log);
+        if (log.indexOfCertificate(bundle.envelope().digest()).isEmpty()) {
+          throw new CertifyException(
+              CertifyException.Reason.INPUT,
+              "certificate " + bundle.envelope().digest() + " is not in " + log.describe(),
+              "run this where the certificate's log is");
+        }
+        long from = trust.pinnedCheckpoint(log.origin()).map(Checkpoint::size).orElse(-1L);
+        RevocationProof p = log.revocationProof(bundle.envelope().digest(), from);
+        return new Proven(
+            bundle.withRevocationProof(p),
+            log.checkpoint(),
+            p.revocation() != null,
+            p.consistencyFrom());
+      }
+    } catch (CertifyException e) {
+      throw e;
+    } catch (LedgerException e) {
+      throw Certifier.ledgerError(e);
+    } catch (CairnException e) {
+      throw new CertifyException(
+          CertifyException.Reason.INPUT, String.valueOf(e.getMessage()), e.hint().orElse(null), e);
+    }
+  }
+
+  /**
+   * Witnesses the embedded log in Cairn's home with {@code key} (state in {@code stateDir}):
+   * cosigns its current checkpoint if it extends the last one this witness cosigned, and adds the
+   * cosignature to the log's checkpoint (so the log is opened to write).
+   *
+   * @throws CertifyException when there is no log, or the witness refuses (a fork or a rollback:
+   *     {@link CertifyException.Reason#INTEGRITY})
+   */
+  public Witness.Witnessed witness(Path stateDir, NoteSigner key) throws CertifyException {
+    try {
+      if (!Ledgers.exists(Ledgers.EMBEDDED, LedgerOptions.reading(home))) {
+        throw new CertifyException(
+            CertifyException.Reason.LEDGER,
+            "there is no embedded log in " + home.ledger() + " to witness",
+            "run this in the home whose log to witness (--home or CAIRN_HOME)");
+      }
+      try (Ledger l = Ledgers.open(Ledgers.EMBEDDED, LedgerOptions.writing(home));
+          Witness w = Witness.open(stateDir, key, clock)) {
+        return w.cosign((TransparencyLog) l);
+      }
+    } catch (WitnessException e) {
+      throw new CertifyException(
+          CertifyException.Reason.INTEGRITY,
+          "witness " + key.name() + " refuses: " + e.getMessage(),
+          e.hint().orElse(null),
+          e);
+    } catch (LedgerException e) {
+      throw Certifier.ledgerError(e);
     }
   }
 

@@ -10,6 +10,8 @@ import dev.cairn.ledger.LedgerOptions;
 import dev.cairn.ledger.Ledgers;
 import dev.cairn.ledger.TrustRoot;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -96,6 +98,78 @@ public final class TrustRoots {
     } catch (LedgerException e) {
       throw Certifier.ledgerError(e);
     }
+  }
+
+  /**
+   * The witness settings of a trust root after a change.
+   *
+   * @param witnesses the verifier keys of the witnesses it trusts now
+   * @param required how many of them must cosign
+   */
+  public record WitnessSetting(Path trustRoot, List<String> witnesses, int required) {}
+
+  /**
+   * Makes the trust root in {@code file} (null: Cairn's home's) trust the witness whose cosignature
+   * verifier key is {@code verifierKey} from {@code now}.
+   *
+   * @throws CertifyException if it is not a witness verifier key
+   */
+  public WitnessSetting addWitness(@Nullable Path file, String verifierKey, Instant now)
+      throws CertifyException {
+    Path f = file != null ? file : home.trustRoot();
+    TrustRoot t = read(f);
+    TrustRoot next;
+    try {
+      next = t.withWitness(verifierKey.strip(), now);
+    } catch (IllegalArgumentException e) {
+      throw new CertifyException(
+          CertifyException.Reason.INPUT,
+          String.valueOf(e.getMessage()),
+          "pass the verifier key cairn ledger witness prints (name+hash+key)");
+    }
+    if (!next.equals(t)) {
+      write(f, next);
+    }
+    return witnesses(f, next);
+  }
+
+  /**
+   * Makes the trust root in {@code file} demand {@code n} cosignatures by the witnesses it trusts
+   * on the checkpoint a verification relies on for revocation.
+   *
+   * @throws CertifyException if {@code n} is negative or more than the witnesses it trusts now
+   */
+  public WitnessSetting requireWitnesses(@Nullable Path file, int n) throws CertifyException {
+    Path f = file != null ? file : home.trustRoot();
+    TrustRoot t = read(f);
+    int trusted = t.current(TrustRoot.WitnessKey.class).size();
+    if (n < 0 || n > trusted) {
+      throw new CertifyException(
+          CertifyException.Reason.INPUT,
+          "cannot require "
+              + n
+              + " witness cosignatures: the trust root "
+              + f
+              + " trusts "
+              + trusted
+              + " witness"
+              + (trusted == 1 ? "" : "es"),
+          "add the witnesses first (cairn trust add-witness KEY), or require at most " + trusted);
+    }
+    TrustRoot next = t.withRequiredWitnesses(n);
+    if (!next.equals(t)) {
+      write(f, next);
+    }
+    return witnesses(f, next);
+  }
+
+  private static WitnessSetting witnesses(Path f, TrustRoot t) {
+    return new WitnessSetting(
+        f,
+        t.current(TrustRoot.WitnessKey.class).stream()
+            .map(TrustRoot.WitnessKey::verifierKey)
+            .toList(),
+        t.requiredWitnesses());
   }
 
   private static TrustRoot read(Path f) throws CertifyException {

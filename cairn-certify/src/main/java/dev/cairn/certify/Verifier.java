@@ -32,9 +32,10 @@ import org.jspecify.annotations.Nullable;
  * verification reads: the trust root given, or the one in Cairn's home; a chain only where the
  * verifier names it or the trust root pins it, never where the certificate says (its author could
  * name their own node); for a certificate on the embedded log, the log in Cairn's home, which must
- * be there (a removed log would undo its revocations) and extend the checkpoint the trust root
- * pins. A verification only reads: it never creates, signs or writes anything, and takes the log's
- * shared lock, so that any number run at once.
+ * be there (a removed log would undo its revocations) and extend the checkpoint the trust root pins
+ * — or, when the log is not there, the bundle's revocation proof against that pin. A verification
+ * only reads: it never creates, signs or writes anything, and takes the log's shared lock, so that
+ * any number run at once.
  */
 public final class Verifier {
   private final CairnHome home;
@@ -132,7 +133,7 @@ public final class Verifier {
         return notVerified(bundle, e);
       }
       List<String> notChecked = new ArrayList<>();
-      if (ledger == null) {
+      if (!r.links().contains("revocation")) {
         notChecked.add("revocation");
       }
       if (live == null) {
@@ -186,7 +187,12 @@ public final class Verifier {
             yield pins.isEmpty() ? null : Ledgers.parse(pins.get(pins.size() - 1).registry());
           }
           // a certificate recorded on the embedded log fails closed without it: a removed log
-          // would otherwise undo its revocation
+          // would otherwise undo its revocation; unless it carries a revocation proof, which
+          // stands in for the log (checked against the checkpoint the trust root pins)
+          if (bundle.revocationProof() != null
+              && !Ledgers.exists(Ledgers.EMBEDDED, LedgerOptions.reading(home))) {
+            yield null;
+          }
           requireEmbeddedLog();
           yield Ledgers.EMBEDDED;
         }

@@ -2,7 +2,9 @@ package dev.cairn.cli;
 
 import dev.cairn.attest.PublishedTrust;
 import dev.cairn.certify.Certifier;
+import dev.cairn.certify.CertifyException;
 import dev.cairn.certify.Records;
+import dev.cairn.core.AtomicFiles;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Json;
 import dev.cairn.core.Text;
@@ -10,16 +12,23 @@ import dev.cairn.ethereum.EthereumRegistries;
 import dev.cairn.ethereum.WrongChainException;
 import dev.cairn.ledger.CertificateBundle;
 import dev.cairn.ledger.ChainReceipt;
+import dev.cairn.ledger.Cosignature;
 import dev.cairn.ledger.Ledger;
 import dev.cairn.ledger.LedgerOptions;
 import dev.cairn.ledger.Ledgers;
+import dev.cairn.ledger.NoteSigner;
 import dev.cairn.ledger.Receipt;
+import dev.cairn.ledger.Witness;
+import dev.cairn.ledger.WitnessException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -35,7 +44,9 @@ import picocli.CommandLine.Parameters;
       LedgerCommand.Show.class,
       LedgerCommand.History.class,
       LedgerCommand.Deploy.class,
-      LedgerCommand.GrantIssuer.class
+      LedgerCommand.GrantIssuer.class,
+      LedgerCommand.WitnessLog.class,
+      LedgerCommand.Prove.class
     })
 final class LedgerCommand extends Sub {
   @Command(name = "revoke")
@@ -217,6 +228,114 @@ final class LedgerCommand extends Sub {
       }
       out().flush();
       return Main.OK;
+    }
+  }
+
+  @Command(name = "witness")
+  static final class WitnessLog extends Sub {
+    @Option(names = "--key", required = true, paramLabel = "FILE")
+    @SuppressWarnings("NullAway.Init")
+    Path key;
+
+    @Option(names = "--create-key", paramLabel = "NAME")
+    @Nullable String createKey;
+
+    @Option(names = "--state", paramLabel = "DIR")
+    @Nullable Path state;
+
+    @Option(names = "--request", paramLabel = "FILE|-")
+    @Nullable String request;
+
+    @Option(names = "--log-key", paramLabel = "VERIFIER-KEY")
+    List<String> logKeys = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      NoteSigner k = createKey != null ? Witness.createKey(key, createKey) : Witness.readKey(key);
+      Path dir = state != null ? state : home().dir("witness");
+      String verifierKey = Cosignature.verifierKey(k);
+      if (request == null) {
+        if (!logKeys.isEmpty()) {
+          throw ExitException.usage(
+              "--log-key goes with --request",
+              "leave it out: the home's own log key is used for its log");
+        }
+        Witness.Witnessed w;
+        try {
+          w = Records.create(home(), Clock.systemUTC()).witness(dir, k);
+        } catch (CertifyException e) {
+          if (e.reason() == CertifyException.Reason.INTEGRITY) {
+            throw new ExitException(
+                Main.FINDINGS, String.valueOf(e.getMessage()), e.hint().orElse(null));
+          }
+          throw e;
+        }
+        out()
+            .printf(
+                "Cosigned %s at size %d as witness %s (%s)%n  witness verifier key: %s%n",
+                w.checkpoint().origin(),
+                w.checkpoint().size(),
+                k.name(),
+                w.before()
+                    .map(b -> "consistent with size " + b.size() + " cosigned before")
+                    .orElse("first checkpoint seen of this log"),
+                verifierKey);
+        out().flush();
+        return Main.OK;
+      }
+      if (logKeys.isEmpty()) {
+        throw ExitException.usage(
+            "--request needs the verifier key of the log (--log-key)",
+            "pass --log-key with the key cairn ledger show prints where the log is");
+      }
+      String body =
+          request.equals("-")
+              ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+              : Files.readString(Path.of(request));
+      try (Witness w = Witness.open(dir, k, Clock.systemUTC())) {
+        out().print(w.addCheckpoint(Witness.Request.parse(body), logKeys));
+      } catch (WitnessException e) {
+        throw new ExitException(
+            e.reason() == WitnessException.Reason.BAD_REQUEST ? Main.USAGE : Main.FINDINGS,
+            "witness " + k.name() + " refuses (" + e.reason().status() + "): " + e.getMessage(),
+            e.hint().orElse(null));
+      }
+      out().flush();
+      return Main.OK;
+    }
+  }
+
+  @Command(name = "prove")
+  static final class Prove extends Sub {
+    @Parameters(paramLabel = "CERT")
+    @SuppressWarnings("NullAway.Init")
+    Path cert;
+
+    @Option(names = "--trust", paramLabel = "FILE")
+    @Nullable Path trust;
+
+    @Option(names = "--output-file", paramLabel = "FILE")
+    @Nullable Path output;
+
+    @Override
+    public Integer call() throws Exception {
+      CertificateBundle b = CertificateBundle.parse(Files.readString(cert), cert.toString());
+      Records.Proven p = Records.create(home(), Clock.systemUTC()).prove(b, trust);
+      Path to = output != null ? output : cert;
+      AtomicFiles.write(to, p.bundle().toJson());
+      out()
+          .printf(
+              "Proved %s: %s as of checkpoint size %d of %s%s; wrote %s%n",
+              p.revoked() ? "revoked" : "not revoked",
+              b.envelope().digest(),
+              p.checkpoint().size(),
+              p.checkpoint().origin(),
+              p.consistencyFrom() >= 0
+                  ? " (with a consistency proof from size " + p.consistencyFrom() + ")"
+                  : "",
+              to);
+      out().flush();
+      return p.revoked() ? Main.FINDINGS : Main.OK;
     }
   }
 }

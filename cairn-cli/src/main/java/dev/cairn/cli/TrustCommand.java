@@ -1,17 +1,22 @@
 package dev.cairn.cli;
 
 import dev.cairn.certify.TrustRoots;
+import dev.cairn.core.Text;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 @Command(
     name = "trust",
     subcommands = {
       TrustCommand.AllowSnapshots.class,
       TrustCommand.RefuseSnapshots.class,
-      TrustCommand.Refresh.class
+      TrustCommand.Refresh.class,
+      TrustCommand.AddWitness.class,
+      TrustCommand.RequireWitnesses.class
     })
 final class TrustCommand extends Sub {
   /** What every subcommand has: the trust root's file. */
@@ -79,6 +84,43 @@ final class TrustCommand extends Sub {
                   + " ("
                   + before
                   + ")");
+      out().flush();
+      return Main.OK;
+    }
+  }
+
+  @Command(name = "add-witness")
+  static final class AddWitness extends TrustSub {
+    @Parameters(paramLabel = "VERIFIER-KEY")
+    @SuppressWarnings("NullAway.Init")
+    String verifierKey;
+
+    @Override
+    public Integer call() throws Exception {
+      TrustRoots.WitnessSetting s = roots().addWitness(trust, verifierKey, Instant.now());
+      out()
+          .printf(
+              "Trust root %s trusts %s and requires %s%n",
+              s.trustRoot(),
+              s.witnesses().size() == 1 ? "1 witness" : s.witnesses().size() + " witnesses",
+              Text.count(s.required(), "cosignature"));
+      out().flush();
+      return Main.OK;
+    }
+  }
+
+  @Command(name = "require-witnesses")
+  static final class RequireWitnesses extends TrustSub {
+    @Parameters(paramLabel = "N")
+    int n;
+
+    @Override
+    public Integer call() throws Exception {
+      TrustRoots.WitnessSetting s = roots().requireWitnesses(trust, n);
+      out()
+          .printf(
+              "Trust root %s requires %d of %d witness cosignatures%n",
+              s.trustRoot(), s.required(), s.witnesses().size());
       out().flush();
       return Main.OK;
     }

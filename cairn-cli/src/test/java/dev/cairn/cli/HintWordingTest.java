@@ -35,6 +35,7 @@ class HintWordingTest {
           Map.entry("CertifyException", 2),
           Map.entry("IssuerException", 2),
           Map.entry("WrongChainException", 4),
+          Map.entry("WitnessException", 2),
           Map.entry("Notice", 3));
 
   /** The verbs hints start with; a new hint with a new verb adds it here. */
@@ -48,6 +49,11 @@ class HintWordingTest {
           "base",
           "certify",
           "check",
+          "chmod",
+          "cosign",
+          "get",
+          "have",
+          "leave",
           "choose",
           "correct",
           "drop",

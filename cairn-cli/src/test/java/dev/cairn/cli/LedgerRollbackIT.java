@@ -96,7 +96,23 @@ class LedgerRollbackIT {
   void rmRfLedger_failsClosed_andNeitherVerifyNorCertifyMakesANewLog() throws Exception {
     Path h = copy("removed");
     deleteTree(h.resolve("ledger"));
-    CliTest.Run v = verify(h);
+    // the certificate carries the revocation proof certify gave it, against the checkpoint of
+    // its issue: behind the pin, which the revocation moved
+    CliTest.Run stale = verify(h);
+    assertThat(stale.code()).isEqualTo(1);
+    assertThat(stale.out())
+        .startsWith(
+            "NOT VERIFIED: ledger consistency: the revocation proof is against checkpoint size 1 of cairn.local/log/")
+        .contains(
+            ", behind the checkpoint the trust root pins (size 2): it is stale and may predate a"
+                + " revocation\n"
+                + "  perhaps you should get a fresh proof where the log is (cairn ledger prove CERT)\n");
+    // and without the proof, the certificate fails as before
+    dev.cairn.ledger.CertificateBundle b =
+        dev.cairn.ledger.CertificateBundle.parse(Files.readString(cert));
+    Path bare = h.resolve("bare.cert.json");
+    Files.writeString(bare, b.withRevocationProof(null).toJson());
+    CliTest.Run v = CliTest.run(h, "verify", bare.toString(), "--allow-snapshot");
     assertThat(v.code()).isEqualTo(1);
     assertThat(v.out())
         .isEqualTo(

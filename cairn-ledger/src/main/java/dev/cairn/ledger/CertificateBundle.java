@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * @param issuedAt the ledger entry's issue time
  * @param chain where a blockchain ledger recorded it (null for the embedded log, whose receipt is
  *     index, proof and checkpoint)
+ * @param revocationProof for a certificate on the embedded log, the proof that it is not revoked as
+ *     of a checkpoint, so that it verifies without the log (null: none)
  */
 public record CertificateBundle(
     Dsse.Envelope envelope,
@@ -36,10 +38,50 @@ public record CertificateBundle(
     String checkpoint,
     String locator,
     java.time.Instant issuedAt,
-    @Nullable ChainReceipt chain) {
+    @Nullable ChainReceipt chain,
+    @Nullable RevocationProof revocationProof) {
   public CertificateBundle {
     signingKey = signingKey.clone();
     inclusionProof = inclusionProof.stream().map(byte[]::clone).toList();
+  }
+
+  /** A bundle without a revocation proof. */
+  public CertificateBundle(
+      Dsse.Envelope envelope,
+      byte[] signingKey,
+      String ledger,
+      long index,
+      List<byte[]> inclusionProof,
+      String checkpoint,
+      String locator,
+      java.time.Instant issuedAt,
+      @Nullable ChainReceipt chain) {
+    this(
+        envelope,
+        signingKey,
+        ledger,
+        index,
+        inclusionProof,
+        checkpoint,
+        locator,
+        issuedAt,
+        chain,
+        null);
+  }
+
+  /** This bundle carrying {@code proof} (replacing any it carried). */
+  public CertificateBundle withRevocationProof(@Nullable RevocationProof proof) {
+    return new CertificateBundle(
+        envelope,
+        signingKey,
+        ledger,
+        index,
+        inclusionProof,
+        checkpoint,
+        locator,
+        issuedAt,
+        chain,
+        proof);
   }
 
   /** A bundle recorded on the embedded log. */
@@ -114,6 +156,10 @@ public record CertificateBundle(
       l.put("chain", chain.toMap());
     }
     m.put("receipt", l);
+    RevocationProof rp = revocationProof;
+    if (rp != null) {
+      m.put("revocationProof", rp.toMap());
+    }
     return Json.pretty(m);
   }
 
@@ -174,6 +220,18 @@ public record CertificateBundle(
     } catch (CairnException e) {
       throw notBundle(source, "'envelope': " + e.getMessage(), e);
     }
+    RevocationProof revocationProof = null;
+    JsonNode rp = n.get("revocationProof");
+    if (rp != null && !rp.isNull()) {
+      if (!rp.isObject()) {
+        throw notBundle(source, "'revocationProof' is not an object", null);
+      }
+      try {
+        revocationProof = RevocationProof.fromMap(Jackson.MAPPER.convertValue(rp, Map.class));
+      } catch (IllegalArgumentException e) {
+        throw notBundle(source, "'revocationProof': " + e.getMessage(), e);
+      }
+    }
     try {
       return new CertificateBundle(
           envelope,
@@ -184,7 +242,8 @@ public record CertificateBundle(
           checkpoint,
           locator,
           issued,
-          chain(ledger, r.get("chain")));
+          chain(ledger, r.get("chain")),
+          revocationProof);
     } catch (RuntimeException e) {
       throw notBundle(source, "'receipt.chain': " + e.getMessage(), e);
     }

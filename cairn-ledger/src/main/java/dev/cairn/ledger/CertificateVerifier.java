@@ -29,8 +29,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies a certificate from public data, failing closed at the first link that breaks: signature,
- * signing key, statement, attestation, ledger checkpoint, ledger inclusion, ledger consistency (or,
- * on a blockchain, ledger record and ledger issuer), expiry, revocation, source, cluster identity.
+ * signing key, statement, attestation, ledger checkpoint, ledger inclusion, ledger consistency,
+ * witnesses (when the trust root demands cosignatures) (or, on a blockchain, ledger record and
+ * ledger issuer), expiry, revocation, source, cluster identity.
+ *
+ * <p>Without a log, a bundle's {@link RevocationProof} stands in for it: {@code ledger consistency}
+ * then checks the proof's checkpoint against the trust root's pin (not behind it, not forked from
+ * it), {@code witnesses} its cosignatures, and {@code revocation} the sparse Merkle proof against
+ * the revocation map the checkpoint commits to.
  *
  * <p>{@code source}: a certificate made from a snapshot only claims its cluster's identity (whoever
  * wrote the snapshot could name any cluster), so it verifies only when the trust root accepts
@@ -242,6 +248,8 @@ public final class CertificateVerifier {
     Digest certDigest = b.envelope().digest();
     RegistryView.@Nullable OnChain onChain = null;
     TransparencyLog log = ledger instanceof TransparencyLog l ? l : null;
+    // the revocation map of a bundle's revocation proof, once its checkpoint is checked
+    Checkpoint.@Nullable Revocations proofMap = null;
     if (b.chain() != null) {
       onChain = onChain(b, c, certDigest, t, ledger instanceof RegistryView r ? r : null);
       ok.add("ledger record");
@@ -322,6 +330,12 @@ public final class CertificateVerifier {
               "ledger consistency", String.valueOf(e.getMessage()), e.hint().orElse(null));
         }
         ok.add("ledger consistency");
+        witnessed(t, log.checkpoint().signedNote(), now, ok);
+      } else if (b.revocationProof() != null && ledger == null) {
+        RevocationProof rp = Objects.requireNonNull(b.revocationProof());
+        proofMap = proofCheckpoint(rp, cp, certDigest, t, now);
+        ok.add("ledger consistency");
+        witnessed(t, rp.checkpoint(), now, ok);
       }
     }
     if (now.isBefore(c.issuedAt())) {
@@ -351,6 +365,28 @@ public final class CertificateVerifier {
       if (r.isPresent()) {
         throw new VerificationException(
             "revocation", "revoked at " + r.get().revokedAt() + ": " + r.get().reason(), null);
+      }
+      ok.add("revocation");
+    } else if (proofMap != null) {
+      RevocationProof rp = Objects.requireNonNull(b.revocationProof());
+      RevocationProof.Outcome o = rp.check(proofMap.root());
+      if (!o.holds()) {
+        throw new VerificationException(
+            "revocation",
+            "the revocation proof does not verify against the revocation map of its checkpoint"
+                + " (forged, or for another certificate)",
+            "get a fresh proof where the log is (cairn ledger prove)");
+      }
+      LedgerEntry.Revoked rev = o.entry();
+      if (o.revoked() && rev != null) {
+        throw new VerificationException(
+            "revocation",
+            "revoked at "
+                + rev.revokedAt()
+                + ": "
+                + rev.reason()
+                + " (proven by the revocation map of the bundle's revocation proof)",
+            null);
       }
       ok.add("revocation");
     }
@@ -387,6 +423,147 @@ public final class CertificateVerifier {
       ok.add("cluster identity");
     }
     return new Result(c, certDigest, ok);
+  }
+
+  /** The {@code witnesses} link: the checkpoint carries the cosignatures the root demands. */
+  private static void witnessed(TrustRoot t, String note, Instant now, List<String> ok)
+      throws VerificationException {
+    if (t.requiredWitnesses() == 0) {
+      return;
+    }
+    try {
+      t.requireWitnessed(note, now);
+    } catch (LedgerException e) {
+      throw new VerificationException(
+          "witnesses", String.valueOf(e.getMessage()), e.hint().orElse(null));
+    }
+    ok.add("witnesses");
+  }
+
+  /**
+   * Checks the checkpoint of a bundle's revocation proof (the {@code ledger consistency} link when
+   * no log is read): signed by a log key trusted now, of the certificate's log and at least as
+   * large as its checkpoint, and not behind the checkpoint the trust root pins — the same as it, or
+   * newer with a consistency proof from it. Returns the revocation map it commits to.
+   */
+  private static Checkpoint.Revocations proofCheckpoint(
+      RevocationProof rp, Checkpoint certCp, Digest certDigest, TrustRoot t, Instant now)
+      throws VerificationException {
+    String link = "ledger consistency";
+    String fresh = "get a fresh proof where the log is (cairn ledger prove CERT)";
+    if (!rp.certificate().equals(certDigest)) {
+      throw new VerificationException(
+          "revocation",
+          "the bundle's revocation proof is for certificate " + rp.certificate() + ", not this one",
+          fresh);
+    }
+    Checkpoint pc;
+    Optional<Checkpoint.Revocations> map;
+    try {
+      boolean signed = false;
+      for (LogKey k : t.trustedAt(LogKey.class, now)) {
+        try {
+          NoteSigner.verify(rp.checkpoint(), k.verifierKey());
+          signed = true;
+          break;
+        } catch (LedgerException e) {
+          // another trusted key may have signed it
+        }
+      }
+      if (!signed) {
+        throw new LedgerException(
+            "the revocation proof's checkpoint is not signed by a log key the trust root trusts"
+                + " now",
+            fresh);
+      }
+      pc = Checkpoint.parse(rp.checkpoint());
+      map = pc.revocations();
+    } catch (LedgerException e) {
+      throw new VerificationException(link, String.valueOf(e.getMessage()), e.hint().orElse(fresh));
+    }
+    if (!pc.origin().equals(certCp.origin()) || pc.size() < certCp.size()) {
+      throw new VerificationException(
+          link,
+          "the revocation proof's checkpoint (size "
+              + pc.size()
+              + " of "
+              + pc.origin()
+              + ") does not cover the certificate's (size "
+              + certCp.size()
+              + " of "
+              + certCp.origin()
+              + ")",
+          fresh);
+    }
+    Optional<Checkpoint> pinned = t.pinnedCheckpoint(pc.origin());
+    if (pinned.isEmpty()) {
+      throw new VerificationException(
+          link,
+          "the trust root pins no checkpoint of "
+              + pc.origin()
+              + ", so how fresh the revocation proof is cannot be judged",
+          "use the trust.json published with the log (it pins the log's latest checkpoint), or"
+              + " run cairn trust refresh where the log is");
+    }
+    Checkpoint pin = pinned.get();
+    if (pc.size() < pin.size()) {
+      throw new VerificationException(
+          link,
+          "the revocation proof is against checkpoint size "
+              + pc.size()
+              + " of "
+              + pc.origin()
+              + ", behind the checkpoint the trust root pins (size "
+              + pin.size()
+              + "): it is stale and may predate a revocation",
+          fresh);
+    }
+    if (pc.size() == pin.size()) {
+      Optional<Checkpoint.Revocations> pinMap;
+      try {
+        pinMap = pin.revocations();
+      } catch (LedgerException e) {
+        pinMap = Optional.empty();
+      }
+      if (!java.security.MessageDigest.isEqual(pc.root(), pin.root())
+          || (pinMap.isPresent() && !pinMap.equals(map))) {
+        throw new VerificationException(
+            link,
+            "the revocation proof's checkpoint at size "
+                + pc.size()
+                + " differs from the one the trust root pins at that size: the log forked",
+            "treat the log as compromised: it signed two different checkpoints of one size");
+      }
+    } else if (rp.consistencyFrom() != pin.size()) {
+      throw new VerificationException(
+          link,
+          "the revocation proof's checkpoint (size "
+              + pc.size()
+              + ") is newer than the one the trust root pins (size "
+              + pin.size()
+              + ") and carries no consistency proof from it",
+          "get a proof with a consistency proof from the pinned size (cairn ledger prove CERT"
+              + " --trust-root TRUST), or refresh the trust root where the log is");
+    } else if (!Merkle.verifyConsistency(
+        pin.size(), pc.size(), rp.consistency(), pin.root(), pc.root())) {
+      throw new VerificationException(
+          link,
+          "the revocation proof's checkpoint (size "
+              + pc.size()
+              + ") is not an extension of the checkpoint the trust root pins (size "
+              + pin.size()
+              + "): a forked or rewritten log",
+          "treat the log as compromised, or get a fresh proof");
+    }
+    if (map.isEmpty()) {
+      throw new VerificationException(
+          "revocation",
+          "the revocation proof's checkpoint (size "
+              + pc.size()
+              + ") commits to no revocation map (an older Cairn signed it)",
+          fresh);
+    }
+    return map.get();
   }
 
   /** The statement, or null if it cannot be read (the statement link then says why). */

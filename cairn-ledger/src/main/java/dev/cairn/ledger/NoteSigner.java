@@ -100,6 +100,38 @@ public final class NoteSigner {
         + Base64.getEncoder().encodeToString(k);
   }
 
+  /**
+   * An Ed25519 signature over {@code message} (for cosignatures, whose message is not the text).
+   */
+  byte[] signBytes(byte[] message) {
+    try {
+      Signature s = Signature.getInstance("Ed25519");
+      s.initSign(privateKey);
+      s.update(message);
+      return s.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Ed25519 signing failed", e);
+    }
+  }
+
+  /** Whether {@code signature} is {@code rawPublicKey}'s Ed25519 signature over {@code message}. */
+  static boolean verifyBytes(byte[] rawPublicKey, byte[] message, byte[] signature)
+      throws LedgerException {
+    try {
+      PublicKey pk =
+          KeyFactory.getInstance("Ed25519")
+              .generatePublic(new X509EncodedKeySpec(x509(rawPublicKey)));
+      Signature s = Signature.getInstance("Ed25519");
+      s.initVerify(pk);
+      s.update(message);
+      return s.verify(signature);
+    } catch (java.security.SignatureException e) {
+      return false;
+    } catch (GeneralSecurityException e) {
+      throw new LedgerException("cannot check a note signature: " + e.getMessage(), null, e);
+    }
+  }
+
   /** Signs {@code text} (which must end with a newline) and returns the whole signed note. */
   public String sign(String text) {
     if (!text.endsWith("\n")) {

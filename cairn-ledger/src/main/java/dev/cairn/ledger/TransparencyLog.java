@@ -36,6 +36,7 @@ public final class TransparencyLog implements Ledger {
   private final String verifierKey;
   private final String origin;
   private final Path dir;
+  private final Revocations revocations;
   private Checkpoint checkpoint;
 
   private TransparencyLog(
@@ -45,8 +46,10 @@ public final class TransparencyLog implements Ledger {
       @Nullable NoteSigner signer,
       String verifierKey,
       String origin,
+      Revocations revocations,
       Checkpoint cp) {
     this.dir = dir;
+    this.revocations = revocations;
     this.store = store;
     this.tree = tree;
     this.signer = signer;
@@ -71,12 +74,14 @@ public final class TransparencyLog implements Ledger {
       throws LedgerException {
     String origin = originOf(signer.verifierKey());
     HashTree tree = new HashTree();
-    EntryStore store =
-        EntryStore.open(dir, (index, data) -> tree.append(Merkle.leafHash(data)), lockWait);
+    Revocations revoked = new Revocations();
+    EntryStore store = EntryStore.open(dir, replay(tree, revoked), lockWait);
     try {
       Optional<String> saved = store.readCheckpoint();
       Checkpoint cp =
-          saved.isPresent() ? check(dir, saved.get(), signer.verifierKey(), origin, tree) : null;
+          saved.isPresent()
+              ? check(dir, saved.get(), signer.verifierKey(), origin, tree, revoked)
+              : null;
       TransparencyLog log =
           new TransparencyLog(
               dir,
@@ -85,10 +90,12 @@ public final class TransparencyLog implements Ledger {
               signer,
               signer.verifierKey(),
               origin,
-              cp == null ? sign(signer, origin, tree) : cp);
-      if (cp == null || cp.size() < tree.size()) {
-        // entries fsynced before a crash, but not yet checkpointed: commit them now
-        log.checkpoint = sign(signer, origin, tree);
+              revoked,
+              cp == null ? sign(signer, origin, tree, revoked) : cp);
+      if (cp == null || cp.size() < tree.size() || cp.revocations().isEmpty()) {
+        // entries fsynced before a crash, but not yet checkpointed: commit them now (and a
+        // checkpoint signed by an older Cairn gets the revocation map it lacks)
+        log.checkpoint = sign(signer, origin, tree, revoked);
         store.writeCheckpoint(log.checkpoint.signedNote());
       }
       return log;
@@ -114,8 +121,8 @@ public final class TransparencyLog implements Ledger {
       throws LedgerException {
     String origin = originOf(verifierKey);
     HashTree tree = new HashTree();
-    EntryStore store =
-        EntryStore.openReadOnly(dir, (index, data) -> tree.append(Merkle.leafHash(data)), lockWait);
+    Revocations revoked = new Revocations();
+    EntryStore store = EntryStore.openReadOnly(dir, replay(tree, revoked), lockWait);
     try {
       Optional<String> saved = store.readCheckpoint();
       if (saved.isEmpty()) {
@@ -127,8 +134,8 @@ public final class TransparencyLog implements Ledger {
                 + " (removed?)",
             "restore the log directory from a backup");
       }
-      Checkpoint cp = check(dir, saved.get(), verifierKey, origin, tree);
-      return new TransparencyLog(dir, store, tree, null, verifierKey, origin, cp);
+      Checkpoint cp = check(dir, saved.get(), verifierKey, origin, tree, revoked);
+      return new TransparencyLog(dir, store, tree, null, verifierKey, origin, revoked, cp);
     } catch (LedgerException | RuntimeException e) {
       store.close();
       throw e;
@@ -146,7 +153,7 @@ public final class TransparencyLog implements Ledger {
 
   /** The saved checkpoint, verified against the key and the entries on disk. */
   private static Checkpoint check(
-      Path dir, String saved, String verifierKey, String origin, HashTree tree)
+      Path dir, String saved, String verifierKey, String origin, HashTree tree, Revocations revoked)
       throws LedgerException {
     NoteSigner.verify(saved, verifierKey);
     Checkpoint cp = Checkpoint.parse(saved);
@@ -171,13 +178,181 @@ public final class TransparencyLog implements Ledger {
           "log in " + dir + " is corrupt: its entries do not match its signed checkpoint",
           "restore the log directory from a backup");
     }
+    Optional<Checkpoint.Revocations> said = cp.revocations();
+    if (said.isPresent() && !said.get().equals(revoked.at(cp.size()))) {
+      // anyone who holds the entries can recompute the map: a log whose checkpoint commits to
+      // another one hides (or invents) a revocation
+      throw new LedgerException(
+          "log in "
+              + dir
+              + " is corrupt: its signed checkpoint commits to another revocation map than its"
+              + " entries make ("
+              + said.get().count()
+              + " revoked, the entries revoke "
+              + revoked.at(cp.size()).count()
+              + ")",
+          "restore the log directory from a backup");
+    }
     return cp;
   }
 
-  private static Checkpoint sign(NoteSigner signer, String origin, HashTree tree) {
+  private static EntryStore.RecordListener replay(HashTree tree, Revocations revoked) {
+    return (index, data) -> {
+      tree.append(Merkle.leafHash(data));
+      revoked.record(index, data);
+    };
+  }
+
+  private static Checkpoint sign(
+      NoteSigner signer, String origin, HashTree tree, Revocations revoked) {
     byte[] root = tree.root(tree.size());
-    String note = signer.sign(Checkpoint.body(origin, tree.size(), root));
+    String note = signer.sign(Checkpoint.body(origin, tree.size(), root, revoked.at(tree.size())));
     return new Checkpoint(origin, tree.size(), root, note);
+  }
+
+  /**
+   * The certificates revoked by the log's entries, in order, and the sparse Merkle tree of those
+   * revoked by the first n entries (for the checkpoint of size n).
+   */
+  private static final class Revocations {
+    private static final byte[] REVOKED_TAIL =
+        "\"type\":\"revoked\"}".getBytes(StandardCharsets.UTF_8);
+
+    /** Index of the entry, certificate digest, leaf hash of the entry; in index order. */
+    private final List<Object[]> revoked = new ArrayList<>();
+
+    private SparseMerkle.@Nullable Map32 cached;
+    private long cachedSize = -1;
+
+    synchronized void record(long index, byte[] data) throws LedgerException {
+      // canonical JSON sorts keys, so "type" comes last: only a revocation ends so
+      if (!endsWith(data, REVOKED_TAIL)) {
+        return;
+      }
+      LedgerEntry e = parse(data);
+      if (e instanceof LedgerEntry.Revoked r) {
+        revoked.add(new Object[] {index, r.certificate().bytes(), Merkle.leafHash(data)});
+        cached = null;
+      }
+    }
+
+    synchronized SparseMerkle.Map32 map(long size) {
+      SparseMerkle.Map32 m = cached;
+      if (m != null && cachedSize == size) {
+        return m;
+      }
+      m = new SparseMerkle.Map32();
+      for (Object[] r : revoked) {
+        if ((long) r[0] < size) {
+          m.putIfAbsent((byte[]) r[1], (byte[]) r[2]);
+        }
+      }
+      cached = m;
+      cachedSize = size;
+      return m;
+    }
+
+    Checkpoint.Revocations at(long size) {
+      SparseMerkle.Map32 m = map(size);
+      return new Checkpoint.Revocations(m.size(), m.root());
+    }
+
+    private static boolean endsWith(byte[] data, byte[] tail) {
+      if (data.length < tail.length) {
+        return false;
+      }
+      for (int i = 0; i < tail.length; i++) {
+        if (data[data.length - tail.length + i] != tail[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /**
+   * The proof, against the current checkpoint, that {@code certificate} is not revoked (or, if it
+   * is, of its revocation), for a certificate bundle to carry: then a verifier needs no log.
+   *
+   * @param consistencyFrom also prove the current checkpoint consistent with the tree of this size
+   *     (the checkpoint a verifier's trust root pins), or -1 for no such proof
+   * @throws LedgerException if the current checkpoint commits to no revocation map (a log opened
+   *     only to read, whose checkpoint an older Cairn signed)
+   */
+  public synchronized RevocationProof revocationProof(Digest certificate, long consistencyFrom)
+      throws LedgerException {
+    if (checkpoint.revocations().isEmpty()) {
+      throw new LedgerException(
+          describe()
+              + "'s checkpoint (size "
+              + checkpoint.size()
+              + ") commits to no revocation map: an older Cairn signed it",
+          "certify, revoke or witness once with this Cairn: the log's next checkpoint commits to"
+              + " one");
+    }
+    if (consistencyFrom > checkpoint.size()) {
+      throw new LedgerException(
+          describe()
+              + " is at size "
+              + checkpoint.size()
+              + ", behind the checkpoint to prove it consistent with (size "
+              + consistencyFrom
+              + ")",
+          "restore the log from a backup that holds that checkpoint");
+    }
+    SparseMerkle.Proof p = revocations.map(checkpoint.size()).proof(certificate.bytes());
+    byte[] entry = null;
+    if (!p.absent()) {
+      Optional<Long> i = indexOf(certificate, LedgerEntry.Revoked.class);
+      if (i.isPresent() && i.get() < checkpoint.size()) {
+        entry = store.read(i.get());
+      }
+    }
+    return new RevocationProof(
+        checkpoint.signedNote(),
+        certificate,
+        entry,
+        p,
+        consistencyFrom < 0 || consistencyFrom == checkpoint.size() ? -1 : consistencyFrom,
+        consistencyFrom < 0 || consistencyFrom == checkpoint.size()
+            ? List.of()
+            : tree.consistencyProof(consistencyFrom, checkpoint.size()));
+  }
+
+  /**
+   * Adds the signatures of {@code cosignedNote} that the current checkpoint lacks (a witness's
+   * cosignatures) to it, and saves it: {@code cosignedNote} must be the current checkpoint's text.
+   * A later append signs a new checkpoint, which needs cosigning again.
+   *
+   * @throws LedgerException if the note is not of the current checkpoint, or the log was opened
+   *     only to read
+   */
+  public synchronized Checkpoint addCosignatures(String cosignedNote) throws LedgerException {
+    writer();
+    int sep = cosignedNote.indexOf("\n\n");
+    if (sep < 0 || !cosignedNote.substring(0, sep + 1).equals(checkpoint.text())) {
+      throw new LedgerException(
+          "the cosigned checkpoint is not "
+              + describe()
+              + "'s current one (size "
+              + checkpoint.size()
+              + ")",
+          "cosign the log's current checkpoint");
+    }
+    StringBuilder note = new StringBuilder(checkpoint.signedNote());
+    java.util.Set<String> have =
+        new java.util.HashSet<>(checkpoint.signedNote().substring(sep + 2).lines().toList());
+    for (String line : cosignedNote.substring(sep + 2).lines().toList()) {
+      if (line.startsWith("\u2014 ") && have.add(line)) {
+        note.append(line).append('\n');
+      }
+    }
+    Checkpoint next = new Checkpoint(origin, checkpoint.size(), checkpoint.root(), note.toString());
+    if (!next.equals(checkpoint)) {
+      store.writeCheckpoint(next.signedNote());
+      checkpoint = next;
+    }
+    return checkpoint;
   }
 
   /** Whether this log was opened only to read. */
@@ -344,10 +519,11 @@ public final class TransparencyLog implements Ledger {
                             ? key(i.cluster())
                             : EntryStore.NO_CLUSTER)
                 .toList());
-    for (byte[] d : data) {
-      tree.append(Merkle.leafHash(d));
+    for (int i = 0; i < data.size(); i++) {
+      tree.append(Merkle.leafHash(data.get(i)));
+      revocations.record(first + i, data.get(i));
     }
-    Checkpoint next = sign(w, origin, tree);
+    Checkpoint next = sign(w, origin, tree, revocations);
     store.writeCheckpoint(next.signedNote());
     checkpoint = next;
     List<Receipt> out = new ArrayList<>(entries.size());

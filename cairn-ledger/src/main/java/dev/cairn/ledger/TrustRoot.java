@@ -40,18 +40,26 @@ import org.jspecify.annotations.Nullable;
  * @param entries every window of every item
  * @param acceptsSnapshots whether certificates made from a snapshot verify
  * @param checkpoints the latest checkpoint seen of each log, one per origin
+ * @param requiredWitnesses how many witnesses (of those trusted, {@link WitnessKey}) must have
+ *     cosigned the checkpoint a verification relies on for revocation; 0: none
  */
 public record TrustRoot(
-    List<Entry> entries, boolean acceptsSnapshots, List<Checkpoint> checkpoints) {
+    List<Entry> entries,
+    boolean acceptsSnapshots,
+    List<Checkpoint> checkpoints,
+    int requiredWitnesses) {
   /** The media type of the JSON document this version writes. */
-  public static final String MEDIA_TYPE = "application/vnd.cairn.trust-root+json;version=3";
+  public static final String MEDIA_TYPE = "application/vnd.cairn.trust-root+json;version=4";
+
+  /** The media type of the previous version, still read (no witnesses). */
+  public static final String MEDIA_TYPE_V3 = "application/vnd.cairn.trust-root+json;version=3";
 
   /** The media type of the previous version, still read (no snapshot setting, no checkpoints). */
   public static final String MEDIA_TYPE_V2 = "application/vnd.cairn.trust-root+json;version=2";
 
   /** Something a trust root can trust: closed set, one record per kind. */
   public sealed interface Item
-      permits Policy, Measurement, SigningKey, PlatformKey, LogKey, LedgerPin {
+      permits Policy, Measurement, SigningKey, PlatformKey, LogKey, LedgerPin, WitnessKey {
     /** How messages name the item, e.g. {@code key sha256:ab12…} (never a secret). */
     String describe();
   }
@@ -203,6 +211,28 @@ public record TrustRoot(
   }
 
   /**
+   * A witness whose cosignatures (C2SP tlog-cosignature, {@code cosignature/v1}) count towards
+   * {@link #requiredWitnesses()}.
+   *
+   * @param verifierKey the witness's verifier key, {@code name+hash+base64(0x04 || key)}
+   */
+  public record WitnessKey(String verifierKey) implements Item {
+    public WitnessKey {
+      Cosignature.Key.parse(verifierKey);
+    }
+
+    /** The parsed key. */
+    public Cosignature.Key key() {
+      return Cosignature.Key.parse(verifierKey);
+    }
+
+    @Override
+    public String describe() {
+      return "witness " + key().describe();
+    }
+  }
+
+  /**
    * An Ethereum certificate registry and the issuer whose records are trusted on it.
    *
    * @param registry {@code ethereum:URL#ADDRESS} (the URL may be {@code env:VAR})
@@ -335,11 +365,20 @@ public record TrustRoot(
       }
     }
     checkpoints = List.copyOf(cps);
+    if (requiredWitnesses < 0) {
+      throw new IllegalArgumentException(
+          "the number of required witnesses is 0 or more, not " + requiredWitnesses);
+    }
+  }
+
+  /** A root demanding no witness. */
+  public TrustRoot(List<Entry> entries, boolean acceptsSnapshots, List<Checkpoint> checkpoints) {
+    this(entries, acceptsSnapshots, checkpoints, 0);
   }
 
   /** A root with these entries, refusing snapshot certificates, pinning no checkpoint. */
   public TrustRoot(List<Entry> entries) {
-    this(entries, false, List.of());
+    this(entries, false, List.of(), 0);
   }
 
   /** A trust root that trusts nothing. */
@@ -348,7 +387,7 @@ public record TrustRoot(
   }
 
   private TrustRoot withEntries(List<Entry> es) {
-    return new TrustRoot(es, acceptsSnapshots, checkpoints);
+    return new TrustRoot(es, acceptsSnapshots, checkpoints, requiredWitnesses);
   }
 
   /**
@@ -356,7 +395,32 @@ public record TrustRoot(
    * cluster's identity: whoever writes one can name any cluster.
    */
   public TrustRoot withSnapshotsAccepted(boolean accept) {
-    return new TrustRoot(entries, accept, checkpoints);
+    return new TrustRoot(entries, accept, checkpoints, requiredWitnesses);
+  }
+
+  /**
+   * This root demanding {@code n} cosignatures, by distinct witnesses it trusts, on the checkpoint
+   * a verification relies on for revocation (0: none).
+   */
+  public TrustRoot withRequiredWitnesses(int n) {
+    return new TrustRoot(entries, acceptsSnapshots, checkpoints, n);
+  }
+
+  /**
+   * This root trusting the witness {@code verifierKey} from {@code now} (if it is not trusted then
+   * already). {@link #sync} leaves witnesses alone; {@link #retire} ends one's trust.
+   *
+   * @throws IllegalArgumentException if it is not a cosignature/v1 verifier key
+   */
+  public TrustRoot withWitness(String verifierKey, Instant now) {
+    WitnessKey w = new WitnessKey(verifierKey);
+    if (trustedAt(w, now)
+        || entries.stream().anyMatch(e -> e.isOpen() && id(e.item()).equals(id(w)))) {
+      return this;
+    }
+    List<Entry> out = new ArrayList<>(entries);
+    out.add(new Entry(w, now, null));
+    return withEntries(out);
   }
 
   /** The checkpoint this root pins for the log named {@code origin}, if any. */
@@ -416,6 +480,66 @@ public record TrustRoot(
   }
 
   /**
+   * Checks that {@code note} (a checkpoint) carries at least {@link #requiredWitnesses()} valid
+   * cosignatures by distinct witnesses this root trusts at {@code now} (a retired witness's
+   * cosignatures do not count, whatever time they state), dated no later than {@code now}. A root
+   * that demands none passes.
+   *
+   * @throws LedgerException naming how many of how many verified, and which did not
+   */
+  public void requireWitnessed(String note, Instant now) throws LedgerException {
+    if (requiredWitnesses == 0) {
+      return;
+    }
+    int ok = 0;
+    List<String> missing = new ArrayList<>();
+    for (WitnessKey w : items(WitnessKey.class)) {
+      String name = w.key().describe();
+      Optional<Instant> at;
+      try {
+        at = Cosignature.verify(note, w.key());
+      } catch (LedgerException e) {
+        missing.add(name + " (invalid cosignature)");
+        continue;
+      }
+      if (at.isEmpty()) {
+        missing.add(name + " (no cosignature)");
+      } else if (at.get().isAfter(now)) {
+        missing.add(name + " (cosigned in the future, at " + at.get() + ")");
+      } else if (!trustedAt(w, now)) {
+        // a witness's own timestamp proves nothing once its key is retired (it could backdate):
+        // only witnesses trusted now count
+        missing.add(
+            name
+                + " (cosigned at "
+                + at.get()
+                + ", but trusted only "
+                + CertificateVerifier.windows(windows(w))
+                + ")");
+      } else {
+        ok++;
+      }
+    }
+    if (ok >= requiredWitnesses) {
+      return;
+    }
+    Checkpoint cp = Checkpoint.parse(note);
+    throw new LedgerException(
+        ok
+            + " of "
+            + requiredWitnesses
+            + " required cosignatures on the checkpoint of "
+            + cp.origin()
+            + " at size "
+            + cp.size()
+            + (missing.isEmpty()
+                ? " (the trust root lists no witness)"
+                : ": " + String.join(", ", missing)),
+        "have the witnesses cosign the log's current checkpoint (cairn ledger witness), then get"
+            + " a fresh proof or verify again");
+  }
+
+  /**
    * This root pinning {@code ledger}'s current checkpoint, after {@link #requireConsistent}: the
    * pin only moves forward along one log. A ledger without checkpoints leaves the root as it is.
    */
@@ -433,7 +557,7 @@ public record TrustRoot(
       }
     }
     out.add(now);
-    return new TrustRoot(entries, acceptsSnapshots, out);
+    return new TrustRoot(entries, acceptsSnapshots, out, requiredWitnesses);
   }
 
   /**
@@ -475,7 +599,10 @@ public record TrustRoot(
     items.forEach(i -> currentIds.add(id(i)));
     for (int i = 0; i < out.size(); i++) {
       Entry e = out.get(i);
-      if (e.isOpen() && !(e.item() instanceof LedgerPin) && !currentIds.contains(id(e.item()))) {
+      if (e.isOpen()
+          && !(e.item() instanceof LedgerPin)
+          && !(e.item() instanceof WitnessKey)
+          && !currentIds.contains(id(e.item()))) {
         out.set(i, close(e, now));
       }
     }
@@ -617,6 +744,7 @@ public record TrustRoot(
               + p.chainId()
               + " issuer "
               + p.issuer().toLowerCase(Locale.ROOT);
+      case WitnessKey w -> "witness " + w.verifierKey();
     };
   }
 
@@ -628,6 +756,7 @@ public record TrustRoot(
       case PlatformKey k -> 3;
       case LogKey k -> 4;
       case LedgerPin p -> 5;
+      case WitnessKey w -> 6;
     };
   }
 

@@ -34,7 +34,17 @@ final class TrustRootJson {
 
   /** The lists of the document, in the order they are written; each holds one kind. */
   private static final List<String> LISTS =
-      List.of("policies", "measurements", "signingKeys", "platformKeys", "logKeys", "ledgers");
+      List.of(
+          "policies",
+          "measurements",
+          "signingKeys",
+          "platformKeys",
+          "logKeys",
+          "ledgers",
+          "witnesses");
+
+  /** The lists of versions 2 and 3 (no witnesses). */
+  private static final List<String> LISTS_V3 = LISTS.subList(0, 6);
 
   private static final Set<String> V1_FIELDS =
       Set.of(
@@ -80,6 +90,7 @@ final class TrustRootJson {
       cps.add(m);
     }
     doc.put("checkpoints", cps);
+    doc.put("requiredWitnesses", root.requiredWitnesses());
     return Json.pretty(doc);
   }
 
@@ -108,6 +119,7 @@ final class TrustRootJson {
         m.put("chainId", p.chainId());
         m.put("issuer", p.issuer());
       }
+      case TrustRoot.WitnessKey w -> m.put("verifierKey", w.verifierKey());
     }
     return m;
   }
@@ -156,6 +168,9 @@ final class TrustRootJson {
       if (type.equals(TrustRoot.MEDIA_TYPE_V2)) {
         return v2(doc);
       }
+      if (type.equals(TrustRoot.MEDIA_TYPE_V3)) {
+        return v3(doc, false);
+      }
       if (!type.equals(TrustRoot.MEDIA_TYPE)) {
         if (type.startsWith(MEDIA_TYPE_BASE)) {
           throw new CairnException(
@@ -163,12 +178,12 @@ final class TrustRootJson {
                   + type
                   + " is a version this Cairn does not read (it reads "
                   + TrustRoot.MEDIA_TYPE
-                  + ", version=2 and the older trust.json)",
+                  + ", version=3, version=2 and the older trust.json)",
               "upgrade Cairn to one that reads it, or use a trust.json this version wrote");
         }
         throw new Bad("mediaType is " + type + ", not " + TrustRoot.MEDIA_TYPE);
       }
-      return v3(doc);
+      return v3(doc, true);
     } catch (Bad e) {
       throw notTrust(String.valueOf(e.getMessage()));
     }
@@ -178,12 +193,26 @@ final class TrustRootJson {
     return new CairnException("not a Cairn trust file: " + why, HINT);
   }
 
-  /** The current document: the lists of v2, the snapshot setting and the pinned checkpoints. */
-  private static TrustRoot v3(JsonNode doc) throws Bad {
-    List<String> fields = new ArrayList<>(LISTS);
+  /**
+   * Version 3: the lists of v2, the snapshot setting and the pinned checkpoints; version 4 (the
+   * current one) adds the witnesses and how many must cosign.
+   */
+  private static TrustRoot v3(JsonNode doc, boolean v4) throws Bad {
+    List<String> fields = new ArrayList<>(v4 ? LISTS : LISTS_V3);
     fields.add("acceptSnapshots");
     fields.add("checkpoints");
+    if (v4) {
+      fields.add("requiredWitnesses");
+    }
     only(doc, "", concat("mediaType", fields));
+    int required = 0;
+    if (v4) {
+      JsonNode r = doc.get("requiredWitnesses");
+      if (r == null || !r.isIntegralNumber() || !r.canConvertToInt() || r.asInt() < 0) {
+        throw new Bad("requiredWitnesses is missing or not a whole number of 0 or more");
+      }
+      required = r.asInt();
+    }
     JsonNode accept = doc.get("acceptSnapshots");
     if (accept == null || !accept.isBoolean()) {
       throw new Bad("acceptSnapshots is missing or not true or false");
@@ -203,7 +232,7 @@ final class TrustRootJson {
       cps.add(checkpoint(n, at));
     }
     try {
-      return new TrustRoot(entries(doc), accept.asBoolean(), cps);
+      return new TrustRoot(entries(doc, v4), accept.asBoolean(), cps, required);
     } catch (IllegalArgumentException e) {
       throw new Bad(String.valueOf(e.getMessage()));
     }
@@ -232,11 +261,11 @@ final class TrustRootJson {
   }
 
   private static TrustRoot v2(JsonNode doc) throws Bad {
-    only(doc, "", concat("mediaType", LISTS));
-    return root(entries(doc));
+    only(doc, "", concat("mediaType", LISTS_V3));
+    return root(entries(doc, false));
   }
 
-  private static List<Entry> entries(JsonNode doc) throws Bad {
+  private static List<Entry> entries(JsonNode doc, boolean witnesses) throws Bad {
     List<Entry> entries = new ArrayList<>();
     list(doc, "policies", entries, (n, at) -> policy(n, at));
     list(doc, "measurements", entries, (n, at) -> new Measurement(digest(n, at, "digest")));
@@ -244,6 +273,9 @@ final class TrustRootJson {
     list(doc, "platformKeys", entries, (n, at) -> new PlatformKey(key(n, at)));
     list(doc, "logKeys", entries, (n, at) -> logKey(text(n, at, "verifierKey"), at));
     list(doc, "ledgers", entries, (n, at) -> pin(n, at));
+    if (witnesses) {
+      list(doc, "witnesses", entries, (n, at) -> witness(text(n, at, "verifierKey"), at));
+    }
     return entries;
   }
 
@@ -281,6 +313,7 @@ final class TrustRootJson {
           case "signingKeys", "platformKeys" -> Set.of("keyId", "key");
           case "logKeys" -> Set.of("verifierKey");
           case "ledgers" -> Set.of("registry", "chainId", "issuer");
+          case "witnesses" -> Set.of("verifierKey");
           default -> throw new IllegalArgumentException(list);
         };
     return concat(s, List.of("validFrom", "validUntil"));
@@ -316,6 +349,14 @@ final class TrustRootJson {
   private static LogKey logKey(String verifierKey, String at) throws Bad {
     try {
       return new LogKey(verifierKey);
+    } catch (IllegalArgumentException e) {
+      throw new Bad(at + ".verifierKey is " + e.getMessage());
+    }
+  }
+
+  private static TrustRoot.WitnessKey witness(String verifierKey, String at) throws Bad {
+    try {
+      return new TrustRoot.WitnessKey(verifierKey);
     } catch (IllegalArgumentException e) {
       throw new Bad(at + ".verifierKey is " + e.getMessage());
     }

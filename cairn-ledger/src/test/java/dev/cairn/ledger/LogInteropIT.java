@@ -32,14 +32,18 @@ class LogInteropIT {
   record Result(int code, String out) {}
 
   private Result runGo(Map<String, Object> input) throws Exception {
-    Path mod = tmp.resolve("mod");
+    return runGo("interop", input);
+  }
+
+  private Result runGo(String program, Map<String, Object> input) throws Exception {
+    Path mod = tmp.resolve("mod-" + program);
     Files.createDirectories(mod);
     Files.copy(
-        Path.of("src/test/resources/interop/main.go.txt"),
+        Path.of("src/test/resources/" + program + "/main.go.txt"),
         mod.resolve("main.go"),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     if (!Files.exists(mod.resolve("go.mod"))) {
-      Files.copy(Path.of("src/test/resources/interop/go.mod.txt"), mod.resolve("go.mod"));
+      Files.copy(Path.of("src/test/resources/" + program + "/go.mod.txt"), mod.resolve("go.mod"));
     }
     Path in = tmp.resolve("input-" + System.nanoTime() + ".json");
     Files.writeString(in, Json.pretty(input));
@@ -102,5 +106,45 @@ class LogInteropIT {
     Result forged = runGo(input);
     assertThat(forged.code()).isNotZero();
     assertThat(forged.out()).contains("checkpoint signature");
+  }
+
+  @Test
+  void witnessCosignature_keepsTheLogSignatureReadable_andVerifiesWithTransparencyDevFormats()
+      throws Exception {
+    NoteSigner key = NoteSigner.generate("cairn-interop-log");
+    NoteSigner witnessKey = NoteSigner.generate("witness.example/w1");
+    java.time.Instant at = java.time.Instant.parse("2026-12-01T12:00:00Z");
+    Map<String, Object> input = new LinkedHashMap<>();
+    try (TransparencyLog log = TransparencyLog.open(tmp.resolve("log"), key);
+        Witness w =
+            Witness.open(
+                tmp.resolve("witness"),
+                witnessKey,
+                java.time.Clock.fixed(at, java.time.ZoneOffset.UTC))) {
+      for (int i = 0; i < 5; i++) {
+        log.issue(TransparencyLogTest.issued(i, "c"));
+      }
+      log.revoke(
+          new LedgerEntry.Revoked(TransparencyLogTest.issued(2, "c").certificate(), "interop", at));
+      Witness.Witnessed cosigned = w.cosign(log);
+      // the checkpoint carries Cairn's revocations extension line, which the cosignature covers
+      assertThat(cosigned.checkpoint().text()).contains("\nrevocations 1 ");
+      input.put("logKey", log.verifierKey());
+      input.put("witnessKey", w.verifierKey());
+      input.put("note", log.checkpoint().signedNote());
+    }
+    Result ok = runGo("interop-cosig", input);
+    assertThat(ok.code()).as(ok.out()).isZero();
+    assertThat(ok.out())
+        .contains(
+            "OK log=cairn-interop-log witness=witness.example/w1 time="
+                + at.getEpochSecond()
+                + " unverified=1");
+
+    // an altered checkpoint: the reference refuses it (the log's signature breaks first)
+    input.put("note", ((String) input.get("note")).replaceFirst("\n6\n", "\n7\n"));
+    Result forged = runGo("interop-cosig", input);
+    assertThat(forged.code()).isNotZero();
+    assertThat(forged.out()).contains("log signature");
   }
 }

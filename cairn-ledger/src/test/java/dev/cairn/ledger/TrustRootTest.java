@@ -191,7 +191,7 @@ class TrustRootTest {
     assertThat(back.toJson()).isEqualTo(json);
     assertThat(json)
         .startsWith(
-            "{\n  \"mediaType\" : \"application/vnd.cairn.trust-root+json;version=3\",\n"
+            "{\n  \"mediaType\" : \"application/vnd.cairn.trust-root+json;version=4\",\n"
                 + "  \"acceptSnapshots\" : false,");
     TrustRoot accepting = r.withSnapshotsAccepted(true);
     assertThat(TrustRoot.parse(accepting.toJson())).isEqualTo(accepting).isNotEqualTo(r);
@@ -207,12 +207,79 @@ class TrustRootTest {
 
   @Test
   void json_theDocumentedExample_isWhatTheCodeWrites() throws Exception {
-    Path example = TRUST.resolve("v3-trust.json");
+    Path example = TRUST.resolve("v4-trust.json");
+    TrustRoot witnessed = grownV4();
     if (Boolean.getBoolean("golden.update")) {
-      Files.writeString(example, grown().toJson());
+      Files.writeString(example, witnessed.toJson());
     }
-    assertThat(Files.readString(example)).isEqualTo(grown().toJson());
-    assertThat(TrustRoot.parse(Files.readString(example))).isEqualTo(grown());
+    assertThat(Files.readString(example)).isEqualTo(witnessed.toJson());
+    assertThat(TrustRoot.parse(Files.readString(example))).isEqualTo(witnessed);
+  }
+
+  /** {@link #grown()} and then two witnesses trusted, one of them retired, and one required. */
+  static TrustRoot grownV4() throws Exception {
+    return grown()
+        .withWitness(WITNESS_1, UPGRADE)
+        .withWitness(WITNESS_2, UPGRADE.plusSeconds(60))
+        .retire(new TrustRoot.WitnessKey(WITNESS_2), UPGRADE.plusSeconds(3600))
+        .withRequiredWitnesses(1);
+  }
+
+  static final String WITNESS_1 = Cosignature.verifierKey("witness.example/w1", new byte[32]);
+  static final String WITNESS_2 =
+      Cosignature.verifierKey(
+          "witness.example/w2",
+          java.util.HexFormat.of()
+              .parseHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"));
+
+  @Test
+  void parse_version3_isRead_withNoWitnesses_andWrittenAsVersion4() throws Exception {
+    // the documented example of version 3 (docs/trust-root.md before witnesses)
+    TrustRoot r = TrustRoot.parse(read("v3-trust.json"));
+    TrustRoot now = grown();
+    assertThat(r.entries()).isEqualTo(now.entries());
+    // its pinned checkpoint was signed before checkpoints committed to a revocation map: the same
+    // tree, without the extension line
+    assertThat(r.checkpoints()).hasSize(1);
+    assertThat(r.checkpoints().get(0).size()).isEqualTo(now.checkpoints().get(0).size());
+    assertThat(r.checkpoints().get(0).root()).isEqualTo(now.checkpoints().get(0).root());
+    assertThat(r.checkpoints().get(0).revocations()).isEmpty();
+    assertThat(now.checkpoints().get(0).revocations()).isPresent();
+    assertThat(r.requiredWitnesses()).isZero();
+    assertThat(r.items(TrustRoot.WitnessKey.class)).isEmpty();
+    assertThat(r.toJson())
+        .contains("\"mediaType\" : \"application/vnd.cairn.trust-root+json;version=4\"")
+        .contains("\"witnesses\" : [ ]")
+        .contains("\"requiredWitnesses\" : 0\n}");
+    assertThat(TrustRoot.parse(r.toJson())).isEqualTo(r);
+    // version 3 has no witness fields: one there is refused as misspelt, not silently dropped
+    assertThat(
+            parseFails(
+                    read("v3-trust.json")
+                        .replace(
+                            "\"acceptSnapshots\"",
+                            "\"requiredWitnesses\" : 2,\n  \"acceptSnapshots\""))
+                .getMessage())
+        .isEqualTo(
+            "not a Cairn trust file: requiredWitnesses is not a field of a trust root (misspelt?)");
+  }
+
+  @Test
+  void witnesses_areKeptBySync_andRequiredWitnessesMustBeAWholeNumber() throws Exception {
+    TrustRoot r = grownV4();
+    TrustRoot synced = r.sync(v2(), UPGRADE.plusSeconds(7200));
+    assertThat(synced.current(TrustRoot.WitnessKey.class))
+        .containsExactly(new TrustRoot.WitnessKey(WITNESS_1));
+    assertThat(synced.withWitness(WITNESS_1, UPGRADE.plusSeconds(9000))).isEqualTo(synced);
+    String json = r.toJson().replace("\"requiredWitnesses\" : 1", "\"requiredWitnesses\" : -1");
+    assertThat(parseFails(json).getMessage())
+        .isEqualTo(
+            "not a Cairn trust file: requiredWitnesses is missing or not a whole number of 0 or"
+                + " more");
+    String logKeyAsWitness = r.toJson().replace(WITNESS_1, LOG.verifierKey());
+    assertThat(parseFails(logKeyAsWitness).getMessage())
+        .startsWith("not a Cairn trust file: witnesses[0].verifierKey is witness verifier key")
+        .contains("is not an Ed25519 cosignature/v1 key");
   }
 
   @Test
@@ -317,18 +384,18 @@ class TrustRootTest {
   void parse_anUnknownVersion_isRefusedWithAHint() {
     CairnException e =
         parseFails(
-            "{\"mediaType\":\"application/vnd.cairn.trust-root+json;version=4\",\"future\":[]}");
+            "{\"mediaType\":\"application/vnd.cairn.trust-root+json;version=5\",\"future\":[]}");
     assertThat(e.getMessage())
         .isEqualTo(
-            "trust root application/vnd.cairn.trust-root+json;version=4 is a version this Cairn"
-                + " does not read (it reads application/vnd.cairn.trust-root+json;version=3,"
-                + " version=2 and the older trust.json)");
+            "trust root application/vnd.cairn.trust-root+json;version=5 is a version this Cairn"
+                + " does not read (it reads application/vnd.cairn.trust-root+json;version=4,"
+                + " version=3, version=2 and the older trust.json)");
     assertThat(e.hint())
         .hasValue("upgrade Cairn to one that reads it, or use a trust.json this version wrote");
     assertThat(parseFails("{\"mediaType\":\"application/json\"}").getMessage())
         .isEqualTo(
             "not a Cairn trust file: mediaType is application/json, not"
-                + " application/vnd.cairn.trust-root+json;version=3");
+                + " application/vnd.cairn.trust-root+json;version=4");
   }
 
   @Test

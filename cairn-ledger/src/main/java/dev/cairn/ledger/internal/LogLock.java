@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * lock), across processes and within this JVM. The JDK refuses a second lock on a file this JVM
  * already locks, even a shared one, so readers in one JVM share one OS lock, counted.
  */
-final class LogLock implements AutoCloseable {
+public final class LogLock implements AutoCloseable {
   private static final Map<Path, State> HELD = new HashMap<>();
   private static final long POLL_MILLIS = 20;
 
@@ -49,6 +49,15 @@ final class LogLock implements AutoCloseable {
    *     never been opened by a writer, and is read without a lock)
    */
   static LogLock acquire(Path dir, boolean shared, Duration wait) throws LedgerException {
+    return acquire(dir, shared, wait, "the log");
+  }
+
+  /**
+   * Locks {@code dir} (its {@code lock} file) as {@link #acquire(Path, boolean, Duration)} does;
+   * {@code what} names what lives there in messages ({@code the witness state}).
+   */
+  public static LogLock acquire(Path dir, boolean shared, Duration wait, String what)
+      throws LedgerException {
     Path file = dir.resolve("lock");
     if (shared && !Files.exists(file)) {
       return new LogLock(null);
@@ -86,7 +95,8 @@ final class LogLock implements AutoCloseable {
         }
         if (System.nanoTime() - deadline >= 0) {
           throw new LedgerException(
-              "the log in "
+              what
+                  + " in "
                   + dir
                   + " is in use by another process"
                   + (shared ? " that writes to it" : ""),
@@ -96,12 +106,13 @@ final class LogLock implements AutoCloseable {
           Thread.sleep(POLL_MILLIS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new LedgerException("interrupted while waiting for the log in " + dir, null, e);
+          throw new LedgerException(
+              "interrupted while waiting for " + what + " in " + dir, null, e);
         }
       }
     } catch (IOException e) {
       throw new LedgerException(
-          "cannot lock the log in " + dir + ": " + e.getMessage(),
+          "cannot lock " + what + " in " + dir + ": " + e.getMessage(),
           "check the directory's permissions",
           e);
     }
