@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * DSSE (Dead Simple Signing Envelope) v1: signatures over {@code PAE(payloadType, payload)}, with
- * Ed25519 keys or ECDSA keys (SHA-256, ASN.1 DER signatures, as cosign writes them). {@link #verify}
- * fails closed and says why.
+ * Ed25519 keys or ECDSA keys (SHA-256, ASN.1 DER signatures, as cosign writes them). {@link
+ * #verify} fails closed and says why.
  */
 public final class Dsse {
   public static final String IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";

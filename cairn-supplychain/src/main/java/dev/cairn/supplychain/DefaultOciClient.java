@@ -119,8 +119,7 @@ final class DefaultOciClient implements OciClient {
     return fetchManifest(ref, Set.of(200, 404));
   }
 
-  private Optional<Manifest> fetchManifest(ImageRef ref, Set<Integer> ok)
-      throws RegistryException {
+  private Optional<Manifest> fetchManifest(ImageRef ref, Set<Integer> ok) throws RegistryException {
     RegistryTransport t = transport(ref.registry());
     String op = "get manifest " + ref.reference() + " of " + ref.repository();
     Response r =
@@ -202,7 +201,11 @@ final class DefaultOciClient implements OciClient {
     try {
       OciJson.ImageManifest im = OciJson.imageManifest(m.bytes());
       return new Descriptor(
-          m.mediaType(), m.digest(), m.bytes().length, im.effectiveArtifactType(), im.annotations());
+          m.mediaType(),
+          m.digest(),
+          m.bytes().length,
+          im.effectiveArtifactType(),
+          im.annotations());
     } catch (IOException e) {
       return m.descriptor();
     }

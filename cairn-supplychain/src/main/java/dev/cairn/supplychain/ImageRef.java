@@ -74,7 +74,8 @@ public record ImageRef(
       tag = s.substring(colon + 1);
       s = s.substring(0, colon);
       if (!TAG.matcher(tag).matches()) {
-        throw bad(text, "has tag '" + tag + "'; a tag is 1-128 of [A-Za-z0-9_.-], not first . or -");
+        throw bad(
+            text, "has tag '" + tag + "'; a tag is 1-128 of [A-Za-z0-9_.-], not first . or -");
       }
     }
     String registry;

@@ -26,9 +26,9 @@ public interface OciClient {
   Optional<Manifest> findManifest(ImageRef ref) throws RegistryException;
 
   /**
-   * Puts {@code manifest} at {@code ref}'s tag, or at its own digest when {@code ref} has no tag.
-   * A manifest with a {@code subject} is also listed as a referrer of that subject: by the
-   * registry, where it answers {@code OCI-Subject}, else in the referrers tag schema's index.
+   * Puts {@code manifest} at {@code ref}'s tag, or at its own digest when {@code ref} has no tag. A
+   * manifest with a {@code subject} is also listed as a referrer of that subject: by the registry,
+   * where it answers {@code OCI-Subject}, else in the referrers tag schema's index.
    */
   Descriptor putManifest(ImageRef ref, Manifest manifest) throws RegistryException;
 

@@ -3,10 +3,10 @@ package dev.cairn.supplychain;
 import dev.cairn.core.Secret;
 
 /**
- * How Cairn authenticates to one registry. A registry that answers with a {@code Bearer}
- * challenge ({@code WWW-Authenticate: Bearer realm=…,service=…,scope=…}) is sent to its token
- * service with these credentials (anonymously for {@link Anonymous}); one that answers {@code
- * Basic} gets them directly. Credentials never leave the registry's own origin and its realm.
+ * How Cairn authenticates to one registry. A registry that answers with a {@code Bearer} challenge
+ * ({@code WWW-Authenticate: Bearer realm=…,service=…,scope=…}) is sent to its token service with
+ * these credentials (anonymously for {@link Anonymous}); one that answers {@code Basic} gets them
+ * directly. Credentials never leave the registry's own origin and its realm.
  */
 public sealed interface RegistryAuth {
   /** No credentials; bearer registries still hand out anonymous tokens. */

@@ -5,8 +5,8 @@ import dev.cairn.core.Fix;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A registry could not be reached or refused an operation. The one-line message names the
- * registry, the operation and, when the registry answered, its HTTP status; never a credential.
+ * A registry could not be reached or refused an operation. The one-line message names the registry,
+ * the operation and, when the registry answered, its HTTP status; never a credential.
  */
 public final class RegistryException extends CairnException {
   private static final long serialVersionUID = 1L;

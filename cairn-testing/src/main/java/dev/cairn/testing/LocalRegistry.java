@@ -26,16 +26,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <ul>
  *   <li>{@link #plain()}: plain HTTP, no authentication;
- *   <li>{@link #tlsBasic()}: TLS with a self-signed certificate ({@link #caCertificate()}) and
- *       HTTP basic authentication from a bcrypt htpasswd file ({@link #username()}, {@link
+ *   <li>{@link #tlsBasic()}: TLS with a self-signed certificate ({@link #caCertificate()}) and HTTP
+ *       basic authentication from a bcrypt htpasswd file ({@link #username()}, {@link
  *       #password()});
- *   <li>{@link #tlsToken()}: TLS and bearer tokens ({@code auth.token}): the registry sends
- *       clients to a token service this fixture runs on 127.0.0.1, which checks the same username
- *       and password and issues JWTs signed by a key whose certificate is the registry's {@code
+ *   <li>{@link #tlsToken()}: TLS and bearer tokens ({@code auth.token}): the registry sends clients
+ *       to a token service this fixture runs on 127.0.0.1, which checks the same username and
+ *       password and issues JWTs signed by a key whose certificate is the registry's {@code
  *       rootcertbundle}.
  * </ul>
  *
- * <pre>{@code @RegisterExtension static final LocalRegistry REGISTRY = LocalRegistry.tlsBasic();}</pre>
+ * <pre>{@code @RegisterExtension static final LocalRegistry REGISTRY = LocalRegistry.tlsBasic();}
+ * </pre>
  */
 public final class LocalRegistry implements BeforeAllCallback, AfterAllCallback {
   /** How the registry is served. */

@@ -52,7 +52,8 @@ public final class TestPki {
         ks.load(null, null);
         char[] pw = "x".toCharArray();
         ks.setKeyEntry("k", keys.getPrivate(), pw, new X509Certificate[] {certificate});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        KeyManagerFactory kmf =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, pw);
         KeyStore ts = KeyStore.getInstance("PKCS12");
         ts.load(null, null);
@@ -121,8 +122,17 @@ public final class TestPki {
     }
   }
 
-  /** PEM text of a certificate, key or public key. */
+  /**
+   * PEM text of a certificate, key or public key; a private key as PKCS#8 ({@code PRIVATE KEY}),
+   * which Go's TLS reads for every key type.
+   */
   public static String pem(Object o) {
+    if (o instanceof java.security.PrivateKey k) {
+      return "-----BEGIN PRIVATE KEY-----\n"
+          + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+              .encodeToString(k.getEncoded())
+          + "\n-----END PRIVATE KEY-----\n";
+    }
     StringWriter w = new StringWriter();
     try (JcaPEMWriter p = new JcaPEMWriter(w)) {
       p.writeObject(o);

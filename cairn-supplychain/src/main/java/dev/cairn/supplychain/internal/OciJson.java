@@ -14,8 +14,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * OCI manifests, indexes and descriptors as JSON, and the referrers tag schema of the
- * distribution spec 1.1 ({@code <alg>-<hex>} tags holding an index of a subject's referrers).
+ * OCI manifests, indexes and descriptors as JSON, and the referrers tag schema of the distribution
+ * spec 1.1 ({@code <alg>-<hex>} tags holding an index of a subject's referrers).
  */
 public final class OciJson {
   private OciJson() {}
@@ -115,7 +115,9 @@ public final class OciJson {
   public static ImageManifest imageManifest(byte[] json) throws IOException {
     Map<String, Object> m = Wire.object(json);
     String mt = Wire.string(m.get("mediaType"));
-    if (!mt.isEmpty() && !mt.equals(MediaTypes.OCI_MANIFEST) && !mt.equals(MediaTypes.DOCKER_MANIFEST)) {
+    if (!mt.isEmpty()
+        && !mt.equals(MediaTypes.OCI_MANIFEST)
+        && !mt.equals(MediaTypes.DOCKER_MANIFEST)) {
       throw new IOException("not an image manifest but " + Wire.oneLine(mt, 80));
     }
     if (!(m.get("config") instanceof Map<?, ?>)) {

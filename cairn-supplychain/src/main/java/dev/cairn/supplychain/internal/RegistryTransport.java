@@ -32,12 +32,12 @@ import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * HTTP to one registry with the distribution API's authentication: a request goes out with what
- * is known to work (a cached bearer token for its scope, or basic credentials once the registry
- * asked for them); a 401 with a {@code Bearer} challenge fetches a token from the challenge's
- * realm, a {@code Basic} challenge sends the credentials, and the request is sent once more.
- * Redirects are followed by hand so that credentials never go to another origin. Every failure is
- * a {@link RegistryException} naming the registry, the operation and the status, never a secret.
+ * HTTP to one registry with the distribution API's authentication: a request goes out with what is
+ * known to work (a cached bearer token for its scope, or basic credentials once the registry asked
+ * for them); a 401 with a {@code Bearer} challenge fetches a token from the challenge's realm, a
+ * {@code Basic} challenge sends the credentials, and the request is sent once more. Redirects are
+ * followed by hand so that credentials never go to another origin. Every failure is a {@link
+ * RegistryException} naming the registry, the operation and the status, never a secret.
  */
 public final class RegistryTransport {
   /** A request: method, path or absolute URI, headers, body, the scope it needs and its name. */
@@ -276,7 +276,8 @@ public final class RegistryTransport {
     for (int hop = 0; ; hop++) {
       HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(requestTimeout);
       r.headers().forEach(b::header);
-      boolean sameOrigin = authority(uri).equals(authority(base)) && scheme(uri).equals(scheme(base));
+      boolean sameOrigin =
+          authority(uri).equals(authority(base)) && scheme(uri).equals(scheme(base));
       if (authorization != null && sameOrigin) {
         b.header("Authorization", authorization);
       }
@@ -337,11 +338,10 @@ public final class RegistryTransport {
       return http.send(req, HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpConnectTimeoutException e) {
       throw unreachable(
-          op,
-          where + " did not accept a connection within " + seconds(http.connectTimeout()),
-          e);
+          op, where + " did not accept a connection within " + seconds(http.connectTimeout()), e);
     } catch (HttpTimeoutException e) {
-      throw unreachable(op, where + " did not answer within " + seconds(Optional.of(requestTimeout)), e);
+      throw unreachable(
+          op, where + " did not answer within " + seconds(Optional.of(requestTimeout)), e);
     } catch (ConnectException e) {
       throw unreachable(op, "cannot connect to " + where + " (connection refused)", e);
     } catch (SSLException e) {
@@ -407,7 +407,8 @@ public final class RegistryTransport {
       }
       return b;
     } catch (HttpTimeoutException e) {
-      throw unreachable(op, registry + " stopped sending within " + seconds(Optional.of(requestTimeout)), e);
+      throw unreachable(
+          op, registry + " stopped sending within " + seconds(Optional.of(requestTimeout)), e);
     } catch (IOException e) {
       throw unreachable(op, "the connection to " + registry + " broke: " + e.getMessage(), e);
     }

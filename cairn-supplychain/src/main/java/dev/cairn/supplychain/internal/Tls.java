@@ -57,7 +57,8 @@ public final class Tls {
 
   private static X509ExtendedTrustManager trustManager(@Nullable KeyStore ks)
       throws GeneralSecurityException {
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(ks);
     for (TrustManager tm : tmf.getTrustManagers()) {
       if (tm instanceof X509ExtendedTrustManager x) {
