@@ -48,7 +48,8 @@ class UnreachableRegistryIT {
     try (ServerSocket s = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
       List<Socket> held = new ArrayList<>();
       Thread acceptor =
-          Thread.ofVirtual()
+          Thread.ofPlatform()
+              .daemon()
               .start(
                   () -> {
                     try {

@@ -2,7 +2,6 @@ package dev.cairn.supplychain.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.core.Digest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -54,14 +53,5 @@ class AuthChallengeTest {
     assertThat(AuthChallenge.parseAll("Bearer").get(0).params()).isEmpty();
     assertThat(AuthChallenge.parseAll("Bearer realm=\"unterminated").get(0).param("realm"))
         .contains("unterminated");
-  }
-
-  @Test
-  void fallbackAndCosignTags() {
-    Digest d = Digest.sha256("image");
-    assertThat(OciJson.fallbackTag(d)).isEqualTo("sha256-" + d.hex());
-    assertThat(OciJson.signatureTag(d)).isEqualTo("sha256-" + d.hex() + ".sig");
-    assertThat(OciJson.attestationTag(d)).isEqualTo("sha256-" + d.hex() + ".att");
-    assertThat(OciJson.fallbackTag(d)).matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
   }
 }
