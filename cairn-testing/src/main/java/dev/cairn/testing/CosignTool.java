@@ -27,7 +27,7 @@ public final class CosignTool {
         return b;
       }
       Path script = script();
-      Result r = run(List.of(script.toString()), Path.of("."), 30, false);
+      Result r = run(List.of(script.toString()), Path.of("."), 30, false, java.util.Map.of());
       if (r.exitCode() != 0) {
         throw new IOException("scripts/cosign-tool failed: " + r.output());
       }
@@ -45,13 +45,24 @@ public final class CosignTool {
 
   /** Runs cosign with {@code args} in {@code dir}, with no Sigstore network defaults in reach. */
   public static Result cosign(Path dir, String... args) throws IOException {
+    return cosign(dir, java.util.Map.of(), args);
+  }
+
+  /**
+   * As {@link #cosign(Path, String...)} with extra environment, e.g. {@code SSL_CERT_FILE} for a
+   * registry's private CA. Registry credentials go in {@code dir/.docker/config.json}.
+   */
+  public static Result cosign(Path dir, java.util.Map<String, String> env, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(binary().toString());
     cmd.addAll(List.of(args));
-    return run(cmd, dir, 5, true);
+    return run(cmd, dir, 5, true, env);
   }
 
-  static Result run(List<String> cmd, Path dir, int minutes, boolean isolate) throws IOException {
+  static Result run(
+      List<String> cmd, Path dir, int minutes, boolean isolate, java.util.Map<String, String> env)
+      throws IOException {
     Path log = Files.createTempFile("cairn-cosign-", ".log");
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
@@ -64,6 +75,7 @@ public final class CosignTool {
       pb.environment().put("HOME", dir.toString());
       pb.environment().put("DOCKER_CONFIG", dir.resolve(".docker").toString());
     }
+    pb.environment().putAll(env);
     Process p = pb.start();
     try {
       if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
