@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * DSSE (Dead Simple Signing Envelope) v1: signatures over {@code PAE(payloadType, payload)}, with
- * Ed25519 keys. {@link #verify} fails closed and says why.
+ * Ed25519 keys or ECDSA keys (SHA-256, ASN.1 DER signatures, as cosign writes them). {@link
+ * #verify} fails closed and says why.
  */
 public final class Dsse {
   public static final String IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
@@ -79,7 +80,7 @@ public final class Dsse {
 
   public static Envelope sign(String payloadType, byte[] payload, PrivateKey key, String keyid) {
     try {
-      Signature s = Signature.getInstance("Ed25519");
+      Signature s = Signature.getInstance(algorithm(key));
       s.initSign(key);
       s.update(pae(payloadType, payload));
       return new Envelope(payloadType, payload, List.of(new Sig(keyid, s.sign())));
@@ -122,7 +123,7 @@ public final class Dsse {
   public static boolean verify(Envelope e, PublicKey key) {
     for (Sig s : e.signatures()) {
       try {
-        Signature v = Signature.getInstance("Ed25519");
+        Signature v = Signature.getInstance(algorithm(key));
         v.initVerify(key);
         v.update(pae(e.payloadType(), e.payload()));
         if (v.verify(s.sig())) {
@@ -133,5 +134,10 @@ public final class Dsse {
       }
     }
     return false;
+  }
+
+  /** The JCA signature algorithm for a key: Ed25519, or SHA-256 with ECDSA for an EC key. */
+  private static String algorithm(java.security.Key key) {
+    return "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "Ed25519";
   }
 }

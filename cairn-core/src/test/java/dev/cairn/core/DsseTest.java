@@ -68,4 +68,18 @@ class DsseTest {
     assertThat(s.toString()).isEqualTo("***");
     assertThat(String.valueOf(java.util.List.of(s))).doesNotContain("hunter2");
   }
+
+  @Test
+  void ecdsaKeys_signAndVerify_andAnotherKeyFails() throws Exception {
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+    g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    KeyPair ec = g.generateKeyPair();
+    byte[] body =
+        "{\"_type\":\"https://in-toto.io/Statement/v1\"}".getBytes(StandardCharsets.UTF_8);
+    Dsse.Envelope e = Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, body, ec.getPrivate(), "");
+    assertThat(Dsse.verify(e, ec.getPublic())).isTrue();
+    assertThat(Dsse.verify(Dsse.parse(e.toJson()), ec.getPublic())).isTrue();
+    assertThat(Dsse.verify(e, g.generateKeyPair().getPublic())).isFalse();
+    assertThat(Dsse.verify(e, Keys.ed25519().getPublic())).isFalse();
+  }
 }

@@ -1,0 +1,61 @@
+package dev.cairn.supplychain;
+
+import dev.cairn.core.Digest;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The parts of the OCI distribution API that Cairn uses to push images and to read and write
+ * signatures, attestations and referrers. Made by {@link Registries}. Every call names its registry
+ * and operation in a {@link RegistryException} when it fails; none waits past the client's
+ * timeouts.
+ */
+public interface OciClient {
+  /** The manifest's descriptor ({@code HEAD}), or empty when the registry has no such manifest. */
+  Optional<Descriptor> headManifest(ImageRef ref) throws RegistryException;
+
+  /**
+   * The manifest at {@code ref}'s digest (checked against the bytes) or tag.
+   *
+   * @throws RegistryException with status 404 when it does not exist
+   */
+  Manifest getManifest(ImageRef ref) throws RegistryException;
+
+  /** As {@link #getManifest}, empty when the registry has no such manifest. */
+  Optional<Manifest> findManifest(ImageRef ref) throws RegistryException;
+
+  /**
+   * Puts {@code manifest} at {@code ref}'s tag, or at its own digest when {@code ref} has no tag. A
+   * manifest with a {@code subject} is also listed as a referrer of that subject: by the registry,
+   * where it answers {@code OCI-Subject}, else in the referrers tag schema's index.
+   */
+  Descriptor putManifest(ImageRef ref, Manifest manifest) throws RegistryException;
+
+  boolean blobExists(ImageRef repository, Digest digest) throws RegistryException;
+
+  /** Uploads {@code data} in one request (POST then PUT), unless the blob is already there. */
+  Descriptor pushBlob(ImageRef repository, String mediaType, byte[] data) throws RegistryException;
+
+  /** The blob's bytes, checked against {@code digest}. */
+  byte[] getBlob(ImageRef repository, Digest digest) throws RegistryException;
+
+  /**
+   * The referrers of {@code subject} (which must carry a digest), filtered by {@code artifactType}
+   * when it is not null: from the referrers API, or from the referrers tag schema's index when the
+   * registry has no referrers API.
+   */
+  Referrers referrers(ImageRef subject, @Nullable String artifactType) throws RegistryException;
+
+  /**
+   * Referrers and where they came from.
+   *
+   * @param fromTagSchema true when the registry lacks the referrers API and the list came from the
+   *     {@code sha256-<hex>} tag
+   */
+  record Referrers(List<Descriptor> descriptors, boolean fromTagSchema) {
+    public Referrers {
+      descriptors = List.copyOf(descriptors);
+    }
+  }
+}
