@@ -87,6 +87,12 @@ public interface RunEngine extends AutoCloseable {
       return this;
     }
 
+    /** Several executors, as {@link #executor} each. */
+    public Builder executors(java.util.Collection<StepExecutor> all) {
+      all.forEach(this::executor);
+      return this;
+    }
+
     /** Where steps' secrets come from (by default, nowhere: a step naming a secret fails). */
     public Builder secrets(SecretSource s) {
       this.secrets = Objects.requireNonNull(s);

@@ -2,14 +2,18 @@ package dev.cairn.supplychain;
 
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Digest;
+import dev.cairn.core.Secret;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 
@@ -66,6 +70,48 @@ public final class CosignKeys {
           "not an ECDSA public key: " + ex.getMessage(),
           "give the PEM public key of an ECDSA P-256 key pair (cosign's kind)",
           ex);
+    }
+  }
+
+  /**
+   * The private key as PKCS#8 PEM ({@code PRIVATE KEY}), the form {@link #readPrivateKey} reads.
+   */
+  public static Secret privateKeyPem(PrivateKey key) {
+    return Secret.ofUtf8(
+        "-----BEGIN PRIVATE KEY-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(key.getEncoded())
+            + "\n-----END PRIVATE KEY-----\n");
+  }
+
+  /**
+   * Reads a PKCS#8 PEM {@code PRIVATE KEY} holding an ECDSA key (as {@code openssl genpkey
+   * -algorithm EC -pkeyopt ec_paramgen_curve:P-256} writes it).
+   *
+   * @throws CairnException when the secret holds no such key (its text is never shown)
+   */
+  public static PrivateKey readPrivateKey(Secret pem) throws CairnException {
+    String text = new String(pem.bytes(), StandardCharsets.UTF_8);
+    String begin = "-----BEGIN PRIVATE KEY-----";
+    String end = "-----END PRIVATE KEY-----";
+    int b = text.indexOf(begin);
+    int e = text.indexOf(end);
+    if (b < 0 || e < b) {
+      throw new CairnException(
+          "not a PKCS#8 PEM private key (no " + begin + " block)",
+          "give an ECDSA P-256 key in PKCS#8 PEM (openssl pkcs8 -topk8 -nocrypt converts one)");
+    }
+    try {
+      byte[] der = Base64.getMimeDecoder().decode(text.substring(b + begin.length(), e));
+      PrivateKey k = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+      if (!(k instanceof ECPrivateKey)) {
+        throw new GeneralSecurityException("not an EC key");
+      }
+      return k;
+    } catch (IllegalArgumentException | GeneralSecurityException ex) {
+      throw new CairnException(
+          "not an ECDSA private key",
+          "give the PKCS#8 PEM private key of an ECDSA P-256 key pair (cosign's kind)");
     }
   }
 

@@ -1,0 +1,334 @@
+package dev.cairn.pipeline.steps;
+
+import dev.cairn.core.CairnException;
+import dev.cairn.core.Digest;
+import dev.cairn.core.Secret;
+import dev.cairn.pipeline.PipelineException;
+import dev.cairn.pipeline.RunRequest;
+import dev.cairn.pipeline.StepContext;
+import dev.cairn.pipeline.StepExecutor;
+import dev.cairn.pipeline.StepKind;
+import dev.cairn.pipeline.StepResult;
+import dev.cairn.pipeline.StepSpec;
+import dev.cairn.pipeline.build.BuiltImage;
+import dev.cairn.pipeline.build.ImageBuild;
+import dev.cairn.pipeline.build.ImageBuilds;
+import dev.cairn.pipeline.build.ImageOutput;
+import dev.cairn.pipeline.source.Checkout;
+import dev.cairn.pipeline.source.GitAuth;
+import dev.cairn.supplychain.Cosign;
+import dev.cairn.supplychain.CosignKeys;
+import dev.cairn.supplychain.ImageRef;
+import dev.cairn.supplychain.OciClient;
+import dev.cairn.supplychain.Registries;
+import dev.cairn.supplychain.RegistryAuth;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The executors of {@code checkout}, {@code build}, {@code push} and {@code sign}.
+ *
+ * <ul>
+ *   <li>{@code checkout}: the run's exact commit into the workspace (secret {@code GIT_TOKEN} for
+ *       HTTPS); a local directory's working tree is copied as it is.
+ *   <li>{@code build}: the workspace's Dockerfile, built without a daemon. When the pipeline has a
+ *       {@code push} step, the layers go straight to its registry (the image is {@code
+ *       registry/repository:<commit>}); the build's digest is its output {@code digest}.
+ *   <li>{@code push}: checks that the registry serves exactly the built digest and records {@code
+ *       image} as {@code registry/repository@sha256:…} (secrets {@code REGISTRY_USERNAME}, {@code
+ *       REGISTRY_PASSWORD}; {@code insecure: true} allows plain HTTP).
+ *   <li>{@code sign}: a cosign signature of the image and a SLSA v1 provenance attestation, stored
+ *       as cosign stores them (tags and OCI referrers), with the ECDSA P-256 key in secret {@code
+ *       SIGNING_KEY} (PKCS#8 PEM). The builder id says this is the local, unattested builder.
+ * </ul>
+ */
+public final class Steps {
+  /** The builder id of provenance signed by a pipeline's own key, outside any TEE. */
+  public static final String LOCAL_BUILDER = "https://cairn.dev/builder/local/v1";
+
+  /** The build type of Cairn's pipeline runs. */
+  public static final String BUILD_TYPE = "https://cairn.dev/pipeline/run/v1";
+
+  private Steps() {}
+
+  /** The executors of this package, with {@code clock} for provenance times. */
+  public static List<StepExecutor> all(Clock clock) {
+    return List.of(new CheckoutStep(), new BuildStep(), new PushStep(), new SignStep(clock));
+  }
+
+  /** The {@code push} step of the run's pipeline, if any. */
+  static Optional<StepSpec> pushStep(RunRequest r) {
+    return r.definition().steps().stream().filter(s -> s.kind() == StepKind.PUSH).findFirst();
+  }
+
+  /** Where the push step puts the image: {@code registry/repository:<commit or run>}. */
+  static ImageRef target(StepContext ctx, StepSpec push) throws PipelineException {
+    String registry = push.param("registry", "");
+    String repository = push.param("repository", "");
+    if (registry.isEmpty() || repository.isEmpty()) {
+      throw new PipelineException(
+          ctx.request().definition().source()
+              + ":"
+              + push.location()
+              + ": the push step needs 'registry' and 'repository'",
+          "add them, e.g. push: {registry: 127.0.0.1:5000, repository: team/app}");
+    }
+    String c = ctx.request().commit();
+    String tag = c.isEmpty() ? "run-" + ctx.runId() : c.substring(0, Math.min(12, c.length()));
+    try {
+      return ImageRef.parse(registry + "/" + repository + ":" + tag);
+    } catch (CairnException e) {
+      throw new PipelineException(
+          "the push step's image "
+              + registry
+              + "/"
+              + repository
+              + " is not an image name: "
+              + e.getMessage(),
+          "write registry as host[:port] and repository as lower-case path, e.g. team/app");
+    }
+  }
+
+  static boolean insecure(StepSpec push) {
+    return Boolean.TRUE.equals(push.params().get("insecure"));
+  }
+
+  static RegistryAuth.@Nullable Basic registryAuth(StepContext ctx) {
+    Secret user = ctx.secrets().get("REGISTRY_USERNAME");
+    Secret password = ctx.secrets().get("REGISTRY_PASSWORD");
+    if (password == null) {
+      return null;
+    }
+    String name =
+        user == null ? "cairn" : new String(user.bytes(), java.nio.charset.StandardCharsets.UTF_8);
+    return new RegistryAuth.Basic(name, password);
+  }
+
+  static OciClient client(ImageRef image, StepSpec push, @Nullable RegistryAuth auth) {
+    Registries.Builder b = Registries.builder();
+    if (insecure(push)) {
+      b.allowPlainHttp(image.registry());
+    }
+    if (auth != null) {
+      b.auth(image.registry(), auth);
+    }
+    return b.build();
+  }
+
+  private static final class CheckoutStep implements StepExecutor {
+    @Override
+    public StepKind kind() {
+      return StepKind.CHECKOUT;
+    }
+
+    @Override
+    public StepResult execute(StepContext ctx) throws PipelineException, InterruptedException {
+      RunRequest r = ctx.request();
+      try {
+        if (r.commit().isEmpty()) {
+          copyTree(Path.of(r.repository()), ctx.workspace());
+          ctx.log().line("copied the working tree of " + r.repository());
+          return StepResult.succeeded(Map.of("tree", "working tree"));
+        }
+        Secret token = ctx.secrets().get("GIT_TOKEN");
+        Checkout c =
+            Checkout.at(
+                r.repository(),
+                r.commit(),
+                token == null ? GitAuth.none() : GitAuth.token(token),
+                ctx.workspace());
+        ctx.log().line("checked out " + c.commit() + (c.shallow() ? " (shallow)" : ""));
+        return StepResult.succeeded(
+            Map.of("commit", c.commit(), "treeDigest", c.treeDigest().toString()));
+      } catch (CairnException e) {
+        return StepResult.failed(null, String.valueOf(e.getMessage()), false);
+      } catch (IOException e) {
+        return StepResult.failed(null, dev.cairn.core.Text.describe(e), false);
+      }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+      try (var walk = Files.walk(from)) {
+        for (Path p : (Iterable<Path>) walk::iterator) {
+          Path rel = from.relativize(p);
+          if (rel.toString().equals(".git") || rel.startsWith(".git")) {
+            continue;
+          }
+          Path target = to.resolve(rel.toString());
+          if (Files.isDirectory(p)) {
+            Files.createDirectories(target);
+          } else if (Files.isRegularFile(p)) {
+            Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+      }
+    }
+  }
+
+  private static final class BuildStep implements StepExecutor {
+    @Override
+    public StepKind kind() {
+      return StepKind.BUILD;
+    }
+
+    @Override
+    public StepResult execute(StepContext ctx) throws PipelineException, InterruptedException {
+      StepSpec step = ctx.step();
+      Path context = ctx.workspace().resolve(step.param("context", ".")).normalize();
+      try {
+        Path work = Files.createDirectories(ctx.workspace().resolveSibling("build-" + ctx.runId()));
+        ImageBuild.Builder b =
+            ImageBuild.builder(context, work)
+                .dockerfile(context.resolve(step.param("dockerfile", "Dockerfile")))
+                .timestamp(Instant.EPOCH);
+        if (step.params().get("args") instanceof Map<?, ?> args) {
+          args.forEach((k, v) -> b.buildArg(String.valueOf(k), String.valueOf(v)));
+        }
+        String target = step.param("target", "");
+        if (!target.isEmpty()) {
+          b.target(target);
+        }
+        Optional<StepSpec> push = pushStep(ctx.request());
+        if (push.isPresent()) {
+          ImageRef image = target(ctx, push.get());
+          RegistryAuth.Basic auth = registryAuth(ctx);
+          b.output(
+              new ImageOutput.Registry(
+                  image.toString(),
+                  auth == null
+                      ? null
+                      : new dev.cairn.pipeline.build.RegistryAuth(auth.username(), auth.password()),
+                  insecure(push.get())));
+        } else {
+          b.output(new ImageOutput.OciArchive(work.resolve("image.oci.tar")));
+        }
+        BuiltImage built = ImageBuilds.build(b.build(), e -> ctx.log().line(e.toString()));
+        ctx.log().line("built " + built.digest() + " with " + built.builder());
+        return StepResult.succeeded(Map.of("digest", built.digest().toString()));
+      } catch (CairnException e) {
+        return StepResult.failed(null, String.valueOf(e.getMessage()), false);
+      } catch (IOException e) {
+        return StepResult.failed(null, dev.cairn.core.Text.describe(e), false);
+      }
+    }
+  }
+
+  private static final class PushStep implements StepExecutor {
+    @Override
+    public StepKind kind() {
+      return StepKind.PUSH;
+    }
+
+    @Override
+    public StepResult execute(StepContext ctx) throws PipelineException, InterruptedException {
+      String digest =
+          ctx.output(StepKind.BUILD, "digest")
+              .orElseThrow(
+                  () ->
+                      new PipelineException(
+                          "the push step has no image: no build step before it",
+                          "put a build step before push"));
+      ImageRef tagged = target(ctx, ctx.step());
+      // by digest only: what is signed and deployed never moves with a tag
+      ImageRef image =
+          new ImageRef(tagged.registry(), tagged.repository(), null, Digest.parse(digest));
+      try {
+        var served = client(image, ctx.step(), registryAuth(ctx)).headManifest(image);
+        if (served.isEmpty() || !served.get().digest().toString().equals(digest)) {
+          return StepResult.failed(
+              null, image.registry() + " does not serve " + image + " as built", true);
+        }
+        ctx.log().line("pushed " + image);
+        return StepResult.succeeded(Map.of("image", image.toString()));
+      } catch (CairnException e) {
+        return StepResult.failed(null, String.valueOf(e.getMessage()), true);
+      }
+    }
+  }
+
+  private static final class SignStep implements StepExecutor {
+    private final Clock clock;
+
+    SignStep(Clock clock) {
+      this.clock = clock;
+    }
+
+    @Override
+    public StepKind kind() {
+      return StepKind.SIGN;
+    }
+
+    @Override
+    public StepResult execute(StepContext ctx) throws PipelineException, InterruptedException {
+      Instant started = clock.instant();
+      RunRequest r = ctx.request();
+      String ref =
+          ctx.output(StepKind.PUSH, "image")
+              .orElseThrow(
+                  () ->
+                      new PipelineException(
+                          "the sign step has no image: no push step before it",
+                          "put a push step before sign"));
+      Secret pem = ctx.secrets().get("SIGNING_KEY");
+      if (pem == null) {
+        throw new PipelineException(
+            "the sign step needs its key: secret SIGNING_KEY is not given",
+            "set the step's secrets: {SIGNING_KEY: <name>} to an ECDSA P-256 PKCS#8 PEM key");
+      }
+      StepSpec push = pushStep(r).orElseThrow();
+      try {
+        ImageRef image = ImageRef.parse(ref);
+        PrivateKey key = CosignKeys.readPrivateKey(pem);
+        Cosign cosign = Cosign.using(client(image, push, registryAuth(ctx)), clock);
+        cosign.sign(image, key, Cosign.Storage.BOTH);
+        byte[] statement =
+            Cosign.statement(image, "https://slsa.dev/provenance/v1", provenance(ctx, started));
+        cosign.attest(image, statement, key, Cosign.Storage.BOTH);
+        ctx.log().line("signed " + image + " and its SLSA provenance");
+        return StepResult.succeeded(Map.of("signed", image.toString()));
+      } catch (CairnException e) {
+        return StepResult.failed(null, String.valueOf(e.getMessage()), true);
+      }
+    }
+
+    /** A SLSA v1 provenance predicate of this run. */
+    private Map<String, Object> provenance(StepContext ctx, Instant started) {
+      RunRequest r = ctx.request();
+      Map<String, Object> external = new LinkedHashMap<>();
+      external.put("repository", r.repository());
+      external.put("ref", r.ref());
+      external.put("pipeline", r.definition().source());
+      external.put("pipelineDigest", r.definition().digest().toString());
+      Map<String, Object> dep = new LinkedHashMap<>();
+      dep.put("uri", r.repository());
+      if (!r.commit().isEmpty()) {
+        dep.put("digest", Map.of("gitCommit", r.commit()));
+      }
+      Map<String, Object> definition = new LinkedHashMap<>();
+      definition.put("buildType", BUILD_TYPE);
+      definition.put("externalParameters", external);
+      definition.put("internalParameters", Map.of("trigger", r.trigger().source()));
+      definition.put("resolvedDependencies", List.of(dep));
+      Map<String, Object> metadata = new LinkedHashMap<>();
+      metadata.put("invocationId", ctx.runId());
+      metadata.put("startedOn", started.toString());
+      metadata.put("finishedOn", clock.instant().toString());
+      Map<String, Object> run = new LinkedHashMap<>();
+      run.put("builder", Map.of("id", LOCAL_BUILDER));
+      run.put("metadata", metadata);
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("buildDefinition", definition);
+      p.put("runDetails", run);
+      return p;
+    }
+  }
+}
