@@ -56,6 +56,8 @@ final class Hints {
               + " or choose other frameworks with --framework";
       case "scan.rbac" ->
           "give the user read access to every resource (cairn checks rbac prints the role)";
+      case "scan.baseline" ->
+          "pass --baseline a report written by `cairn scan -o json` (or --output-file F.json)";
       case "workload.trace" -> "run with CAIRN_TRACE=1 to see how far it got";
       case "certify.scan-alone" -> "run `cairn scan` on the same target to see why";
       case "ledger.grant-issuer" ->

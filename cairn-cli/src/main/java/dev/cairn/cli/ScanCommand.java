@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.core.Sizes;
 import dev.cairn.core.Text;
+import dev.cairn.scanner.Baseline;
 import dev.cairn.scanner.CheckSet;
 import dev.cairn.scanner.Checks;
 import dev.cairn.scanner.ClusterOptions;
@@ -116,6 +117,14 @@ final class ScanCommand implements Callable<Integer> {
           "Show only checks of this severity or more (info, low, medium, high, critical); the"
               + " exit code still follows --fail-on over every check.")
   @Nullable String severity;
+
+  @Option(
+      names = "--baseline",
+      paramLabel = "REPORT.json",
+      description =
+          "Show only findings that this earlier JSON report does not have (same check, object,"
+              + " container and field); the exit code follows the new ones.")
+  @Nullable Path baseline;
 
   @Option(
       names = "--output-file",
@@ -245,6 +254,7 @@ final class ScanCommand implements Callable<Integer> {
                             "unknown severity '" + severity + "' for --severity",
                             "use info, low, medium, high or critical"));
     Waivers waivers = exceptions == null ? Waivers.none() : Waivers.load(exceptions);
+    @Nullable Baseline known = baseline == null ? null : Baseline.read(baseline);
     List<ObjectSource> sources = new ArrayList<>();
     if (!paths.isEmpty()) {
       sources.add(ObjectSources.manifests(paths, System.in, limits));
@@ -271,6 +281,9 @@ final class ScanCommand implements Callable<Integer> {
       Trace.mark("scan", "scanned");
     } finally {
       progress.done();
+    }
+    if (known != null) {
+      report = known.apply(report);
     }
     ScanReport shownReport = report.atLeast(shown);
     if (outputFile == null) {
