@@ -115,4 +115,20 @@ class FindingLocationTest {
     assertThat(f.container()).isNull();
     assertThat(f.path()).isNull();
   }
+
+  @Test
+  void lint_aPathThatIsNoFieldPath_isAnErrorAtIt() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("badpath"));
+    Files.writeString(
+        dir.resolve("c.yaml"),
+        "id: X-1\nseverity: Low\nmessage: m\n"
+            + "match: {resources: [{group: \"\", version: v1, resource: pods}]}\n"
+            + "validations:\n- expression: 'true'\n  path: resources..limits\n");
+    assertThat(Checks.lint(dir))
+        .extracting(dev.cairn.core.Diagnostic::oneLine)
+        .containsExactly(
+            dir.resolve("c.yaml")
+                + ":7:9: path must be a field path such as resources.limits or"
+                + " volumes[0].hostPath");
+  }
 }

@@ -190,7 +190,7 @@ public final class ManifestReader implements ObjectSource {
             + ": its files are not scanned as they are; render it and scan the result: "
             + command
             + " | cairn scan -",
-        "render it first (" + command + ") and scan what that prints",
+        "run " + command + " and scan what it prints (| cairn scan -)",
         Fix.of("input.render", "command", command));
   }
 
