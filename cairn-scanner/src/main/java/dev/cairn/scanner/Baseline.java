@@ -4,7 +4,6 @@ import dev.cairn.scanner.internal.BaselineFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,7 +75,7 @@ public final class Baseline {
       String id = cr.check().id();
       List<Finding> kept = new ArrayList<>();
       // per object: did it keep a failed finding, did it lose one
-      Map<ObjectRef, boolean[]> objects = new IdentityHashMap<>();
+      Map<ObjectRef, boolean[]> objects = new java.util.HashMap<>();
       for (Finding f : cr.findings()) {
         if (f.state() != Finding.State.FAILED) {
           kept.add(f);
