@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.core.Text;
+import dev.cairn.scanner.Baseline;
 import dev.cairn.scanner.CheckSet;
 import dev.cairn.scanner.ClusterOptions;
 import dev.cairn.scanner.InputLimits;
@@ -64,6 +65,9 @@ final class ScanCommand extends Sub {
   @Option(names = "--severity", paramLabel = "SEVERITY", converter = Options.SeverityValue.class)
   Severity shown = Severity.INFO;
 
+  @Option(names = "--baseline", paramLabel = "REPORT.json")
+  @Nullable Path baseline;
+
   @Option(names = "--output-file", paramLabel = "FILE")
   @Nullable Path outputFile;
 
@@ -110,6 +114,7 @@ final class ScanCommand extends Sub {
     if (file != null) {
       writable(file, () -> Reports.checkWritable(file));
     }
+    @Nullable Baseline known = baseline == null ? null : Baseline.read(baseline);
     CheckSet selected = checks.select().filter(include, exclude);
     List<ObjectSource> sources = new ArrayList<>();
     if (!paths.isEmpty()) {
@@ -139,6 +144,9 @@ final class ScanCommand extends Sub {
       Trace.mark("scan", "scanned");
     } finally {
       progress.done();
+    }
+    if (known != null) {
+      report = known.apply(report);
     }
     ScanReport shownReport = report.atLeast(shown);
     if (file == null) {

@@ -248,4 +248,33 @@ class CliTest {
     run("scan", m.toString(), "--output-file", html.toString());
     assertThat(Files.readString(html)).startsWith("<!DOCTYPE html>");
   }
+
+  @Test
+  void scan_baseline_showsOnlyNewFindings_andTheExitCodeFollowsThem() throws Exception {
+    Path m = tmp.resolve("p.yaml");
+    String pod =
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec: {containers: [{name: c,"
+            + " image: x, securityContext: {privileged: true}}]}\n";
+    Files.writeString(m, pod);
+    Path before = tmp.resolve("main.json");
+    assertThat(run("scan", m.toString(), "--output-file", before.toString()).code()).isEqualTo(1);
+    // nothing new: passes, and says how many known findings it left out
+    Run same = run("scan", m.toString(), "--baseline", before.toString());
+    assertThat(same.code()).as(same.err()).isZero();
+    assertThat(same.out()).contains("known in the baseline " + before + " not shown");
+    assertThat(same.out()).doesNotContain("FAILED  Container runs privileged");
+    // a new container that binds a host port: that finding alone, and the run fails
+    Files.writeString(
+        m,
+        pod.replace("}}]}", "}}, {name: d, image: x, ports: [{containerPort: 1, hostPort: 1}]}]}"));
+    Run pr = run("scan", m.toString(), "--baseline", before.toString(), "-o", "json");
+    assertThat(pr.code()).isEqualTo(1);
+    assertThat(pr.out()).contains("\"container\" : \"d\"").doesNotContain("\"container\" : \"c\"");
+    // a baseline that is not a report: a usage error that says how to make one
+    Run bad = run("scan", m.toString(), "--baseline", m.toString());
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err())
+        .contains("cairn: baseline " + m + ": not JSON")
+        .contains("perhaps you should pass --baseline a report written by `cairn scan -o json`");
+  }
 }

@@ -77,8 +77,19 @@ public record Check(
   /** A named CEL expression. */
   public record Variable(String name, String expression, SourceLocation location) {}
 
-  /** A CEL expression that must be true; {@code message} explains a failure. */
-  public record Validation(String expression, @Nullable String message, SourceLocation location) {}
+  /**
+   * A CEL expression that must be true; {@code message} explains a failure.
+   *
+   * @param path the field a failure is about, a Cairn extension to Marvin's format: relative to the
+   *     container when the failure lies in one container (e.g. {@code resources.limits}), relative
+   *     to the pod spec otherwise (e.g. {@code hostNetwork}); null when not declared
+   */
+  public record Validation(
+      String expression, @Nullable String message, SourceLocation location, @Nullable String path) {
+    public Validation(String expression, @Nullable String message, SourceLocation location) {
+      this(expression, message, location, null);
+    }
+  }
 
   /**
    * The frameworks this check belongs to, from its labels: {@code pss: baseline|restricted}, {@code

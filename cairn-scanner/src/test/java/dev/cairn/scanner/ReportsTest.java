@@ -175,8 +175,92 @@ class ReportsTest {
     String html = render(report(), ReportFormat.HTML, false);
     assertThat(html)
         .startsWith("<!DOCTYPE html>")
-        .doesNotContain("<script", "src=\"http", "href=\"http");
+        .doesNotContain("<script src", "src=\"http", "href=\"http", "url(", "@import", "<link");
+    // one inline script, the constant one: no data of the report is in it
+    assertThat(html.split("<script>", -1)).hasSize(2);
+    assertThat(html)
+        .contains("<script>" + dev.cairn.scanner.internal.HtmlReport.SCRIPT + "</script>");
     assertThat(html).contains("CRN-102").contains("waived");
+  }
+
+  @Test
+  void html_sortsBySeverity_hasAnObjectView_containers_descriptionsAndFilters() throws Exception {
+    ScanReport r = report();
+    String html = render(r, ReportFormat.HTML, false);
+    // checks: every Critical before every High before every Medium ...
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("<details class=\"check\" id=\"[^\"]+\" data-sev=\"(\\d)\"")
+            .matcher(html);
+    List<Integer> order = new java.util.ArrayList<>();
+    while (m.find()) {
+      order.add(Integer.parseInt(m.group(1)));
+    }
+    assertThat(order)
+        .hasSize(r.results().size())
+        .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    // each check's description and remediation
+    Check c102 =
+        r.results().stream()
+            .map(CheckResult::check)
+            .filter(c -> c.id().equals("CRN-102"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(html)
+        .contains("<p>" + c102.description().strip() + "</p>")
+        .contains("<p><b>Fix:</b> " + c102.remediation().strip() + "</p>");
+    // the per-object view, with the container and the field
+    assertThat(html)
+        .contains("<h2 id=\"objects\">Objects</h2>")
+        .contains("<details class=\"object\" open><summary><b>DaemonSet monitoring/node-agent</b>")
+        .contains(
+            "<td>agent</td><td><code>spec.template.spec.containers[0].securityContext.privileged</code></td>");
+    // filters by severity, framework, status and text
+    assertThat(html)
+        .contains(
+            "<select id=\"f-severity\">", "<select id=\"f-framework\">", "<select id=\"f-status\">")
+        .contains("<input id=\"f-q\" type=\"search\"");
+  }
+
+  @Test
+  void json_findingsNameContainerAndPath_checksCarryDescriptionAndRemediation() throws Exception {
+    JsonNode j = Jackson.MAPPER.readTree(render(report(), ReportFormat.JSON, false));
+    JsonNode c102 = null;
+    for (JsonNode c : j.get("checks")) {
+      if (c.get("id").asText().equals("CRN-102")) {
+        c102 = c;
+      }
+    }
+    assertThat(c102).isNotNull();
+    assertThat(c102.get("description").asText()).startsWith("A privileged container");
+    assertThat(c102.get("remediation").asText()).startsWith("Remove securityContext.privileged");
+    JsonNode f = c102.get("findings").get(0);
+    assertThat(f.get("container").asText()).isEqualTo("agent");
+    assertThat(f.get("path").asText())
+        .isEqualTo("spec.template.spec.containers[0].securityContext.privileged");
+  }
+
+  @Test
+  void sarifAndJunit_nameTheContainer() throws Exception {
+    JsonNode run =
+        Jackson.MAPPER.readTree(render(report(), ReportFormat.SARIF, false)).get("runs").get(0);
+    JsonNode priv = null;
+    for (JsonNode res : run.get("results")) {
+      if (res.get("ruleId").asText().equals("CRN-102")) {
+        priv = res;
+      }
+    }
+    assertThat(priv).isNotNull();
+    assertThat(priv.get("message").get("text").asText())
+        .isEqualTo(
+            "DaemonSet monitoring/node-agent container agent: Container runs privileged (at"
+                + " spec.template.spec.containers[0].securityContext.privileged)");
+    JsonNode member = priv.get("locations").get(0).get("logicalLocations").get(1);
+    assertThat(member.get("kind").asText()).isEqualTo("member");
+    assertThat(member.get("fullyQualifiedName").asText())
+        .isEqualTo(
+            "apps/v1/DaemonSet/monitoring/node-agent#spec.template.spec.containers[0].securityContext.privileged");
+    assertThat(render(report(), ReportFormat.JUNIT, false))
+        .contains("name=\"DaemonSet monitoring/node-agent container agent\"");
   }
 
   /** Markup, an event-handler attribute break-out and every character HTML gives meaning to. */
@@ -190,12 +274,17 @@ class ReportsTest {
   /** The elements and attributes the HTML report writes itself; nothing else may appear. */
   static final java.util.regex.Pattern OWN_TAG =
       java.util.regex.Pattern.compile(
-          "<!DOCTYPE html>|</?(html|head|meta|title|style|body|h1|h2|h3|p|div|b|code|table|thead"
-              + "|tbody|tr|th|td|a|ul|li)((?: (?:lang|charset|name|content|class|href|id)=\"[^\"<>]*\")*)>");
+          "<!DOCTYPE html>|</?(html|head|meta|title|style|script|body|h1|h2|h3|p|div|b|i|code|table|thead"
+              + "|tbody|tr|th|td|a|ul|li|nav|details|summary|span|label|select|option|input|button)"
+              + "((?: (?:lang|charset|name|content|class|href|id|style|value|type|placeholder|open"
+              + "|data-sev|data-fw|data-status|data-text)(?:=\"[^\"<>]*\")?)*)>");
 
   @Test
   void html_escapesEverythingTheInputControls() throws Exception {
     String html = render(hostile(report()), ReportFormat.HTML, false);
+    // the page's own script is a constant (html_isSelfContained); the rest is checked here
+    html =
+        html.replace("<script>" + dev.cairn.scanner.internal.HtmlReport.SCRIPT + "</script>", "");
 
     assertThat(html)
         .doesNotContain(
@@ -206,12 +295,14 @@ class ReportsTest {
     assertThat(html)
         .contains("<p class=\"meta\">" + e + " &middot; ") // source
         .contains(" &middot; " + e + " &middot; ") // tool
-        .contains("<td><a href=\"#CRN-1&quot; onmouseover=&quot;alert(3)\">") // check id
-        .contains("<h3 id=\"CRN-1&quot; onmouseover=&quot;alert(3)\">")
-        .contains("</a></td><td>" + e + "</td>") // check message
-        .contains(" &mdash; " + e + "</h3>")
+        .contains("<details class=\"check\" id=\"CRN-1&quot; onmouseover=&quot;alert(3)\"") // id
+        .contains("<a href=\"#CRN-1&quot; onmouseover=&quot;alert(3)\">") // link to it
+        .contains("<span class=\"id\">CRN-1&quot; onmouseover=&quot;alert(3)</span>" + e) // title
+        .contains("<p>" + e + "</p>") // description
         .contains("<p><b>Fix:</b> " + e + "</p>") // remediation
         .contains("<td>" + e + " " + e + "/" + e + "</td>") // kind namespace/name
+        .contains("<b>" + e + " " + e + "/" + e + "</b>") // the object view
+        .contains("<td>" + e + "</td><td><code>" + e + "</code></td>") // container, path
         .contains("<td><code>" + e + ":3:7</code></td>") // where the object was read
         .contains("<td>" + e + "</td></tr>") // finding message
         .contains("<td>" + e + " (waived: " + e + ")</td></tr>") // waiver reason
@@ -265,7 +356,9 @@ class ReportsTest {
                                               f.waiver().kind(),
                                               HOSTILE,
                                               f.waiver().expires(),
-                                              f.waiver().origin())))
+                                              f.waiver().origin()),
+                                      HOSTILE,
+                                      HOSTILE))
                           .toList();
                   return new CheckResult(
                       evil,

@@ -19,6 +19,11 @@ import org.jspecify.annotations.Nullable;
  * remediation}) and reports every problem with file:line:col, CEL compile errors included.
  */
 public final class CheckLoader {
+  /** A validation's {@code path}: dotted names with optional indexes. */
+  private static final java.util.regex.Pattern FIELD_PATH =
+      java.util.regex.Pattern.compile(
+          "[A-Za-z_][A-Za-z0-9_-]*(\\[\\d+\\])?(\\.[A-Za-z_][A-Za-z0-9_-]*(\\[\\d+\\])?)*");
+
   private static final Set<String> KNOWN_FIELDS =
       Set.of(
           "id",
@@ -180,8 +185,15 @@ public final class CheckLoader {
       for (YamlNode v : vs.items()) {
         String expr = c.string(v, "expression", true);
         String msg = c.string(v, "message", false);
+        String path = c.string(v, "path", false);
+        if (path != null && !FIELD_PATH.matcher(path).matches()) {
+          c.error(
+              Yaml.find(v, "path"),
+              "path must be a field path such as resources.limits or volumes[0].hostPath");
+          path = null;
+        }
         if (expr != null) {
-          validations.add(new Check.Validation(expr, msg, c.loc(Yaml.find(v, "expression"))));
+          validations.add(new Check.Validation(expr, msg, c.loc(Yaml.find(v, "expression")), path));
         }
       }
     } else {

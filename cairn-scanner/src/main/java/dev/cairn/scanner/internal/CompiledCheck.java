@@ -26,8 +26,29 @@ public final class CompiledCheck {
   /** A CEL compile error at a 0-based offset into the expression. */
   public record CelError(int offset, String message) {}
 
-  /** The verdict on one object: null message means pass. */
-  public record Verdict(boolean error, String message) {}
+  /**
+   * The verdict on one object (a pass is no verdict). {@code blame} says which containers the
+   * failure lies in, or the pod-level field; empty when nothing narrower than the object explains
+   * it.
+   */
+  public record Verdict(boolean error, String message, List<Blame> blame) {
+    public Verdict {
+      blame = List.copyOf(blame);
+    }
+
+    Verdict(boolean error, String message) {
+      this(error, message, List.of());
+    }
+  }
+
+  /**
+   * Where in the object a failure lies: a container (by name) and a field path, either may be
+   * unknown.
+   */
+  public record Blame(@Nullable String container, @Nullable String path) {}
+
+  private static final List<String> CONTAINER_LISTS =
+      List.of("containers", "initContainers", "ephemeralContainers");
 
   private final Check check;
   private final boolean podSpec;
@@ -163,10 +184,64 @@ public final class CompiledCheck {
       }
       if (!Boolean.TRUE.equals(out)) {
         String msg = check.validations().get(i).message();
-        return new Verdict(false, msg == null || msg.isBlank() ? check.message() : msg);
+        return new Verdict(
+            false, msg == null || msg.isBlank() ? check.message() : msg, blame(ctx, i));
       }
     }
     return null;
+  }
+
+  /**
+   * Which part of a pod-spec object makes validation {@code i} fail: the validation is evaluated
+   * again on copies of the object that keep no container (then the pod itself fails it), or one
+   * container each (then each container that fails it is to blame). Check files need not say
+   * anything for this, so Marvin's own checks name their containers too; a validation's {@code
+   * path} adds the field. Evaluation errors on a copy blame nothing.
+   */
+  @SuppressWarnings("unchecked")
+  private List<Blame> blame(ObjectContext ctx, int i) {
+    if (!podSpec) {
+      return List.of();
+    }
+    List<String> template =
+        dev.cairn.scanner.Kinds.byKind(ctx.group, ctx.kind)
+            .map(k -> k.podSpecPath().equals(List.of("")) ? List.<String>of() : k.podSpecPath())
+            .orElse(null);
+    Map<String, Object> tmpl = dev.cairn.scanner.Kinds.podTemplate(ctx.group, ctx.kind, ctx.object);
+    if (template == null || tmpl == null || !(tmpl.get("spec") instanceof Map<?, ?> rawSpec)) {
+      return List.of();
+    }
+    Map<String, Object> spec = (Map<String, Object>) rawSpec;
+    String prefix = String.join(".", template) + (template.isEmpty() ? "spec" : ".spec");
+    String declared = check.validations().get(i).path();
+    if (failsOn(ctx.narrowed(template, spec, null, -1), i)) {
+      return List.of(new Blame(null, declared == null ? null : prefix + "." + declared));
+    }
+    List<Blame> out = new ArrayList<>();
+    for (String key : CONTAINER_LISTS) {
+      if (!(spec.get(key) instanceof List<?> list)) {
+        continue;
+      }
+      for (int j = 0; j < list.size(); j++) {
+        if (list.get(j) instanceof Map<?, ?> c
+            && failsOn(ctx.narrowed(template, spec, key, j), i)) {
+          out.add(
+              new Blame(
+                  c.get("name") instanceof String n ? n : null,
+                  prefix + "." + key + "[" + j + "]" + (declared == null ? "" : "." + declared)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** True when validation {@code i} is false on {@code ctx}; errors count as not failing. */
+  private boolean failsOn(ObjectContext ctx, int i) {
+    try {
+      return !Boolean.TRUE.equals(validations[i].eval(new Activation(ctx)));
+    } catch (CelEvaluationException | RuntimeException e) {
+      return false;
+    }
   }
 
   private static final java.util.regex.Pattern INPUT =
@@ -335,6 +410,39 @@ public final class CompiledCheck {
 
     Map<String, Object> object() {
       return object;
+    }
+
+    /**
+     * A copy of this object whose pod spec keeps only container {@code index} of list {@code key}
+     * (no container at all when {@code key} is null); {@code template} is the path to the pod
+     * template, {@code spec} the template's spec.
+     */
+    @SuppressWarnings("unchecked")
+    ObjectContext narrowed(
+        List<String> template, Map<String, Object> spec, @Nullable String key, int index) {
+      Map<String, Object> newSpec = new LinkedHashMap<>(spec);
+      for (String k : CONTAINER_LISTS) {
+        if (newSpec.get(k) instanceof List<?> l) {
+          newSpec.put(k, k.equals(key) ? List.of(l.get(index)) : List.of());
+        }
+      }
+      List<String> path = new ArrayList<>(template);
+      path.add("spec");
+      Map<String, Object> root = replaced(object, path, 0, newSpec);
+      return new ObjectContext(root, group, kind, apiVersions, kubeVersion, pssVersion);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> replaced(
+        Map<String, Object> m, List<String> path, int at, Object value) {
+      Map<String, Object> copy = new LinkedHashMap<>(m);
+      String k = path.get(at);
+      if (at == path.size() - 1) {
+        copy.put(k, value);
+      } else if (m.get(k) instanceof Map<?, ?> child) {
+        copy.put(k, replaced((Map<String, Object>) child, path, at + 1, value));
+      }
+      return copy;
     }
 
     List<String> apiVersions() {

@@ -350,14 +350,17 @@ public final class DefaultScanner implements Scanner {
       }
       Optional<Waiver> w =
           v.error() ? Optional.empty() : options.waivers().find(cc.check().id(), o, now);
+      List<CompiledCheck.Blame> blame =
+          v.blame().isEmpty() ? List.of(new CompiledCheck.Blame(null, null)) : v.blame();
+      Finding.State state;
+      @Nullable Waiver applied = null;
       if (w.isPresent() && !w.get().expiredAt(now)) {
         t.waived[i]++;
         if (w.get().check().contains("*") && cc.check().severity() == Severity.CRITICAL) {
           t.broadCritical.add(w.get());
         }
-        t.findings
-            .get(i)
-            .add(new SeqFinding(seq, new Finding(ref, Finding.State.WAIVED, v.message(), w.get())));
+        state = Finding.State.WAIVED;
+        applied = w.get();
       } else {
         w.ifPresent(t.expiredUsed::add);
         if (v.error()) {
@@ -365,16 +368,15 @@ public final class DefaultScanner implements Scanner {
         } else {
           t.failed[i]++;
         }
+        state = v.error() ? Finding.State.ERROR : Finding.State.FAILED;
+      }
+      // one finding per container to blame: each can be fixed, waived in a baseline, on its own
+      for (CompiledCheck.Blame b : blame) {
         t.findings
             .get(i)
             .add(
                 new SeqFinding(
-                    seq,
-                    new Finding(
-                        ref,
-                        v.error() ? Finding.State.ERROR : Finding.State.FAILED,
-                        v.message(),
-                        null)));
+                    seq, new Finding(ref, state, v.message(), applied, b.container(), b.path())));
       }
     }
     if (!any) {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON report, schema {@code cairn.dev/scan-report/v1} (docs/report-schema.json). Field names
@@ -56,7 +57,17 @@ public final class JsonReport {
       g.writeNumberField("notApplicable", s.notApplicable());
       g.writeNumberField("findings", s.findings());
       g.writeNumberField("waived", s.waived());
+      g.writeNumberField("known", s.known());
+      g.writeNumberField("knownFindings", s.knownFindings());
       g.writeEndObject();
+      writeCompliance(g, r);
+      ScanReport.BaselineUse b = r.baseline();
+      if (b != null) {
+        g.writeObjectFieldStart("baseline");
+        g.writeStringField("file", b.source());
+        g.writeNumberField("knownFindings", b.findings());
+        g.writeEndObject();
+      }
       g.writeArrayFieldStart("checks");
       for (CheckResult cr : r.results()) {
         Check c = cr.check();
@@ -66,6 +77,12 @@ public final class JsonReport {
           g.writeStringField("slug", c.slug());
         }
         g.writeStringField("title", c.message());
+        if (c.description() != null) {
+          g.writeStringField("description", c.description().strip());
+        }
+        if (c.remediation() != null) {
+          g.writeStringField("remediation", c.remediation().strip());
+        }
         g.writeStringField("severity", c.severity().display());
         g.writeArrayFieldStart("frameworks");
         for (Framework f : c.frameworks()) {
@@ -84,13 +101,24 @@ public final class JsonReport {
         g.writeNumberField("failed", cr.failed());
         g.writeNumberField("errors", cr.errors());
         g.writeNumberField("waived", cr.waived());
+        g.writeNumberField("known", cr.known());
         g.writeEndObject();
+        java.util.OptionalDouble score = cr.complianceScore();
+        if (score.isPresent()) {
+          g.writeNumberField("complianceScore", percent(score.getAsDouble()));
+        }
         g.writeArrayFieldStart("findings");
         for (Finding f : cr.findings()) {
           g.writeStartObject();
           g.writeStringField("state", f.state().name().toLowerCase(Locale.ROOT));
           g.writeStringField("message", f.message());
           writeObject(g, f.object());
+          if (f.container() != null) {
+            g.writeStringField("container", f.container());
+          }
+          if (f.path() != null) {
+            g.writeStringField("path", f.path());
+          }
           Waiver w = f.waiver();
           if (w != null) {
             g.writeObjectFieldStart("waiver");
@@ -121,6 +149,35 @@ public final class JsonReport {
       g.writeEndObject();
       g.writeRaw('\n');
     }
+  }
+
+  /** Kubescape's way: per check passed/judged objects; per framework the mean over its checks. */
+  private static void writeCompliance(JsonGenerator g, ScanReport r) throws IOException {
+    g.writeObjectFieldStart("compliance");
+    g.writeArrayFieldStart("frameworks");
+    @Nullable Double overall = null;
+    for (ScanReport.Compliance c : r.compliance()) {
+      Framework f = c.framework();
+      if (f == null) {
+        overall = c.score();
+        continue;
+      }
+      g.writeStartObject();
+      g.writeStringField("framework", f.id());
+      g.writeNumberField("checks", c.checks());
+      g.writeNumberField("score", percent(c.score()));
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    if (overall != null) {
+      g.writeNumberField("score", percent(overall));
+    }
+    g.writeEndObject();
+  }
+
+  /** A score as a percentage with two decimals, as Kubescape writes its compliance scores. */
+  private static java.math.BigDecimal percent(double score) {
+    return java.math.BigDecimal.valueOf(score * 100).setScale(2, java.math.RoundingMode.HALF_UP);
   }
 
   private static void writeObject(JsonGenerator g, ObjectRef o) throws IOException {

@@ -15,6 +15,11 @@ import java.time.temporal.ChronoUnit;
 public final class JunitReport {
   private JunitReport() {}
 
+  /** Findings (test cases) in {@code state}: one per failing container. */
+  private static long count(CheckResult cr, Finding.State state) {
+    return cr.findings().stream().filter(f -> f.state() == state).count();
+  }
+
   public static void write(ScanReport r, Writer out) throws IOException {
     long tests = 0;
     long failures = 0;
@@ -22,9 +27,9 @@ public final class JunitReport {
     long skipped = 0;
     for (CheckResult cr : r.results()) {
       tests += cr.findings().size() + (cr.passed() > 0 || cr.findings().isEmpty() ? 1 : 0);
-      failures += cr.failed();
-      errors += cr.errors();
-      skipped += cr.waived() + (cr.objects() == 0 ? 1 : 0);
+      failures += count(cr, Finding.State.FAILED);
+      errors += count(cr, Finding.State.ERROR);
+      skipped += count(cr, Finding.State.WAIVED) + (cr.objects() == 0 ? 1 : 0);
     }
     String secs = String.format(java.util.Locale.ROOT, "%.3f", r.duration().toMillis() / 1000.0);
     out.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -50,11 +55,11 @@ public final class JunitReport {
               + "\" tests=\""
               + t
               + "\" failures=\""
-              + cr.failed()
+              + count(cr, Finding.State.FAILED)
               + "\" errors=\""
-              + cr.errors()
+              + count(cr, Finding.State.ERROR)
               + "\" skipped=\""
-              + (cr.waived() + (cr.objects() == 0 ? 1 : 0))
+              + (count(cr, Finding.State.WAIVED) + (cr.objects() == 0 ? 1 : 0))
               + "\" timestamp=\""
               + ts.toString().replace("Z", "")
               + "\">\n");
@@ -68,7 +73,7 @@ public final class JunitReport {
             "    <testcase classname=\""
                 + cls
                 + "\" name=\""
-                + Xml.esc(f.object().display())
+                + Xml.esc(f.where())
                 + "\" file=\""
                 + Xml.esc(f.object().location().file())
                 + "\""
@@ -76,7 +81,7 @@ public final class JunitReport {
                     ? " line=\"" + f.object().location().line() + "\""
                     : "")
                 + ">\n");
-        String loc = Xml.esc(f.object().location().toString());
+        String loc = Xml.esc(f.object().location() + (f.path() == null ? "" : " at " + f.path()));
         switch (f.state()) {
           case FAILED ->
               out.write(

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,23 +59,7 @@ public final class ManifestReader implements ObjectSource {
               "cannot read standard input: " + e.getMessage(), null, e);
         }
       } else if (Files.isDirectory(p)) {
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(p)) {
-          files =
-              s.filter(Files::isRegularFile).filter(ManifestReader::isManifest).sorted().toList();
-        } catch (IOException e) {
-          throw new dev.cairn.scanner.ScanException(
-              "cannot list " + p + ": " + e.getMessage(),
-              "check that the directory is readable",
-              e);
-        }
-        if (files.isEmpty()) {
-          sink.notice(
-              new Notice(
-                  Notice.Level.WARNING,
-                  SourceLocation.of(p.toString()),
-                  "no .yaml, .yml or .json files in directory"));
-        }
+        List<Path> files = walk(p, sink);
         for (Path f : files) {
           readFile(f, sink);
         }
@@ -85,10 +68,137 @@ public final class ManifestReader implements ObjectSource {
       } else if (Files.exists(p)) {
         // a pipe (cairn scan <(helm template .)), a device, a socket: read as a stream
         readFile(p, sink);
+      } else if (Files.isSymbolicLink(p)) {
+        throw new dev.cairn.scanner.ScanException(
+            p + ": dangling symbolic link to " + target(p),
+            "point the link at a manifest file or directory, or pass the file itself");
       } else {
         throw new dev.cairn.scanner.ScanException(
             p + ": no such file or directory", "check the path, or use - to read standard input");
       }
+    }
+  }
+
+  /** The file names by which kustomize finds a kustomization. */
+  static final List<String> KUSTOMIZATION =
+      List.of("kustomization.yaml", "kustomization.yml", "Kustomization");
+
+  /**
+   * The manifest files under {@code root}, sorted. Symbolic links to directories are followed (each
+   * named in a notice), a link back to a directory being walked is reported and not followed, and a
+   * dangling link is reported: nothing is left out without a word. A Kustomize directory or a Helm
+   * chart is named with the command that renders it, and its files are not read: a base before its
+   * patches, or a template before Helm fills it in, is not what gets applied.
+   */
+  private static List<Path> walk(Path root, Sink sink) throws dev.cairn.scanner.ScanException {
+    List<Path> files = new ArrayList<>();
+    boolean[] rendered = {false};
+    try {
+      Files.walkFileTree(
+          root,
+          java.util.EnumSet.of(java.nio.file.FileVisitOption.FOLLOW_LINKS),
+          Integer.MAX_VALUE,
+          new java.nio.file.SimpleFileVisitor<Path>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(
+                Path dir, java.nio.file.attribute.BasicFileAttributes attrs) {
+              for (String k : KUSTOMIZATION) {
+                if (Files.isRegularFile(dir.resolve(k))) {
+                  rendered[0] = true;
+                  sink.notice(render(dir, "Kustomize directory", "kubectl kustomize " + dir));
+                  return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                }
+              }
+              if (Files.isRegularFile(dir.resolve("Chart.yaml"))) {
+                rendered[0] = true;
+                sink.notice(render(dir, "Helm chart", "helm template " + dir));
+                return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+              }
+              if (!dir.equals(root) && Files.isSymbolicLink(dir)) {
+                sink.notice(
+                    new Notice(
+                        Notice.Level.INFO,
+                        SourceLocation.of(dir.toString()),
+                        "followed the symbolic link to directory " + target(dir)));
+              }
+              return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFile(
+                Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+              if (attrs.isSymbolicLink()) {
+                // following links, the walk hands over a link's own attributes only when its
+                // target does not exist
+                sink.notice(
+                    new Notice(
+                        Notice.Level.WARNING,
+                        SourceLocation.of(file.toString()),
+                        "dangling symbolic link to " + target(file) + "; not read",
+                        "point the link at a file that exists, or remove it",
+                        null));
+              } else if (attrs.isRegularFile() && isManifest(file)) {
+                files.add(file);
+              }
+              return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+              if (e instanceof java.nio.file.FileSystemLoopException) {
+                sink.notice(
+                    new Notice(
+                        Notice.Level.WARNING,
+                        SourceLocation.of(file.toString()),
+                        "symbolic link to "
+                            + target(file)
+                            + " loops back to a directory being read; not followed",
+                        "remove the link, or point it outside the tree",
+                        null));
+              } else {
+                sink.notice(
+                    new Notice(
+                        Notice.Level.ERROR,
+                        SourceLocation.of(file.toString()),
+                        "cannot read: " + e.getMessage(),
+                        "check that it is readable",
+                        null));
+              }
+              return java.nio.file.FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      throw new dev.cairn.scanner.ScanException(
+          "cannot list " + root + ": " + e.getMessage(), "check that the directory is readable", e);
+    }
+    if (files.isEmpty() && !rendered[0]) {
+      sink.notice(
+          new Notice(
+              Notice.Level.WARNING,
+              SourceLocation.of(root.toString()),
+              "no .yaml, .yml or .json files in directory"));
+    }
+    files.sort(null);
+    return files;
+  }
+
+  private static Notice render(Path dir, String what, String command) {
+    return new Notice(
+        Notice.Level.WARNING,
+        SourceLocation.of(dir.toString()),
+        what
+            + ": its files are not scanned as they are; render it and scan the result: "
+            + command
+            + " | cairn scan -",
+        "run " + command + " and scan what it prints (| cairn scan -)",
+        Fix.of("input.render", "command", command));
+  }
+
+  private static String target(Path link) {
+    try {
+      return Files.readSymbolicLink(link).toString();
+    } catch (IOException | UnsupportedOperationException e) {
+      return "an unreadable target";
     }
   }
 

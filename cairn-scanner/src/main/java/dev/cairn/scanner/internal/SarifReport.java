@@ -115,22 +115,35 @@ public final class SarifReport {
     g.writeNumberField("ruleIndex", ruleIndex);
     g.writeStringField("level", f.state() == Finding.State.ERROR ? "error" : level(c.severity()));
     g.writeStringField("kind", "fail");
-    text(g, "message", o.display() + ": " + f.message());
+    text(
+        g,
+        "message",
+        f.where() + ": " + f.message() + (f.path() == null ? "" : " (at " + f.path() + ")"));
     g.writeArrayFieldStart("locations");
     g.writeStartObject();
     physical(g, o.location().file(), o.location().line(), o.location().column());
     g.writeArrayFieldStart("logicalLocations");
     g.writeStartObject();
-    g.writeStringField(
-        "fullyQualifiedName",
+    String resource =
         o.apiVersion()
             + "/"
             + o.kind()
             + "/"
             + (o.namespace() == null ? "" : o.namespace() + "/")
-            + o.name());
+            + o.name();
+    g.writeStringField("name", o.name());
+    g.writeStringField("fullyQualifiedName", resource);
     g.writeStringField("kind", "resource");
     g.writeEndObject();
+    if (f.path() != null || f.container() != null) {
+      // the field inside the resource: the container it lies in and its path
+      g.writeStartObject();
+      g.writeStringField("name", f.container() != null ? f.container() : f.path());
+      g.writeStringField(
+          "fullyQualifiedName", resource + "#" + (f.path() != null ? f.path() : f.container()));
+      g.writeStringField("kind", "member");
+      g.writeEndObject();
+    }
     g.writeEndArray();
     g.writeEndObject();
     g.writeEndArray();
@@ -144,6 +157,19 @@ public final class SarifReport {
             + (o.namespace() == null ? "" : o.namespace())
             + ":"
             + o.name());
+    g.writeStringField(
+        "cairnFinding/v1",
+        c.id()
+            + ":"
+            + o.kind()
+            + ":"
+            + (o.namespace() == null ? "" : o.namespace())
+            + ":"
+            + o.name()
+            + ":"
+            + (f.container() == null ? "" : f.container())
+            + ":"
+            + (f.path() == null ? "" : f.path()));
     g.writeEndObject();
     if (f.state() == Finding.State.WAIVED && f.waiver() != null) {
       g.writeArrayFieldStart("suppressions");

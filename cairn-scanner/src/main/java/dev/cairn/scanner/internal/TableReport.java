@@ -63,6 +63,12 @@ public final class TableReport {
               case WAIVED -> c(color, DIM, pad("WAIVED", 7));
             };
         String msg = row.finding().message();
+        if (row.finding().container() != null) {
+          msg += " [container " + row.finding().container() + "]";
+        }
+        if (row.finding().path() != null) {
+          msg += " at " + row.finding().path();
+        }
         if (row.finding().state() == Finding.State.WAIVED && row.finding().waiver() != null) {
           msg += " (waived: " + row.finding().waiver().reason() + ")";
         }
@@ -106,6 +112,7 @@ public final class TableReport {
             case ERROR -> c(color, YELLOW, pad("ERROR", 16));
             case NOT_APPLICABLE -> c(color, DIM, pad("not applicable", 16));
             case WAIVED -> c(color, YELLOW, pad("waived", 16));
+            case KNOWN -> c(color, DIM, pad("known", 16));
           };
       String title = Text.escape(cr.check().message());
       if (title.length() > 48) {
@@ -139,7 +146,34 @@ public final class TableReport {
             + Text.count(s.findings(), "finding")
             + ", "
             + s.waived()
-            + " waived\n");
+            + " waived"
+            + (s.known() > 0 ? ", " + s.known() + " known" : "")
+            + "\n");
+    List<ScanReport.Compliance> scores = r.compliance();
+    if (!scores.isEmpty()) {
+      StringBuilder line = new StringBuilder("compliance score ");
+      List<String> parts = new ArrayList<>();
+      for (ScanReport.Compliance sc : scores) {
+        dev.cairn.scanner.Framework f = sc.framework();
+        if (f == null) {
+          line.append(sc.percent());
+        } else {
+          parts.add(f.id() + " " + sc.percent());
+        }
+      }
+      if (!parts.isEmpty()) {
+        line.append(" (").append(String.join(", ", parts)).append(")");
+      }
+      out.write(line + "\n");
+    }
+    ScanReport.BaselineUse b = r.baseline();
+    if (b != null) {
+      out.write(
+          Text.count(b.findings(), "finding")
+              + " known in the baseline "
+              + Text.escape(b.source())
+              + " not shown\n");
+    }
     // notices are diagnostics: the command line prints them on stderr
   }
 
