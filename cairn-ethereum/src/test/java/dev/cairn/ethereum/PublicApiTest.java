@@ -161,6 +161,7 @@ class PublicApiTest {
     assertThat(publicTypes().stream().map(Class::getSimpleName).sorted().toList())
         .containsExactly(
             "Deployment",
+            "DevRegistry",
             "EthereumLedger",
             "EthereumLedgers",
             "EthereumRegistries",
