@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
     versionProvider = CairnCommand.VersionProvider.class,
     subcommands = {
       ScanCommand.class,
+      PipelineCommand.class,
       CertifyCommand.class,
       VerifyCommand.class,
       SnapshotCommand.class,

@@ -10,6 +10,7 @@ import dev.cairn.pipeline.StepExecutor;
 import dev.cairn.pipeline.StepKind;
 import dev.cairn.pipeline.StepResult;
 import dev.cairn.pipeline.StepSpec;
+import dev.cairn.pipeline.build.BuildEvent;
 import dev.cairn.pipeline.build.BuiltImage;
 import dev.cairn.pipeline.build.ImageBuild;
 import dev.cairn.pipeline.build.ImageBuilds;
@@ -63,6 +64,26 @@ public final class Steps {
   /** The executors of this package, with {@code clock} for provenance times. */
   public static List<StepExecutor> all(Clock clock) {
     return List.of(new CheckoutStep(), new BuildStep(), new PushStep(), new SignStep(clock));
+  }
+
+  /**
+   * The run a verified webhook asks for: the pipeline file as it is at the pushed commit (read from
+   * a checkout into {@code scratch}), the trigger's delivery id, pusher, commit and ref.
+   */
+  public static RunRequest requestFor(
+      dev.cairn.pipeline.webhook.Trigger t, GitAuth auth, Path scratch) throws CairnException {
+    Checkout.at(t.repository().cloneUrl(), t.commit(), auth, scratch);
+    return RunRequest.of(
+        t.repository().cloneUrl(),
+        t.commit(),
+        t.ref(),
+        new dev.cairn.pipeline.Trigger(
+            t.source().toString().toLowerCase(java.util.Locale.ROOT),
+            t.deliveryId(),
+            t.pusher(),
+            t.commit(),
+            t.ref()),
+        dev.cairn.pipeline.Pipelines.load(scratch));
   }
 
   /** The {@code push} step of the run's pipeline, if any. */
@@ -211,7 +232,7 @@ public final class Steps {
         } else {
           b.output(new ImageOutput.OciArchive(work.resolve("image.oci.tar")));
         }
-        BuiltImage built = ImageBuilds.build(b.build(), e -> ctx.log().line(e.toString()));
+        BuiltImage built = ImageBuilds.build(b.build(), e -> log(ctx, e));
         ctx.log().line("built " + built.digest() + " with " + built.builder());
         return StepResult.succeeded(Map.of("digest", built.digest().toString()));
       } catch (CairnException e) {
@@ -219,6 +240,17 @@ public final class Steps {
       } catch (IOException e) {
         return StepResult.failed(null, dev.cairn.core.Text.describe(e), false);
       }
+    }
+  }
+
+  /** A build event as a log line; progress fractions are left out. */
+  static void log(StepContext ctx, BuildEvent e) {
+    switch (e) {
+      case BuildEvent.Routed r -> ctx.log().line("builder: " + r.builder());
+      case BuildEvent.Step s -> ctx.log().line(s.location() + " " + s.instruction());
+      case BuildEvent.Log l -> ctx.log().line(l.line());
+      case BuildEvent.Written w -> ctx.log().line("wrote " + w.digest() + " to " + w.output());
+      case BuildEvent.Progress p -> {}
     }
   }
 

@@ -1,0 +1,329 @@
+package dev.cairn.cli;
+
+import dev.cairn.core.CairnException;
+import dev.cairn.core.Secret;
+import dev.cairn.core.Text;
+import dev.cairn.pipeline.PipelineDefinition;
+import dev.cairn.pipeline.Pipelines;
+import dev.cairn.pipeline.RunEngine;
+import dev.cairn.pipeline.RunListener;
+import dev.cairn.pipeline.RunLogs;
+import dev.cairn.pipeline.RunRecord;
+import dev.cairn.pipeline.RunRequest;
+import dev.cairn.pipeline.RunState;
+import dev.cairn.pipeline.RunStore;
+import dev.cairn.pipeline.RunTarget;
+import dev.cairn.pipeline.SecretSource;
+import dev.cairn.pipeline.StepKind;
+import dev.cairn.pipeline.StepRecord;
+import dev.cairn.pipeline.Trigger;
+import dev.cairn.pipeline.source.Checkout;
+import dev.cairn.pipeline.source.GitAuth;
+import dev.cairn.pipeline.steps.Steps;
+import dev.cairn.pipeline.webhook.AuditSink;
+import dev.cairn.pipeline.webhook.DeliveryStore;
+import dev.cairn.pipeline.webhook.WebhookConfig;
+import dev.cairn.pipeline.webhook.WebhookServer;
+import dev.cairn.pipeline.webhook.Webhooks;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "pipeline",
+    subcommands = {
+      PipelineCommand.Run.class,
+      PipelineCommand.Status.class,
+      PipelineCommand.Logs.class,
+      PipelineCommand.Cancel.class,
+      PipelineCommand.Listen.class
+    })
+final class PipelineCommand extends Sub {
+  /** An engine in Cairn's home with every executor; secrets from {@code CAIRN_SECRET_*}. */
+  static RunEngine engine(Sub c, RunListener listener) throws CairnException {
+    return Pipelines.engine(c.home())
+        .executor(Pipelines.localRunExecutor(c.env()))
+        .executors(Steps.all(Clock.systemUTC()))
+        .secrets(SecretSource.environment(c.env()))
+        .listener(listener)
+        .start();
+  }
+
+  /** Step log lines as they come, on stderr: progress, not results. */
+  static RunListener progress(PrintWriter err) {
+    return new RunListener() {
+      @Override
+      public void log(String runId, String step, String line) {
+        err.println("  " + step + " | " + Text.escape(line));
+        err.flush();
+      }
+    };
+  }
+
+  /** The run's outcome, for people; the exit code: 0 succeeded, 1 otherwise. */
+  static int render(RunRecord r, PrintWriter out) {
+    out.printf(
+        "Run %s %s (%s at %s)%n",
+        r.id(),
+        r.state().toString().toLowerCase(java.util.Locale.ROOT),
+        Text.escape(r.repository()),
+        r.commit().isEmpty() ? "working tree" : r.commit());
+    for (StepRecord s : r.steps()) {
+      out.printf(
+          "  %-12s %-10s %s%n",
+          s.name(),
+          s.state().toString().toLowerCase(java.util.Locale.ROOT),
+          Text.escape(String.join(" ", s.outputs().values())));
+    }
+    if (r.failure() != null) {
+      var f = r.failure();
+      out.printf(
+          "  failed at step %s%s: %s%n",
+          f.step(), f.exitCode() == null ? "" : " (exit " + f.exitCode() + ")", f.message());
+      f.lastLines().forEach(l -> out.println("    | " + Text.escape(l)));
+    }
+    out.flush();
+    return r.state() == RunState.SUCCEEDED ? Main.OK : Main.FINDINGS;
+  }
+
+  @Command(name = "run")
+  static final class Run extends Sub {
+    @Parameters(paramLabel = "DIR|URL@COMMIT")
+    @SuppressWarnings("NullAway.Init")
+    String target;
+
+    @Option(names = "--rerun")
+    boolean rerun;
+
+    @Option(names = "--timeout", paramLabel = "MINUTES", converter = Options.Positive.class)
+    int timeoutMinutes = 30;
+
+    @Mixin Options.JsonOutput output = new Options.JsonOutput();
+
+    @Override
+    public Integer call() throws Exception {
+      boolean json = output.json();
+      RunTarget t = RunTarget.parse(target);
+      PipelineDefinition def;
+      if (t.remote()) {
+        Path scratch = Files.createTempDirectory("cairn-pipeline-");
+        Secret token = SecretSource.environment(env()).secret("git-token").orElse(null);
+        Checkout.at(
+            t.repository(),
+            t.commit(),
+            token == null ? GitAuth.none() : GitAuth.token(token),
+            scratch);
+        def = Pipelines.load(scratch);
+      } else {
+        Path dir = Path.of(t.repository());
+        if (!Files.isDirectory(dir)) {
+          throw ExitException.usage(
+              "no such directory: " + t.repository(),
+              "name a repository's directory or URL@COMMIT");
+        }
+        def = Pipelines.load(dir);
+        if (def.isDefault()) {
+          // push and sign need a registry and a key, which only a pipeline file can name
+          def = Pipelines.defaults(List.of(StepKind.CHECKOUT, StepKind.BUILD));
+          err()
+              .println(
+                  "cairn: no " + Pipelines.FILE + " in " + dir + ": running checkout and build");
+        }
+      }
+      String user = env().getOrDefault("USER", "");
+      try (RunEngine engine = engine(this, progress(err()))) {
+        RunEngine.Submission s =
+            engine.submit(
+                RunRequest.of(
+                        t.repository(), t.commit(), "", Trigger.manual(user, t.commit(), ""), def)
+                    .withRerun(rerun));
+        if (s.duplicate()) {
+          err().println("cairn: the same commit ran before as " + s.run().id());
+        }
+        RunRecord r = engine.await(s.run().id(), Duration.ofMinutes(timeoutMinutes));
+        if (json) {
+          out().print(Pipelines.json(r));
+          out().flush();
+          return r.state() == RunState.SUCCEEDED ? Main.OK : Main.FINDINGS;
+        }
+        return render(r, out());
+      }
+    }
+  }
+
+  @Command(name = "status")
+  static final class Status extends Sub {
+    @Parameters(paramLabel = "RUN", arity = "0..1")
+    @Nullable String run;
+
+    @Mixin Options.JsonOutput output = new Options.JsonOutput();
+
+    @Override
+    public Integer call() throws Exception {
+      try (RunStore store = Pipelines.fileStore(home())) {
+        List<RunRecord> runs = Pipelines.runs(store);
+        if (run != null) {
+          RunRecord r = find(runs, run);
+          if (output.json()) {
+            out().print(Pipelines.json(r));
+            out().flush();
+            return Main.OK;
+          }
+          return render(r, out());
+        }
+        if (output.json()) {
+          out().print(Pipelines.json(runs));
+        } else {
+          String row = "%-22s %-11s %-13s %s%n";
+          out().printf(row, "RUN", "STATE", "COMMIT", "REPOSITORY");
+          for (RunRecord r : runs) {
+            out()
+                .printf(
+                    row,
+                    r.id(),
+                    r.state().toString().toLowerCase(java.util.Locale.ROOT),
+                    r.commit().isEmpty()
+                        ? "working tree"
+                        : r.commit().substring(0, Math.min(12, r.commit().length())),
+                    Text.escape(r.repository()));
+          }
+        }
+        out().flush();
+        return Main.OK;
+      }
+    }
+  }
+
+  static RunRecord find(List<RunRecord> runs, String id) throws ExitException {
+    return runs.stream()
+        .filter(r -> r.id().equals(id))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                ExitException.usage(
+                    "no pipeline run " + Text.escape(id),
+                    "list the runs with `cairn pipeline status`"));
+  }
+
+  @Command(name = "logs")
+  static final class Logs extends Sub {
+    @Parameters(paramLabel = "RUN")
+    @SuppressWarnings("NullAway.Init")
+    String run;
+
+    @Option(names = {"-f", "--follow"})
+    boolean follow;
+
+    @Override
+    public Integer call() throws Exception {
+      try (RunStore store = Pipelines.fileStore(home())) {
+        find(store.list(), run);
+        if (follow) {
+          RunLogs.follow(store, run, s -> out().print(s), Duration.ofMillis(200));
+        } else {
+          out().print(RunLogs.text(store, run));
+        }
+        out().flush();
+        return Main.OK;
+      }
+    }
+  }
+
+  @Command(name = "cancel")
+  static final class Cancel extends Sub {
+    @Parameters(paramLabel = "RUN")
+    @SuppressWarnings("NullAway.Init")
+    String run;
+
+    @Override
+    public Integer call() throws Exception {
+      try (RunStore store = Pipelines.fileStore(home())) {
+        RunRecord r = find(store.list(), run);
+        if (r.state().finished()) {
+          out().println("Run " + run + " already " + r.state());
+          return Main.OK;
+        }
+        store.requestCancel(run);
+        out().println("Asked run " + run + " to stop");
+        out().flush();
+        return Main.OK;
+      }
+    }
+  }
+
+  @Command(name = "listen")
+  static final class Listen extends Sub {
+    @Option(names = "--host")
+    String host = "127.0.0.1";
+
+    @Option(names = "--port")
+    int port;
+
+    @Option(names = "--secret-env", required = true, paramLabel = "VAR")
+    @SuppressWarnings("NullAway.Init")
+    String secretEnv;
+
+    @Override
+    public Integer call() throws Exception {
+      String value = env().get(secretEnv);
+      if (value == null || value.isEmpty()) {
+        throw ExitException.usage(
+            "no webhook secret in " + secretEnv,
+            "set " + secretEnv + " to the secret the forge signs its webhooks with");
+      }
+      Clock clock = Clock.systemUTC();
+      Path dir = home().dir("webhooks");
+      ExecutorService submitter = Executors.newSingleThreadExecutor();
+      CountDownLatch stop = new CountDownLatch(1);
+      try (RunEngine engine = engine(this, progress(err()));
+          DeliveryStore deliveries =
+              DeliveryStore.file(dir, DeliveryStore.Retention.DEFAULT, clock);
+          AuditSink audit = AuditSink.file(dir.resolve("audit.jsonl"))) {
+        WebhookConfig config =
+            WebhookConfig.builder(deliveries, audit)
+                .secretForAll(Secret.ofUtf8(value))
+                .clock(clock)
+                .build();
+        // the handler only enqueues; reading the pipeline file at the commit happens here
+        var handler =
+            Webhooks.handler(
+                config,
+                t ->
+                    submitter.execute(
+                        () -> {
+                          try {
+                            Path scratch = Files.createTempDirectory("cairn-hook-");
+                            var s = engine.submit(Steps.requestFor(t, GitAuth.none(), scratch));
+                            out().println("run " + s.run().id() + " for " + t.commit());
+                          } catch (Exception e) {
+                            err().println("cairn: " + Text.escape(String.valueOf(e.getMessage())));
+                          }
+                          out().flush();
+                          err().flush();
+                        }));
+        try (WebhookServer server =
+            WebhookServer.start(handler, new InetSocketAddress(host, port))) {
+          Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+          out().println("listening for webhooks on " + server.uri());
+          out().flush();
+          stop.await();
+        }
+      } finally {
+        submitter.shutdownNow();
+      }
+      return Main.OK;
+    }
+  }
+}
