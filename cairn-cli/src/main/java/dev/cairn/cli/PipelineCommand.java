@@ -3,7 +3,6 @@ package dev.cairn.cli;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Secret;
 import dev.cairn.core.Text;
-import dev.cairn.pipeline.PipelineDefinition;
 import dev.cairn.pipeline.Pipelines;
 import dev.cairn.pipeline.RunEngine;
 import dev.cairn.pipeline.RunListener;
@@ -14,27 +13,13 @@ import dev.cairn.pipeline.RunState;
 import dev.cairn.pipeline.RunStore;
 import dev.cairn.pipeline.RunTarget;
 import dev.cairn.pipeline.SecretSource;
-import dev.cairn.pipeline.StepKind;
 import dev.cairn.pipeline.StepRecord;
-import dev.cairn.pipeline.Trigger;
-import dev.cairn.pipeline.source.Checkout;
-import dev.cairn.pipeline.source.GitAuth;
-import dev.cairn.pipeline.steps.Steps;
-import dev.cairn.pipeline.webhook.AuditSink;
-import dev.cairn.pipeline.webhook.DeliveryStore;
-import dev.cairn.pipeline.webhook.WebhookConfig;
-import dev.cairn.pipeline.webhook.WebhookServer;
-import dev.cairn.pipeline.webhook.Webhooks;
+import dev.cairn.pipeline.steps.Delivery;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,14 +36,8 @@ import picocli.CommandLine.Parameters;
       PipelineCommand.Listen.class
     })
 final class PipelineCommand extends Sub {
-  /** An engine in Cairn's home with every executor; secrets from {@code CAIRN_SECRET_*}. */
-  static RunEngine engine(Sub c, RunListener listener) throws CairnException {
-    return Pipelines.engine(c.home())
-        .executor(Pipelines.localRunExecutor(c.env()))
-        .executors(Steps.all(Clock.systemUTC()))
-        .secrets(SecretSource.environment(c.env()))
-        .listener(listener)
-        .start();
+  static RunEngine engine(Sub c) throws CairnException {
+    return Delivery.engine(c.home(), c.env(), SecretSource.environment(c.env()), progress(c.err()));
   }
 
   /** Step log lines as they come, on stderr: progress, not results. */
@@ -115,40 +94,14 @@ final class PipelineCommand extends Sub {
     @Override
     public Integer call() throws Exception {
       boolean json = output.json();
-      RunTarget t = RunTarget.parse(target);
-      PipelineDefinition def;
-      if (t.remote()) {
-        Path scratch = Files.createTempDirectory("cairn-pipeline-");
-        Secret token = SecretSource.environment(env()).secret("git-token").orElse(null);
-        Checkout.at(
-            t.repository(),
-            t.commit(),
-            token == null ? GitAuth.none() : GitAuth.token(token),
-            scratch);
-        def = Pipelines.load(scratch);
-      } else {
-        Path dir = Path.of(t.repository());
-        if (!Files.isDirectory(dir)) {
-          throw ExitException.usage(
-              "no such directory: " + t.repository(),
-              "name a repository's directory or URL@COMMIT");
-        }
-        def = Pipelines.load(dir);
-        if (def.isDefault()) {
-          // push and sign need a registry and a key, which only a pipeline file can name
-          def = Pipelines.defaults(List.of(StepKind.CHECKOUT, StepKind.BUILD));
-          err()
-              .println(
-                  "cairn: no " + Pipelines.FILE + " in " + dir + ": running checkout and build");
-        }
-      }
-      String user = env().getOrDefault("USER", "");
-      try (RunEngine engine = engine(this, progress(err()))) {
-        RunEngine.Submission s =
-            engine.submit(
-                RunRequest.of(
-                        t.repository(), t.commit(), "", Trigger.manual(user, t.commit(), ""), def)
-                    .withRerun(rerun));
+      RunRequest request =
+          Delivery.request(
+              RunTarget.parse(target),
+              SecretSource.environment(env()),
+              env().getOrDefault("USER", ""),
+              note -> err().println("cairn: " + note));
+      try (RunEngine engine = engine(this)) {
+        RunEngine.Submission s = engine.submit(request.withRerun(rerun));
         if (s.duplicate()) {
           err().println("cairn: the same commit ran before as " + s.run().id());
         }
@@ -283,45 +236,26 @@ final class PipelineCommand extends Sub {
             "no webhook secret in " + secretEnv,
             "set " + secretEnv + " to the secret the forge signs its webhooks with");
       }
-      Clock clock = Clock.systemUTC();
-      Path dir = home().dir("webhooks");
-      ExecutorService submitter = Executors.newSingleThreadExecutor();
       CountDownLatch stop = new CountDownLatch(1);
-      try (RunEngine engine = engine(this, progress(err()));
-          DeliveryStore deliveries =
-              DeliveryStore.file(dir, DeliveryStore.Retention.DEFAULT, clock);
-          AuditSink audit = AuditSink.file(dir.resolve("audit.jsonl"))) {
-        WebhookConfig config =
-            WebhookConfig.builder(deliveries, audit)
-                .secretForAll(Secret.ofUtf8(value))
-                .clock(clock)
-                .build();
-        // the handler only enqueues; reading the pipeline file at the commit happens here
-        var handler =
-            Webhooks.handler(
-                config,
-                t ->
-                    submitter.execute(
-                        () -> {
-                          try {
-                            Path scratch = Files.createTempDirectory("cairn-hook-");
-                            var s = engine.submit(Steps.requestFor(t, GitAuth.none(), scratch));
-                            out().println("run " + s.run().id() + " for " + t.commit());
-                          } catch (Exception e) {
-                            err().println("cairn: " + Text.escape(String.valueOf(e.getMessage())));
-                          }
-                          out().flush();
-                          err().flush();
-                        }));
-        try (WebhookServer server =
-            WebhookServer.start(handler, new InetSocketAddress(host, port))) {
-          Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-          out().println("listening for webhooks on " + server.uri());
-          out().flush();
-          stop.await();
-        }
-      } finally {
-        submitter.shutdownNow();
+      try (RunEngine engine = engine(this);
+          Delivery.Listener l =
+              Delivery.listen(
+                  home(),
+                  Secret.ofUtf8(value),
+                  engine,
+                  new InetSocketAddress(host, port),
+                  run -> {
+                    out().println("run " + run);
+                    out().flush();
+                  },
+                  problem -> {
+                    err().println("cairn: " + Text.escape(problem));
+                    err().flush();
+                  })) {
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        out().println("listening for webhooks on " + l.uri());
+        out().flush();
+        stop.await();
       }
       return Main.OK;
     }
