@@ -14,6 +14,7 @@ import dev.cairn.pipeline.RunStore;
 import dev.cairn.pipeline.RunTarget;
 import dev.cairn.pipeline.SecretSource;
 import dev.cairn.pipeline.StepRecord;
+import dev.cairn.pipeline.source.GitAuth;
 import dev.cairn.pipeline.steps.Delivery;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -242,6 +243,10 @@ final class PipelineCommand extends Sub {
               Delivery.listen(
                   home(),
                   Secret.ofUtf8(value),
+                  SecretSource.environment(env())
+                      .secret(Delivery.GIT_TOKEN)
+                      .map(GitAuth::token)
+                      .orElse(GitAuth.none()),
                   engine,
                   new InetSocketAddress(host, port),
                   run -> {

@@ -102,14 +102,15 @@ public final class Delivery {
 
   /**
    * Serves signed webhooks at {@code address} with {@code secret} for every forge; each verified
-   * push becomes a run of the pipeline file as it is at the pushed commit. The handler only
-   * enqueues: the file is read, and the run submitted, on a thread of the listener's, and {@code
-   * started} hears of each run id, {@code failed} of each trigger that could not be run. Deliveries
-   * and the audit trail are kept in {@code webhooks/} in Cairn's home.
+   * push becomes a run of the pipeline file as it is at the pushed commit (fetched with {@code
+   * git}). The handler only enqueues: the file is read, and the run submitted, on a thread of the
+   * listener's, and {@code started} hears of each run id, {@code failed} of each trigger that could
+   * not be run. Deliveries and the audit trail are kept in {@code webhooks/} in Cairn's home.
    */
   public static Listener listen(
       CairnHome home,
       Secret secret,
+      GitAuth git,
       RunEngine engine,
       InetSocketAddress address,
       Consumer<String> started,
@@ -130,11 +131,16 @@ public final class Delivery {
                     submitter.execute(
                         () -> {
                           try {
-                            RunRequest r =
-                                Steps.requestFor(t, GitAuth.none(), scratch("cairn-hook-"));
+                            RunRequest r = Steps.requestFor(t, git, scratch("cairn-hook-"));
                             started.accept(engine.submit(r).run().id() + " " + t.commit());
-                          } catch (CairnException e) {
-                            failed.accept(String.valueOf(e.getMessage()));
+                          } catch (CairnException | RuntimeException e) {
+                            failed.accept(
+                                "cannot run "
+                                    + t.commit()
+                                    + " of "
+                                    + t.repository().cloneUrl()
+                                    + ": "
+                                    + e.getMessage());
                           }
                         })),
             address);

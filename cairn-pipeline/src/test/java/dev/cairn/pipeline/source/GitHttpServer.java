@@ -23,7 +23,7 @@ import java.util.concurrent.Executors;
  * A real git smart-HTTP server for tests: Debian's {@code git http-backend} (CGI) behind the JDK's
  * HTTP server on 127.0.0.1, with HTTP basic authentication of one user and token.
  */
-final class GitHttpServer implements AutoCloseable {
+public final class GitHttpServer implements AutoCloseable {
   static final Path BACKEND = Path.of("/usr/lib/git-core/git-http-backend");
 
   private final HttpServer server;
@@ -34,7 +34,7 @@ final class GitHttpServer implements AutoCloseable {
   /** Every request line and header the server saw, to check that no token is in a URL. */
   final List<String> requestLines = Collections.synchronizedList(new ArrayList<>());
 
-  GitHttpServer(Path root, String user, String token) throws IOException {
+  public GitHttpServer(Path root, String user, String token) throws IOException {
     if (!Files.isExecutable(BACKEND)) {
       throw new IllegalStateException(BACKEND + " is missing: apt-get install -y git");
     }
@@ -50,7 +50,7 @@ final class GitHttpServer implements AutoCloseable {
   }
 
   /** The URL of a repository under the root, e.g. {@code app.git}. */
-  String url(String repo) {
+  public String url(String repo) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + repo;
   }
 
