@@ -60,7 +60,7 @@ final class AttestCommand extends Sub {
 
   @Command(name = "install")
   static final class Install extends Sub {
-    @Parameters(paramLabel = "POLICY")
+    @Parameters(paramLabel = "POLICY", descriptionKey = "policy-file")
     @SuppressWarnings("NullAway.Init")
     Path policy;
 

@@ -51,7 +51,7 @@ import picocli.CommandLine.Parameters;
 final class LedgerCommand extends Sub {
   @Command(name = "revoke")
   static final class Revoke extends Sub {
-    @Parameters(paramLabel = "CERT")
+    @Parameters(paramLabel = "CERT", descriptionKey = "cert-file")
     @SuppressWarnings("NullAway.Init")
     Path cert;
 
@@ -307,7 +307,7 @@ final class LedgerCommand extends Sub {
 
   @Command(name = "prove")
   static final class Prove extends Sub {
-    @Parameters(paramLabel = "CERT")
+    @Parameters(paramLabel = "CERT", descriptionKey = "cert-file")
     @SuppressWarnings("NullAway.Init")
     Path cert;
 

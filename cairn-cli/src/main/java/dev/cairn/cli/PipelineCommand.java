@@ -80,7 +80,7 @@ final class PipelineCommand extends Sub {
 
   @Command(name = "run")
   static final class Run extends Sub {
-    @Parameters(paramLabel = "DIR|URL@COMMIT")
+    @Parameters(paramLabel = "DIR|URL@COMMIT", descriptionKey = "pipeline-target")
     @SuppressWarnings("NullAway.Init")
     String target;
 
@@ -119,7 +119,7 @@ final class PipelineCommand extends Sub {
 
   @Command(name = "status")
   static final class Status extends Sub {
-    @Parameters(paramLabel = "RUN", arity = "0..1")
+    @Parameters(paramLabel = "RUN", arity = "0..1", descriptionKey = "run-id")
     @Nullable String run;
 
     @Mixin Options.JsonOutput output = new Options.JsonOutput();
@@ -173,7 +173,7 @@ final class PipelineCommand extends Sub {
 
   @Command(name = "logs")
   static final class Logs extends Sub {
-    @Parameters(paramLabel = "RUN")
+    @Parameters(paramLabel = "RUN", descriptionKey = "run-id")
     @SuppressWarnings("NullAway.Init")
     String run;
 
@@ -197,7 +197,7 @@ final class PipelineCommand extends Sub {
 
   @Command(name = "cancel")
   static final class Cancel extends Sub {
-    @Parameters(paramLabel = "RUN")
+    @Parameters(paramLabel = "RUN", descriptionKey = "run-id")
     @SuppressWarnings("NullAway.Init")
     String run;
 

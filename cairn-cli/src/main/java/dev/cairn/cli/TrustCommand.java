@@ -91,7 +91,7 @@ final class TrustCommand extends Sub {
 
   @Command(name = "add-witness")
   static final class AddWitness extends TrustSub {
-    @Parameters(paramLabel = "VERIFIER-KEY")
+    @Parameters(paramLabel = "VERIFIER-KEY", descriptionKey = "witness-key")
     @SuppressWarnings("NullAway.Init")
     String verifierKey;
 
@@ -111,7 +111,7 @@ final class TrustCommand extends Sub {
 
   @Command(name = "require-witnesses")
   static final class RequireWitnesses extends TrustSub {
-    @Parameters(paramLabel = "N")
+    @Parameters(paramLabel = "N", descriptionKey = "witness-count")
     int n;
 
     @Override

@@ -21,13 +21,18 @@ import dev.cairn.pipeline.webhook.WebhookConfig;
 import dev.cairn.pipeline.webhook.WebhookServer;
 import dev.cairn.pipeline.webhook.Webhooks;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -68,13 +73,12 @@ public final class Delivery {
     PipelineDefinition def;
     if (target.remote()) {
       Secret token = secrets.secret(GIT_TOKEN).orElse(null);
-      Path scratch = scratch("cairn-pipeline-");
-      Checkout.at(
-          target.repository(),
-          target.commit(),
-          token == null ? GitAuth.none() : GitAuth.token(token),
-          scratch);
-      def = Pipelines.load(scratch);
+      def =
+          definitionAt(
+              target.repository(),
+              target.commit(),
+              token == null ? GitAuth.none() : GitAuth.token(token),
+              note);
     } else {
       Path dir = Path.of(target.repository());
       if (!Files.isDirectory(dir)) {
@@ -82,14 +86,84 @@ public final class Delivery {
             "no such directory: " + target.repository(),
             "name a repository's directory or URL@COMMIT");
       }
-      def = Pipelines.load(dir);
-      if (def.isDefault()) {
-        def = Pipelines.defaults(List.of(StepKind.CHECKOUT, StepKind.BUILD));
-        note.accept("no " + Pipelines.FILE + " in " + dir + ": running checkout and build");
-      }
+      def =
+          target.commit().isEmpty()
+              ? runnable(Pipelines.load(dir), dir.toString(), note)
+              : definitionAt(dir.toUri().toString(), target.commit(), GitAuth.none(), note);
     }
     return RunRequest.of(
         target.repository(), target.commit(), "", Trigger.manual(user, target.commit(), ""), def);
+  }
+
+  /**
+   * The run a verified webhook asks for, or empty when the pipeline's triggers leave this push out
+   * ({@code note} says why): the pipeline file as it is at the pushed commit.
+   */
+  public static Optional<RunRequest> request(
+      dev.cairn.pipeline.webhook.Trigger t, GitAuth auth, Consumer<String> note)
+      throws CairnException {
+    PipelineDefinition def = definitionAt(t.repository().cloneUrl(), t.commit(), auth, note);
+    boolean paths = !t.pathsComplete() || def.triggers().matchesPaths(t.changedPaths());
+    if (!def.triggers().matchesRef(t.ref()) || !paths) {
+      note.accept(
+          "not run: the pipeline's triggers leave out "
+              + t.ref()
+              + (paths ? "" : " (no changed path matches)")
+              + " of "
+              + t.repository().cloneUrl());
+      return Optional.empty();
+    }
+    return Optional.of(
+        RunRequest.of(
+            t.repository().cloneUrl(),
+            t.commit(),
+            t.ref(),
+            new Trigger(
+                t.source().toString().toLowerCase(Locale.ROOT),
+                t.deliveryId(),
+                t.pusher(),
+                t.commit(),
+                t.ref()),
+            def));
+  }
+
+  /** The pipeline file at {@code commit} of {@code repository}, read from a scratch checkout. */
+  private static PipelineDefinition definitionAt(
+      String repository, String commit, GitAuth auth, Consumer<String> note) throws CairnException {
+    Path scratch = scratch("cairn-pipeline-");
+    try {
+      Checkout.at(repository, commit, auth, scratch);
+      return runnable(Pipelines.load(scratch), repository, note);
+    } finally {
+      deleteTree(scratch);
+    }
+  }
+
+  /**
+   * With no pipeline file: checkout and build, since push and sign need a registry and a key that
+   * only a file can name ({@code note} says so).
+   */
+  private static PipelineDefinition runnable(
+      PipelineDefinition def, String where, Consumer<String> note) {
+    if (!def.isDefault()) {
+      return def;
+    }
+    note.accept("no " + Pipelines.FILE + " in " + where + ": running checkout and build");
+    return Pipelines.defaults(List.of(StepKind.CHECKOUT, StepKind.BUILD));
+  }
+
+  /** Removes a directory tree, as far as it can (a scratch directory: nothing to report). */
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // a scratch directory left behind is no failure of the run
+    }
   }
 
   /** A running webhook listener: stop it with {@link #close()}. */
@@ -131,8 +205,10 @@ public final class Delivery {
                     submitter.execute(
                         () -> {
                           try {
-                            RunRequest r = Steps.requestFor(t, git, scratch("cairn-hook-"));
-                            started.accept(engine.submit(r).run().id() + " " + t.commit());
+                            var r = request(t, git, failed);
+                            if (r.isPresent()) {
+                              started.accept(engine.submit(r.get()).run().id() + " " + t.commit());
+                            }
                           } catch (CairnException | RuntimeException e) {
                             failed.accept(
                                 "cannot run "
@@ -140,7 +216,10 @@ public final class Delivery {
                                     + " of "
                                     + t.repository().cloneUrl()
                                     + ": "
-                                    + e.getMessage());
+                                    + (e.getMessage() == null ? e.toString() : e.getMessage())
+                                    + (e instanceof CairnException c && c.hint().isPresent()
+                                        ? "; perhaps you should " + c.hint().get()
+                                        : ""));
                           }
                         })),
             address);
@@ -158,7 +237,7 @@ public final class Delivery {
             audit) {
           // closed in reverse order
         } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
+          throw new UncheckedIOException(e);
         }
       }
     };

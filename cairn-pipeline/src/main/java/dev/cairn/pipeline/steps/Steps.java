@@ -66,26 +66,6 @@ public final class Steps {
     return List.of(new CheckoutStep(), new BuildStep(), new PushStep(), new SignStep(clock));
   }
 
-  /**
-   * The run a verified webhook asks for: the pipeline file as it is at the pushed commit (read from
-   * a checkout into {@code scratch}), the trigger's delivery id, pusher, commit and ref.
-   */
-  public static RunRequest requestFor(
-      dev.cairn.pipeline.webhook.Trigger t, GitAuth auth, Path scratch) throws CairnException {
-    Checkout.at(t.repository().cloneUrl(), t.commit(), auth, scratch);
-    return RunRequest.of(
-        t.repository().cloneUrl(),
-        t.commit(),
-        t.ref(),
-        new dev.cairn.pipeline.Trigger(
-            t.source().toString().toLowerCase(java.util.Locale.ROOT),
-            t.deliveryId(),
-            t.pusher(),
-            t.commit(),
-            t.ref()),
-        dev.cairn.pipeline.Pipelines.load(scratch));
-  }
-
   /** The {@code push} step of the run's pipeline, if any. */
   static Optional<StepSpec> pushStep(RunRequest r) {
     return r.definition().steps().stream().filter(s -> s.kind() == StepKind.PUSH).findFirst();
@@ -204,13 +184,26 @@ public final class Steps {
     @Override
     public StepResult execute(StepContext ctx) throws PipelineException, InterruptedException {
       StepSpec step = ctx.step();
-      Path context = ctx.workspace().resolve(step.param("context", ".")).normalize();
+      Path workspace = ctx.workspace().toAbsolutePath().normalize();
+      Path context = workspace.resolve(step.param("context", ".")).normalize();
+      Path dockerfile = context.resolve(step.param("dockerfile", "Dockerfile")).normalize();
+      for (Path p : List.of(context, dockerfile)) {
+        if (!p.startsWith(workspace)) {
+          throw new PipelineException(
+              ctx.request().definition().source()
+                  + ":"
+                  + step.location()
+                  + ": the build's context and dockerfile must be inside the checkout, not "
+                  + p,
+              "give them relative to the repository's root, without ..");
+        }
+      }
+      Path work = workspace.resolveSibling("build-" + ctx.runId());
+      boolean pushed = pushStep(ctx.request()).isPresent();
       try {
-        Path work = Files.createDirectories(ctx.workspace().resolveSibling("build-" + ctx.runId()));
+        Files.createDirectories(work);
         ImageBuild.Builder b =
-            ImageBuild.builder(context, work)
-                .dockerfile(context.resolve(step.param("dockerfile", "Dockerfile")))
-                .timestamp(Instant.EPOCH);
+            ImageBuild.builder(context, work).dockerfile(dockerfile).timestamp(Instant.EPOCH);
         if (step.params().get("args") instanceof Map<?, ?> args) {
           args.forEach((k, v) -> b.buildArg(String.valueOf(k), String.valueOf(v)));
         }
@@ -219,7 +212,7 @@ public final class Steps {
           b.target(target);
         }
         Optional<StepSpec> push = pushStep(ctx.request());
-        if (push.isPresent()) {
+        if (pushed && push.isPresent()) {
           ImageRef image = target(ctx, push.get());
           RegistryAuth.Basic auth = registryAuth(ctx);
           b.output(
@@ -234,11 +227,22 @@ public final class Steps {
         }
         BuiltImage built = ImageBuilds.build(b.build(), e -> log(ctx, e));
         ctx.log().line("built " + built.digest() + " with " + built.builder());
-        return StepResult.succeeded(Map.of("digest", built.digest().toString()));
+        return StepResult.succeeded(
+            pushed
+                ? Map.of("digest", built.digest().toString())
+                : Map.of(
+                    "digest",
+                    built.digest().toString(),
+                    "archive",
+                    work.resolve("image.oci.tar").toString()));
       } catch (CairnException e) {
         return StepResult.failed(null, String.valueOf(e.getMessage()), false);
       } catch (IOException e) {
         return StepResult.failed(null, dev.cairn.core.Text.describe(e), false);
+      } finally {
+        if (pushed) {
+          Delivery.deleteTree(work);
+        }
       }
     }
   }
@@ -317,9 +321,16 @@ public final class Steps {
             "set the step's secrets: {SIGNING_KEY: <name>} to an ECDSA P-256 PKCS#8 PEM key");
       }
       StepSpec push = pushStep(r).orElseThrow();
+      PrivateKey key;
+      ImageRef image;
       try {
-        ImageRef image = ImageRef.parse(ref);
-        PrivateKey key = CosignKeys.readPrivateKey(pem);
+        // a bad key or image name does not get better with a retry
+        key = CosignKeys.readPrivateKey(pem);
+        image = ImageRef.parse(ref);
+      } catch (CairnException e) {
+        return StepResult.failed(null, String.valueOf(e.getMessage()), false);
+      }
+      try {
         Cosign cosign = Cosign.using(client(image, push, registryAuth(ctx)), clock);
         cosign.sign(image, key, Cosign.Storage.BOTH);
         byte[] statement =
