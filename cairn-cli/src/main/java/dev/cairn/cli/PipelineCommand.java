@@ -107,6 +107,14 @@ final class PipelineCommand extends Sub {
           err().println("cairn: the same commit ran before as " + s.run().id());
         }
         RunRecord r = engine.await(s.run().id(), Duration.ofMinutes(timeoutMinutes));
+        if (!r.state().finished()) {
+          err()
+              .printf(
+                  "cairn: run %s did not finish within --timeout %d minutes and is cancelled%n"
+                      + "  perhaps you should raise --timeout, or see where it stopped with `cairn"
+                      + " pipeline logs %s`%n",
+                  r.id(), timeoutMinutes, r.id());
+        }
         if (json) {
           out().print(Pipelines.json(r));
           out().flush();
@@ -135,7 +143,8 @@ final class PipelineCommand extends Sub {
             out().flush();
             return Main.OK;
           }
-          return render(r, out());
+          render(r, out());
+          return Main.OK;
         }
         if (output.json()) {
           out().print(Pipelines.json(runs));
@@ -231,6 +240,9 @@ final class PipelineCommand extends Sub {
 
     @Override
     public Integer call() throws Exception {
+      if (port < 0 || port > 65535) {
+        throw ExitException.usage("--port " + port + " is not a port", "pass 0 to 65535");
+      }
       String value = env().get(secretEnv);
       if (value == null || value.isEmpty()) {
         throw ExitException.usage(

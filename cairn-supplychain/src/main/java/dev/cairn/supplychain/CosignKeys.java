@@ -95,7 +95,7 @@ public final class CosignKeys {
     String begin = "-----BEGIN PRIVATE KEY-----";
     String end = "-----END PRIVATE KEY-----";
     int b = text.indexOf(begin);
-    int e = text.indexOf(end);
+    int e = b < 0 ? -1 : text.indexOf(end, b);
     if (b < 0 || e < b) {
       throw new CairnException(
           "not a PKCS#8 PEM private key (no " + begin + " block)",
@@ -104,8 +104,9 @@ public final class CosignKeys {
     try {
       byte[] der = Base64.getMimeDecoder().decode(text.substring(b + begin.length(), e));
       PrivateKey k = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
-      if (!(k instanceof ECPrivateKey)) {
-        throw new GeneralSecurityException("not an EC key");
+      if (!(k instanceof ECPrivateKey ec)
+          || ec.getParams().getCurve().getField().getFieldSize() != 256) {
+        throw new GeneralSecurityException("not a P-256 key");
       }
       return k;
     } catch (IllegalArgumentException | GeneralSecurityException ex) {

@@ -103,7 +103,7 @@ public final class Steps {
     return Boolean.TRUE.equals(push.params().get("insecure"));
   }
 
-  static RegistryAuth.@Nullable Basic registryAuth(StepContext ctx) {
+  static RegistryAuth.@Nullable Basic registryAuth(StepContext ctx) throws PipelineException {
     Secret user = ctx.secrets().get("REGISTRY_USERNAME");
     Secret password = ctx.secrets().get("REGISTRY_PASSWORD");
     if (password == null) {
@@ -111,6 +111,12 @@ public final class Steps {
     }
     String name =
         user == null ? "cairn" : new String(user.bytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (name.isEmpty() || name.contains(":")) {
+      // the name is no secret, but say nothing of it anyway
+      throw new PipelineException(
+          "secret REGISTRY_USERNAME is not a registry user name (empty, or with ':')",
+          "set it to the registry account's name");
+    }
     return new RegistryAuth.Basic(name, password);
   }
 
