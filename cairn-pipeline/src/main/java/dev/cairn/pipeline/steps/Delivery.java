@@ -74,12 +74,23 @@ public final class Delivery {
       RunTarget target, SecretSource secrets, String user, Consumer<String> note)
       throws CairnException {
     PipelineDefinition def;
+    String commit = target.commit();
+    if (!commit.isEmpty() && commit.length() != 40) {
+      if (target.remote()) {
+        throw new PipelineException(
+            "'"
+                + commit
+                + "' is an abbreviated commit id: a server gives a commit only by its full id",
+            "give all 40 hex digits (git rev-parse " + commit + " prints them)");
+      }
+      commit = Checkout.resolve(Path.of(target.repository()), commit);
+    }
     if (target.remote()) {
       Secret token = secrets.secret(GIT_TOKEN).orElse(null);
       def =
           definitionAt(
               target.repository(),
-              target.commit(),
+              commit,
               token == null ? GitAuth.none() : GitAuth.token(token),
               note);
     } else {
@@ -92,10 +103,9 @@ public final class Delivery {
       def =
           target.commit().isEmpty()
               ? runnable(Pipelines.load(dir), dir.toString(), note)
-              : definitionAt(dir.toUri().toString(), target.commit(), GitAuth.none(), note);
+              : definitionAt(dir.toUri().toString(), commit, GitAuth.none(), note);
     }
-    return RunRequest.of(
-        target.repository(), target.commit(), "", Trigger.manual(user, target.commit(), ""), def);
+    return RunRequest.of(target.repository(), commit, "", Trigger.manual(user, commit, ""), def);
   }
 
   /**
