@@ -59,6 +59,42 @@ class DeliveryRequestTest {
   }
 
   @Test
+  void aWorkingTreeCheckout_keepsModesAndLinks_andNeverCopiesWhatALinkPointsAt() throws Exception {
+    Path repo = Files.createDirectories(dir.resolve("app/.cairn")).getParent();
+    Files.writeString(
+        repo.resolve(".cairn/pipeline.yaml"),
+        "steps:\n  - checkout: {}\n  - name: look\n    run: {command: [sh, -c,"
+            + " './tool.sh && test -L outside && readlink outside']}\n");
+    Files.writeString(repo.resolve("tool.sh"), "#!/bin/sh\necho tool ran\n");
+    Files.setPosixFilePermissions(
+        repo.resolve("tool.sh"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path secret = Files.writeString(dir.resolve("secret.txt"), "not for the workspace\n");
+    Files.createSymbolicLink(repo.resolve("outside"), secret);
+    List<String> logs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (dev.cairn.pipeline.RunEngine engine =
+        Delivery.engine(
+            dev.cairn.core.CairnHome.of(dir.resolve("home")),
+            System.getenv(),
+            SecretSource.of(Map.of()),
+            new dev.cairn.pipeline.RunListener() {
+              @Override
+              public void log(String runId, String step, String line) {
+                logs.add(step + ": " + line);
+              }
+            })) {
+      RunRequest r =
+          Delivery.request(
+              RunTarget.parse(repo.toString()), SecretSource.of(Map.of()), "dev", x -> {});
+      var run = engine.await(engine.submit(r).run().id(), java.time.Duration.ofMinutes(1));
+      assertThat(run.state())
+          .as(String.join("\n", logs))
+          .isEqualTo(dev.cairn.pipeline.RunState.SUCCEEDED);
+      assertThat(logs).contains("look: tool ran", "look: " + secret);
+    }
+  }
+
+  @Test
   void anAbbreviatedCommitOfAUrl_isRefusedWithTheFix() {
     assertThatThrownBy(
             () ->
