@@ -114,6 +114,78 @@ class DeliveryListenIT {
   }
 
   @Test
+  void theLocalForge_servesItsCommits_andItsSignedWebhooksRunThem() throws Exception {
+    CairnHome home = CairnHome.of(dir.resolve("home"));
+    List<String> started = new CopyOnWriteArrayList<>();
+    List<String> logs = new CopyOnWriteArrayList<>();
+    try (dev.cairn.pipeline.source.LocalForge forge =
+            dev.cairn.pipeline.source.LocalForge.start(
+                dir.resolve("forge"), java.time.Clock.systemUTC());
+        RunEngine engine =
+            Delivery.engine(
+                home,
+                System.getenv(),
+                SecretSource.of(Map.of()),
+                new RunListener() {
+                  @Override
+                  public void log(String runId, String step, String line) {
+                    logs.add(step + ": " + line);
+                  }
+                });
+        Delivery.Listener l =
+            Delivery.listen(
+                home,
+                Secret.ofUtf8(SECRET),
+                GitAuth.none(),
+                engine,
+                new InetSocketAddress("127.0.0.1", 0),
+                started::add,
+                problem -> logs.add("failed: " + problem))) {
+      var first =
+          forge.commit(
+              "app",
+              Map.of(
+                  ".cairn/pipeline.yaml",
+                  "steps:\n  - checkout: {}\n  - name: show\n    run: {command: [cat, v.txt]}\n",
+                  "v.txt",
+                  "one\n"),
+              "one");
+      var second = forge.commit("app", Map.of("v.txt", "two\n"), "two");
+      assertThat(first.before()).isEqualTo("0".repeat(40));
+      assertThat(second.before()).isEqualTo(first.commit());
+      assertThat(second.cloneUrl()).isEqualTo(forge.cloneUrl("app"));
+      HttpClient http = HttpClient.newHttpClient();
+      for (var push : List.of(first, second)) {
+        var hook = forge.githubWebhook(push, Secret.ofUtf8(SECRET));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(l.uri() + "/github"));
+        hook.headers().forEach(b::header);
+        assertThat(
+                http.send(
+                        b.POST(HttpRequest.BodyPublishers.ofByteArray(hook.body())).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .statusCode())
+            .isEqualTo(202);
+      }
+      // signed with another secret: refused
+      var forged = forge.githubWebhook(second, Secret.ofUtf8("not-the-secret"));
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(l.uri() + "/github"));
+      forged.headers().forEach(b::header);
+      assertThat(
+              http.send(
+                      b.POST(HttpRequest.BodyPublishers.ofByteArray(forged.body())).build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(401);
+      await().atMost(Duration.ofMinutes(2)).until(() -> started.size() == 2);
+      for (String s : started) {
+        RunRecord r = engine.await(s.split(" ")[0], Duration.ofMinutes(2));
+        assertThat(r.state()).as(String.join("\n", logs)).isEqualTo(RunState.SUCCEEDED);
+      }
+      assertThat(logs).contains("show: one", "show: two");
+    }
+  }
+
+  @Test
   void aTriggerLeftInTheInbox_runsWhenTheNextListenerStarts() throws Exception {
     Path bare = dir.resolve("srv/app.git");
     Git.init().setBare(true).setDirectory(bare.toFile()).setInitialBranch("main").call().close();
