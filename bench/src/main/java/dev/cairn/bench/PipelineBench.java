@@ -85,6 +85,8 @@ public final class PipelineBench {
           "queue",
           "checkout",
           "build",
+          "↳ build: base pulled, layers, OCI archive written",
+          "↳ build: layers and manifest uploaded",
           "push",
           "sign",
           "engine between steps",
@@ -117,6 +119,11 @@ public final class PipelineBench {
     final Map<String, CompletableFuture<String>> runIdByCommit = new ConcurrentHashMap<>();
     final List<String> problems = new CopyOnWriteArrayList<>();
     final List<String> checkoutLines = new CopyOnWriteArrayList<>();
+
+    /** When the build step of each run logged that it wrote the archive and the registry image. */
+    final Map<String, Instant> archiveWritten = new ConcurrentHashMap<>();
+
+    final Map<String, Instant> registryWritten = new ConcurrentHashMap<>();
     final Mac mac;
     int revision;
 
@@ -146,6 +153,9 @@ public final class PipelineBench {
             public void log(String runId, String step, String line) {
               if (step.equals("checkout") && line.startsWith("checked out")) {
                 checkoutLines.add(line);
+              } else if (step.equals("build") && line.startsWith("wrote ")) {
+                (line.contains(" to OciArchive[") ? archiveWritten : registryWritten)
+                    .putIfAbsent(runId, Instant.now());
               }
             }
           };
@@ -316,6 +326,34 @@ public final class PipelineBench {
       return new Sample(stages(r, sent, accepted, accept), image(r));
     }
 
+    /** Milliseconds per stage, in the order of {@link #STAGES}. */
+    double[] stages(RunRecord r, Instant sent, Instant accepted, long acceptNanos) {
+      Instant started = java.util.Objects.requireNonNull(r.started(), "started");
+      double[] out = new double[STAGES.size()];
+      out[0] = acceptNanos / 1e6;
+      out[1] = ms(accepted, r.created());
+      out[2] = ms(r.created(), started);
+      double steps = 0;
+      Instant last = started;
+      int[] column = {3, 4, 7, 8};
+      for (int i = 0; i < r.steps().size(); i++) {
+        StepRecord s = r.steps().get(i);
+        Instant a = java.util.Objects.requireNonNull(s.started(), "step started");
+        Instant b = java.util.Objects.requireNonNull(s.finished(), "step finished");
+        out[column[i]] = ms(a, b);
+        steps += ms(a, b);
+        last = b;
+        if (s.name().equals("build")) {
+          Instant archive = archiveWritten.getOrDefault(r.id(), a);
+          out[5] = ms(a, archive);
+          out[6] = ms(archive, registryWritten.getOrDefault(r.id(), archive));
+        }
+      }
+      out[9] = ms(started, last) - steps;
+      out[10] = ms(sent, last);
+      return out;
+    }
+
     RunRecord awaitRun(RunEngine engine, String commit) throws Exception {
       String id;
       try {
@@ -333,28 +371,6 @@ public final class PipelineBench {
             "run " + id + " of " + commit + " ended " + r.state() + ": " + r.failure());
       }
       return r;
-    }
-
-    /** Milliseconds per stage, in the order of {@link #STAGES}. */
-    static double[] stages(RunRecord r, Instant sent, Instant accepted, long acceptNanos) {
-      Instant started = java.util.Objects.requireNonNull(r.started(), "started");
-      double[] out = new double[STAGES.size()];
-      out[0] = acceptNanos / 1e6;
-      out[1] = ms(accepted, r.created());
-      out[2] = ms(r.created(), started);
-      double steps = 0;
-      Instant last = started;
-      for (int i = 0; i < r.steps().size(); i++) {
-        StepRecord s = r.steps().get(i);
-        Instant a = java.util.Objects.requireNonNull(s.started(), "step started");
-        Instant b = java.util.Objects.requireNonNull(s.finished(), "step finished");
-        out[3 + i] = ms(a, b);
-        steps += ms(a, b);
-        last = b;
-      }
-      out[7] = ms(started, last) - steps;
-      out[8] = ms(sent, last);
-      return out;
     }
 
     static String image(RunRecord r) {
@@ -430,11 +446,13 @@ public final class PipelineBench {
                   return null;
                 }));
       }
+      long cpu0 = processCpuNanos();
       long start = System.nanoTime();
       go.countDown();
       for (Future<?> f : fs) {
         f.get();
       }
+      long cpu = processCpuNanos() - cpu0;
       double acceptSecs = (Arrays.stream(end).max().orElse(start) - start) / 1e9;
       int accepted = (int) Arrays.stream(status).filter(s -> s == 202).count();
 
@@ -481,7 +499,8 @@ public final class PipelineBench {
           replayRefused,
           after - ids.size(),
           allDone,
-          queue);
+          queue,
+          cpu / 1e6 / Math.max(1, n));
     }
 
     HttpRequest webhook(URI uri, String body, String delivery) {
@@ -596,9 +615,11 @@ public final class PipelineBench {
       System.out.println();
       System.out.println(
           "| burst | webhooks | accepted | accepted/s | p50 accept ms | p99 accept ms | max ms"
+              + " | CPU ms per webhook"
               + " | runs | exactly one run | succeeded | replays refused | extra runs"
               + " | all finished s | median queue wait ms |");
-      System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+      System.out.println(
+          "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
       int i = 0;
       for (Burst b : bursts) {
         double[] lat = b.latencyMs().clone();
@@ -607,7 +628,8 @@ public final class PipelineBench {
         Arrays.sort(q);
         System.out.printf(
             Locale.ROOT,
-            "| %d | %d | %d | %.0f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %d | %.1f | %.0f |%n",
+            "| %d | %d | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %d | %.1f | %.0f"
+                + " |%n",
             ++i,
             b.sent(),
             b.accepted(),
@@ -615,6 +637,7 @@ public final class PipelineBench {
             median(lat),
             pct(lat, 0.99),
             lat[lat.length - 1],
+            b.cpuMsPerWebhook(),
             b.runs(),
             b.exactlyOnce(),
             b.succeeded(),
@@ -640,7 +663,17 @@ public final class PipelineBench {
       int replaysRefused,
       long extraRuns,
       double allFinishedSeconds,
-      double[] queueMs) {}
+      double[] queueMs,
+      double cpuMsPerWebhook) {}
+
+  /** CPU time of this process so far (every thread), or 0 where the JVM cannot tell. */
+  static long processCpuNanos() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
+    return 0;
+  }
 
   static double ms(Instant a, Instant b) {
     return Duration.between(a, b).toNanos() / 1e6;
