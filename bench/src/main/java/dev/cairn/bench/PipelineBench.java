@@ -101,6 +101,8 @@ public final class PipelineBench {
     LocalRegistry registry = LocalRegistry.plain();
     try {
       DebianPackages.ensure("busybox-static", Path.of("/bin/busybox"));
+      // the developer's side uses git too, before the server that would install it starts
+      DebianPackages.ensure("git", Path.of("/usr/lib/git-core/git-http-backend"));
       registry.start(Files.createDirectories(dir.resolve("registry")));
       new PipelineBench.Fixture(dir, registry).run(runs, concurrent, bursts, loadBefore);
     } finally {
