@@ -43,12 +43,16 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code checkout}: the run's exact commit into the workspace (secret {@code GIT_TOKEN} for
  *       HTTPS); a local directory's working tree is copied as it is.
- *   <li>{@code build}: the workspace's Dockerfile, built without a daemon. When the pipeline has a
- *       {@code push} step, the layers go straight to its registry (the image is {@code
- *       registry/repository:<commit>}); the build's digest is its output {@code digest}.
- *   <li>{@code push}: checks that the registry serves exactly the built digest and records {@code
- *       image} as {@code registry/repository@sha256:…} (secrets {@code REGISTRY_USERNAME}, {@code
- *       REGISTRY_PASSWORD}; {@code insecure: true} allows plain HTTP).
+ *   <li>{@code build}: the workspace's Dockerfile, built without a daemon; with none, a Maven or
+ *       Gradle project built with its own wrapper and packaged as a layered Java image. Written as
+ *       an OCI archive (output {@code archive}); base images on the push step's registry are pulled
+ *       through Cairn's OCI client with that registry's settings. Output {@code digest}.
+ *   <li>{@code push}: uploads the archive to {@code registry/repository:<commit>}, checks that the
+ *       registry serves exactly the built digest and records {@code image} as {@code
+ *       registry/repository@sha256:…}. HTTPS with the JDK's CAs and {@code caCertificate} (or
+ *       secret {@code REGISTRY_CA_CERTIFICATE}); plain HTTP only with {@code plainHttp: true}
+ *       ({@code insecure: true}); secrets {@code REGISTRY_USERNAME}, {@code REGISTRY_PASSWORD}, for
+ *       basic auth or a bearer registry's token service.
  *   <li>{@code sign}: a cosign signature of the image and a SLSA v1 provenance attestation, stored
  *       as cosign stores them (tags and OCI referrers), with the ECDSA P-256 key in secret {@code
  *       SIGNING_KEY} (PKCS#8 PEM). The builder id says this is the local, unattested builder.
