@@ -25,8 +25,6 @@ public final class LocalRegistry implements AutoCloseable {
   /** Where Debian installs the registry. */
   public static final Path BINARY = Path.of("/usr/bin/docker-registry");
 
-  private static final Object INSTALL_LOCK = new Object();
-
   private final Process process;
   private final int port;
   private final Path log;
@@ -136,7 +134,7 @@ public final class LocalRegistry implements AutoCloseable {
     }
     throw new CairnException(
         "the local registry did not come up on " + address() + ": " + tail(),
-        "see " + log + " for what docker-registry said",
+        "read " + log + " for what docker-registry said",
         null);
   }
 
@@ -155,59 +153,7 @@ public final class LocalRegistry implements AutoCloseable {
     }
   }
 
-  /**
-   * Installs Debian's {@code docker-registry} when it is missing: {@code apt-get install -y -q},
-   * and again after {@code apt-get update} if that fails (a fresh machine has no package lists).
-   */
   static void ensureInstalled() throws CairnException {
-    synchronized (INSTALL_LOCK) {
-      if (Files.isExecutable(BINARY)) {
-        return;
-      }
-      if (apt("install", "-y", "-q", "docker-registry") != 0) {
-        apt("update", "-q");
-        if (apt("install", "-y", "-q", "docker-registry") != 0) {
-          throw new CairnException(
-              "cannot install docker-registry with apt-get",
-              "install Debian's docker-registry package (as root: apt-get install docker-registry)",
-              null);
-        }
-      }
-      if (!Files.isExecutable(BINARY)) {
-        throw new CairnException(
-            "apt-get installed docker-registry but " + BINARY + " is missing",
-            "reinstall the docker-registry package",
-            null);
-      }
-    }
-  }
-
-  private static int apt(String... args) throws CairnException {
-    try {
-      Path out = Files.createTempFile("cairn-apt-", ".log");
-      try {
-        ProcessBuilder pb =
-            new ProcessBuilder(
-                    java.util.stream.Stream.concat(
-                            java.util.stream.Stream.of("apt-get"), java.util.Arrays.stream(args))
-                        .toList())
-                .redirectErrorStream(true)
-                .redirectOutput(out.toFile());
-        pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
-        Process p = pb.start();
-        if (!p.waitFor(15, TimeUnit.MINUTES)) {
-          p.destroyForcibly();
-          return -1;
-        }
-        return p.exitValue();
-      } finally {
-        Files.deleteIfExists(out);
-      }
-    } catch (IOException e) {
-      return -1; // no apt-get: said by the caller
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CairnException("interrupted installing docker-registry", null, e);
-    }
+    dev.cairn.core.DebianPackages.ensure("docker-registry", BINARY);
   }
 }

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cairn.core.Json;
 import dev.cairn.core.Secret;
+import dev.cairn.pipeline.source.internal.LocalRepos;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,9 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.transport.RefSpec;
 
 /**
  * A small git forge on 127.0.0.1 for the demo and for trying the pipeline on one machine: bare
@@ -135,47 +133,9 @@ public final class LocalForge implements AutoCloseable {
     Path bare = root.resolve("srv").resolve(name + ".git");
     Path work = root.resolve("work").resolve(name);
     try {
-      if (!Files.isDirectory(bare)) {
-        Git.init()
-            .setBare(true)
-            .setDirectory(bare.toFile())
-            .setInitialBranch("main")
-            .call()
-            .close();
-      }
-      boolean fresh = !Files.isDirectory(work.resolve(".git"));
-      try (Git git =
-          fresh
-              ? Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()
-              : Git.open(work.toFile())) {
-        String before =
-            fresh || git.getRepository().resolve("HEAD") == null
-                ? "0".repeat(40)
-                : git.getRepository().resolve("HEAD").name();
-        for (Map.Entry<String, String> f : files.entrySet()) {
-          Path p = work.resolve(f.getKey()).normalize();
-          if (!p.startsWith(work)) {
-            throw new IllegalArgumentException("a path outside the repository: " + f.getKey());
-          }
-          Files.createDirectories(p.getParent());
-          Files.writeString(p, f.getValue());
-        }
-        git.add().addFilepattern(".").call();
-        String commit =
-            git.commit()
-                .setMessage(message)
-                .setAuthor("Cairn demo", "demo@cairn.invalid")
-                .setCommitter("Cairn demo", "demo@cairn.invalid")
-                .setSign(false)
-                .call()
-                .getName();
-        git.push()
-            .setRemote(bare.toUri().toString())
-            .setRefSpecs(new RefSpec("refs/heads/main:refs/heads/main"))
-            .call();
-        return new Push(name, cloneUrl(name), before, commit, List.copyOf(files.keySet()));
-      }
-    } catch (IOException | GitAPIException e) {
+      String[] done = LocalRepos.commitAndPush(bare, work, files, message);
+      return new Push(name, cloneUrl(name), done[0], done[1], List.copyOf(files.keySet()));
+    } catch (IOException e) {
       throw new CheckoutException(
           "cannot commit to the local forge's " + name + ": " + e.getMessage(),
           "check that " + root + " is writable",
