@@ -1,6 +1,9 @@
 package dev.cairn.pipeline.steps;
 
+import dev.cairn.attest.MeasuredJvm;
+import dev.cairn.attest.Tees;
 import dev.cairn.core.CairnException;
+import dev.cairn.core.CairnHome;
 import dev.cairn.core.Digest;
 import dev.cairn.core.Secret;
 import dev.cairn.pipeline.PipelineException;
@@ -12,11 +15,16 @@ import dev.cairn.pipeline.StepResult;
 import dev.cairn.pipeline.StepSpec;
 import dev.cairn.pipeline.build.BuildEvent;
 import dev.cairn.pipeline.build.BuiltImage;
+import dev.cairn.pipeline.build.Dockerfile;
 import dev.cairn.pipeline.build.ImageBuild;
 import dev.cairn.pipeline.build.ImageBuilds;
 import dev.cairn.pipeline.build.ImageOutput;
+import dev.cairn.pipeline.build.Instruction;
 import dev.cairn.pipeline.source.Checkout;
 import dev.cairn.pipeline.source.GitAuth;
+import dev.cairn.pipeline.steps.internal.AttestedBuilder;
+import dev.cairn.pipeline.steps.internal.BuilderProtocol;
+import dev.cairn.pipeline.steps.internal.Provenance;
 import dev.cairn.supplychain.Cosign;
 import dev.cairn.supplychain.CosignKeys;
 import dev.cairn.supplychain.ImageRef;
@@ -24,6 +32,8 @@ import dev.cairn.supplychain.OciClient;
 import dev.cairn.supplychain.Registries;
 import dev.cairn.supplychain.RegistryAuth;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -48,22 +58,52 @@ import org.jspecify.annotations.Nullable;
  *       image} as {@code registry/repository@sha256:…} (secrets {@code REGISTRY_USERNAME}, {@code
  *       REGISTRY_PASSWORD}; {@code insecure: true} allows plain HTTP).
  *   <li>{@code sign}: a cosign signature of the image and a SLSA v1 provenance attestation, stored
- *       as cosign stores them (tags and OCI referrers), with the ECDSA P-256 key in secret {@code
- *       SIGNING_KEY} (PKCS#8 PEM). The builder id says this is the local, unattested builder.
+ *       as cosign stores them (tags and OCI referrers). By default signed by the <em>attested
+ *       builder</em>: a measured workload in the TEE that receives its ECDSA P-256 key from the
+ *       attestation service only when its measurement matches the policy (the embedded service in
+ *       Cairn's home, or a team's named by {@code attestation: URL}); a {@code SIGNING_KEY} secret
+ *       given to it is sealed to the policy rather than used here. With {@code attested: false} the
+ *       key in secret {@code SIGNING_KEY} (PKCS#8 PEM) signs in this process, and the builder id
+ *       says so ({@link #LOCAL_BUILDER}).
  * </ul>
  */
 public final class Steps {
   /** The builder id of provenance signed by a pipeline's own key, outside any TEE. */
-  public static final String LOCAL_BUILDER = "https://cairn.dev/builder/local/v1";
+  public static final String LOCAL_BUILDER = Provenance.LOCAL_BUILDER;
+
+  /** The builder id of provenance signed by the attested builder (a measured workload). */
+  public static final String ATTESTED_BUILDER = Provenance.ATTESTED_BUILDER;
 
   /** The build type of Cairn's pipeline runs. */
-  public static final String BUILD_TYPE = "https://cairn.dev/pipeline/run/v1";
+  public static final String BUILD_TYPE = Provenance.BUILD_TYPE;
 
   private Steps() {}
 
-  /** The executors of this package, with {@code clock} for provenance times. */
-  public static List<StepExecutor> all(Clock clock) {
-    return List.of(new CheckoutStep(), new BuildStep(), new PushStep(), new SignStep(clock));
+  /**
+   * The executors of this package, with Cairn's {@code home} (the attested builder's TEE and
+   * embedded attestation service) and {@code clock} for provenance times; the attested builder runs
+   * this process's class path.
+   */
+  public static List<StepExecutor> all(CairnHome home, Clock clock) {
+    return all(home, clock, MeasuredJvm.currentClassPath());
+  }
+
+  /**
+   * As {@link #all(CairnHome, Clock)}, the attested builder running {@code builderClassPath}
+   * (another build of Cairn is another measurement).
+   */
+  public static List<StepExecutor> all(CairnHome home, Clock clock, List<Path> builderClassPath) {
+    return List.of(
+        new CheckoutStep(),
+        new BuildStep(clock),
+        new PushStep(),
+        new SignStep(home, clock, builderClassPath));
+  }
+
+  /** What the TEE measures for the attested builder running {@code builderClassPath}. */
+  public static Digest builderMeasurement(CairnHome home, Clock clock, List<Path> builderClassPath)
+      throws CairnException {
+    return Tees.simulation(home, clock).measure(AttestedBuilder.spec(builderClassPath));
   }
 
   /** The {@code push} step of the run's pipeline, if any. */
@@ -182,6 +222,12 @@ public final class Steps {
   }
 
   private static final class BuildStep implements StepExecutor {
+    private final Clock clock;
+
+    BuildStep(Clock clock) {
+      this.clock = clock;
+    }
+
     @Override
     public StepKind kind() {
       return StepKind.BUILD;
@@ -189,6 +235,7 @@ public final class Steps {
 
     @Override
     public StepResult execute(StepContext ctx) throws PipelineException, InterruptedException {
+      Instant started = clock.instant();
       StepSpec step = ctx.step();
       Path workspace = ctx.workspace().toAbsolutePath().normalize();
       Path context = workspace.resolve(step.param("context", ".")).normalize();
@@ -231,16 +278,27 @@ public final class Steps {
         } else {
           b.output(new ImageOutput.OciArchive(work.resolve("image.oci.tar")));
         }
-        BuiltImage built = ImageBuilds.build(b.build(), e -> log(ctx, e));
+        ImageBuild request = b.build();
+        // the bases by digest, resolved before and after the build: provenance names what was
+        // built on, and a tag that moved meanwhile fails the build rather than the record
+        List<String> bases = baseImages(ctx, ImageBuilds.plan(request).dockerfile());
+        BuiltImage built = ImageBuilds.build(request, e -> log(ctx, e));
         ctx.log().line("built " + built.digest() + " with " + built.builder());
-        return StepResult.succeeded(
-            pushed
-                ? Map.of("digest", built.digest().toString())
-                : Map.of(
-                    "digest",
-                    built.digest().toString(),
-                    "archive",
-                    work.resolve("image.oci.tar").toString()));
+        List<String> after = baseImages(ctx, ImageBuilds.plan(request).dockerfile());
+        if (!after.equals(bases)) {
+          return StepResult.failed(
+              null, "a base image moved while it was built on: " + bases + " then " + after, true);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("digest", built.digest().toString());
+        out.put("startedOn", started.toString());
+        if (!bases.isEmpty()) {
+          out.put("baseImages", String.join(" ", bases));
+        }
+        if (!pushed) {
+          out.put("archive", work.resolve("image.oci.tar").toString());
+        }
+        return StepResult.succeeded(out);
       } catch (CairnException e) {
         return StepResult.failed(null, String.valueOf(e.getMessage()), false);
       } catch (IOException e) {
@@ -251,6 +309,54 @@ public final class Steps {
         }
       }
     }
+  }
+
+  /**
+   * The registry images the Dockerfile builds on ({@code FROM} and {@code COPY --from}), each as
+   * {@code reference@sha256:…}, sorted: read with the push step's registry settings where the image
+   * is on its registry.
+   */
+  static List<String> baseImages(StepContext ctx, Dockerfile d) throws CairnException {
+    java.util.TreeSet<String> refs = new java.util.TreeSet<>();
+    for (Dockerfile.Stage st : d.stages()) {
+      if (st.from().stage() < 0 && !st.from().image().value().equalsIgnoreCase("scratch")) {
+        refs.add(st.from().image().value());
+      }
+      for (Instruction i : st.instructions()) {
+        if (i instanceof Instruction.Copy c && c.fromStage() < 0 && c.fromImage() != null) {
+          refs.add(c.fromImage().value());
+        }
+      }
+    }
+    List<String> out = new java.util.ArrayList<>();
+    Optional<StepSpec> push = pushStep(ctx.request());
+    for (String r : refs) {
+      ImageRef ref = ImageRef.parse(r);
+      if (ref.digestIfAny().isPresent()) {
+        out.add(ref.toString());
+        continue;
+      }
+      boolean ours = push.isPresent() && push.get().param("registry", "").equals(ref.registry());
+      Registries.Builder rb = Registries.builder();
+      if (ours && insecure(push.get())) {
+        rb.allowPlainHttp(ref.registry());
+      }
+      RegistryAuth.Basic auth = ours ? registryAuth(ctx) : null;
+      if (auth != null) {
+        rb.auth(ref.registry(), auth);
+      }
+      Digest digest =
+          rb.build()
+              .headManifest(ref)
+              .orElseThrow(
+                  () ->
+                      new PipelineException(
+                          "base image " + r + " is not in its registry",
+                          "push the base image first, or fix its name in the Dockerfile"))
+              .digest();
+      out.add(ref.withDigest(digest).toString());
+    }
+    return out;
   }
 
   /** A build event as a log line; progress fractions are left out. */
@@ -298,10 +404,14 @@ public final class Steps {
   }
 
   private static final class SignStep implements StepExecutor {
+    private final CairnHome home;
     private final Clock clock;
+    private final List<Path> builderClassPath;
 
-    SignStep(Clock clock) {
+    SignStep(CairnHome home, Clock clock, List<Path> builderClassPath) {
+      this.home = home;
       this.clock = clock;
+      this.builderClassPath = List.copyOf(builderClassPath);
     }
 
     @Override
@@ -313,6 +423,7 @@ public final class Steps {
     public StepResult execute(StepContext ctx) throws PipelineException, InterruptedException {
       Instant started = clock.instant();
       RunRequest r = ctx.request();
+      StepSpec step = ctx.step();
       String ref =
           ctx.output(StepKind.PUSH, "image")
               .orElseThrow(
@@ -320,64 +431,148 @@ public final class Steps {
                       new PipelineException(
                           "the sign step has no image: no push step before it",
                           "put a push step before sign"));
+      boolean attested = !Boolean.FALSE.equals(step.params().get("attested"));
+      String service = step.param("attestation", "");
       Secret pem = ctx.secrets().get("SIGNING_KEY");
-      if (pem == null) {
+      String at = r.definition().source() + ":" + step.location();
+      if (!attested && pem == null) {
         throw new PipelineException(
-            "the sign step needs its key: secret SIGNING_KEY is not given",
-            "set the step's secrets: {SIGNING_KEY: <name>} to an ECDSA P-256 PKCS#8 PEM key");
+            at
+                + ": the sign step with attested: false needs its key: secret SIGNING_KEY is not"
+                + " given",
+            "set the step's secrets: {SIGNING_KEY: <name>} to an ECDSA P-256 PKCS#8 PEM key, or"
+                + " drop attested: false to sign with the attested builder");
+      }
+      if (!attested && !service.isEmpty()) {
+        throw new PipelineException(
+            at + ": 'attestation' names the attested builder's service, but attested is false",
+            "drop one of them");
+      }
+      URI serviceUri = null;
+      if (!service.isEmpty()) {
+        try {
+          serviceUri = new URI(service);
+          if (!"http".equals(serviceUri.getScheme()) && !"https".equals(serviceUri.getScheme())) {
+            throw new URISyntaxException(service, "not http(s)");
+          }
+        } catch (URISyntaxException e) {
+          throw new PipelineException(
+              at + ": 'attestation' is not an http(s) URL of an attestation service: " + service,
+              "give the service's base URL, e.g. http://127.0.0.1:8443");
+        }
       }
       StepSpec push = pushStep(r).orElseThrow();
-      PrivateKey key;
+      PrivateKey key = null;
       ImageRef image;
       try {
         // a bad key or image name does not get better with a retry
-        key = CosignKeys.readPrivateKey(pem);
+        if (pem != null) {
+          key = CosignKeys.readPrivateKey(pem);
+        }
         image = ImageRef.parse(ref);
       } catch (CairnException e) {
         return StepResult.failed(null, String.valueOf(e.getMessage()), false);
       }
+      BuilderProtocol.Task task = task(ctx, image, started);
+      Cosign cosign = Cosign.using(client(image, push, registryAuth(ctx)), clock);
+      if (!attested) {
+        try {
+          cosign.sign(image, java.util.Objects.requireNonNull(key), Cosign.Storage.BOTH);
+          byte[] statement =
+              Cosign.statement(
+                  image,
+                  Provenance.PREDICATE_TYPE,
+                  Provenance.predicate(
+                      task, Provenance.localBuilder(), List.of(), clock.instant()));
+          cosign.attest(image, statement, key, Cosign.Storage.BOTH);
+          ctx.log().line("signed " + image + " and its SLSA provenance with the local builder");
+          return StepResult.succeeded(Map.of("signed", image.toString(), "builder", LOCAL_BUILDER));
+        } catch (CairnException e) {
+          return StepResult.failed(null, String.valueOf(e.getMessage()), true);
+        }
+      }
+      AttestedBuilder.Signed signed;
+      Secret supplied = null;
+      if (key != null) {
+        byte[] der = key.getEncoded();
+        supplied = Secret.of(der);
+        java.util.Arrays.fill(der, (byte) 0);
+      }
       try {
-        Cosign cosign = Cosign.using(client(image, push, registryAuth(ctx)), clock);
-        cosign.sign(image, key, Cosign.Storage.BOTH);
-        byte[] statement =
-            Cosign.statement(image, "https://slsa.dev/provenance/v1", provenance(ctx, started));
-        cosign.attest(image, statement, key, Cosign.Storage.BOTH);
-        ctx.log().line("signed " + image + " and its SLSA provenance");
-        return StepResult.succeeded(Map.of("signed", image.toString()));
+        signed =
+            AttestedBuilder.sign(ctx, home, clock, builderClassPath, task, serviceUri, supplied);
+      } catch (PipelineException e) {
+        // refused or failed: the builder's own words, one line; a retry is measured the same
+        return StepResult.failed(null, String.valueOf(e.getMessage()), false);
+      } finally {
+        if (supplied != null) {
+          supplied.destroy();
+        }
+      }
+      try {
+        cosign.storeSignature(image, signed.signature(), Cosign.Storage.BOTH);
+        cosign.storeAttestation(image, signed.envelope(), Cosign.Storage.BOTH);
       } catch (CairnException e) {
         return StepResult.failed(null, String.valueOf(e.getMessage()), true);
       }
+      ctx.log()
+          .line(
+              "signed "
+                  + image
+                  + " and its SLSA provenance with the attested builder "
+                  + signed.measurement()
+                  + (signed.tee().equals("simulation")
+                      ? " (" + Tees.SIMULATION_WARNING + ")"
+                      : ""));
+      Map<String, String> out = new LinkedHashMap<>();
+      out.put("signed", image.toString());
+      out.put("builder", ATTESTED_BUILDER);
+      out.put("measurement", signed.measurement().toString());
+      out.put("tee", signed.tee());
+      out.put("builderKey", Digest.sha256(signed.trust().builderKey()).toString());
+      out.put("policy", signed.trust().policy().toString());
+      return StepResult.succeeded(out);
     }
 
-    /** A SLSA v1 provenance predicate of this run. */
-    private Map<String, Object> provenance(StepContext ctx, Instant started) {
+    /** The run's facts, as its provenance states them. */
+    private static BuilderProtocol.Task task(StepContext ctx, ImageRef image, Instant signStarted)
+        throws PipelineException {
       RunRequest r = ctx.request();
-      Map<String, Object> external = new LinkedHashMap<>();
-      external.put("repository", r.repository());
-      external.put("ref", r.ref());
-      external.put("pipeline", r.definition().source());
-      external.put("pipelineDigest", r.definition().digest().toString());
-      Map<String, Object> dep = new LinkedHashMap<>();
-      dep.put("uri", r.repository());
-      if (!r.commit().isEmpty()) {
-        dep.put("digest", Map.of("gitCommit", r.commit()));
+      List<BuilderProtocol.Dependency> deps = new java.util.ArrayList<>();
+      deps.add(
+          new BuilderProtocol.Dependency(
+              r.repository(), r.commit().isEmpty() ? Map.of() : Map.of("gitCommit", r.commit())));
+      String bases = ctx.output(StepKind.BUILD, "baseImages").orElse("");
+      for (String b : bases.split(" ")) {
+        if (b.isBlank()) {
+          continue;
+        }
+        try {
+          ImageRef base = ImageRef.parse(b);
+          Digest d = base.requireDigest();
+          deps.add(
+              new BuilderProtocol.Dependency(
+                  "oci://" + base.name() + base.tagIfAny().map(t -> ":" + t).orElse(""),
+                  Map.of(d.algorithm(), d.hex())));
+        } catch (CairnException | RuntimeException e) {
+          throw new PipelineException(
+              "the build step's base image " + b + " is not an image by digest", null);
+        }
       }
-      Map<String, Object> definition = new LinkedHashMap<>();
-      definition.put("buildType", BUILD_TYPE);
-      definition.put("externalParameters", external);
-      definition.put("internalParameters", Map.of("trigger", r.trigger().source()));
-      definition.put("resolvedDependencies", List.of(dep));
-      Map<String, Object> metadata = new LinkedHashMap<>();
-      metadata.put("invocationId", ctx.runId());
-      metadata.put("startedOn", started.toString());
-      metadata.put("finishedOn", clock.instant().toString());
-      Map<String, Object> run = new LinkedHashMap<>();
-      run.put("builder", Map.of("id", LOCAL_BUILDER));
-      run.put("metadata", metadata);
-      Map<String, Object> p = new LinkedHashMap<>();
-      p.put("buildDefinition", definition);
-      p.put("runDetails", run);
-      return p;
+      Instant startedOn =
+          ctx.output(StepKind.BUILD, "startedOn").map(Instant::parse).orElse(signStarted);
+      return new BuilderProtocol.Task(
+          "",
+          image.toString(),
+          ctx.runId(),
+          r.repository(),
+          r.ref(),
+          r.commit(),
+          r.definition().source(),
+          r.definition().digest(),
+          r.trigger().source(),
+          deps,
+          startedOn);
     }
   }
 }
