@@ -473,7 +473,7 @@ public final class Steps {
       } catch (CairnException e) {
         return StepResult.failed(null, String.valueOf(e.getMessage()), false);
       }
-      BuilderProtocol.Task task = task(ctx, image, started);
+      BuilderProtocol.Task task = task(ctx, home, image, started);
       Cosign cosign = Cosign.using(client(image, push, registryAuth(ctx)), clock);
       if (!attested) {
         try {
@@ -535,7 +535,8 @@ public final class Steps {
     }
 
     /** The run's facts, as its provenance states them. */
-    private static BuilderProtocol.Task task(StepContext ctx, ImageRef image, Instant signStarted)
+    private static BuilderProtocol.Task task(
+        StepContext ctx, CairnHome home, ImageRef image, Instant signStarted)
         throws PipelineException {
       RunRequest r = ctx.request();
       List<BuilderProtocol.Dependency> deps = new java.util.ArrayList<>();
@@ -562,7 +563,7 @@ public final class Steps {
       Instant startedOn =
           ctx.output(StepKind.BUILD, "startedOn").map(Instant::parse).orElse(signStarted);
       return new BuilderProtocol.Task(
-          "",
+          home.root().toAbsolutePath().toString(),
           image.toString(),
           ctx.runId(),
           r.repository(),

@@ -92,7 +92,7 @@ class PipelineStepsIT {
   @Test
   void attestedBuilder_signsWithTheKeyTheServiceReleasedToIt_andCosignVerifiesBoth()
       throws Exception {
-    App app = app("sign: {}\n");
+    App app = app("sign: {}\n", "team/attested");
     CairnHome home = CairnHome.of(dir.resolve("home"));
     RecordedRun run = run(app, home, Map.of());
     assertThat(run.record().state()).as(run.logs()).isEqualTo(RunState.SUCCEEDED);
@@ -140,7 +140,7 @@ class PipelineStepsIT {
       throws Exception {
     KeyPair keys = CosignKeys.generate();
     Secret pem = CosignKeys.privateKeyPem(keys.getPrivate());
-    App app = app("sign: {}\n    secrets: {SIGNING_KEY: signing-key}\n");
+    App app = app("sign: {}\n    secrets: {SIGNING_KEY: signing-key}\n", "team/supplied");
     CairnHome home = CairnHome.of(dir.resolve("home"));
     RecordedRun run = run(app, home, Map.of("signing-key", pem));
     assertThat(run.record().state()).as(run.logs()).isEqualTo(RunState.SUCCEEDED);
@@ -169,7 +169,7 @@ class PipelineStepsIT {
     team.install(BuilderAttestation.policy(1, null, other));
     Digest measurement = Steps.builderMeasurement(home, CLOCK, MeasuredJvm.currentClassPath());
     try (AttestationHttp http = AttestationHttp.serve(team, "127.0.0.1", 0)) {
-      App app = app("sign: {attestation: \"" + http.uri() + "\"}\n");
+      App app = app("sign: {attestation: \"" + http.uri() + "\"}\n", "team/refused");
       RecordedRun run = run(app, home, Map.of());
       assertThat(run.record().state()).as(run.logs()).isEqualTo(RunState.FAILED);
       StepRecord sign = run.record().steps().get(3);
@@ -195,7 +195,8 @@ class PipelineStepsIT {
       throws Exception {
     KeyPair keys = CosignKeys.generate();
     Secret pem = CosignKeys.privateKeyPem(keys.getPrivate());
-    App app = app("sign: {attested: false}\n    secrets: {SIGNING_KEY: signing-key}\n");
+    App app =
+        app("sign: {attested: false}\n    secrets: {SIGNING_KEY: signing-key}\n", "team/local");
     RecordedRun run = run(app, CairnHome.of(dir.resolve("home")), Map.of("signing-key", pem));
     assertThat(run.record().state()).as(run.logs()).isEqualTo(RunState.SUCCEEDED);
 
@@ -217,7 +218,7 @@ class PipelineStepsIT {
   private record RecordedRun(RunRecord record, String logs) {}
 
   /** A repository whose pipeline ends with {@code sign} as given, built on the base image. */
-  private App app(String sign) throws Exception {
+  private App app(String sign, String repository) throws Exception {
     Path repo = Files.createDirectories(dir.resolve("app"));
     Files.writeString(repo.resolve("hello.txt"), "hello from the pipeline\n");
     Files.writeString(
@@ -228,7 +229,9 @@ class PipelineStepsIT {
         repo.resolve(".cairn/pipeline.yaml"),
         "name: hello\nsteps:\n  - checkout\n  - build\n  - push: {registry: "
             + REGISTRY.address()
-            + ", repository: team/hello, insecure: true}\n  - "
+            + ", repository: "
+            + repository
+            + ", insecure: true}\n  - "
             + sign);
     String commit;
     try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
@@ -272,7 +275,7 @@ class PipelineStepsIT {
 
   private static ImageRef image(RecordedRun run) throws Exception {
     String image = run.record().steps().get(2).outputs().get("image");
-    assertThat(image).startsWith(REGISTRY.address() + "/team/hello@sha256:");
+    assertThat(image).startsWith(REGISTRY.address() + "/team/").contains("@sha256:");
     assertThat(run.record().steps().get(1).outputs().get("digest"))
         .isEqualTo(image.substring(image.indexOf('@') + 1));
     return ImageRef.parse(image);

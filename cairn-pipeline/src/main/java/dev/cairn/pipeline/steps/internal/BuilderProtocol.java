@@ -59,6 +59,10 @@ public final class BuilderProtocol {
       Instant startedOn) {
     public Task {
       dependencies = List.copyOf(dependencies);
+      if (!java.nio.file.Path.of(home).isAbsolute()) {
+        // the builder's TEE state is in Cairn's home: never wherever it happens to start
+        throw new IllegalArgumentException("the task's home is not an absolute path: " + home);
+      }
     }
   }
 
