@@ -101,7 +101,8 @@ final class PipelineCommand extends Sub {
               SecretSource.environment(env()),
               env().getOrDefault("USER", ""),
               note -> err().println("cairn: " + note));
-      try (RunEngine engine = engine(this)) {
+      try (RunEngine engine = engine(this);
+          OnExit onExit = new OnExit(engine)) {
         RunEngine.Submission s = engine.submit(request.withRerun(rerun));
         if (s.duplicate()) {
           err().println("cairn: the same commit ran before as " + s.run().id());
@@ -121,6 +122,39 @@ final class PipelineCommand extends Sub {
           return r.state() == RunState.SUCCEEDED ? Main.OK : Main.FINDINGS;
         }
         return render(r, out());
+      }
+    }
+  }
+
+  /**
+   * Ctrl-C or a TERM signal while runs are going: the engine cancels them (and stops their
+   * processes) and records that, before the JVM exits. Removed once the command ends.
+   */
+  private static final class OnExit implements AutoCloseable {
+    private final Thread hook;
+
+    OnExit(AutoCloseable... resources) {
+      hook =
+          new Thread(
+              () -> {
+                for (AutoCloseable r : resources) {
+                  try {
+                    r.close();
+                  } catch (Exception e) {
+                    // exiting: the next engine marks what is left interrupted
+                  }
+                }
+              },
+              "cairn-exit");
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    @Override
+    public void close() {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is exiting: the hook runs
       }
     }
   }
@@ -249,7 +283,6 @@ final class PipelineCommand extends Sub {
             "no webhook secret in " + secretEnv,
             "set " + secretEnv + " to the secret the forge signs its webhooks with");
       }
-      CountDownLatch stop = new CountDownLatch(1);
       try (RunEngine engine = engine(this);
           Delivery.Listener l =
               Delivery.listen(
@@ -268,11 +301,11 @@ final class PipelineCommand extends Sub {
                   problem -> {
                     err().println("cairn: " + Text.escape(problem));
                     err().flush();
-                  })) {
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+                  });
+          OnExit onExit = new OnExit(l, engine)) {
         out().println("listening for webhooks on " + l.uri());
         out().flush();
-        stop.await();
+        new CountDownLatch(1).await(); // until Ctrl-C or TERM: then OnExit stops both
       }
       return Main.OK;
     }

@@ -61,4 +61,16 @@ public record Checkout(
       throws CheckoutException {
     return GitCheckout.run(repository, commit, auth, dir, timeout, listener);
   }
+
+  /**
+   * The full id of the commit {@code abbreviation} names in the local repository at {@code dir}
+   * (its work tree or its {@code .git}): what a person types, e.g. {@code 3f2a9c1}, made exact for
+   * the run's records.
+   *
+   * @throws CheckoutException when {@code dir} is no repository, or the abbreviation names no
+   *     commit or more than one
+   */
+  public static String resolve(Path dir, String abbreviation) throws CheckoutException {
+    return GitCheckout.resolve(dir, abbreviation);
+  }
 }

@@ -28,13 +28,16 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -71,12 +74,23 @@ public final class Delivery {
       RunTarget target, SecretSource secrets, String user, Consumer<String> note)
       throws CairnException {
     PipelineDefinition def;
+    String commit = target.commit();
+    if (!commit.isEmpty() && commit.length() != 40) {
+      if (target.remote()) {
+        throw new PipelineException(
+            "'"
+                + commit
+                + "' is an abbreviated commit id: a server gives a commit only by its full id",
+            "give all 40 hex digits (git rev-parse " + commit + " prints them)");
+      }
+      commit = Checkout.resolve(Path.of(target.repository()), commit);
+    }
     if (target.remote()) {
       Secret token = secrets.secret(GIT_TOKEN).orElse(null);
       def =
           definitionAt(
               target.repository(),
-              target.commit(),
+              commit,
               token == null ? GitAuth.none() : GitAuth.token(token),
               note);
     } else {
@@ -89,10 +103,9 @@ public final class Delivery {
       def =
           target.commit().isEmpty()
               ? runnable(Pipelines.load(dir), dir.toString(), note)
-              : definitionAt(dir.toUri().toString(), target.commit(), GitAuth.none(), note);
+              : definitionAt(dir.toUri().toString(), commit, GitAuth.none(), note);
     }
-    return RunRequest.of(
-        target.repository(), target.commit(), "", Trigger.manual(user, target.commit(), ""), def);
+    return RunRequest.of(target.repository(), commit, "", Trigger.manual(user, commit, ""), def);
   }
 
   /**
@@ -174,12 +187,19 @@ public final class Delivery {
     void close();
   }
 
+  /** How long to wait before each new attempt at a trigger whose pipeline could not be read. */
+  static final List<Duration> RETRIES =
+      List.of(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(30));
+
   /**
    * Serves signed webhooks at {@code address} with {@code secret} for every forge; each verified
    * push becomes a run of the pipeline file as it is at the pushed commit (fetched with {@code
-   * git}). The handler only enqueues: the file is read, and the run submitted, on a thread of the
-   * listener's, and {@code started} hears of each run id, {@code failed} of each trigger that could
-   * not be run. Deliveries and the audit trail are kept in {@code webhooks/} in Cairn's home.
+   * git}). The handler only writes the trigger to a durable inbox before answering 202: the file is
+   * read, and the run submitted, on a thread of the listener's, with retries when the repository
+   * cannot be reached; triggers still in the inbox from a listener that stopped or crashed are run
+   * when the next one starts. {@code started} hears of each run id, {@code failed} of each trigger
+   * that could not be run (yet). Deliveries, the inbox and the audit trail are kept in {@code
+   * webhooks/} in Cairn's home.
    */
   public static Listener listen(
       CairnHome home,
@@ -190,39 +210,71 @@ public final class Delivery {
       Consumer<String> started,
       Consumer<String> failed)
       throws CairnException {
+    return listen(home, secret, git, engine, address, started, failed, RETRIES);
+  }
+
+  static Listener listen(
+      CairnHome home,
+      Secret secret,
+      GitAuth git,
+      RunEngine engine,
+      InetSocketAddress address,
+      Consumer<String> started,
+      Consumer<String> failed,
+      List<Duration> retries)
+      throws CairnException {
     Clock clock = Clock.systemUTC();
     Path dir = home.dir("webhooks");
+    Inbox inbox;
+    try {
+      inbox = Inbox.in(dir);
+    } catch (IOException e) {
+      throw new PipelineException(
+          "cannot use the webhook inbox in " + dir + ": " + dev.cairn.core.Text.describe(e),
+          "check the permissions of Cairn's home");
+    }
     DeliveryStore deliveries = DeliveryStore.file(dir, DeliveryStore.Retention.DEFAULT, clock);
-    AuditSink audit = AuditSink.file(dir.resolve("audit.jsonl"));
-    ExecutorService submitter = Executors.newSingleThreadExecutor();
+    AuditSink audit;
+    try {
+      audit = AuditSink.file(dir.resolve("audit.jsonl"));
+    } catch (CairnException | RuntimeException e) {
+      closeQuietly(deliveries);
+      throw e;
+    }
+    ScheduledExecutorService submitter = Executors.newSingleThreadScheduledExecutor();
+    Submitter s = new Submitter(inbox, git, engine, submitter, started, failed, retries);
     WebhookConfig config =
         WebhookConfig.builder(deliveries, audit).secretForAll(secret).clock(clock).build();
-    WebhookServer server =
-        WebhookServer.start(
-            Webhooks.handler(
-                config,
-                t ->
-                    submitter.execute(
-                        () -> {
-                          try {
-                            var r = request(t, git, failed);
-                            if (r.isPresent()) {
-                              started.accept(engine.submit(r.get()).run().id() + " " + t.commit());
-                            }
-                          } catch (CairnException | RuntimeException e) {
-                            failed.accept(
-                                "cannot run "
-                                    + t.commit()
-                                    + " of "
-                                    + t.repository().cloneUrl()
-                                    + ": "
-                                    + (e.getMessage() == null ? e.toString() : e.getMessage())
-                                    + (e instanceof CairnException c && c.hint().isPresent()
-                                        ? "; perhaps you should " + c.hint().get()
-                                        : ""));
-                          }
-                        })),
-            address);
+    WebhookServer server;
+    try {
+      server =
+          WebhookServer.start(
+              Webhooks.handler(
+                  config,
+                  t -> {
+                    Path file;
+                    try {
+                      file = inbox.put(t);
+                    } catch (IOException e) {
+                      // the handler forgets the delivery and answers 503: the forge sends it again
+                      throw new UncheckedIOException(e);
+                    }
+                    s.later(file, 0, Duration.ZERO);
+                  }),
+              address);
+    } catch (CairnException | RuntimeException e) {
+      submitter.shutdownNow();
+      closeQuietly(audit);
+      closeQuietly(deliveries);
+      throw e;
+    }
+    try {
+      for (Path file : inbox.pending()) {
+        s.later(file, 0, Duration.ZERO);
+      }
+    } catch (IOException e) {
+      failed.accept("cannot read the webhook inbox: " + dev.cairn.core.Text.describe(e));
+    }
     return new Listener() {
       @Override
       public URI uri() {
@@ -241,6 +293,83 @@ public final class Delivery {
         }
       }
     };
+  }
+
+  /** Turns inbox files into runs, one at a time, retrying a repository that cannot be read. */
+  private record Submitter(
+      Inbox inbox,
+      GitAuth git,
+      RunEngine engine,
+      ScheduledExecutorService executor,
+      Consumer<String> started,
+      Consumer<String> failed,
+      List<Duration> retries) {
+    void later(Path file, int attempt, Duration delay) {
+      try {
+        executor.schedule(() -> submit(file, attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        // the listener is closing: the file stays in the inbox for the next one
+      }
+    }
+
+    private void submit(Path file, int attempt) {
+      dev.cairn.pipeline.webhook.Trigger t;
+      try {
+        if (!Files.exists(file)) {
+          return; // queued twice (received, and found at start), run once
+        }
+        t = Inbox.read(file);
+      } catch (IOException e) {
+        fail(file, "cannot read the webhook trigger " + file + ": " + e.getMessage());
+        return;
+      }
+      try {
+        var r = request(t, git, failed);
+        if (r.isPresent()) {
+          started.accept(engine.submit(r.get()).run().id() + " " + t.commit());
+        }
+        inbox.done(file);
+      } catch (CairnException | IOException | RuntimeException e) {
+        String why =
+            "cannot run "
+                + t.commit()
+                + " of "
+                + t.repository().cloneUrl()
+                + ": "
+                + (e.getMessage() == null ? e.toString() : e.getMessage())
+                + (e instanceof CairnException c && c.hint().isPresent()
+                    ? "; perhaps you should " + c.hint().get()
+                    : "");
+        if (attempt < retries.size() && retryable(e)) {
+          failed.accept(why + " (trying again in " + retries.get(attempt).toSeconds() + " s)");
+          later(file, attempt + 1, retries.get(attempt));
+        } else {
+          fail(file, why);
+        }
+      }
+    }
+
+    private void fail(Path file, String why) {
+      try {
+        Path kept = inbox.failed(file);
+        failed.accept(why + "; the trigger is kept in " + kept);
+      } catch (IOException e) {
+        failed.accept(why);
+      }
+    }
+
+    /** Whether another attempt can do better: the repository could not be reached or read. */
+    private static boolean retryable(Exception e) {
+      return e instanceof dev.cairn.pipeline.source.CheckoutException;
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      // cleaning up after a failed start: the start's own error is the one to report
+    }
   }
 
   private static Path scratch(String prefix) throws PipelineException {

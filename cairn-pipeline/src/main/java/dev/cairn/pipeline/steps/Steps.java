@@ -35,7 +35,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Instant;
@@ -211,10 +213,17 @@ public final class Steps {
             continue;
           }
           Path target = to.resolve(rel.toString());
-          if (Files.isDirectory(p)) {
+          // links stay links (never the file they point at, which may be outside the tree), and
+          // modes stay as they are: an executable script stays executable
+          if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(target);
-          } else if (Files.isRegularFile(p)) {
-            Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(p)) {
+            Files.copy(
+                p,
+                target,
+                LinkOption.NOFOLLOW_LINKS,
+                StandardCopyOption.COPY_ATTRIBUTES,
+                StandardCopyOption.REPLACE_EXISTING);
           }
         }
       }

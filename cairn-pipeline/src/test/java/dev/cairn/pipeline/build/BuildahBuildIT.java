@@ -65,6 +65,60 @@ class BuildahBuildIT {
     assertThat(runLayer).contains("www/built.txt", "bonjour from RUN", "www/index.html");
   }
 
+  @Test
+  void aCancelledBuild_stopsBuildahAndWhatItStarted() throws Exception {
+    Path base = TestImages.busyboxBase(tmp.resolve("images"), "busybox:test");
+    Path ctx = Files.createDirectories(tmp.resolve("ctx"));
+    Files.writeString(
+        ctx.resolve("Dockerfile"),
+        """
+        FROM busybox:test
+        RUN echo started-sleeping && sleep 300
+        """);
+    List<BuildEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<Throwable> ended =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread build =
+        new Thread(
+            () -> {
+              try {
+                ImageBuilds.build(
+                    ImageBuild.builder(ctx, tmp.resolve("work"))
+                        .baseArchive("busybox:test", base)
+                        .build(),
+                    events::add);
+              } catch (Throwable t) {
+                ended.set(t);
+              }
+            });
+    build.start();
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofMinutes(3))
+        .until(
+            () ->
+                events.stream()
+                    .anyMatch(
+                        e ->
+                            e instanceof BuildEvent.Log l
+                                && l.line().contains("started-sleeping")));
+    List<ProcessHandle> running =
+        ProcessHandle.current().descendants().filter(h -> isBuildah(h)).toList();
+    assertThat(running).isNotEmpty();
+    build.interrupt();
+    build.join(30_000);
+    assertThat(build.isAlive()).isFalse();
+    assertThat(ended.get()).isInstanceOf(InterruptedException.class);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> running.stream().noneMatch(ProcessHandle::isAlive));
+    assertThat(ProcessHandle.current().descendants().filter(h -> isBuildah(h)).toList()).isEmpty();
+  }
+
+  private static boolean isBuildah(ProcessHandle h) {
+    return h.info().command().map(c -> c.endsWith("buildah") || c.endsWith("sleep")).orElse(false)
+        || h.info().commandLine().map(c -> c.contains("sleep 300")).orElse(false);
+  }
+
   /** The bytes of a gzip layer of an OCI archive, as text (enough to find a file's content). */
   private static String layerText(Path oci, BuiltImage.Layer layer) throws Exception {
     byte[] tar = Files.readAllBytes(oci);

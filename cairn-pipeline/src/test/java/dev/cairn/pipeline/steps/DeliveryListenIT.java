@@ -1,6 +1,7 @@
 package dev.cairn.pipeline.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.cairn.core.CairnHome;
@@ -110,6 +111,209 @@ class DeliveryListenIT {
       assertThat(started).hasSize(1);
       assertThat(Pipelines.runs(engine.store())).hasSize(1);
     }
+  }
+
+  @Test
+  void theLocalForge_servesItsCommits_andItsSignedWebhooksRunThem() throws Exception {
+    CairnHome home = CairnHome.of(dir.resolve("home"));
+    List<String> started = new CopyOnWriteArrayList<>();
+    List<String> logs = new CopyOnWriteArrayList<>();
+    try (dev.cairn.pipeline.source.LocalForge forge =
+            dev.cairn.pipeline.source.LocalForge.start(
+                dir.resolve("forge"), java.time.Clock.systemUTC());
+        RunEngine engine =
+            Delivery.engine(
+                home,
+                System.getenv(),
+                SecretSource.of(Map.of()),
+                new RunListener() {
+                  @Override
+                  public void log(String runId, String step, String line) {
+                    logs.add(step + ": " + line);
+                  }
+                });
+        Delivery.Listener l =
+            Delivery.listen(
+                home,
+                Secret.ofUtf8(SECRET),
+                GitAuth.none(),
+                engine,
+                new InetSocketAddress("127.0.0.1", 0),
+                started::add,
+                problem -> logs.add("failed: " + problem))) {
+      var first =
+          forge.commit(
+              "app",
+              Map.of(
+                  ".cairn/pipeline.yaml",
+                  "steps:\n  - checkout: {}\n  - name: show\n    run: {command: [cat, v.txt]}\n",
+                  "v.txt",
+                  "one\n"),
+              "one");
+      var second = forge.commit("app", Map.of("v.txt", "two\n"), "two");
+      assertThat(first.before()).isEqualTo("0".repeat(40));
+      assertThat(second.before()).isEqualTo(first.commit());
+      assertThat(second.cloneUrl()).isEqualTo(forge.cloneUrl("app"));
+      HttpClient http = HttpClient.newHttpClient();
+      for (var push : List.of(first, second)) {
+        var hook = forge.githubWebhook(push, Secret.ofUtf8(SECRET));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(l.uri() + "/github"));
+        hook.headers().forEach(b::header);
+        assertThat(
+                http.send(
+                        b.POST(HttpRequest.BodyPublishers.ofByteArray(hook.body())).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .statusCode())
+            .isEqualTo(202);
+      }
+      // signed with another secret: refused
+      var forged = forge.githubWebhook(second, Secret.ofUtf8("not-the-secret"));
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(l.uri() + "/github"));
+      forged.headers().forEach(b::header);
+      assertThat(
+              http.send(
+                      b.POST(HttpRequest.BodyPublishers.ofByteArray(forged.body())).build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(401);
+      await().atMost(Duration.ofMinutes(2)).until(() -> started.size() == 2);
+      for (String s : started) {
+        RunRecord r = engine.await(s.split(" ")[0], Duration.ofMinutes(2));
+        assertThat(r.state()).as(String.join("\n", logs)).isEqualTo(RunState.SUCCEEDED);
+      }
+      assertThat(logs).contains("show: one", "show: two");
+    }
+  }
+
+  @Test
+  void aTriggerLeftInTheInbox_runsWhenTheNextListenerStarts() throws Exception {
+    Path bare = dir.resolve("srv/app.git");
+    Git.init().setBare(true).setDirectory(bare.toFile()).setInitialBranch("main").call().close();
+    Path repo = Files.createDirectories(dir.resolve("app/.cairn")).getParent();
+    Files.writeString(
+        repo.resolve(".cairn/pipeline.yaml"),
+        "steps:\n  - name: hello\n    run: {command: [sh, -c, 'echo left over']}\n");
+    String first;
+    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+      git.add().addFilepattern(".").call();
+      first = commit(git, "one");
+      git.push()
+          .setRemote(bare.toUri().toString())
+          .setRefSpecs(new RefSpec("refs/heads/main:refs/heads/main"))
+          .call();
+    }
+    CairnHome home = CairnHome.of(dir.resolve("home"));
+    // what a listener killed between its 202 and the run's submission leaves behind
+    Inbox inbox = Inbox.in(home.dir("webhooks"));
+    Path file = inbox.put(trigger("left-1", bare.toUri().toString(), first));
+    assertThat(Inbox.read(file)).isEqualTo(trigger("left-1", bare.toUri().toString(), first));
+    List<String> started = new CopyOnWriteArrayList<>();
+    List<String> problems = new CopyOnWriteArrayList<>();
+    try (RunEngine engine =
+            Delivery.engine(
+                home, System.getenv(), SecretSource.of(Map.of()), new RunListener() {});
+        Delivery.Listener l =
+            Delivery.listen(
+                home,
+                Secret.ofUtf8(SECRET),
+                GitAuth.none(),
+                engine,
+                new InetSocketAddress("127.0.0.1", 0),
+                started::add,
+                problems::add)) {
+      await().atMost(Duration.ofMinutes(1)).until(() -> !started.isEmpty());
+      assertThat(problems).isEmpty();
+      RunRecord r = engine.await(started.get(0).split(" ")[0], Duration.ofMinutes(1));
+      assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
+      assertThat(r.trigger().deliveryId()).isEqualTo("left-1");
+      assertThat(inbox.pending()).isEmpty();
+    }
+  }
+
+  @Test
+  void anUnreachableRepository_isTriedAgain_thenTheTriggerIsKept() throws Exception {
+    CairnHome home = CairnHome.of(dir.resolve("home"));
+    List<String> problems = new CopyOnWriteArrayList<>();
+    List<String> started = new CopyOnWriteArrayList<>();
+    String nowhere = "http://127.0.0.1:9/nothing.git"; // the discard port: refused
+    try (RunEngine engine =
+            Delivery.engine(
+                home, System.getenv(), SecretSource.of(Map.of()), new RunListener() {});
+        Delivery.Listener l =
+            Delivery.listen(
+                home,
+                Secret.ofUtf8(SECRET),
+                GitAuth.none(),
+                engine,
+                new InetSocketAddress("127.0.0.1", 0),
+                started::add,
+                problems::add,
+                List.of(Duration.ofMillis(50), Duration.ofMillis(50)))) {
+      String body = push(nowhere, "a".repeat(40));
+      HttpClient http = HttpClient.newHttpClient();
+      assertThat(send(http, l.uri(), body, "sha256=" + hmac(body)).statusCode()).isEqualTo(202);
+      await().atMost(Duration.ofMinutes(1)).until(() -> problems.size() >= 3);
+      assertThat(problems.get(0)).contains("cannot run", "trying again in");
+      assertThat(problems.get(2)).contains("the trigger is kept in", "failed");
+      assertThat(started).isEmpty();
+      Inbox inbox = Inbox.in(home.dir("webhooks"));
+      assertThat(inbox.pending()).isEmpty();
+      try (var kept = Files.list(home.dir("webhooks").resolve("inbox/failed"))) {
+        assertThat(kept.toList()).hasSize(1);
+      }
+    }
+  }
+
+  @Test
+  void aPortInUse_isAnError_thatLeavesTheHomeUsable() throws Exception {
+    CairnHome home = CairnHome.of(dir.resolve("home"));
+    CairnHome other = CairnHome.of(dir.resolve("other"));
+    try (RunEngine engine =
+            Delivery.engine(
+                home, System.getenv(), SecretSource.of(Map.of()), new RunListener() {});
+        Delivery.Listener first =
+            Delivery.listen(
+                other,
+                Secret.ofUtf8(SECRET),
+                GitAuth.none(),
+                engine,
+                new InetSocketAddress("127.0.0.1", 0),
+                x -> {},
+                x -> {})) {
+      InetSocketAddress taken = new InetSocketAddress("127.0.0.1", first.uri().getPort());
+      assertThatThrownBy(
+              () ->
+                  Delivery.listen(
+                      home, Secret.ofUtf8(SECRET), GitAuth.none(), engine, taken, x -> {}, x -> {}))
+          .isInstanceOf(dev.cairn.core.CairnException.class);
+      // the failed start let go of the home's delivery store: a listener can start there
+      try (Delivery.Listener again =
+          Delivery.listen(
+              home,
+              Secret.ofUtf8(SECRET),
+              GitAuth.none(),
+              engine,
+              new InetSocketAddress("127.0.0.1", 0),
+              x -> {},
+              x -> {})) {
+        assertThat(again.uri().getPort()).isPositive();
+      }
+    }
+  }
+
+  private static dev.cairn.pipeline.webhook.Trigger trigger(
+      String delivery, String cloneUrl, String commit) {
+    return new dev.cairn.pipeline.webhook.Trigger(
+        dev.cairn.pipeline.webhook.SourceKind.GITHUB,
+        delivery,
+        new dev.cairn.pipeline.webhook.Trigger.Repository("app", "team/app", cloneUrl),
+        "refs/heads/main",
+        commit,
+        "0".repeat(40),
+        "alice",
+        List.of("version.txt"),
+        true,
+        Instant.parse("2026-12-01T10:00:00Z"));
   }
 
   private static String commit(Git git, String message) throws Exception {

@@ -278,7 +278,17 @@ final class BuildahBuilder {
                     // the process ended
                   }
                 });
-    if (!p.waitFor(r.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+    boolean ended;
+    try {
+      ended = p.waitFor(r.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      // cancelled: buildah and what it started stop with the step, not after it
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      throw e;
+    }
+    if (!ended) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
       reader.join(5000);
       throw new BuildException(

@@ -46,6 +46,35 @@ public final class GitCheckout {
 
   private GitCheckout() {}
 
+  /** {@link Checkout#resolve}. */
+  public static String resolve(Path dir, String abbreviation) throws CheckoutException {
+    String shown = Text.escape(abbreviation);
+    try (Git git = Git.open(dir.toFile())) {
+      org.eclipse.jgit.lib.ObjectId id =
+          git.getRepository().resolve(abbreviation.toLowerCase(Locale.ROOT) + "^{commit}");
+      if (id == null) {
+        throw new CheckoutException(
+            "no commit " + shown + " in " + dir,
+            "give a commit of that repository (git log shows them)",
+            Fix.of("checkout.commit", "commit", shown),
+            null);
+      }
+      return id.name();
+    } catch (org.eclipse.jgit.errors.AmbiguousObjectException e) {
+      throw new CheckoutException(
+          "'" + shown + "' names more than one object in " + dir,
+          "give more digits of the commit id",
+          Fix.of("checkout.commit", "commit", shown),
+          e);
+    } catch (IOException | org.eclipse.jgit.errors.RevisionSyntaxException e) {
+      throw new CheckoutException(
+          "cannot read the commit " + shown + " of " + dir + ": " + e.getMessage(),
+          "run it on a git repository's directory",
+          Fix.of("checkout.commit", "commit", shown),
+          e);
+    }
+  }
+
   public static Checkout run(
       String repository,
       String commit,
