@@ -191,6 +191,23 @@ class PipelineStepsIT {
   }
 
   @Test
+  void aSuppliedKeyWithATeamsService_isRefused_withoutLaunchingOrShowingIt() throws Exception {
+    KeyPair keys = CosignKeys.generate();
+    Secret pem = CosignKeys.privateKeyPem(keys.getPrivate());
+    App app =
+        app(
+            "sign: {attestation: \"http://127.0.0.1:9\"}\n    secrets: {SIGNING_KEY: signing-key}\n",
+            "team/both");
+    RecordedRun run = run(app, CairnHome.of(dir.resolve("home")), Map.of("signing-key", pem));
+    assertThat(run.record().state()).as(run.logs()).isEqualTo(RunState.FAILED);
+    assertThat(run.record().steps().get(3).message())
+        .isEqualTo(
+            "the sign step has a SIGNING_KEY and an attestation service: a team's attestation"
+                + " service holds the builder key itself");
+    noKeyIn(pem, run, dir.resolve("runs"), Map.of());
+  }
+
+  @Test
   void localBuilder_isExplicit_signsWithTheKeyInProcess_andSaysSoInTheProvenance()
       throws Exception {
     KeyPair keys = CosignKeys.generate();
@@ -368,8 +385,8 @@ class PipelineStepsIT {
   }
 
   /** The key's PEM body is in no log, no run record and not in the provenance. */
-  private static void noKeyIn(
-      Secret pem, RecordedRun run, Path records, Map<String, Object> provenance) throws Exception {
+  private static void noKeyIn(Secret pem, RecordedRun run, Path records, Map<String, ?> provenance)
+      throws Exception {
     String key = new String(pem.bytes(), StandardCharsets.UTF_8);
     String body = key.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
     String der =

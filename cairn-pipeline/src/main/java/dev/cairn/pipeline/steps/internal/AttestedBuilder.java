@@ -117,7 +117,7 @@ public final class AttestedBuilder {
             BuilderWorkload.class.getName(),
             List.of(BuilderProtocol.encode(task)),
             Set.of(),
-            Map.of("CAIRN_HOME", home.root().toString()),
+            workloadEnvironment(home),
             home.simulation().resolve("cds"));
     MeasuredJvm.Running workload;
     try {
@@ -197,6 +197,17 @@ public final class AttestedBuilder {
         case BuilderProtocol.Signed s -> checked(s, measurement, published, task, approved[0]);
       };
     }
+  }
+
+  /** The builder's environment: Cairn's home, and {@code CAIRN_TRACE} when set (never secrets). */
+  private static Map<String, String> workloadEnvironment(CairnHome home) {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("CAIRN_HOME", home.root().toString());
+    String trace = System.getenv("CAIRN_TRACE");
+    if (trace != null) {
+      env.put("CAIRN_TRACE", trace);
+    }
+    return env;
   }
 
   /** Never stores what does not verify with the published builder key. */

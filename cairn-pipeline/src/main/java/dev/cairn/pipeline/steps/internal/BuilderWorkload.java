@@ -51,6 +51,7 @@ public final class BuilderWorkload {
   private BuilderWorkload() {}
 
   public static void main(String[] args) {
+    trace("started");
     BuilderProtocol.Outcome out;
     try {
       if (args.length != 1) {
@@ -77,13 +78,26 @@ public final class BuilderWorkload {
       if (line == null) {
         throw new IllegalStateException("the sign step did not say where to attest");
       }
+      trace("read where to attest");
       out = run(task, tee, clock, measurement, BuilderProtocol.decodeInstructions(line));
     } catch (Exception e) {
       out = new BuilderProtocol.Error(String.valueOf(e.getMessage()));
     }
     System.out.println(BuilderProtocol.encode(out));
     System.out.flush();
+    trace("done");
     System.exit(0);
+  }
+
+  /** With {@code CAIRN_TRACE} set: how long since the JVM started, on stderr. */
+  static void trace(String phase) {
+    if (System.getenv("CAIRN_TRACE") != null) {
+      System.err.printf(
+          "cairn[trace] %6d ms  builder  %s%n",
+          System.currentTimeMillis()
+              - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime(),
+          phase);
+    }
   }
 
   static BuilderProtocol.Outcome run(
@@ -111,6 +125,7 @@ public final class BuilderWorkload {
               + (why.startsWith(prefix) ? why.substring(prefix.length()) : why)
               + (why.contains(measurement.toString()) ? "" : " (builder " + measurement + ")"));
     }
+    trace("attested; key released");
     Map<String, Secret> opened = new LinkedHashMap<>();
     for (SealedSecret s : release.secrets()) {
       opened.put(s.name(), enclave.open(s));
@@ -155,6 +170,7 @@ public final class BuilderWorkload {
               clock.instant());
       byte[] statement = Cosign.statement(image, Provenance.PREDICATE_TYPE, predicate);
       Dsse.Envelope env = Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, statement, key, "");
+      trace("signed");
       return new BuilderProtocol.Signed(
           measurement,
           tee.name(),
