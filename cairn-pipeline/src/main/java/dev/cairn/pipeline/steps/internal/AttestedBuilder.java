@@ -17,12 +17,8 @@ import dev.cairn.pipeline.PipelineException;
 import dev.cairn.pipeline.StepContext;
 import dev.cairn.supplychain.Cosign;
 import dev.cairn.supplychain.ImageRef;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -180,7 +176,7 @@ public final class AttestedBuilder {
                 BuilderAttestation.SERVICE,
                 published.policy(),
                 Base64.getEncoder().encodeToString(published.builderKey())));
-        outcome = read(p);
+        outcome = read(workload);
       }
       workload.finish(outcome instanceof BuilderProtocol.Signed);
       return switch (outcome) {
@@ -294,11 +290,9 @@ public final class AttestedBuilder {
   private static void send(MeasuredJvm.Running workload, BuilderProtocol.Instructions i)
       throws PipelineException {
     try {
-      OutputStream to = workload.process().getOutputStream();
-      to.write((BuilderProtocol.encode(i) + "\n").getBytes(StandardCharsets.UTF_8));
-      to.flush();
-      to.close();
+      workload.tell(BuilderProtocol.encode(i));
     } catch (IOException e) {
+      // it is gone: say how it ended rather than that a pipe closed
       Process p = workload.process();
       try {
         p.waitFor(5, TimeUnit.SECONDS);
@@ -314,18 +308,17 @@ public final class AttestedBuilder {
   }
 
   /** The builder's one result line (it exits by itself right after). */
-  private static BuilderProtocol.Outcome read(Process p) throws PipelineException {
+  private static BuilderProtocol.Outcome read(MeasuredJvm.Running workload)
+      throws PipelineException {
     try {
-      BufferedReader r =
-          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      for (String line; (line = r.readLine()) != null; ) {
-        if (line.startsWith("{")) {
-          return BuilderProtocol.decodeOutcome(line);
-        }
+      java.util.Optional<String> line = workload.resultLine();
+      if (line.isPresent()) {
+        return BuilderProtocol.decodeOutcome(line.get());
       }
-      p.waitFor();
       return new BuilderProtocol.Error(
-          "the attested builder ended without a result (exit " + p.exitValue() + ")");
+          "the attested builder ended without a result (exit "
+              + workload.process().exitValue()
+              + ")");
     } catch (IOException | IllegalArgumentException e) {
       throw new PipelineException(
           "cannot read the attested builder's result: " + e.getMessage(), null);
