@@ -70,10 +70,12 @@ public final class WebhookBench {
         AtomicLong non202 = new AtomicLong();
         long seq = 0;
         long measuredStart = 0;
+        long cpuStart = 0;
         for (int round = 0; round < warmup + rounds; round++) {
           if (round == warmup) {
             latencies.clear();
             measuredStart = System.nanoTime();
+            cpuStart = PipelineBench.processCpuNanos();
           }
           List<HttpRequest> reqs = new ArrayList<>();
           for (int i = 0; i < concurrency; i++) {
@@ -117,19 +119,28 @@ public final class WebhookBench {
           }
         }
         double secs = (System.nanoTime() - measuredStart) / 1e9;
+        double cpuMs = (PipelineBench.processCpuNanos() - cpuStart) / 1e6;
         long[] l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         long sent = (long) (warmup + rounds) * concurrency;
         System.out.printf(
-            "%-12s %-10s %-10s %-10s %-10s %-12s %-10s%n",
-            "concurrency", "requests", "p50 ms", "p99 ms", "max ms", "accepted/s", "lost");
+            "%-12s %-10s %-10s %-10s %-10s %-12s %-12s %-10s%n",
+            "concurrency",
+            "requests",
+            "p50 ms",
+            "p99 ms",
+            "max ms",
+            "accepted/s",
+            "CPU ms/req",
+            "lost");
         System.out.printf(
-            "%-12d %-10d %-10.2f %-10.2f %-10.2f %-12.0f %-10d%n",
+            "%-12d %-10d %-10.2f %-10.2f %-10.2f %-12.0f %-12.2f %-10d%n",
             concurrency,
             l.length,
             pct(l, 0.50) / 1e6,
             pct(l, 0.99) / 1e6,
             l[l.length - 1] / 1e6,
             l.length / secs,
+            cpuMs / l.length,
             sent - taken.get() + non202.get());
         System.out.println(
             "(rounds of "

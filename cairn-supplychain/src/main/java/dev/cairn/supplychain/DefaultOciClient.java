@@ -364,9 +364,26 @@ final class DefaultOciClient implements OciClient {
     } catch (IOException e) {
       throw malformed(t, op, e);
     }
+    boolean filtered =
+        !fallback
+            && artifactType != null
+            && r.header("OCI-Filters-Applied").map(h -> h.contains("artifactType")).orElse(false);
     List<Descriptor> out = new ArrayList<>();
-    for (Descriptor x : all) {
-      if (artifactType == null || artifactType.equals(x.artifactType())) {
+    for (Descriptor listed : all) {
+      Descriptor x = listed;
+      if (!fallback && MediaTypes.OCI_EMPTY.equals(x.artifactType())) {
+        // the empty config's type is never an artifact type (image-spec: a manifest with an
+        // empty config names its artifactType); a registry that lists it anyway
+        // (go-containerregistry's) reported the config's type: read the manifest's own
+        Manifest m = getManifest(subject.atDigest(x.digest()));
+        try {
+          String own = OciJson.imageManifest(m.bytes()).effectiveArtifactType();
+          x = new Descriptor(x.mediaType(), x.digest(), x.size(), own, x.annotations());
+        } catch (IOException e) {
+          throw malformed(t, op, e);
+        }
+      }
+      if (artifactType == null || filtered || artifactType.equals(x.artifactType())) {
         out.add(x);
       }
     }

@@ -38,6 +38,7 @@ public final class Registries {
   public static final class Builder {
     private final Map<String, RegistryAuth> auth = new HashMap<>();
     private final Map<String, List<Path>> cas = new HashMap<>();
+    private final Map<String, List<String>> casPem = new HashMap<>();
     private final Set<String> plain = new HashSet<>();
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofSeconds(60);
@@ -54,6 +55,14 @@ public final class Registries {
     /** Trusts the CA certificates in PEM file {@code pem} for {@code registry} (and its realm). */
     public Builder caCertificate(String registry, Path pem) {
       cas.computeIfAbsent(registry, k -> new ArrayList<>()).add(pem);
+      return this;
+    }
+
+    /**
+     * Trusts the CA certificates in {@code pem} (PEM text) for {@code registry} (and its realm).
+     */
+    public Builder caCertificatePem(String registry, String pem) {
+      casPem.computeIfAbsent(registry, k -> new ArrayList<>()).add(pem);
       return this;
     }
 
@@ -90,6 +99,8 @@ public final class Registries {
       Map<String, RegistryAuth> a = Map.copyOf(auth);
       Map<String, List<Path>> c = new HashMap<>();
       cas.forEach((k, v) -> c.put(k, List.copyOf(v)));
+      Map<String, List<String>> cp = new HashMap<>();
+      casPem.forEach((k, v) -> cp.put(k, List.copyOf(v)));
       Set<String> p = Set.copyOf(plain);
       Duration ct = connectTimeout;
       Duration rt = requestTimeout;
@@ -102,9 +113,10 @@ public final class Registries {
                     .followRedirects(HttpClient.Redirect.NEVER)
                     .version(HttpClient.Version.HTTP_1_1);
             List<Path> pems = c.getOrDefault(registry, List.of());
-            if (!pems.isEmpty()) {
+            List<String> texts = cp.getOrDefault(registry, List.of());
+            if (!pems.isEmpty() || !texts.isEmpty()) {
               try {
-                hb.sslContext(Tls.trusting(pems));
+                hb.sslContext(Tls.trusting(pems, texts));
               } catch (IOException e) {
                 throw new RegistryException(
                     registry,

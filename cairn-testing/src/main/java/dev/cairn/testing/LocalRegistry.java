@@ -22,13 +22,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A real OCI registry on 127.0.0.1 for a test class: Debian's {@code docker-registry} (docker
  * distribution 2.8), installed with {@code apt-get} when missing, started on a free port from a
- * config file of its own and stopped after the class. Three modes:
+ * config file of its own and stopped after the class. Four modes:
  *
  * <ul>
  *   <li>{@link #plain()}: plain HTTP, no authentication;
  *   <li>{@link #tlsBasic()}: TLS with a self-signed certificate ({@link #caCertificate()}) and HTTP
  *       basic authentication from a bcrypt htpasswd file ({@link #username()}, {@link
  *       #password()});
+ *   <li>{@link #referrersApi()}: a registry that serves the OCI 1.1 referrers API, which
+ *       docker-registry 2.8 lacks: go-containerregistry's registry (the one behind {@code crane
+ *       registry serve}) with its referrers support on, built from the Go module proxy by {@code
+ *       scripts/referrers-registry} into {@code ~/.cache/cairn/tools}; plain HTTP, no
+ *       authentication, blobs and manifests in memory. It lists referrers but does not answer
+ *       {@code OCI-Subject} when a manifest with a subject is put;
  *   <li>{@link #tlsToken()}: TLS and bearer tokens ({@code auth.token}): the registry sends clients
  *       to a token service this fixture runs on 127.0.0.1, which checks the same username and
  *       password and issues JWTs signed by a key whose certificate is the registry's {@code
@@ -43,7 +49,9 @@ public final class LocalRegistry implements BeforeAllCallback, AfterAllCallback 
   public enum Mode {
     PLAIN,
     TLS_BASIC,
-    TLS_TOKEN
+    TLS_TOKEN,
+    /** go-containerregistry's registry with the referrers API; plain HTTP. */
+    REFERRERS_API
   }
 
   static final Path BINARY = Path.of("/usr/bin/docker-registry");
@@ -74,6 +82,11 @@ public final class LocalRegistry implements BeforeAllCallback, AfterAllCallback 
     return new LocalRegistry(Mode.TLS_TOKEN);
   }
 
+  /** A registry with the OCI 1.1 referrers API (go-containerregistry's), plain HTTP. */
+  public static LocalRegistry referrersApi() {
+    return new LocalRegistry(Mode.REFERRERS_API);
+  }
+
   public Mode mode() {
     return mode;
   }
@@ -85,15 +98,20 @@ public final class LocalRegistry implements BeforeAllCallback, AfterAllCallback 
 
   /** {@code http://} or {@code https://} and the address. */
   public URI baseUri() {
-    return URI.create((mode == Mode.PLAIN ? "http://" : "https://") + address());
+    return URI.create((plainHttp() ? "http://" : "https://") + address());
   }
 
   /** The PEM certificate clients must trust (TLS modes only). */
   public Path caCertificate() {
-    if (mode == Mode.PLAIN) {
+    if (plainHttp()) {
       throw new IllegalStateException("a plain-HTTP registry has no certificate");
     }
     return dir().resolve("tls.crt");
+  }
+
+  /** Whether the registry serves plain HTTP (no TLS, no authentication). */
+  public boolean plainHttp() {
+    return mode == Mode.PLAIN || mode == Mode.REFERRERS_API;
   }
 
   public String username() {
@@ -136,6 +154,10 @@ public final class LocalRegistry implements BeforeAllCallback, AfterAllCallback 
 
   /** Starts the registry with its files in {@code workDir}; for use outside JUnit too. */
   public void start(Path workDir) throws IOException {
+    if (mode == Mode.REFERRERS_API) {
+      startReferrersRegistry(workDir);
+      return;
+    }
     ensureInstalled();
     this.dir = workDir;
     Files.createDirectories(workDir.resolve("data"));
@@ -215,6 +237,94 @@ public final class LocalRegistry implements BeforeAllCallback, AfterAllCallback 
     throw last;
   }
 
+  /** Builds (once) and starts go-containerregistry's registry; it picks its own port. */
+  private void startReferrersRegistry(Path workDir) throws IOException {
+    this.dir = workDir;
+    Path binary = referrersRegistryBinary();
+    Path addressFile = workDir.resolve("address");
+    Files.deleteIfExists(addressFile);
+    Process p =
+        new ProcessBuilder(
+                binary.toString(),
+                "-address",
+                "127.0.0.1:0",
+                "-address-file",
+                addressFile.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
+            .start();
+    process = p;
+    if (hook == null) {
+      Thread h = new Thread(this::stop, "cairn-local-registry-stop");
+      Runtime.getRuntime().addShutdownHook(h);
+      hook = h;
+    }
+    try {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> !p.isAlive() || Files.exists(addressFile));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      p.destroyForcibly();
+      throw new IOException("the referrers registry wrote no address:\n" + tail(), e);
+    }
+    if (!p.isAlive()) {
+      throw new IOException("the referrers registry exited at start:\n" + tail());
+    }
+    String address = Files.readString(addressFile, StandardCharsets.UTF_8).strip();
+    port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    awaitReady(p);
+  }
+
+  private static final Object BUILD_LOCK = new Object();
+
+  /**
+   * The binary {@code scripts/referrers-registry} builds into {@code ~/.cache/cairn/tools} (seconds
+   * with a warm Go module cache, minutes cold).
+   */
+  static Path referrersRegistryBinary() throws IOException {
+    synchronized (BUILD_LOCK) {
+      Path script = null;
+      for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+        Path s = d.resolve("scripts/referrers-registry");
+        if (Files.isExecutable(s)) {
+          script = s;
+          break;
+        }
+      }
+      if (script == null) {
+        throw new IOException(
+            "scripts/referrers-registry not found above " + Path.of("").toAbsolutePath());
+      }
+      Path out = Files.createTempFile("cairn-referrers-registry-", ".log");
+      try {
+        Process p =
+            new ProcessBuilder(script.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(out.toFile()))
+                .start();
+        if (!p.waitFor(30, TimeUnit.MINUTES)) {
+          p.destroyForcibly();
+          throw new IOException("scripts/referrers-registry took longer than 30 minutes");
+        }
+        String printed = Files.readString(out, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+          throw new IOException("scripts/referrers-registry failed: " + printed);
+        }
+        Path binary = Path.of(printed.strip().lines().reduce((a, b) -> b).orElse(""));
+        if (!Files.isExecutable(binary)) {
+          throw new IOException("scripts/referrers-registry printed no binary: " + printed);
+        }
+        return binary;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while building the referrers registry", e);
+      } finally {
+        Files.deleteIfExists(out);
+      }
+    }
+  }
+
   private void awaitReady(Process p) throws IOException {
     HttpClient http = client();
     try {
@@ -236,17 +346,17 @@ public final class LocalRegistry implements BeforeAllCallback, AfterAllCallback 
                 return r.statusCode() == 200 || r.statusCode() == 401;
               });
     } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new IOException("docker-registry did not answer on " + address() + ":\n" + tail(), e);
+      throw new IOException("the registry did not answer on " + address() + ":\n" + tail(), e);
     }
     if (!p.isAlive()) {
-      throw new IOException("docker-registry exited at start:\n" + tail());
+      throw new IOException("the registry exited at start:\n" + tail());
     }
   }
 
   /** A client that trusts this registry's certificate (for readiness checks and raw tests). */
   public HttpClient client() {
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
-    if (mode != Mode.PLAIN) {
+    if (!plainHttp()) {
       try {
         b.sslContext(trusting(caCertificate()));
       } catch (IOException e) {

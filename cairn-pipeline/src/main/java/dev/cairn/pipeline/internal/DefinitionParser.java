@@ -71,7 +71,11 @@ public final class DefinitionParser {
               "dockerfile", new Param(Type.STRING, false),
               "context", new Param(Type.STRING, false),
               "target", new Param(Type.STRING, false),
-              "args", new Param(Type.STRING_MAP, false)),
+              "args", new Param(Type.STRING_MAP, false),
+              "baseImage", new Param(Type.STRING, false),
+              "mainClass", new Param(Type.STRING, false),
+              "layout", new Param(Type.STRING, false),
+              "wrapperArgs", new Param(Type.STRING_LIST, false)),
           StepKind.SCAN,
           Map.of(
               "manifests", new Param(Type.STRING_LIST, false),
@@ -81,6 +85,8 @@ public final class DefinitionParser {
           Map.of(
               "registry", new Param(Type.STRING, false),
               "repository", new Param(Type.STRING, false),
+              "caCertificate", new Param(Type.STRING, false),
+              "plainHttp", new Param(Type.BOOLEAN, false),
               "insecure", new Param(Type.BOOLEAN, false)),
           StepKind.SIGN,
           Map.of(
@@ -567,6 +573,26 @@ public final class DefinitionParser {
     }
     if (kind == StepKind.RUN && out.get("command") instanceof List<?> l && l.isEmpty()) {
       err(Yaml.find(m, "command"), "'command' must name a program: it is empty");
+    }
+    if (kind == StepKind.BUILD
+        && out.get("layout") instanceof String layout
+        && !layout.equals("classes")
+        && !layout.equals("jar")) {
+      err(
+          Yaml.find(m, "layout"),
+          "'layout' of a Java image is 'classes' (dependencies, resources and classes layers) or"
+              + " 'jar' (java -jar), not '"
+              + Text.escape(layout)
+              + "'");
+    }
+    if (kind == StepKind.PUSH
+        && out.containsKey("caCertificate")
+        && (Boolean.TRUE.equals(out.get("plainHttp"))
+            || Boolean.TRUE.equals(out.get("insecure")))) {
+      err(
+          Yaml.find(m, "caCertificate"),
+          "a registry reached over plain HTTP has no certificate: drop plainHttp/insecure for a"
+              + " registry that serves TLS, or caCertificate for one that does not");
     }
     return out;
   }

@@ -14,12 +14,14 @@ import dev.cairn.pipeline.StepKind;
 import dev.cairn.pipeline.StepResult;
 import dev.cairn.pipeline.StepSpec;
 import dev.cairn.pipeline.build.BuildEvent;
+import dev.cairn.pipeline.build.BuildPlan;
 import dev.cairn.pipeline.build.BuiltImage;
 import dev.cairn.pipeline.build.Dockerfile;
 import dev.cairn.pipeline.build.ImageBuild;
 import dev.cairn.pipeline.build.ImageBuilds;
 import dev.cairn.pipeline.build.ImageOutput;
 import dev.cairn.pipeline.build.Instruction;
+import dev.cairn.pipeline.build.JavaBuild;
 import dev.cairn.pipeline.source.Checkout;
 import dev.cairn.pipeline.source.GitAuth;
 import dev.cairn.pipeline.steps.internal.AttestedBuilder;
@@ -53,12 +55,16 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code checkout}: the run's exact commit into the workspace (secret {@code GIT_TOKEN} for
  *       HTTPS); a local directory's working tree is copied as it is.
- *   <li>{@code build}: the workspace's Dockerfile, built without a daemon. When the pipeline has a
- *       {@code push} step, the layers go straight to its registry (the image is {@code
- *       registry/repository:<commit>}); the build's digest is its output {@code digest}.
- *   <li>{@code push}: checks that the registry serves exactly the built digest and records {@code
- *       image} as {@code registry/repository@sha256:…} (secrets {@code REGISTRY_USERNAME}, {@code
- *       REGISTRY_PASSWORD}; {@code insecure: true} allows plain HTTP).
+ *   <li>{@code build}: the workspace's Dockerfile, built without a daemon; with none, a Maven or
+ *       Gradle project built with its own wrapper and packaged as a layered Java image. Written as
+ *       an OCI archive (output {@code archive}); base images on the push step's registry are pulled
+ *       through Cairn's OCI client with that registry's settings. Output {@code digest}.
+ *   <li>{@code push}: uploads the archive to {@code registry/repository:<commit>}, checks that the
+ *       registry serves exactly the built digest and records {@code image} as {@code
+ *       registry/repository@sha256:…}. HTTPS with the JDK's CAs and {@code caCertificate} (or
+ *       secret {@code REGISTRY_CA_CERTIFICATE}); plain HTTP only with {@code plainHttp: true}
+ *       ({@code insecure: true}); secrets {@code REGISTRY_USERNAME}, {@code REGISTRY_PASSWORD}, for
+ *       basic auth or a bearer registry's token service.
  *   <li>{@code sign}: a cosign signature of the image and a SLSA v1 provenance attestation, stored
  *       as cosign stores them (tags and OCI referrers). By default signed by the <em>attested
  *       builder</em>: a measured workload in the TEE that receives its ECDSA P-256 key from the
@@ -141,10 +147,6 @@ public final class Steps {
     }
   }
 
-  static boolean insecure(StepSpec push) {
-    return Boolean.TRUE.equals(push.params().get("insecure"));
-  }
-
   static RegistryAuth.@Nullable Basic registryAuth(StepContext ctx) throws PipelineException {
     Secret user = ctx.secrets().get("REGISTRY_USERNAME");
     Secret password = ctx.secrets().get("REGISTRY_PASSWORD");
@@ -160,17 +162,6 @@ public final class Steps {
           "set it to the registry account's name");
     }
     return new RegistryAuth.Basic(name, password);
-  }
-
-  static OciClient client(ImageRef image, StepSpec push, @Nullable RegistryAuth auth) {
-    Registries.Builder b = Registries.builder();
-    if (insecure(push)) {
-      b.allowPlainHttp(image.registry());
-    }
-    if (auth != null) {
-      b.auth(image.registry(), auth);
-    }
-    return b.build();
   }
 
   private static final class CheckoutStep implements StepExecutor {
@@ -245,6 +236,8 @@ public final class Steps {
     @Override
     public StepResult execute(StepContext ctx) throws PipelineException, InterruptedException {
       Instant started = clock.instant();
+      // the images built on, by digest: what the provenance names as resolved dependencies
+      java.util.TreeSet<String> bases = new java.util.TreeSet<>();
       StepSpec step = ctx.step();
       Path workspace = ctx.workspace().toAbsolutePath().normalize();
       Path context = workspace.resolve(step.param("context", ".")).normalize();
@@ -261,111 +254,211 @@ public final class Steps {
         }
       }
       Path work = workspace.resolveSibling("build-" + ctx.runId());
-      boolean pushed = pushStep(ctx.request()).isPresent();
+      Path archive = work.resolve("image.oci.tar");
+      Optional<StepSpec> push = pushStep(ctx.request());
       try {
         Files.createDirectories(work);
-        ImageBuild.Builder b =
-            ImageBuild.builder(context, work).dockerfile(dockerfile).timestamp(Instant.EPOCH);
-        if (step.params().get("args") instanceof Map<?, ?> args) {
-          args.forEach((k, v) -> b.buildArg(String.valueOf(k), String.valueOf(v)));
-        }
-        String target = step.param("target", "");
-        if (!target.isEmpty()) {
-          b.target(target);
-        }
-        Optional<StepSpec> push = pushStep(ctx.request());
-        if (pushed && push.isPresent()) {
-          ImageRef image = target(ctx, push.get());
-          RegistryAuth.Basic auth = registryAuth(ctx);
-          b.output(
-              new ImageOutput.Registry(
-                  image.toString(),
-                  auth == null
-                      ? null
-                      : new dev.cairn.pipeline.build.RegistryAuth(auth.username(), auth.password()),
-                  insecure(push.get())));
+        RegistryOptions registry =
+            push.isPresent()
+                ? RegistryOptions.of(ctx, push.get(), target(ctx, push.get()).registry())
+                : null;
+        BuiltImage built;
+        boolean explicitDockerfile = step.params().containsKey("dockerfile");
+        Optional<JavaBuild.Tool> java =
+            explicitDockerfile || Files.isRegularFile(dockerfile)
+                ? Optional.empty()
+                : ImageBuilds.detectJava(context);
+        if (java.isPresent()) {
+          built = buildJava(ctx, step, context, work, archive, java.get(), registry, bases);
         } else {
-          b.output(new ImageOutput.OciArchive(work.resolve("image.oci.tar")));
+          if (!Files.isRegularFile(dockerfile)) {
+            return StepResult.failed(
+                null,
+                "nothing to build in "
+                    + (context.equals(workspace) ? "the checkout" : workspace.relativize(context))
+                    + ": no "
+                    + workspace.relativize(dockerfile)
+                    + ", pom.xml or build.gradle",
+                false);
+          }
+          built = buildDockerfile(ctx, step, context, dockerfile, work, archive, registry, bases);
         }
-        ImageBuild request = b.build();
-        // the bases by digest, resolved before and after the build: provenance names what was
-        // built on, and a tag that moved meanwhile fails the build rather than the record
-        List<String> bases = baseImages(ctx, ImageBuilds.plan(request).dockerfile());
-        BuiltImage built = ImageBuilds.build(request, e -> log(ctx, e));
         ctx.log().line("built " + built.digest() + " with " + built.builder());
-        List<String> after = baseImages(ctx, ImageBuilds.plan(request).dockerfile());
-        if (!after.equals(bases)) {
-          return StepResult.failed(
-              null, "a base image moved while it was built on: " + bases + " then " + after, true);
-        }
         Map<String, String> out = new LinkedHashMap<>();
         out.put("digest", built.digest().toString());
+        out.put("archive", archive.toString());
         out.put("startedOn", started.toString());
         if (!bases.isEmpty()) {
           out.put("baseImages", String.join(" ", bases));
-        }
-        if (!pushed) {
-          out.put("archive", work.resolve("image.oci.tar").toString());
         }
         return StepResult.succeeded(out);
       } catch (CairnException e) {
         return StepResult.failed(null, String.valueOf(e.getMessage()), false);
       } catch (IOException e) {
         return StepResult.failed(null, dev.cairn.core.Text.describe(e), false);
-      } finally {
-        if (pushed) {
-          Delivery.deleteTree(work);
-        }
       }
     }
-  }
 
-  /**
-   * The registry images the Dockerfile builds on ({@code FROM} and {@code COPY --from}), each as
-   * {@code reference@sha256:…}, sorted: read with the push step's registry settings where the image
-   * is on its registry.
-   */
-  static List<String> baseImages(StepContext ctx, Dockerfile d) throws CairnException {
-    java.util.TreeSet<String> refs = new java.util.TreeSet<>();
-    for (Dockerfile.Stage st : d.stages()) {
-      if (st.from().stage() < 0 && !st.from().image().value().equalsIgnoreCase("scratch")) {
-        refs.add(st.from().image().value());
+    private static BuiltImage buildDockerfile(
+        StepContext ctx,
+        StepSpec step,
+        Path context,
+        Path dockerfile,
+        Path work,
+        Path archive,
+        @Nullable RegistryOptions registry,
+        java.util.Set<String> bases)
+        throws CairnException, IOException, InterruptedException {
+      ImageBuild.Builder b =
+          ImageBuild.builder(context, work).dockerfile(dockerfile).timestamp(Instant.EPOCH);
+      if (step.params().get("args") instanceof Map<?, ?> args) {
+        args.forEach((k, v) -> b.buildArg(String.valueOf(k), String.valueOf(v)));
       }
-      for (Instruction i : st.instructions()) {
-        if (i instanceof Instruction.Copy c && c.fromStage() < 0 && c.fromImage() != null) {
-          refs.add(c.fromImage().value());
+      String target = step.param("target", "");
+      if (!target.isEmpty()) {
+        b.target(target);
+      }
+      b.output(new ImageOutput.OciArchive(archive));
+      BuildPlan plan = ImageBuilds.plan(b.build());
+      java.util.Set<String> pulled = new java.util.HashSet<>();
+      if (registry != null) {
+        // base images on the pipeline's registry come through Cairn's client, with its CA,
+        // credentials and plain-HTTP rule, as a local archive the builders read
+        int n = 0;
+        for (Dockerfile.Stage s : plan.dockerfile().stages()) {
+          String from = s.from().image().value();
+          if (s.from().stage() >= 0 || from.equalsIgnoreCase("scratch") || !pulled.add(from)) {
+            continue;
+          }
+          Path base = pullBase(ctx, registry, from, work.resolve("base-" + n++ + ".tar"), bases);
+          if (base != null) {
+            b.baseArchive(from, base);
+          } else {
+            pulled.remove(from);
+          }
         }
       }
+      // the builders pull the others themselves: resolved before and after the build, so that a
+      // tag that moved meanwhile fails the build rather than the provenance
+      List<String> before = otherBases(plan.dockerfile(), pulled);
+      BuiltImage built = ImageBuilds.build(b.build(), e -> log(ctx, e));
+      List<String> after = otherBases(plan.dockerfile(), pulled);
+      if (!after.equals(before)) {
+        throw new PipelineException(
+            "a base image moved while it was built on: " + before + " then " + after,
+            "run again: the provenance names each base image by the digest built on");
+      }
+      bases.addAll(before);
+      return built;
     }
-    List<String> out = new java.util.ArrayList<>();
-    Optional<StepSpec> push = pushStep(ctx.request());
-    for (String r : refs) {
-      ImageRef ref = ImageRef.parse(r);
-      if (ref.digestIfAny().isPresent()) {
-        out.add(ref.toString());
-        continue;
+
+    /**
+     * The registry images {@code d} builds on ({@code FROM}, {@code COPY --from}) other than those
+     * in {@code pulled}, each as {@code reference@sha256:…}: asked of their registries (HTTPS).
+     */
+    private static List<String> otherBases(Dockerfile d, java.util.Set<String> pulled)
+        throws CairnException {
+      java.util.TreeSet<String> refs = new java.util.TreeSet<>();
+      for (Dockerfile.Stage st : d.stages()) {
+        String from = st.from().image().value();
+        if (st.from().stage() < 0 && !from.equalsIgnoreCase("scratch") && !pulled.contains(from)) {
+          refs.add(from);
+        }
+        for (Instruction i : st.instructions()) {
+          if (i instanceof Instruction.Copy c && c.fromStage() < 0 && c.fromImage() != null) {
+            refs.add(c.fromImage().value());
+          }
+        }
       }
-      boolean ours = push.isPresent() && push.get().param("registry", "").equals(ref.registry());
-      Registries.Builder rb = Registries.builder();
-      if (ours && insecure(push.get())) {
-        rb.allowPlainHttp(ref.registry());
+      List<String> out = new java.util.ArrayList<>();
+      OciClient oci = refs.isEmpty() ? null : Registries.builder().build();
+      for (String r : refs) {
+        ImageRef ref = ImageRef.parse(r);
+        if (ref.digestIfAny().isPresent()) {
+          out.add(ref.toString());
+          continue;
+        }
+        Digest digest =
+            java.util.Objects.requireNonNull(oci)
+                .headManifest(ref)
+                .orElseThrow(
+                    () ->
+                        new PipelineException(
+                            "base image " + r + " is not in its registry",
+                            "push the base image first, or fix its name in the Dockerfile"))
+                .digest();
+        out.add(ref.withDigest(digest).toString());
       }
-      RegistryAuth.Basic auth = ours ? registryAuth(ctx) : null;
-      if (auth != null) {
-        rb.auth(ref.registry(), auth);
-      }
-      Digest digest =
-          rb.build()
-              .headManifest(ref)
-              .orElseThrow(
-                  () ->
-                      new PipelineException(
-                          "base image " + r + " is not in its registry",
-                          "push the base image first, or fix its name in the Dockerfile"))
-              .digest();
-      out.add(ref.withDigest(digest).toString());
+      return out;
     }
-    return out;
+
+    private static BuiltImage buildJava(
+        StepContext ctx,
+        StepSpec step,
+        Path project,
+        Path work,
+        Path archive,
+        JavaBuild.Tool tool,
+        @Nullable RegistryOptions registry,
+        java.util.Set<String> bases)
+        throws CairnException, IOException, InterruptedException {
+      String base = step.param("baseImage", JavaBuild.DEFAULT_BASE_IMAGE);
+      Map<String, Path> archives = new LinkedHashMap<>();
+      if (registry != null) {
+        Path local = pullBase(ctx, registry, base, work.resolve("base-java.tar"), bases);
+        if (local != null) {
+          archives.put(base, local);
+        }
+      }
+      String layout = step.param("layout", "classes");
+      String main = step.param("mainClass", "");
+      ctx.log()
+          .line(
+              "no Dockerfile: a "
+                  + tool.name().toLowerCase(java.util.Locale.ROOT)
+                  + " project, built with its wrapper");
+      JavaBuild r =
+          new JavaBuild(
+              project,
+              tool,
+              work,
+              base,
+              archives,
+              step.listParam("wrapperArgs"),
+              main.isEmpty() ? null : main,
+              layout.equals("jar") ? JavaBuild.Layout.JAR : JavaBuild.Layout.CLASSES,
+              ctx.env(),
+              Instant.EPOCH,
+              archive,
+              step.timeout());
+      return ImageBuilds.buildJava(r, e -> log(ctx, e));
+    }
+
+    /**
+     * The base image {@code from} as a Docker archive, when it is on the pipeline's registry; adds
+     * it to {@code bases} by the digest pulled.
+     */
+    private static @Nullable Path pullBase(
+        StepContext ctx,
+        RegistryOptions registry,
+        String from,
+        Path out,
+        java.util.Set<String> bases)
+        throws CairnException, IOException {
+      ImageRef ref;
+      try {
+        ref = ImageRef.parse(from);
+      } catch (CairnException e) {
+        return null; // the builder names the bad reference at its line
+      }
+      if (!ref.registry().equals(registry.registry())) {
+        return null;
+      }
+      Digest pulled = ImageTransfer.pullDockerArchive(registry.client(), ref, from, out);
+      bases.add(ref.withDigest(pulled).toString());
+      ctx.log().line("pulled the base image " + from + " at " + pulled);
+      return out;
+    }
   }
 
   /** A build event as a log line; progress fractions are left out. */
@@ -387,28 +480,52 @@ public final class Steps {
 
     @Override
     public StepResult execute(StepContext ctx) throws PipelineException, InterruptedException {
-      String digest =
-          ctx.output(StepKind.BUILD, "digest")
-              .orElseThrow(
-                  () ->
-                      new PipelineException(
-                          "the push step has no image: no build step before it",
-                          "put a build step before push"));
+      PipelineException noBuild =
+          new PipelineException(
+              "the push step has no image: no build step before it",
+              "put a build step before push");
+      String digest = ctx.output(StepKind.BUILD, "digest").orElseThrow(() -> noBuild);
+      Path archive = Path.of(ctx.output(StepKind.BUILD, "archive").orElseThrow(() -> noBuild));
       ImageRef tagged = target(ctx, ctx.step());
-      // by digest only: what is signed and deployed never moves with a tag
+      // recorded by digest only: what is signed and deployed never moves with a tag
       ImageRef image =
           new ImageRef(tagged.registry(), tagged.repository(), null, Digest.parse(digest));
+      RegistryOptions registry = RegistryOptions.of(ctx, ctx.step(), tagged.registry());
+      OciClient oci = registry.client();
+      ImageTransfer.Pushed pushed;
       try {
-        var served = client(image, ctx.step(), registryAuth(ctx)).headManifest(image);
-        if (served.isEmpty() || !served.get().digest().toString().equals(digest)) {
-          return StepResult.failed(
-              null, image.registry() + " does not serve " + image + " as built", true);
-        }
-        ctx.log().line("pushed " + image);
-        return StepResult.succeeded(Map.of("image", image.toString()));
+        pushed = ImageTransfer.push(oci, archive, tagged);
+      } catch (IOException e) {
+        return StepResult.failed(
+            null, "cannot read the built image: " + dev.cairn.core.Text.describe(e), false);
       } catch (CairnException e) {
         return StepResult.failed(null, String.valueOf(e.getMessage()), true);
       }
+      try {
+        var served = oci.headManifest(image);
+        if (!pushed.digest().toString().equals(digest)
+            || served.isEmpty()
+            || !served.get().digest().toString().equals(digest)) {
+          return StepResult.failed(
+              null, image.registry() + " does not serve " + image + " as built", true);
+        }
+      } catch (CairnException e) {
+        return StepResult.failed(null, String.valueOf(e.getMessage()), true);
+      }
+      ctx.log()
+          .line(
+              "pushed "
+                  + image
+                  + " as "
+                  + tagged.tag()
+                  + " ("
+                  + pushed.blobs()
+                  + " blobs uploaded)");
+      Path work = archive.getParent();
+      if (work != null && work.getFileName().toString().startsWith("build-")) {
+        Delivery.deleteTree(work);
+      }
+      return StepResult.succeeded(Map.of("image", image.toString()));
     }
   }
 
@@ -483,7 +600,7 @@ public final class Steps {
         return StepResult.failed(null, String.valueOf(e.getMessage()), false);
       }
       BuilderProtocol.Task task = task(ctx, home, image, started);
-      Cosign cosign = Cosign.using(client(image, push, registryAuth(ctx)), clock);
+      Cosign cosign = Cosign.using(RegistryOptions.of(ctx, push, image.registry()).client(), clock);
       if (!attested) {
         try {
           cosign.sign(image, java.util.Objects.requireNonNull(key), Cosign.Storage.BOTH);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.core.Secret;
+import dev.cairn.testing.GitHttpServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,7 +105,7 @@ class CheckoutIT {
     }
     assertThat(events).hasAtLeastOneElementOfType(CheckoutEvent.Fetching.class);
     assertThat(events.getLast()).isEqualTo(new CheckoutEvent.CheckedOut(c));
-    assertThat(String.join("\n", server.requestLines)).doesNotContain(TOKEN);
+    assertThat(String.join("\n", server.requestLines())).doesNotContain(TOKEN);
     assertThat(c.toString()).doesNotContain(TOKEN);
   }
 

@@ -14,7 +14,7 @@ import dev.cairn.pipeline.RunRecord;
 import dev.cairn.pipeline.RunState;
 import dev.cairn.pipeline.SecretSource;
 import dev.cairn.pipeline.source.GitAuth;
-import dev.cairn.pipeline.source.GitHttpServer;
+import dev.cairn.testing.GitHttpServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -26,6 +26,11 @@ public final class Tls {
 
   /** An SSL context trusting the JDK's CAs and every certificate in {@code pemFiles}. */
   public static SSLContext trusting(List<Path> pemFiles) throws IOException {
+    return trusting(pemFiles, List.of());
+  }
+
+  /** As {@link #trusting(List)}, with more certificates given as PEM text. */
+  public static SSLContext trusting(List<Path> pemFiles, List<String> pemTexts) throws IOException {
     try {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
@@ -40,6 +45,22 @@ public final class Tls {
         }
         if (certs.isEmpty()) {
           throw new IOException(p + " holds no PEM certificate");
+        }
+        for (var c : certs) {
+          ks.setCertificateEntry("ca" + n++, c);
+        }
+      }
+      for (String pem : pemTexts) {
+        Collection<? extends java.security.cert.Certificate> certs;
+        try (InputStream in =
+            new java.io.ByteArrayInputStream(
+                pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+          certs = cf.generateCertificates(in);
+        } catch (CertificateException e) {
+          throw new IOException("the CA certificate given as text is no PEM certificate", e);
+        }
+        if (certs.isEmpty()) {
+          throw new IOException("the CA certificate given as text holds no PEM certificate");
         }
         for (var c : certs) {
           ks.setCertificateEntry("ca" + n++, c);

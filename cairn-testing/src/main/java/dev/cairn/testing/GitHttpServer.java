@@ -1,4 +1,4 @@
-package dev.cairn.pipeline.source;
+package dev.cairn.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -20,8 +19,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A real git smart-HTTP server for tests: Debian's {@code git http-backend} (CGI) behind the JDK's
- * HTTP server on 127.0.0.1, with HTTP basic authentication of one user and token.
+ * A real git smart-HTTP server for tests and benchmarks: Debian's {@code git http-backend} (CGI)
+ * behind the JDK's HTTP server on 127.0.0.1, with HTTP basic authentication of one user and token.
+ * Debian's {@code git} is installed with {@code apt-get} when the backend is missing.
  */
 public final class GitHttpServer implements AutoCloseable {
   static final Path BACKEND = Path.of("/usr/lib/git-core/git-http-backend");
@@ -31,13 +31,15 @@ public final class GitHttpServer implements AutoCloseable {
   private final Path root;
   private final String expectedAuth;
 
-  /** Every request line and header the server saw, to check that no token is in a URL. */
-  final List<String> requestLines = Collections.synchronizedList(new ArrayList<>());
+  /** Every request line the server saw, to check that no token is in a URL. */
+  private final List<String> requestLines = Collections.synchronizedList(new ArrayList<>());
 
+  /**
+   * Serves the repositories under {@code root} (e.g. {@code root/app.git}) to {@code user} with
+   * {@code token}.
+   */
   public GitHttpServer(Path root, String user, String token) throws IOException {
-    if (!Files.isExecutable(BACKEND)) {
-      throw new IllegalStateException(BACKEND + " is missing: apt-get install -y git");
-    }
+    DebianPackages.ensure("git", BACKEND);
     this.root = root;
     this.expectedAuth =
         "Basic "
@@ -47,6 +49,13 @@ public final class GitHttpServer implements AutoCloseable {
     server.createContext("/", this::handle);
     server.setExecutor(executor);
     server.start();
+  }
+
+  /** Every request line the server saw so far. */
+  public List<String> requestLines() {
+    synchronized (requestLines) {
+      return List.copyOf(requestLines);
+    }
   }
 
   /** The URL of a repository under the root, e.g. {@code app.git}. */
