@@ -164,6 +164,19 @@ public final class Steps {
     return new RegistryAuth.Basic(name, password);
   }
 
+  /**
+   * Whether another attempt can do better: the registry did not answer, was busy or failed on its
+   * side (no answer, 408, 429, 5xx). Refused credentials, a missing repository or a bad request do
+   * not get better with a retry.
+   */
+  static boolean transientFailure(CairnException e) {
+    if (e instanceof dev.cairn.supplychain.RegistryException r) {
+      int s = r.status();
+      return s == 0 || s == 408 || s == 429 || s >= 500;
+    }
+    return false;
+  }
+
   private static final class CheckoutStep implements StepExecutor {
     @Override
     public StepKind kind() {
@@ -499,7 +512,7 @@ public final class Steps {
         return StepResult.failed(
             null, "cannot read the built image: " + dev.cairn.core.Text.describe(e), false);
       } catch (CairnException e) {
-        return StepResult.failed(null, String.valueOf(e.getMessage()), true);
+        return StepResult.failed(null, String.valueOf(e.getMessage()), transientFailure(e));
       }
       try {
         var served = oci.headManifest(image);
@@ -510,7 +523,7 @@ public final class Steps {
               null, image.registry() + " does not serve " + image + " as built", true);
         }
       } catch (CairnException e) {
-        return StepResult.failed(null, String.valueOf(e.getMessage()), true);
+        return StepResult.failed(null, String.valueOf(e.getMessage()), transientFailure(e));
       }
       ctx.log()
           .line(
