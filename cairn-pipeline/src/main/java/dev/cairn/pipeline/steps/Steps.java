@@ -627,7 +627,7 @@ public final class Steps {
           ctx.log().line("signed " + image + " and its SLSA provenance with the local builder");
           return StepResult.succeeded(Map.of("signed", image.toString(), "builder", LOCAL_BUILDER));
         } catch (CairnException e) {
-          return StepResult.failed(null, String.valueOf(e.getMessage()), true);
+          return StepResult.failed(null, String.valueOf(e.getMessage()), transientFailure(e));
         }
       }
       AttestedBuilder.Signed signed;
@@ -652,7 +652,7 @@ public final class Steps {
         cosign.storeSignature(image, signed.signature(), Cosign.Storage.BOTH);
         cosign.storeAttestation(image, signed.envelope(), Cosign.Storage.BOTH);
       } catch (CairnException e) {
-        return StepResult.failed(null, String.valueOf(e.getMessage()), true);
+        return StepResult.failed(null, String.valueOf(e.getMessage()), transientFailure(e));
       }
       ctx.log()
           .line(
