@@ -285,7 +285,8 @@ public final class AttestationService {
 
   /**
    * The public half of a key-pair secret ({@code ed25519}: raw 32 bytes; {@code secp256k1}: the
-   * uncompressed 65-byte point), which the service publishes.
+   * uncompressed 65-byte point; {@code p256}: SubjectPublicKeyInfo DER), which the service
+   * publishes.
    */
   public synchronized byte[] publicKeyBytes(String session, String secret)
       throws AttestationException {
@@ -294,7 +295,10 @@ public final class AttestationService {
         p == null
             ? null
             : p.secrets().stream().filter(x -> x.name().equals(secret)).findFirst().orElse(null);
-    if (s == null || (s.kind() != Policy.Kind.ED25519 && s.kind() != Policy.Kind.SECP256K1)) {
+    if (s == null
+        || (s.kind() != Policy.Kind.ED25519
+            && s.kind() != Policy.Kind.SECP256K1
+            && s.kind() != Policy.Kind.P256)) {
       throw new AttestationException(
           "no key-pair secret " + secret + " in session " + session, null);
     }
@@ -310,7 +314,10 @@ public final class AttestationService {
   /**
    * What this service publishes for {@code service} of {@code session}: the policy in force, its
    * measurements, the trusted platform keys, and the public halves of {@code signingSecret} and (if
-   * the policy has it) {@code ledgerSecret}.
+   * the policy has it) {@code ledgerSecret}. When {@code signingSecret} is a {@code p256} secret,
+   * the service is a builder: its key is published as {@link PublishedTrust#builderKey} (SPKI DER)
+   * with its measurements as {@link PublishedTrust#builderMeasurements}, and the Ed25519 signing
+   * key is empty.
    */
   public synchronized PublishedTrust published(
       String session, String service, String signingSecret, String ledgerSecret)
@@ -321,6 +328,27 @@ public final class AttestationService {
         p.service(service)
             .orElseThrow(
                 () -> new AttestationException("no service " + service + " in " + session, null));
+    Policy.SecretSpec signing =
+        p.secrets().stream().filter(x -> x.name().equals(signingSecret)).findFirst().orElse(null);
+    if (signing != null && signing.kind() == Policy.Kind.P256) {
+      // a builder's: its key signs provenance and image signatures, as cosign's do
+      if (!signing.services().contains(service)) {
+        throw new AttestationException(
+            "secret " + signingSecret + " of session " + session + " is not released to " + service,
+            null);
+      }
+      return new PublishedTrust(
+          session,
+          p.digest(),
+          p.version(),
+          svc.measurements(),
+          trustedPlatformKeys.stream().map(Keys::raw).toList(),
+          new byte[0],
+          new byte[0],
+          p.maxLifetime(),
+          publicKeyBytes(session, signingSecret),
+          svc.measurements());
+    }
     boolean hasLedger =
         !ledgerSecret.isEmpty()
             && p.secrets().stream()
@@ -334,6 +362,75 @@ public final class AttestationService {
         Keys.raw(publicKey(session, signingSecret)),
         hasLedger ? publicKeyBytes(session, ledgerSecret) : new byte[0],
         p.maxLifetime());
+  }
+
+  /**
+   * Holds {@code pkcs8} (PKCS#8 DER) as the value of the {@code p256} secret {@code secret} of
+   * {@code session}, in place of a generated one: a key a user supplies is sealed to the policy
+   * like a generated one, released only to the services the policy names, whose measurements match.
+   * Supplying the key already held changes nothing. The value is never logged or audited.
+   *
+   * @return whether the held key changed
+   */
+  public synchronized boolean supply(String session, String secret, Secret pkcs8)
+      throws AttestationException {
+    Policy p = policies.get(session);
+    Policy.SecretSpec s =
+        p == null
+            ? null
+            : p.secrets().stream().filter(x -> x.name().equals(secret)).findFirst().orElse(null);
+    if (s == null || s.kind() != Policy.Kind.P256) {
+      throw new AttestationException(
+          "no p256 secret " + secret + " in session " + session + " to supply",
+          "install a policy with a secret of kind p256 named " + secret);
+    }
+    byte[] value = pkcs8.bytes();
+    try {
+      byte[] pub;
+      try {
+        pub = dev.cairn.attest.internal.P256.publicKeyOf(value);
+      } catch (GeneralSecurityException e) {
+        throw new AttestationException(
+            "the key supplied for " + secret + " is not an ECDSA P-256 private key",
+            "supply a PKCS#8 ECDSA P-256 key (cosign's kind)");
+      }
+      Path pubFile = secretDir(session).resolve(secret + ".pub");
+      Path f = secretDir(session).resolve(secret);
+      try {
+        if (Files.exists(f)
+            && Files.exists(pubFile)
+            && java.util.Arrays.equals(
+                java.util.Base64.getDecoder().decode(Files.readString(pubFile).strip()), pub)) {
+          return false;
+        }
+      } catch (IOException | IllegalArgumentException e) {
+        // unreadable: written afresh below
+      }
+      // the private file last, as when generated: its presence says the pair is complete
+      try {
+        Files.deleteIfExists(f);
+      } catch (IOException e) {
+        throw new AttestationException("cannot replace " + f + ": " + e.getMessage(), null, e);
+      }
+      writeAtomically(pubFile, java.util.Base64.getEncoder().encode(pub));
+      byte[] encoded = java.util.Base64.getEncoder().encode(value);
+      try {
+        writeAtomically(f, encoded);
+      } finally {
+        java.util.Arrays.fill(encoded, (byte) 0);
+      }
+      audit(
+          "secret-supply",
+          session,
+          "",
+          true,
+          secret + " now holds the supplied key " + Digest.sha256(pub),
+          null,
+          p);
+      return true;
+    } finally {
+      java.util.Arrays.fill(value, (byte) 0);
+    }
   }
 
   private Path secretDir(String session) {
@@ -364,6 +461,11 @@ public final class AttestationService {
       case SECP256K1 -> {
         value = dev.cairn.attest.internal.Secp256k1.privateKey(random);
         pub = dev.cairn.attest.internal.Secp256k1.publicKey(value);
+      }
+      case P256 -> {
+        KeyPair kp = dev.cairn.attest.internal.P256.generate();
+        value = kp.getPrivate().getEncoded();
+        pub = kp.getPublic().getEncoded();
       }
       default -> {
         value = new byte[s.size()];

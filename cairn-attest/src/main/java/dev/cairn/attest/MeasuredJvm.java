@@ -131,6 +131,37 @@ public final class MeasuredJvm {
     }
 
     /**
+     * Writes {@code line} (one JSON message of the parent's protocol: never a secret) to the
+     * workload's stdin and closes it.
+     *
+     * @throws IOException when the workload is gone
+     */
+    public void tell(String line) throws IOException {
+      java.io.OutputStream to = process.getOutputStream();
+      to.write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      to.flush();
+      to.close();
+    }
+
+    /**
+     * The workload's result: the first line of its stdout that starts with {@code {}, or empty
+     * when it ended without one (it exits by itself right after printing it).
+     */
+    public java.util.Optional<String> resultLine() throws IOException, InterruptedException {
+      java.io.BufferedReader r =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      for (String line; (line = r.readLine()) != null; ) {
+        if (line.startsWith("{")) {
+          return java.util.Optional.of(line);
+        }
+      }
+      process.waitFor();
+      return java.util.Optional.empty();
+    }
+
+    /**
      * Waits for the workload to exit and keeps the class-data archive it recorded when {@code
      * worked} (an archive is recorded only by a run that did its work), or drops it.
      */

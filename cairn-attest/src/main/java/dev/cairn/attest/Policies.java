@@ -33,6 +33,7 @@ import org.jspecify.annotations.Nullable;
  *     env: {}
  * secrets:
  *   - {name: certificate-key, kind: ed25519, services: [scanner]}
+ *   - {name: builder-key, kind: p256, services: [builder]}
  *   - {name: nonce-salt, kind: random, size: 32, services: [scanner]}
  *   - {name: cluster-token, kind: file, file: token.txt, services: [scanner]}
  * maxValidityDays: 30              # optional; the longest certificate lifetime (default 90)
@@ -166,7 +167,7 @@ public final class Policies {
         } catch (IllegalArgumentException e) {
           c.err(
               Yaml.find(s, "kind"),
-              "unknown secret kind '" + kindText + "' (ed25519, secp256k1, random or file)");
+              "unknown secret kind '" + kindText + "' (ed25519, secp256k1, p256, random or file)");
         }
       }
       int size = 32;

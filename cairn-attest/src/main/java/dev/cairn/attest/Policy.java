@@ -70,13 +70,19 @@ public record Policy(
   public enum Kind {
     ED25519,
     SECP256K1,
+    /**
+     * An ECDSA P-256 key (cosign's kind; the attested builder's signing key): generated, or
+     * supplied with {@link AttestationService#supply}; released as PKCS#8 DER, published as
+     * SubjectPublicKeyInfo DER.
+     */
+    P256,
     RANDOM,
     FILE
   }
 
   /**
-   * A secret: generated ({@code ed25519}, {@code secp256k1}, {@code random}) or supplied from a
-   * file.
+   * A secret: generated ({@code ed25519}, {@code secp256k1}, {@code p256}, {@code random}) or
+   * supplied from a file.
    */
   public record SecretSpec(
       String name, Kind kind, int size, @Nullable Path file, Set<String> services) {

@@ -21,11 +21,17 @@ import org.jspecify.annotations.Nullable;
  * @param policyVersion its version
  * @param measurements measurements the service may have
  * @param platformKeys raw Ed25519 platform keys whose evidence the service accepts
- * @param signingKey raw Ed25519 public key of the certificate signing secret
+ * @param signingKey raw Ed25519 public key of the certificate signing secret (empty for a builder,
+ *     whose key is {@code builderKey})
  * @param ledgerKey uncompressed secp256k1 public key of the ledger secret (empty when the policy
  *     releases none)
  * @param maxValidity the longest certificate lifetime the policy allows ({@link
  *     Policy#maxLifetime()}; {@link Policy#DEFAULT_MAX_VALIDITY} from a service that does not say)
+ * @param builderKey SubjectPublicKeyInfo DER of the attested builder's ECDSA P-256 key (a {@link
+ *     Policy.Kind#P256} secret), which signs provenance and image signatures; empty when what is
+ *     published is no builder's
+ * @param builderMeasurements the builder measurements the policy approves (empty when what is
+ *     published is no builder's)
  */
 public record PublishedTrust(
     String session,
@@ -35,12 +41,50 @@ public record PublishedTrust(
     List<byte[]> platformKeys,
     byte[] signingKey,
     byte[] ledgerKey,
-    java.time.Duration maxValidity) {
+    java.time.Duration maxValidity,
+    byte[] builderKey,
+    Set<Digest> builderMeasurements) {
   public PublishedTrust {
     measurements = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(measurements));
     platformKeys = platformKeys.stream().map(byte[]::clone).toList();
     signingKey = signingKey.clone();
     ledgerKey = ledgerKey.clone();
+    builderKey = builderKey.clone();
+    builderMeasurements =
+        java.util.Collections.unmodifiableSet(new LinkedHashSet<>(builderMeasurements));
+  }
+
+  /** What a scanner's service publishes: no builder key or measurements. */
+  public PublishedTrust(
+      String session,
+      Digest policy,
+      int policyVersion,
+      Set<Digest> measurements,
+      List<byte[]> platformKeys,
+      byte[] signingKey,
+      byte[] ledgerKey,
+      java.time.Duration maxValidity) {
+    this(
+        session,
+        policy,
+        policyVersion,
+        measurements,
+        platformKeys,
+        signingKey,
+        ledgerKey,
+        maxValidity,
+        new byte[0],
+        Set.of());
+  }
+
+  @Override
+  public byte[] builderKey() {
+    return builderKey.clone();
+  }
+
+  /** Whether this is what a builder's service publishes (its key and measurements). */
+  public boolean isBuilder() {
+    return builderKey.length > 0;
   }
 
   @Override
@@ -72,6 +116,13 @@ public record PublishedTrust(
       m.put("ledgerKey", b64.encodeToString(ledgerKey));
     }
     m.put("maxValiditySeconds", maxValidity.toSeconds());
+    if (builderKey.length > 0) {
+      // only a builder's: a scanner's trust reads as it did before builders were published
+      m.put("builderKey", b64.encodeToString(builderKey));
+      m.put(
+          "builderMeasurements",
+          builderMeasurements.stream().map(Digest::toString).sorted().toList());
+    }
     return Json.canonical(m);
   }
 
@@ -90,6 +141,17 @@ public record PublishedTrust(
       for (Object k : list(n, "platformKeys")) {
         pks.add(b64.decode(text(k)));
       }
+      Set<Digest> bms = new LinkedHashSet<>();
+      if (n.containsKey("builderMeasurements")) {
+        for (Object m : list(n, "builderMeasurements")) {
+          bms.add(Digest.parse(text(m)));
+        }
+      }
+      byte[] builderKey =
+          n.containsKey("builderKey") ? b64.decode(text(n.get("builderKey"))) : new byte[0];
+      if (builderKey.length > 0 && bms.isEmpty()) {
+        throw new IllegalArgumentException("a builder key without builder measurements");
+      }
       return new PublishedTrust(
           n.get("session") instanceof String s ? s : "",
           Digest.parse(text(required(n, "policy"))),
@@ -100,7 +162,9 @@ public record PublishedTrust(
           n.containsKey("ledgerKey") ? b64.decode(text(n.get("ledgerKey"))) : new byte[0],
           n.get("maxValiditySeconds") instanceof Number max
               ? java.time.Duration.ofSeconds(max.longValue())
-              : Policy.DEFAULT_MAX_VALIDITY);
+              : Policy.DEFAULT_MAX_VALIDITY,
+          builderKey,
+          bms);
     } catch (java.io.IOException | RuntimeException e) {
       throw new AttestationException(
           "the attestation service's published trust is malformed: " + e.getMessage(),

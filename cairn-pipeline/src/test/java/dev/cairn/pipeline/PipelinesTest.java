@@ -123,6 +123,27 @@ class PipelinesTest {
   }
 
   @Test
+  void signStep_isAttestedByDefault_andTheLocalBuilderMustBeAskedFor() throws Exception {
+    PipelineDefinition d =
+        Pipelines.parse(
+            "p.yaml",
+            "steps:\n  - sign\n  - name: local\n    sign: {attested: false}\n"
+                + "  - name: team\n    sign: {attestation: \"http://127.0.0.1:9\"}\n");
+    assertThat(d.steps().get(0).params()).doesNotContainKey("attested");
+    assertThat(d.steps().get(1).params()).containsEntry("attested", false);
+    assertThat(d.steps().get(2).param("attestation", "")).isEqualTo("http://127.0.0.1:9");
+    assertThatThrownBy(
+            () -> Pipelines.parse("p.yaml", "steps:\n  - sign: {attested: maybe, key: x}\n"))
+        .isInstanceOfSatisfying(
+            PipelineException.class,
+            e ->
+                assertThat(e.diagnostics())
+                    .extracting(Diagnostic::message)
+                    .anySatisfy(m -> assertThat(m).contains("attested"))
+                    .anySatisfy(m -> assertThat(m).contains("unknown parameter 'key'")));
+  }
+
+  @Test
   void parse_duplicateKey_isAnError() {
     assertThatThrownBy(() -> Pipelines.parse("p.yaml", "steps:\n  - checkout\nsteps:\n  - build\n"))
         .isInstanceOfSatisfying(

@@ -113,9 +113,22 @@ public final class Cosign {
    */
   public List<Descriptor> sign(ImageRef image, PrivateKey key, Storage storage)
       throws CairnException {
+    byte[] payload = simpleSigningPayload(image);
+    return storeSignature(image, ecdsa(key, payload), storage);
+  }
+
+  /**
+   * Stores a signature made elsewhere (by an attested builder, whose key never leaves it) of {@code
+   * image}'s {@link #simpleSigningPayload}, as {@link #sign} stores its own.
+   *
+   * @param signature the ASN.1 DER ECDSA signature over the payload
+   * @return the manifests written: the {@code .sig} manifest and/or the referrer
+   */
+  public List<Descriptor> storeSignature(ImageRef image, byte[] signature, Storage storage)
+      throws CairnException {
     Descriptor subject = subject(image);
     byte[] payload = simpleSigningPayload(image);
-    String sig = Base64.getEncoder().encodeToString(ecdsa(key, payload));
+    String sig = Base64.getEncoder().encodeToString(signature);
     Descriptor blob = oci.pushBlob(image, MediaTypes.COSIGN_SIMPLE_SIGNING, payload);
     Descriptor layer = blob.withAnnotations(Map.of(SIGNATURE_ANNOTATION, sig));
     List<Descriptor> written = new ArrayList<>();
@@ -139,9 +152,27 @@ public final class Cosign {
    */
   public List<Descriptor> attest(ImageRef image, byte[] statement, PrivateKey key, Storage storage)
       throws CairnException {
+    return storeAttestation(
+        image, Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, statement, key, ""), storage);
+  }
+
+  /**
+   * Stores a DSSE envelope signed elsewhere (by an attested builder, whose key never leaves it), as
+   * {@link #attest} stores its own. Its payload must be an in-toto Statement about {@code image}.
+   *
+   * @return the manifests written: the {@code .att} manifest and/or the referrer
+   */
+  public List<Descriptor> storeAttestation(ImageRef image, Dsse.Envelope env, Storage storage)
+      throws CairnException {
     Descriptor subject = subject(image);
-    String predicateType = checkStatement(statement, subject.digest());
-    Dsse.Envelope env = Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, statement, key, "");
+    if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(env.payloadType())) {
+      throw new CairnException(
+          "the envelope to store has payload type "
+              + Wire.oneLine(env.payloadType(), 80)
+              + ", not an in-toto Statement",
+          "sign an in-toto Statement (" + Dsse.IN_TOTO_PAYLOAD_TYPE + ")");
+    }
+    String predicateType = checkStatement(env.payload(), subject.digest());
     byte[] envJson = env.toJson().getBytes(StandardCharsets.UTF_8);
     Descriptor blob = oci.pushBlob(image, MediaTypes.DSSE_ENVELOPE, envJson);
     Map<String, String> ann = new LinkedHashMap<>();

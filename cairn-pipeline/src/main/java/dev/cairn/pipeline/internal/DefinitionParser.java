@@ -89,7 +89,9 @@ public final class DefinitionParser {
               "plainHttp", new Param(Type.BOOLEAN, false),
               "insecure", new Param(Type.BOOLEAN, false)),
           StepKind.SIGN,
-          Map.of(),
+          Map.of(
+              "attested", new Param(Type.BOOLEAN, false),
+              "attestation", new Param(Type.STRING, false)),
           StepKind.DEPLOY,
           Map.of(
               "namespace", new Param(Type.STRING, false),

@@ -59,7 +59,7 @@ public final class Delivery {
       throws PipelineException {
     return Pipelines.engine(home)
         .executor(Pipelines.localRunExecutor(hostEnv))
-        .executors(Steps.all(Clock.systemUTC()))
+        .executors(Steps.all(home, Clock.systemUTC()))
         .secrets(secrets)
         .listener(listener)
         .start();

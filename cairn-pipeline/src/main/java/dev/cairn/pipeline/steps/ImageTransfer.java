@@ -117,8 +117,10 @@ final class ImageTransfer {
   /**
    * Pulls {@code ref} (for linux/amd64 when it is an index) into a Docker archive at {@code out},
    * tagged {@code repoTag}.
+   *
+   * @return the digest of the manifest (or index) {@code ref} named when it was pulled
    */
-  static void pullDockerArchive(OciClient oci, ImageRef ref, String repoTag, Path out)
+  static Digest pullDockerArchive(OciClient oci, ImageRef ref, String repoTag, Path out)
       throws IOException, CairnException {
     Manifest top = oci.getManifest(ref);
     Map<String, Object> m = Json.parseObject(new String(top.bytes(), StandardCharsets.UTF_8));
@@ -169,6 +171,7 @@ final class ImageTransfer {
           os, "manifest.json", Json.canonical(List.of(entry)).getBytes(StandardCharsets.UTF_8));
       os.write(new byte[1024]);
     }
+    return top.digest();
   }
 
   // ------------------------------------------------------------------ tar

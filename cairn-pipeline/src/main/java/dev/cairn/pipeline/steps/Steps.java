@@ -1,6 +1,9 @@
 package dev.cairn.pipeline.steps;
 
+import dev.cairn.attest.MeasuredJvm;
+import dev.cairn.attest.Tees;
 import dev.cairn.core.CairnException;
+import dev.cairn.core.CairnHome;
 import dev.cairn.core.Digest;
 import dev.cairn.core.Secret;
 import dev.cairn.pipeline.PipelineException;
@@ -17,15 +20,22 @@ import dev.cairn.pipeline.build.Dockerfile;
 import dev.cairn.pipeline.build.ImageBuild;
 import dev.cairn.pipeline.build.ImageBuilds;
 import dev.cairn.pipeline.build.ImageOutput;
+import dev.cairn.pipeline.build.Instruction;
 import dev.cairn.pipeline.build.JavaBuild;
 import dev.cairn.pipeline.source.Checkout;
 import dev.cairn.pipeline.source.GitAuth;
+import dev.cairn.pipeline.steps.internal.AttestedBuilder;
+import dev.cairn.pipeline.steps.internal.BuilderProtocol;
+import dev.cairn.pipeline.steps.internal.Provenance;
 import dev.cairn.supplychain.Cosign;
 import dev.cairn.supplychain.CosignKeys;
 import dev.cairn.supplychain.ImageRef;
 import dev.cairn.supplychain.OciClient;
+import dev.cairn.supplychain.Registries;
 import dev.cairn.supplychain.RegistryAuth;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -56,22 +66,52 @@ import org.jspecify.annotations.Nullable;
  *       ({@code insecure: true}); secrets {@code REGISTRY_USERNAME}, {@code REGISTRY_PASSWORD}, for
  *       basic auth or a bearer registry's token service.
  *   <li>{@code sign}: a cosign signature of the image and a SLSA v1 provenance attestation, stored
- *       as cosign stores them (tags and OCI referrers), with the ECDSA P-256 key in secret {@code
- *       SIGNING_KEY} (PKCS#8 PEM). The builder id says this is the local, unattested builder.
+ *       as cosign stores them (tags and OCI referrers). By default signed by the <em>attested
+ *       builder</em>: a measured workload in the TEE that receives its ECDSA P-256 key from the
+ *       attestation service only when its measurement matches the policy (the embedded service in
+ *       Cairn's home, or a team's named by {@code attestation: URL}); a {@code SIGNING_KEY} secret
+ *       given to it is sealed to the policy rather than used here. With {@code attested: false} the
+ *       key in secret {@code SIGNING_KEY} (PKCS#8 PEM) signs in this process, and the builder id
+ *       says so ({@link #LOCAL_BUILDER}).
  * </ul>
  */
 public final class Steps {
   /** The builder id of provenance signed by a pipeline's own key, outside any TEE. */
-  public static final String LOCAL_BUILDER = "https://cairn.dev/builder/local/v1";
+  public static final String LOCAL_BUILDER = Provenance.LOCAL_BUILDER;
+
+  /** The builder id of provenance signed by the attested builder (a measured workload). */
+  public static final String ATTESTED_BUILDER = Provenance.ATTESTED_BUILDER;
 
   /** The build type of Cairn's pipeline runs. */
-  public static final String BUILD_TYPE = "https://cairn.dev/pipeline/run/v1";
+  public static final String BUILD_TYPE = Provenance.BUILD_TYPE;
 
   private Steps() {}
 
-  /** The executors of this package, with {@code clock} for provenance times. */
-  public static List<StepExecutor> all(Clock clock) {
-    return List.of(new CheckoutStep(), new BuildStep(), new PushStep(), new SignStep(clock));
+  /**
+   * The executors of this package, with Cairn's {@code home} (the attested builder's TEE and
+   * embedded attestation service) and {@code clock} for provenance times; the attested builder runs
+   * this process's class path.
+   */
+  public static List<StepExecutor> all(CairnHome home, Clock clock) {
+    return all(home, clock, MeasuredJvm.currentClassPath());
+  }
+
+  /**
+   * As {@link #all(CairnHome, Clock)}, the attested builder running {@code builderClassPath}
+   * (another build of Cairn is another measurement).
+   */
+  public static List<StepExecutor> all(CairnHome home, Clock clock, List<Path> builderClassPath) {
+    return List.of(
+        new CheckoutStep(),
+        new BuildStep(clock),
+        new PushStep(),
+        new SignStep(home, clock, builderClassPath));
+  }
+
+  /** What the TEE measures for the attested builder running {@code builderClassPath}. */
+  public static Digest builderMeasurement(CairnHome home, Clock clock, List<Path> builderClassPath)
+      throws CairnException {
+    return Tees.simulation(home, clock).measure(AttestedBuilder.spec(builderClassPath));
   }
 
   /** The {@code push} step of the run's pipeline, if any. */
@@ -195,6 +235,12 @@ public final class Steps {
   }
 
   private static final class BuildStep implements StepExecutor {
+    private final Clock clock;
+
+    BuildStep(Clock clock) {
+      this.clock = clock;
+    }
+
     @Override
     public StepKind kind() {
       return StepKind.BUILD;
@@ -202,6 +248,9 @@ public final class Steps {
 
     @Override
     public StepResult execute(StepContext ctx) throws PipelineException, InterruptedException {
+      Instant started = clock.instant();
+      // the images built on, by digest: what the provenance names as resolved dependencies
+      java.util.TreeSet<String> bases = new java.util.TreeSet<>();
       StepSpec step = ctx.step();
       Path workspace = ctx.workspace().toAbsolutePath().normalize();
       Path context = workspace.resolve(step.param("context", ".")).normalize();
@@ -233,7 +282,7 @@ public final class Steps {
                 ? Optional.empty()
                 : ImageBuilds.detectJava(context);
         if (java.isPresent()) {
-          built = buildJava(ctx, step, context, work, archive, java.get(), registry);
+          built = buildJava(ctx, step, context, work, archive, java.get(), registry, bases);
         } else {
           if (!Files.isRegularFile(dockerfile)) {
             return StepResult.failed(
@@ -245,11 +294,17 @@ public final class Steps {
                     + ", pom.xml or build.gradle",
                 false);
           }
-          built = buildDockerfile(ctx, step, context, dockerfile, work, archive, registry);
+          built = buildDockerfile(ctx, step, context, dockerfile, work, archive, registry, bases);
         }
         ctx.log().line("built " + built.digest() + " with " + built.builder());
-        return StepResult.succeeded(
-            Map.of("digest", built.digest().toString(), "archive", archive.toString()));
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("digest", built.digest().toString());
+        out.put("archive", archive.toString());
+        out.put("startedOn", started.toString());
+        if (!bases.isEmpty()) {
+          out.put("baseImages", String.join(" ", bases));
+        }
+        return StepResult.succeeded(out);
       } catch (CairnException e) {
         return StepResult.failed(null, String.valueOf(e.getMessage()), false);
       } catch (IOException e) {
@@ -264,7 +319,8 @@ public final class Steps {
         Path dockerfile,
         Path work,
         Path archive,
-        @Nullable RegistryOptions registry)
+        @Nullable RegistryOptions registry,
+        java.util.Set<String> bases)
         throws CairnException, IOException, InterruptedException {
       ImageBuild.Builder b =
           ImageBuild.builder(context, work).dockerfile(dockerfile).timestamp(Instant.EPOCH);
@@ -276,23 +332,77 @@ public final class Steps {
         b.target(target);
       }
       b.output(new ImageOutput.OciArchive(archive));
+      BuildPlan plan = ImageBuilds.plan(b.build());
+      java.util.Set<String> pulled = new java.util.HashSet<>();
       if (registry != null) {
         // base images on the pipeline's registry come through Cairn's client, with its CA,
         // credentials and plain-HTTP rule, as a local archive the builders read
         int n = 0;
-        BuildPlan plan = ImageBuilds.plan(b.build());
         for (Dockerfile.Stage s : plan.dockerfile().stages()) {
           String from = s.from().image().value();
-          if (s.from().stage() >= 0 || from.equalsIgnoreCase("scratch")) {
+          if (s.from().stage() >= 0 || from.equalsIgnoreCase("scratch") || !pulled.add(from)) {
             continue;
           }
-          Path base = pullBase(ctx, registry, from, work.resolve("base-" + n++ + ".tar"));
+          Path base = pullBase(ctx, registry, from, work.resolve("base-" + n++ + ".tar"), bases);
           if (base != null) {
             b.baseArchive(from, base);
+          } else {
+            pulled.remove(from);
           }
         }
       }
-      return ImageBuilds.build(b.build(), e -> log(ctx, e));
+      // the builders pull the others themselves: resolved before and after the build, so that a
+      // tag that moved meanwhile fails the build rather than the provenance
+      List<String> before = otherBases(plan.dockerfile(), pulled);
+      BuiltImage built = ImageBuilds.build(b.build(), e -> log(ctx, e));
+      List<String> after = otherBases(plan.dockerfile(), pulled);
+      if (!after.equals(before)) {
+        throw new PipelineException(
+            "a base image moved while it was built on: " + before + " then " + after,
+            "run again: the provenance names each base image by the digest built on");
+      }
+      bases.addAll(before);
+      return built;
+    }
+
+    /**
+     * The registry images {@code d} builds on ({@code FROM}, {@code COPY --from}) other than those
+     * in {@code pulled}, each as {@code reference@sha256:…}: asked of their registries (HTTPS).
+     */
+    private static List<String> otherBases(Dockerfile d, java.util.Set<String> pulled)
+        throws CairnException {
+      java.util.TreeSet<String> refs = new java.util.TreeSet<>();
+      for (Dockerfile.Stage st : d.stages()) {
+        String from = st.from().image().value();
+        if (st.from().stage() < 0 && !from.equalsIgnoreCase("scratch") && !pulled.contains(from)) {
+          refs.add(from);
+        }
+        for (Instruction i : st.instructions()) {
+          if (i instanceof Instruction.Copy c && c.fromStage() < 0 && c.fromImage() != null) {
+            refs.add(c.fromImage().value());
+          }
+        }
+      }
+      List<String> out = new java.util.ArrayList<>();
+      OciClient oci = refs.isEmpty() ? null : Registries.builder().build();
+      for (String r : refs) {
+        ImageRef ref = ImageRef.parse(r);
+        if (ref.digestIfAny().isPresent()) {
+          out.add(ref.toString());
+          continue;
+        }
+        Digest digest =
+            java.util.Objects.requireNonNull(oci)
+                .headManifest(ref)
+                .orElseThrow(
+                    () ->
+                        new PipelineException(
+                            "base image " + r + " is not in its registry",
+                            "push the base image first, or fix its name in the Dockerfile"))
+                .digest();
+        out.add(ref.withDigest(digest).toString());
+      }
+      return out;
     }
 
     private static BuiltImage buildJava(
@@ -302,12 +412,13 @@ public final class Steps {
         Path work,
         Path archive,
         JavaBuild.Tool tool,
-        @Nullable RegistryOptions registry)
+        @Nullable RegistryOptions registry,
+        java.util.Set<String> bases)
         throws CairnException, IOException, InterruptedException {
       String base = step.param("baseImage", JavaBuild.DEFAULT_BASE_IMAGE);
       Map<String, Path> archives = new LinkedHashMap<>();
       if (registry != null) {
-        Path local = pullBase(ctx, registry, base, work.resolve("base-java.tar"));
+        Path local = pullBase(ctx, registry, base, work.resolve("base-java.tar"), bases);
         if (local != null) {
           archives.put(base, local);
         }
@@ -336,9 +447,16 @@ public final class Steps {
       return ImageBuilds.buildJava(r, e -> log(ctx, e));
     }
 
-    /** The base image {@code from} as a Docker archive, when it is on the pipeline's registry. */
+    /**
+     * The base image {@code from} as a Docker archive, when it is on the pipeline's registry; adds
+     * it to {@code bases} by the digest pulled.
+     */
     private static @Nullable Path pullBase(
-        StepContext ctx, RegistryOptions registry, String from, Path out)
+        StepContext ctx,
+        RegistryOptions registry,
+        String from,
+        Path out,
+        java.util.Set<String> bases)
         throws CairnException, IOException {
       ImageRef ref;
       try {
@@ -349,8 +467,9 @@ public final class Steps {
       if (!ref.registry().equals(registry.registry())) {
         return null;
       }
-      ImageTransfer.pullDockerArchive(registry.client(), ref, from, out);
-      ctx.log().line("pulled the base image " + from);
+      Digest pulled = ImageTransfer.pullDockerArchive(registry.client(), ref, from, out);
+      bases.add(ref.withDigest(pulled).toString());
+      ctx.log().line("pulled the base image " + from + " at " + pulled);
       return out;
     }
   }
@@ -424,10 +543,14 @@ public final class Steps {
   }
 
   private static final class SignStep implements StepExecutor {
+    private final CairnHome home;
     private final Clock clock;
+    private final List<Path> builderClassPath;
 
-    SignStep(Clock clock) {
+    SignStep(CairnHome home, Clock clock, List<Path> builderClassPath) {
+      this.home = home;
       this.clock = clock;
+      this.builderClassPath = List.copyOf(builderClassPath);
     }
 
     @Override
@@ -439,6 +562,7 @@ public final class Steps {
     public StepResult execute(StepContext ctx) throws PipelineException, InterruptedException {
       Instant started = clock.instant();
       RunRequest r = ctx.request();
+      StepSpec step = ctx.step();
       String ref =
           ctx.output(StepKind.PUSH, "image")
               .orElseThrow(
@@ -446,65 +570,149 @@ public final class Steps {
                       new PipelineException(
                           "the sign step has no image: no push step before it",
                           "put a push step before sign"));
+      boolean attested = !Boolean.FALSE.equals(step.params().get("attested"));
+      String service = step.param("attestation", "");
       Secret pem = ctx.secrets().get("SIGNING_KEY");
-      if (pem == null) {
+      String at = r.definition().source() + ":" + step.location();
+      if (!attested && pem == null) {
         throw new PipelineException(
-            "the sign step needs its key: secret SIGNING_KEY is not given",
-            "set the step's secrets: {SIGNING_KEY: <name>} to an ECDSA P-256 PKCS#8 PEM key");
+            at
+                + ": the sign step with attested: false needs its key: secret SIGNING_KEY is not"
+                + " given",
+            "set the step's secrets: {SIGNING_KEY: <name>} to an ECDSA P-256 PKCS#8 PEM key, or"
+                + " drop attested: false to sign with the attested builder");
+      }
+      if (!attested && !service.isEmpty()) {
+        throw new PipelineException(
+            at + ": 'attestation' names the attested builder's service, but attested is false",
+            "drop one of them");
+      }
+      URI serviceUri = null;
+      if (!service.isEmpty()) {
+        try {
+          serviceUri = new URI(service);
+          if (!"http".equals(serviceUri.getScheme()) && !"https".equals(serviceUri.getScheme())) {
+            throw new URISyntaxException(service, "not http(s)");
+          }
+        } catch (URISyntaxException e) {
+          throw new PipelineException(
+              at + ": 'attestation' is not an http(s) URL of an attestation service: " + service,
+              "give the service's base URL, e.g. http://127.0.0.1:8443");
+        }
       }
       StepSpec push = pushStep(r).orElseThrow();
-      PrivateKey key;
+      PrivateKey key = null;
       ImageRef image;
       try {
         // a bad key or image name does not get better with a retry
-        key = CosignKeys.readPrivateKey(pem);
+        if (pem != null) {
+          key = CosignKeys.readPrivateKey(pem);
+        }
         image = ImageRef.parse(ref);
       } catch (CairnException e) {
         return StepResult.failed(null, String.valueOf(e.getMessage()), false);
       }
-      try {
-        Cosign cosign =
-            Cosign.using(RegistryOptions.of(ctx, push, image.registry()).client(), clock);
-        cosign.sign(image, key, Cosign.Storage.BOTH);
-        byte[] statement =
-            Cosign.statement(image, "https://slsa.dev/provenance/v1", provenance(ctx, started));
-        cosign.attest(image, statement, key, Cosign.Storage.BOTH);
-        ctx.log().line("signed " + image + " and its SLSA provenance");
-        return StepResult.succeeded(Map.of("signed", image.toString()));
-      } catch (CairnException e) {
-        return StepResult.failed(null, String.valueOf(e.getMessage()), true);
+      BuilderProtocol.Task task = task(ctx, home, image, started);
+      Cosign cosign = Cosign.using(RegistryOptions.of(ctx, push, image.registry()).client(), clock);
+      if (!attested) {
+        try {
+          cosign.sign(image, java.util.Objects.requireNonNull(key), Cosign.Storage.BOTH);
+          byte[] statement =
+              Cosign.statement(
+                  image,
+                  Provenance.PREDICATE_TYPE,
+                  Provenance.predicate(
+                      task, Provenance.localBuilder(), List.of(), clock.instant()));
+          cosign.attest(image, statement, key, Cosign.Storage.BOTH);
+          ctx.log().line("signed " + image + " and its SLSA provenance with the local builder");
+          return StepResult.succeeded(Map.of("signed", image.toString(), "builder", LOCAL_BUILDER));
+        } catch (CairnException e) {
+          return StepResult.failed(null, String.valueOf(e.getMessage()), transientFailure(e));
+        }
       }
+      AttestedBuilder.Signed signed;
+      Secret supplied = null;
+      if (key != null) {
+        byte[] der = key.getEncoded();
+        supplied = Secret.of(der);
+        java.util.Arrays.fill(der, (byte) 0);
+      }
+      try {
+        signed =
+            AttestedBuilder.sign(ctx, home, clock, builderClassPath, task, serviceUri, supplied);
+      } catch (PipelineException e) {
+        // refused or failed: the builder's own words, one line; a retry is measured the same
+        return StepResult.failed(null, String.valueOf(e.getMessage()), false);
+      } finally {
+        if (supplied != null) {
+          supplied.destroy();
+        }
+      }
+      try {
+        cosign.storeSignature(image, signed.signature(), Cosign.Storage.BOTH);
+        cosign.storeAttestation(image, signed.envelope(), Cosign.Storage.BOTH);
+      } catch (CairnException e) {
+        return StepResult.failed(null, String.valueOf(e.getMessage()), transientFailure(e));
+      }
+      ctx.log()
+          .line(
+              "signed "
+                  + image
+                  + " and its SLSA provenance with the attested builder "
+                  + signed.measurement()
+                  + (signed.tee().equals("simulation")
+                      ? " (" + Tees.SIMULATION_WARNING + ")"
+                      : ""));
+      Map<String, String> out = new LinkedHashMap<>();
+      out.put("signed", image.toString());
+      out.put("builder", ATTESTED_BUILDER);
+      out.put("measurement", signed.measurement().toString());
+      out.put("tee", signed.tee());
+      out.put("builderKey", Digest.sha256(signed.trust().builderKey()).toString());
+      out.put("policy", signed.trust().policy().toString());
+      return StepResult.succeeded(out);
     }
 
-    /** A SLSA v1 provenance predicate of this run. */
-    private Map<String, Object> provenance(StepContext ctx, Instant started) {
+    /** The run's facts, as its provenance states them. */
+    private static BuilderProtocol.Task task(
+        StepContext ctx, CairnHome home, ImageRef image, Instant signStarted)
+        throws PipelineException {
       RunRequest r = ctx.request();
-      Map<String, Object> external = new LinkedHashMap<>();
-      external.put("repository", r.repository());
-      external.put("ref", r.ref());
-      external.put("pipeline", r.definition().source());
-      external.put("pipelineDigest", r.definition().digest().toString());
-      Map<String, Object> dep = new LinkedHashMap<>();
-      dep.put("uri", r.repository());
-      if (!r.commit().isEmpty()) {
-        dep.put("digest", Map.of("gitCommit", r.commit()));
+      List<BuilderProtocol.Dependency> deps = new java.util.ArrayList<>();
+      deps.add(
+          new BuilderProtocol.Dependency(
+              r.repository(), r.commit().isEmpty() ? Map.of() : Map.of("gitCommit", r.commit())));
+      String bases = ctx.output(StepKind.BUILD, "baseImages").orElse("");
+      for (String b : bases.split(" ")) {
+        if (b.isBlank()) {
+          continue;
+        }
+        try {
+          ImageRef base = ImageRef.parse(b);
+          Digest d = base.requireDigest();
+          deps.add(
+              new BuilderProtocol.Dependency(
+                  "oci://" + base.name() + base.tagIfAny().map(t -> ":" + t).orElse(""),
+                  Map.of(d.algorithm(), d.hex())));
+        } catch (CairnException | RuntimeException e) {
+          throw new PipelineException(
+              "the build step's base image " + b + " is not an image by digest", null);
+        }
       }
-      Map<String, Object> definition = new LinkedHashMap<>();
-      definition.put("buildType", BUILD_TYPE);
-      definition.put("externalParameters", external);
-      definition.put("internalParameters", Map.of("trigger", r.trigger().source()));
-      definition.put("resolvedDependencies", List.of(dep));
-      Map<String, Object> metadata = new LinkedHashMap<>();
-      metadata.put("invocationId", ctx.runId());
-      metadata.put("startedOn", started.toString());
-      metadata.put("finishedOn", clock.instant().toString());
-      Map<String, Object> run = new LinkedHashMap<>();
-      run.put("builder", Map.of("id", LOCAL_BUILDER));
-      run.put("metadata", metadata);
-      Map<String, Object> p = new LinkedHashMap<>();
-      p.put("buildDefinition", definition);
-      p.put("runDetails", run);
-      return p;
+      Instant startedOn =
+          ctx.output(StepKind.BUILD, "startedOn").map(Instant::parse).orElse(signStarted);
+      return new BuilderProtocol.Task(
+          home.root().toAbsolutePath().toString(),
+          image.toString(),
+          ctx.runId(),
+          r.repository(),
+          r.ref(),
+          r.commit(),
+          r.definition().source(),
+          r.definition().digest(),
+          r.trigger().source(),
+          deps,
+          startedOn);
     }
   }
 }

@@ -164,7 +164,8 @@ class JavaProjectBuildIT {
         Pipelines.engine(Pipelines.fileStore(dir.resolve("runs")))
             .workspaces(dir.resolve("ws"))
             .executor(Pipelines.localRunExecutor(Map.of()))
-            .executors(Steps.all(Clock.systemUTC()))
+            .executors(
+                Steps.all(dev.cairn.core.CairnHome.of(dir.resolve("home")), Clock.systemUTC()))
             .secrets(SecretSource.of(Map.of()))
             .start()) {
       RunRecord r =

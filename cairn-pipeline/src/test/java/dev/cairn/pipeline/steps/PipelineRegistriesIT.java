@@ -80,7 +80,8 @@ class PipelineRegistriesIT {
         Pipelines.engine(Pipelines.fileStore(dir.resolve("runs")))
             .workspaces(dir.resolve("ws"))
             .executor(Pipelines.localRunExecutor(Map.of()))
-            .executors(Steps.all(Clock.systemUTC()))
+            .executors(
+                Steps.all(dev.cairn.core.CairnHome.of(dir.resolve("home")), Clock.systemUTC()))
             .secrets(SecretSource.of(secrets))
             .start()) {
       RunRecord r =
