@@ -505,17 +505,30 @@ public record TrustRoot(
   }
 
   /**
-   * This root trusting {@code item} from {@code now}, if it is not trusted then already (or still
-   * has an open window): how builder keys and measurements are added ({@link #sync} leaves them
-   * alone; {@link #retire} ends one's trust).
+   * This root trusting {@code item} from {@code from} on, if it is not trusted then already: how
+   * builder keys and measurements are added ({@link #sync} leaves them alone; {@link #retire} ends
+   * one's trust). An open window of the item that starts later is moved back to {@code from}.
+   *
+   * @throws IllegalArgumentException if that would overlap a window the item had before (it was
+   *     retired after {@code from})
    */
-  public TrustRoot withTrusted(Item item, Instant now) {
-    if (trustedAt(item, now)
-        || entries.stream().anyMatch(e -> e.isOpen() && id(e.item()).equals(id(item)))) {
+  public TrustRoot withTrusted(Item item, Instant from) {
+    if (trustedAt(item, from)) {
       return this;
     }
-    List<Entry> out = new ArrayList<>(entries);
-    out.add(new Entry(item, now, null));
+    List<Entry> out = new ArrayList<>();
+    boolean moved = false;
+    for (Entry e : entries) {
+      if (e.isOpen() && id(e.item()).equals(id(item))) {
+        out.add(new Entry(e.item(), from, null));
+        moved = true;
+      } else {
+        out.add(e);
+      }
+    }
+    if (!moved) {
+      out.add(new Entry(item, from, null));
+    }
     return withEntries(out);
   }
 

@@ -280,6 +280,18 @@ class TrustRootTest {
     assertThat(r.trustedAt(m1, day)).isFalse();
     assertThat(r.trustedAt(new TrustRoot.BuilderMeasurement(BUILDER_2), day)).isTrue();
     assertThat(r.withTrusted(key, day)).isEqualTo(r);
+    // trusted earlier than it was: its open window moves back, unless it would overlap an old one
+    Instant earlier = UPGRADE.minusSeconds(86_400);
+    assertThat(r.withTrusted(key, earlier).windows(key))
+        .containsExactly(new Entry(key, earlier, null));
+    TrustRoot.BuilderMeasurement m1again = new TrustRoot.BuilderMeasurement(BUILDER_1);
+    TrustRoot back = r.withTrusted(m1again, day.plusSeconds(3600));
+    assertThat(back.withTrusted(m1again, day.plusSeconds(60)).windows(m1again))
+        .containsExactly(
+            new Entry(m1again, UPGRADE, day), new Entry(m1again, day.plusSeconds(60), null));
+    assertThatThrownBy(() -> back.withTrusted(m1again, T1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("overlapping windows of builder measurement");
     // sync leaves them alone: the attestation service's snapshot names scanner items only
     TrustRoot synced = r.sync(v2(), day.plusSeconds(60));
     assertThat(synced.current(TrustRoot.BuilderKey.class)).containsExactly(key);

@@ -489,7 +489,7 @@ public final class ImageVerifier {
                 + t,
             "rebuild and sign the image with a builder key trusted now: this one was retired, or"
                 + " not yet trusted, when the build finished",
-            null);
+            Fix.of("verify.key-window", "key", k.keyId()));
       }
       if (!trust.trustedAt(c.key(), t)) {
         throw broken(
@@ -562,7 +562,7 @@ public final class ImageVerifier {
                 + MEASUREMENT_KEY
                 + "\"]): it is unattested, its key held outside any TEE, and the trust root does"
                 + " not accept unattested builders",
-            "build the image with the attested builder, or accept unattested builders in the"
+            "use the attested builder to build the image, or accept unattested builders in the"
                 + " trust root if you trust whoever holds their keys",
             Fix.of("verify.unattested-builder"));
       }
