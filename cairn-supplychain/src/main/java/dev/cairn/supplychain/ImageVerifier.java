@@ -61,6 +61,13 @@ public final class ImageVerifier {
   /** Where an attested builder's provenance names its measurement, in builder.version. */
   public static final String MEASUREMENT_KEY = "cairn.dev/measurement";
 
+  /**
+   * The in-toto Statement types read: v1, and v0.1, which cosign v2's {@code attest} still writes
+   * (the same subject, predicateType and predicate fields).
+   */
+  public static final List<String> STATEMENT_TYPES =
+      List.of(Cosign.STATEMENT_V1, "https://in-toto.io/Statement/v0.1");
+
   /** How far in the future a build's finish may lie (clocks differ). */
   public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
@@ -386,7 +393,7 @@ public final class ImageVerifier {
           continue;
         }
         String stType = Wire.string(st.get("_type"));
-        if (!stType.equals(Cosign.STATEMENT_V1)) {
+        if (!STATEMENT_TYPES.contains(stType)) {
           malformed =
               "the statement's _type is "
                   + Wire.oneLine(stType.isEmpty() ? "missing" : stType, 80)

@@ -459,6 +459,30 @@ class ImageVerifierTest {
   }
 
   @Test
+  void provenance_statementType_isV1OrCosignsV01_nothingElse() throws Exception {
+    cosign.sign(image, KEY.getPrivate(), Storage.TAG);
+    String v1 =
+        new String(
+            statementAbout(
+                image.requireDigest().hex(),
+                predicate(MEASUREMENT, BUILT),
+                ImageVerifier.SLSA_PROVENANCE_V1),
+            StandardCharsets.UTF_8);
+    putAttestation(
+        v1.replace(Cosign.STATEMENT_V1, "https://in-toto.io/Statement/v0.1")
+            .getBytes(StandardCharsets.UTF_8),
+        KEY);
+    assertThat(verify(request())).isInstanceOf(Verified.class);
+    putAttestation(
+        v1.replace(Cosign.STATEMENT_V1, "https://in-toto.io/Statement/v9")
+            .getBytes(StandardCharsets.UTF_8),
+        KEY);
+    assertThat(fails(request(), "provenance").message())
+        .isEqualTo(
+            "the statement's _type is https://in-toto.io/Statement/v9, not " + Cosign.STATEMENT_V1);
+  }
+
+  @Test
   void provenance_finishedInTheFuture_breaksTheProvenanceLink() throws Exception {
     Instant future = NOW.plus(ImageVerifier.CLOCK_SKEW).plusSeconds(1);
     signAndAttest(KEY, KEY, predicate(MEASUREMENT, future), Storage.TAG);
