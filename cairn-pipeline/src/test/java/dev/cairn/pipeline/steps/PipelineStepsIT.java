@@ -116,6 +116,37 @@ class PipelineStepsIT {
         .contains(Steps.LOCAL_BUILDER)
         .contains(def.digest().toString());
 
+    // cairn verify IMAGE@DIGEST: the pipeline's own key is a plain (unattested) builder's
+    dev.cairn.ledger.TrustRoot trust =
+        dev.cairn.ledger.TrustRoot.empty()
+            .withTrusted(
+                new dev.cairn.ledger.TrustRoot.BuilderKey(keys.getPublic().getEncoded()),
+                java.time.Instant.now().minus(Duration.ofHours(1)));
+    dev.cairn.supplychain.ImageVerifyRequest verify =
+        dev.cairn.supplychain.ImageVerifyRequest.of(
+                ref, trust, new dev.cairn.supplychain.ImageVerifyRequest.Source.Registry(oci))
+            .withSourceRepository(repo.toUri().toString())
+            .withCommit(commit);
+    dev.cairn.supplychain.ImageVerifier verifier =
+        dev.cairn.supplychain.ImageVerifier.create(Clock.systemUTC());
+    assertThat(verifier.verify(verify))
+        .isInstanceOfSatisfying(
+            dev.cairn.supplychain.ImageVerifyResult.NotVerified.class,
+            n -> assertThat(n.link()).isEqualTo("builder"));
+    assertThat(
+            verifier.verify(
+                new dev.cairn.supplychain.ImageVerifyRequest(
+                    ref,
+                    trust.withUnattestedBuildersAccepted(true),
+                    verify.from(),
+                    verify.sourceRepository(),
+                    verify.commit(),
+                    Steps.LOCAL_BUILDER,
+                    null)))
+        .isInstanceOfSatisfying(
+            dev.cairn.supplychain.ImageVerifyResult.Verified.class,
+            v -> assertThat(v.build().commit()).isEqualTo(commit));
+
     // the key never reaches a log or a record
     String key = new String(pem.bytes(), StandardCharsets.UTF_8);
     String body = key.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
