@@ -34,8 +34,13 @@ class ImageVerifyCommandTest {
 
   /** An image (a config and no layers) signed and attested by {@code key} into a bundle. */
   static ImageRef bundle(Path bundle, KeyPair key) throws Exception {
-    OciClient layout = Registries.layout(bundle);
-    ImageRef repo = ImageRef.parse("registry.test/team/app:v1");
+    return signed(Registries.layout(bundle), ImageRef.parse("registry.test/team/app:v1"), key);
+  }
+
+  /**
+   * An image (a config and no layers) pushed to {@code repo}, signed and attested by {@code key}.
+   */
+  static ImageRef signed(OciClient layout, ImageRef repo, KeyPair key) throws Exception {
     Descriptor config =
         layout.pushBlob(
             repo,
