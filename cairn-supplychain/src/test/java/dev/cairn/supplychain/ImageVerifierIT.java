@@ -28,11 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Image verification against a real docker-registry 2.8 (no referrers API: referrers come from the
- * tag schema), then from the bundle it saved with no registry at all; and an image signed and
- * attested by cosign v2.6.5 itself, verified by Cairn.
+ * tag schema) and go-containerregistry's registry (with the OCI 1.1 referrers API), then from the
+ * bundle it saved with no registry at all; and an image signed and attested by cosign v2.6.5
+ * itself, verified by Cairn.
  */
 class ImageVerifierIT {
   @RegisterExtension static final LocalRegistry REGISTRY = LocalRegistry.plain();
+  @RegisterExtension static final LocalRegistry API = LocalRegistry.referrersApi();
   static final Digest MEASUREMENT = Digest.sha256("attested builder build 7");
   static final String REPO = "https://git.example/team/app";
   static final String COMMIT = "89abcdef0123456789abcdef0123456789abcdef";
@@ -140,6 +142,34 @@ class ImageVerifierIT {
     signAndAttest(tags, Storage.TAG);
     Verified b = (Verified) verify(ImageVerifyRequest.of(tags, trust, new Source.Registry(oci)));
     assertThat(b.signatureFoundIn()).containsExactly("tag");
+  }
+
+  @Test
+  void referrersOnly_onARegistryWithTheReferrersApi_verify_andSaveABundle() throws Exception {
+    OciClient api = Registries.builder().allowPlainHttp(API.address()).build();
+    Cosign c = Cosign.using(api);
+    ImageRef image =
+        TinyImage.push(api, ImageRef.parse(API.address() + "/cairn/api:v1"), "referrers api");
+    c.sign(image, key.getPrivate(), Storage.REFERRER);
+    c.attest(
+        image,
+        Cosign.statement(image, ImageVerifier.SLSA_PROVENANCE_V1, predicate()),
+        key.getPrivate(),
+        Storage.REFERRER);
+    assertThat(api.referrers(image, null).fromTagSchema()).isFalse();
+    Path bundle = dir.resolve("bundle-api");
+    ImageVerifyResult r =
+        verify(
+            ImageVerifyRequest.of(image, trust, new Source.Registry(api))
+                .withCommit(COMMIT)
+                .withSaveBundle(bundle));
+    assertThat(r).as(String.valueOf(r)).isInstanceOf(Verified.class);
+    assertThat(((Verified) r).signatureFoundIn()).containsExactly("referrer");
+    assertThat(((Verified) r).provenanceFoundIn()).containsExactly("referrer");
+    assertThat(
+            verify(
+                ImageVerifyRequest.of(image, trust, new Source.Bundle(bundle)).withCommit(COMMIT)))
+        .isInstanceOf(Verified.class);
   }
 
   @Test
