@@ -163,6 +163,81 @@ public final class TrustRoots {
     return witnesses(f, next);
   }
 
+  /**
+   * The builder settings of a trust root after a change.
+   *
+   * @param builderKeys the key ids ({@code sha256:} of the SubjectPublicKeyInfo) of the builder
+   *     keys it trusts now
+   * @param acceptsUnattested whether it accepts provenance from builders that name no measurement
+   * @param changed false when it already was so
+   */
+  public record BuilderSetting(
+      Path trustRoot, List<String> builderKeys, boolean acceptsUnattested, boolean changed) {}
+
+  /**
+   * Makes the trust root in {@code file} (null: Cairn's home's; made if there is none) trust the
+   * builder key {@code spki} (an ECDSA P-256 SubjectPublicKeyInfo) for builds that finished from
+   * {@code from} on (a key already trusted from later is trusted from {@code from}): a plain
+   * builder's key, whose provenance names no measurement, so that it verifies only where the trust
+   * root also accepts unattested builders ({@link #acceptUnattestedBuilders}).
+   *
+   * @throws CertifyException if it is not an ECDSA P-256 key, or was retired after {@code from}
+   */
+  public BuilderSetting addBuilderKey(@Nullable Path file, byte[] spki, Instant from)
+      throws CertifyException {
+    Path f = file != null ? file : home.trustRoot();
+    TrustRoot t = readOrEmpty(f);
+    TrustRoot next;
+    try {
+      next = t.withTrusted(new TrustRoot.BuilderKey(spki), from);
+    } catch (IllegalArgumentException e) {
+      throw new CertifyException(
+          CertifyException.Reason.INPUT,
+          String.valueOf(e.getMessage()),
+          "give the PEM public key of the builder's ECDSA P-256 key pair (cosign.pub), trusted"
+              + " from a time after its last retirement");
+    }
+    boolean changed = !next.equals(t) || !java.nio.file.Files.exists(f);
+    if (changed) {
+      write(f, next);
+    }
+    return builders(f, next, changed);
+  }
+
+  /**
+   * Makes the trust root in {@code file} (null: Cairn's home's; made if there is none) accept or
+   * refuse image provenance from builders that name no measurement: their keys are held outside any
+   * TEE, so whoever holds one can sign what they like.
+   */
+  public BuilderSetting acceptUnattestedBuilders(@Nullable Path file, boolean accept)
+      throws CertifyException {
+    Path f = file != null ? file : home.trustRoot();
+    TrustRoot t = readOrEmpty(f);
+    boolean changed = t.acceptsUnattestedBuilders() != accept || !java.nio.file.Files.exists(f);
+    TrustRoot next = t.withUnattestedBuildersAccepted(accept);
+    if (changed) {
+      write(f, next);
+    }
+    return builders(f, next, changed);
+  }
+
+  private static BuilderSetting builders(Path f, TrustRoot t, boolean changed) {
+    return new BuilderSetting(
+        f,
+        t.current(TrustRoot.BuilderKey.class).stream().map(TrustRoot.BuilderKey::keyId).toList(),
+        t.acceptsUnattestedBuilders(),
+        changed);
+  }
+
+  private static TrustRoot readOrEmpty(Path f) throws CertifyException {
+    try {
+      return TrustStore.read(f).orElse(TrustRoot.empty());
+    } catch (CairnException e) {
+      throw new CertifyException(
+          CertifyException.Reason.INPUT, String.valueOf(e.getMessage()), e.hint().orElse(null), e);
+    }
+  }
+
   private static WitnessSetting witnesses(Path f, TrustRoot t) {
     return new WitnessSetting(
         f,

@@ -2,6 +2,8 @@ package dev.cairn.cli;
 
 import dev.cairn.certify.TrustRoots;
 import dev.cairn.core.Text;
+import dev.cairn.supplychain.CosignKeys;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
@@ -16,7 +18,10 @@ import picocli.CommandLine.Parameters;
       TrustCommand.RefuseSnapshots.class,
       TrustCommand.Refresh.class,
       TrustCommand.AddWitness.class,
-      TrustCommand.RequireWitnesses.class
+      TrustCommand.RequireWitnesses.class,
+      TrustCommand.AddBuilderKey.class,
+      TrustCommand.AllowUnattestedBuilders.class,
+      TrustCommand.RefuseUnattestedBuilders.class
     })
 final class TrustCommand extends Sub {
   /** What every subcommand has: the trust root's file. */
@@ -121,6 +126,80 @@ final class TrustCommand extends Sub {
           .printf(
               "Trust root %s requires %d of %d witness cosignatures%n",
               s.trustRoot(), s.required(), s.witnesses().size());
+      out().flush();
+      return Main.OK;
+    }
+  }
+
+  @Command(name = "add-builder-key")
+  static final class AddBuilderKey extends TrustSub {
+    @Parameters(paramLabel = "PUBKEY.pem", descriptionKey = "builder-key")
+    @SuppressWarnings("NullAway.Init")
+    Path pem;
+
+    @Option(names = "--since", paramLabel = "TIME")
+    @Nullable String since;
+
+    @Override
+    public Integer call() throws Exception {
+      Instant from;
+      try {
+        from = since == null ? Instant.now() : Instant.parse(since);
+      } catch (java.time.DateTimeException e) {
+        throw ExitException.usage(
+            "--since " + Text.escape(String.valueOf(since)) + " is not a time",
+            "pass an ISO-8601 instant, e.g. 2026-01-31T12:00:00Z");
+      }
+      String text;
+      try {
+        text = Files.readString(pem);
+      } catch (java.io.IOException e) {
+        throw ExitException.usage(
+            "cannot read builder key " + pem + ": " + Text.describe(e), "check the path");
+      }
+      TrustRoots.BuilderSetting s =
+          roots().addBuilderKey(trust, CosignKeys.readPublicKey(text).getEncoded(), from);
+      out()
+          .printf(
+              "Trust root %s trusts %s%s%n",
+              s.trustRoot(),
+              Text.count(s.builderKeys().size(), "builder key"),
+              s.acceptsUnattested()
+                  ? " and accepts unattested builders"
+                  : "; provenance that names no builder measurement (a plain key's) verifies only"
+                      + " after cairn trust allow-unattested-builders");
+      out().flush();
+      return Main.OK;
+    }
+  }
+
+  @Command(name = "allow-unattested-builders")
+  static final class AllowUnattestedBuilders extends TrustSub {
+    @Override
+    public Integer call() throws Exception {
+      TrustRoots.BuilderSetting s = roots().acceptUnattestedBuilders(trust, true);
+      out()
+          .println(
+              "Trust root "
+                  + s.trustRoot()
+                  + (s.changed() ? " now accepts" : " already accepts")
+                  + " images built by unattested builders (their keys are held outside any TEE)");
+      out().flush();
+      return Main.OK;
+    }
+  }
+
+  @Command(name = "refuse-unattested-builders")
+  static final class RefuseUnattestedBuilders extends TrustSub {
+    @Override
+    public Integer call() throws Exception {
+      TrustRoots.BuilderSetting s = roots().acceptUnattestedBuilders(trust, false);
+      out()
+          .println(
+              "Trust root "
+                  + s.trustRoot()
+                  + (s.changed() ? " now refuses" : " already refuses")
+                  + " images built by unattested builders");
       out().flush();
       return Main.OK;
     }

@@ -74,6 +74,7 @@ class HintWordingTest {
           "raise",
           "push",
           "read",
+          "rebuild",
           "release",
           "remove",
           "report",

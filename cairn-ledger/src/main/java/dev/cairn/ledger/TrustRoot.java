@@ -42,14 +42,20 @@ import org.jspecify.annotations.Nullable;
  * @param checkpoints the latest checkpoint seen of each log, one per origin
  * @param requiredWitnesses how many witnesses (of those trusted, {@link WitnessKey}) must have
  *     cosigned the checkpoint a verification relies on for revocation; 0: none
+ * @param acceptsUnattestedBuilders whether image provenance from a builder that names no
+ *     measurement (a plain key, {@link BuilderKey}, outside any TEE) verifies; default: refused
  */
 public record TrustRoot(
     List<Entry> entries,
     boolean acceptsSnapshots,
     List<Checkpoint> checkpoints,
-    int requiredWitnesses) {
+    int requiredWitnesses,
+    boolean acceptsUnattestedBuilders) {
   /** The media type of the JSON document this version writes. */
-  public static final String MEDIA_TYPE = "application/vnd.cairn.trust-root+json;version=4";
+  public static final String MEDIA_TYPE = "application/vnd.cairn.trust-root+json;version=5";
+
+  /** The media type of the previous version, still read (no builder keys and measurements). */
+  public static final String MEDIA_TYPE_V4 = "application/vnd.cairn.trust-root+json;version=4";
 
   /** The media type of the previous version, still read (no witnesses). */
   public static final String MEDIA_TYPE_V3 = "application/vnd.cairn.trust-root+json;version=3";
@@ -59,7 +65,15 @@ public record TrustRoot(
 
   /** Something a trust root can trust: closed set, one record per kind. */
   public sealed interface Item
-      permits Policy, Measurement, SigningKey, PlatformKey, LogKey, LedgerPin, WitnessKey {
+      permits Policy,
+          Measurement,
+          SigningKey,
+          PlatformKey,
+          LogKey,
+          LedgerPin,
+          WitnessKey,
+          BuilderKey,
+          BuilderMeasurement {
     /** How messages name the item, e.g. {@code key sha256:ab12…} (never a secret). */
     String describe();
   }
@@ -233,6 +247,71 @@ public record TrustRoot(
   }
 
   /**
+   * A key that signs images and their provenance (cosign signatures, SLSA provenance in DSSE): the
+   * key the attestation service releases only to the measured builder, or a plain builder's key a
+   * user trusts ({@code cairn trust add-builder-key}).
+   *
+   * @param spki the ECDSA P-256 public key, X.509 SubjectPublicKeyInfo DER (what a PEM {@code
+   *     PUBLIC KEY} holds, and {@code cosign verify --key} reads)
+   */
+  public record BuilderKey(byte[] spki) implements Item {
+    public BuilderKey {
+      spki = p256(spki);
+    }
+
+    @Override
+    public byte[] spki() {
+      return spki.clone();
+    }
+
+    /** {@code sha256:<hex>} of the SubjectPublicKeyInfo, how Cairn names image signing keys. */
+    public String keyId() {
+      return Digest.sha256(spki).toString();
+    }
+
+    /** The key, for a signature check. */
+    public java.security.PublicKey publicKey() {
+      try {
+        return java.security.KeyFactory.getInstance("EC")
+            .generatePublic(new java.security.spec.X509EncodedKeySpec(spki));
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException("checked when made", e);
+      }
+    }
+
+    @Override
+    public String describe() {
+      return "builder key " + keyId();
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof BuilderKey k && java.util.Arrays.equals(spki, k.spki);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(spki);
+    }
+
+    @Override
+    public String toString() {
+      return "BuilderKey[" + keyId() + "]";
+    }
+  }
+
+  /**
+   * A builder measurement the attestation policy approves: what an attested builder's provenance
+   * names in {@code runDetails.builder.version["cairn.dev/measurement"]}.
+   */
+  public record BuilderMeasurement(Digest digest) implements Item {
+    @Override
+    public String describe() {
+      return "builder measurement " + digest;
+    }
+  }
+
+  /**
    * An Ethereum certificate registry and the issuer whose records are trusted on it.
    *
    * @param registry {@code ethereum:URL#ADDRESS} (the URL may be {@code env:VAR})
@@ -371,14 +450,23 @@ public record TrustRoot(
     }
   }
 
+  /** A root refusing unattested builders. */
+  public TrustRoot(
+      List<Entry> entries,
+      boolean acceptsSnapshots,
+      List<Checkpoint> checkpoints,
+      int requiredWitnesses) {
+    this(entries, acceptsSnapshots, checkpoints, requiredWitnesses, false);
+  }
+
   /** A root demanding no witness. */
   public TrustRoot(List<Entry> entries, boolean acceptsSnapshots, List<Checkpoint> checkpoints) {
-    this(entries, acceptsSnapshots, checkpoints, 0);
+    this(entries, acceptsSnapshots, checkpoints, 0, false);
   }
 
   /** A root with these entries, refusing snapshot certificates, pinning no checkpoint. */
   public TrustRoot(List<Entry> entries) {
-    this(entries, false, List.of(), 0);
+    this(entries, false, List.of(), 0, false);
   }
 
   /** A trust root that trusts nothing. */
@@ -387,7 +475,8 @@ public record TrustRoot(
   }
 
   private TrustRoot withEntries(List<Entry> es) {
-    return new TrustRoot(es, acceptsSnapshots, checkpoints, requiredWitnesses);
+    return new TrustRoot(
+        es, acceptsSnapshots, checkpoints, requiredWitnesses, acceptsUnattestedBuilders);
   }
 
   /**
@@ -395,7 +484,8 @@ public record TrustRoot(
    * cluster's identity: whoever writes one can name any cluster.
    */
   public TrustRoot withSnapshotsAccepted(boolean accept) {
-    return new TrustRoot(entries, accept, checkpoints, requiredWitnesses);
+    return new TrustRoot(
+        entries, accept, checkpoints, requiredWitnesses, acceptsUnattestedBuilders);
   }
 
   /**
@@ -403,7 +493,43 @@ public record TrustRoot(
    * a verification relies on for revocation (0: none).
    */
   public TrustRoot withRequiredWitnesses(int n) {
-    return new TrustRoot(entries, acceptsSnapshots, checkpoints, n);
+    return new TrustRoot(entries, acceptsSnapshots, checkpoints, n, acceptsUnattestedBuilders);
+  }
+
+  /**
+   * This root accepting (or refusing) image provenance from a builder that names no measurement: a
+   * plain key ({@link BuilderKey}) outside any TEE, whose holder can sign whatever they like.
+   */
+  public TrustRoot withUnattestedBuildersAccepted(boolean accept) {
+    return new TrustRoot(entries, acceptsSnapshots, checkpoints, requiredWitnesses, accept);
+  }
+
+  /**
+   * This root trusting {@code item} from {@code from} on, if it is not trusted then already: how
+   * builder keys and measurements are added ({@link #sync} leaves them alone; {@link #retire} ends
+   * one's trust). An open window of the item that starts later is moved back to {@code from}.
+   *
+   * @throws IllegalArgumentException if that would overlap a window the item had before (it was
+   *     retired after {@code from})
+   */
+  public TrustRoot withTrusted(Item item, Instant from) {
+    if (trustedAt(item, from)) {
+      return this;
+    }
+    List<Entry> out = new ArrayList<>();
+    boolean moved = false;
+    for (Entry e : entries) {
+      if (e.isOpen() && id(e.item()).equals(id(item))) {
+        out.add(new Entry(e.item(), from, null));
+        moved = true;
+      } else {
+        out.add(e);
+      }
+    }
+    if (!moved) {
+      out.add(new Entry(item, from, null));
+    }
+    return withEntries(out);
   }
 
   /**
@@ -557,14 +683,16 @@ public record TrustRoot(
       }
     }
     out.add(now);
-    return new TrustRoot(entries, acceptsSnapshots, out, requiredWitnesses);
+    return new TrustRoot(
+        entries, acceptsSnapshots, out, requiredWitnesses, acceptsUnattestedBuilders);
   }
 
   /**
    * This root brought up to what the attestation service and the log publish at {@code now}:
    * whatever is current and not trusted at {@code now} gets a new open window from {@code now};
    * whatever has an open window and is no longer current gets that window closed at {@code now}.
-   * Ledger pins are left alone ({@link #withLedgerPin}). A policy known only by its digest
+   * Ledger pins, witnesses and builder keys and measurements are left alone ({@link
+   * #withLedgerPin}, {@link #withWitness}, {@link #withTrusted}). A policy known only by its digest
    * (migrated) takes the name and version of the current one with that digest.
    *
    * @throws IllegalArgumentException if a window to close starts after {@code now} (a clock that
@@ -602,6 +730,8 @@ public record TrustRoot(
       if (e.isOpen()
           && !(e.item() instanceof LedgerPin)
           && !(e.item() instanceof WitnessKey)
+          && !(e.item() instanceof BuilderKey)
+          && !(e.item() instanceof BuilderMeasurement)
           && !currentIds.contains(id(e.item()))) {
         out.set(i, close(e, now));
       }
@@ -745,6 +875,8 @@ public record TrustRoot(
               + " issuer "
               + p.issuer().toLowerCase(Locale.ROOT);
       case WitnessKey w -> "witness " + w.verifierKey();
+      case BuilderKey k -> "builder key " + Base64.getEncoder().encodeToString(k.spki);
+      case BuilderMeasurement m -> "builder measurement " + m.digest();
     };
   }
 
@@ -757,6 +889,8 @@ public record TrustRoot(
       case LogKey k -> 4;
       case LedgerPin p -> 5;
       case WitnessKey w -> 6;
+      case BuilderKey k -> 7;
+      case BuilderMeasurement m -> 8;
     };
   }
 
@@ -813,5 +947,23 @@ public record TrustRoot(
           "a " + what + " is a raw 32-byte Ed25519 public key, not " + key.length + " bytes");
     }
     return key.clone();
+  }
+
+  /** An ECDSA P-256 SubjectPublicKeyInfo, else an {@link IllegalArgumentException}. */
+  private static byte[] p256(byte[] spki) {
+    try {
+      java.security.PublicKey k =
+          java.security.KeyFactory.getInstance("EC")
+              .generatePublic(new java.security.spec.X509EncodedKeySpec(spki));
+      if (!(k instanceof java.security.interfaces.ECPublicKey ec)
+          || ec.getParams().getCurve().getField().getFieldSize() != 256
+          || !java.util.Arrays.equals(k.getEncoded(), spki)) {
+        throw new java.security.GeneralSecurityException("not a P-256 key");
+      }
+    } catch (java.security.GeneralSecurityException | RuntimeException e) {
+      throw new IllegalArgumentException(
+          "a builder key is an ECDSA P-256 public key (X.509 SubjectPublicKeyInfo DER)", e);
+    }
+    return spki.clone();
   }
 }

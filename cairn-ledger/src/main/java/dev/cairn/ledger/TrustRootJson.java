@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Digest;
 import dev.cairn.core.Json;
+import dev.cairn.ledger.TrustRoot.BuilderKey;
+import dev.cairn.ledger.TrustRoot.BuilderMeasurement;
 import dev.cairn.ledger.TrustRoot.Entry;
 import dev.cairn.ledger.TrustRoot.Item;
 import dev.cairn.ledger.TrustRoot.LedgerPin;
@@ -41,7 +43,12 @@ final class TrustRootJson {
           "platformKeys",
           "logKeys",
           "ledgers",
-          "witnesses");
+          "witnesses",
+          "builderKeys",
+          "builderMeasurements");
+
+  /** The lists of version 4 (no builder keys and measurements). */
+  private static final List<String> LISTS_V4 = LISTS.subList(0, 7);
 
   /** The lists of versions 2 and 3 (no witnesses). */
   private static final List<String> LISTS_V3 = LISTS.subList(0, 6);
@@ -77,6 +84,7 @@ final class TrustRootJson {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("mediaType", TrustRoot.MEDIA_TYPE);
     doc.put("acceptSnapshots", root.acceptsSnapshots());
+    doc.put("acceptUnattestedBuilders", root.acceptsUnattestedBuilders());
     for (int i = 0; i < LISTS.size(); i++) {
       doc.put(LISTS.get(i), lists.get(i));
     }
@@ -120,6 +128,11 @@ final class TrustRootJson {
         m.put("issuer", p.issuer());
       }
       case TrustRoot.WitnessKey w -> m.put("verifierKey", w.verifierKey());
+      case BuilderKey k -> {
+        m.put("keyId", k.keyId());
+        m.put("key", Base64.getEncoder().encodeToString(k.spki()));
+      }
+      case BuilderMeasurement x -> m.put("digest", x.digest().toString());
     }
     return m;
   }
@@ -169,7 +182,10 @@ final class TrustRootJson {
         return v2(doc);
       }
       if (type.equals(TrustRoot.MEDIA_TYPE_V3)) {
-        return v3(doc, false);
+        return v3(doc, 3);
+      }
+      if (type.equals(TrustRoot.MEDIA_TYPE_V4)) {
+        return v3(doc, 4);
       }
       if (!type.equals(TrustRoot.MEDIA_TYPE)) {
         if (type.startsWith(MEDIA_TYPE_BASE)) {
@@ -178,12 +194,12 @@ final class TrustRootJson {
                   + type
                   + " is a version this Cairn does not read (it reads "
                   + TrustRoot.MEDIA_TYPE
-                  + ", version=3, version=2 and the older trust.json)",
+                  + ", version=4, version=3, version=2 and the older trust.json)",
               "upgrade Cairn to one that reads it, or use a trust.json this version wrote");
         }
         throw new Bad("mediaType is " + type + ", not " + TrustRoot.MEDIA_TYPE);
       }
-      return v3(doc, true);
+      return v3(doc, 5);
     } catch (Bad e) {
       throw notTrust(String.valueOf(e.getMessage()));
     }
@@ -194,15 +210,21 @@ final class TrustRootJson {
   }
 
   /**
-   * Version 3: the lists of v2, the snapshot setting and the pinned checkpoints; version 4 (the
-   * current one) adds the witnesses and how many must cosign.
+   * Version 3: the lists of v2, the snapshot setting and the pinned checkpoints; version 4 adds the
+   * witnesses and how many must cosign; version 5 (the current one) the builder keys and
+   * measurements and the unattested builder setting.
    */
-  private static TrustRoot v3(JsonNode doc, boolean v4) throws Bad {
-    List<String> fields = new ArrayList<>(v4 ? LISTS : LISTS_V3);
+  private static TrustRoot v3(JsonNode doc, int version) throws Bad {
+    boolean v4 = version >= 4;
+    boolean v5 = version >= 5;
+    List<String> fields = new ArrayList<>(v5 ? LISTS : v4 ? LISTS_V4 : LISTS_V3);
     fields.add("acceptSnapshots");
     fields.add("checkpoints");
     if (v4) {
       fields.add("requiredWitnesses");
+    }
+    if (v5) {
+      fields.add("acceptUnattestedBuilders");
     }
     only(doc, "", concat("mediaType", fields));
     int required = 0;
@@ -212,6 +234,14 @@ final class TrustRootJson {
         throw new Bad("requiredWitnesses is missing or not a whole number of 0 or more");
       }
       required = r.asInt();
+    }
+    boolean unattested = false;
+    if (v5) {
+      JsonNode u = doc.get("acceptUnattestedBuilders");
+      if (u == null || !u.isBoolean()) {
+        throw new Bad("acceptUnattestedBuilders is missing or not true or false");
+      }
+      unattested = u.asBoolean();
     }
     JsonNode accept = doc.get("acceptSnapshots");
     if (accept == null || !accept.isBoolean()) {
@@ -232,7 +262,7 @@ final class TrustRootJson {
       cps.add(checkpoint(n, at));
     }
     try {
-      return new TrustRoot(entries(doc, v4), accept.asBoolean(), cps, required);
+      return new TrustRoot(entries(doc, version), accept.asBoolean(), cps, required, unattested);
     } catch (IllegalArgumentException e) {
       throw new Bad(String.valueOf(e.getMessage()));
     }
@@ -262,10 +292,10 @@ final class TrustRootJson {
 
   private static TrustRoot v2(JsonNode doc) throws Bad {
     only(doc, "", concat("mediaType", LISTS_V3));
-    return root(entries(doc, false));
+    return root(entries(doc, 2));
   }
 
-  private static List<Entry> entries(JsonNode doc, boolean witnesses) throws Bad {
+  private static List<Entry> entries(JsonNode doc, int version) throws Bad {
     List<Entry> entries = new ArrayList<>();
     list(doc, "policies", entries, (n, at) -> policy(n, at));
     list(doc, "measurements", entries, (n, at) -> new Measurement(digest(n, at, "digest")));
@@ -273,8 +303,16 @@ final class TrustRootJson {
     list(doc, "platformKeys", entries, (n, at) -> new PlatformKey(key(n, at)));
     list(doc, "logKeys", entries, (n, at) -> logKey(text(n, at, "verifierKey"), at));
     list(doc, "ledgers", entries, (n, at) -> pin(n, at));
-    if (witnesses) {
+    if (version >= 4) {
       list(doc, "witnesses", entries, (n, at) -> witness(text(n, at, "verifierKey"), at));
+    }
+    if (version >= 5) {
+      list(doc, "builderKeys", entries, (n, at) -> builderKey(n, at));
+      list(
+          doc,
+          "builderMeasurements",
+          entries,
+          (n, at) -> new BuilderMeasurement(digest(n, at, "digest")));
     }
     return entries;
   }
@@ -314,6 +352,8 @@ final class TrustRootJson {
           case "logKeys" -> Set.of("verifierKey");
           case "ledgers" -> Set.of("registry", "chainId", "issuer");
           case "witnesses" -> Set.of("verifierKey");
+          case "builderKeys" -> Set.of("keyId", "key");
+          case "builderMeasurements" -> Set.of("digest");
           default -> throw new IllegalArgumentException(list);
         };
     return concat(s, List.of("validFrom", "validUntil"));
@@ -344,6 +384,21 @@ final class TrustRootJson {
       throw new Bad(at + ".keyId does not match its key");
     }
     return k;
+  }
+
+  private static BuilderKey builderKey(JsonNode n, String at) throws Bad {
+    byte[] k = base64(text(n, at, "key"), at + ".key");
+    BuilderKey key;
+    try {
+      key = new BuilderKey(k);
+    } catch (IllegalArgumentException e) {
+      throw new Bad(
+          at + ".key is not an ECDSA P-256 public key (base64 of its SubjectPublicKeyInfo DER)");
+    }
+    if (n.has("keyId") && !text(n, at, "keyId").equals(key.keyId())) {
+      throw new Bad(at + ".keyId does not match its key");
+    }
+    return key;
   }
 
   private static LogKey logKey(String verifierKey, String at) throws Bad {

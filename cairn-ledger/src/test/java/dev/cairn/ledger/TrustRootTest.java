@@ -191,8 +191,9 @@ class TrustRootTest {
     assertThat(back.toJson()).isEqualTo(json);
     assertThat(json)
         .startsWith(
-            "{\n  \"mediaType\" : \"application/vnd.cairn.trust-root+json;version=4\",\n"
-                + "  \"acceptSnapshots\" : false,");
+            "{\n  \"mediaType\" : \"application/vnd.cairn.trust-root+json;version=5\",\n"
+                + "  \"acceptSnapshots\" : false,\n"
+                + "  \"acceptUnattestedBuilders\" : false,");
     TrustRoot accepting = r.withSnapshotsAccepted(true);
     assertThat(TrustRoot.parse(accepting.toJson())).isEqualTo(accepting).isNotEqualTo(r);
   }
@@ -207,13 +208,133 @@ class TrustRootTest {
 
   @Test
   void json_theDocumentedExample_isWhatTheCodeWrites() throws Exception {
-    Path example = TRUST.resolve("v4-trust.json");
-    TrustRoot witnessed = grownV4();
+    Path example = TRUST.resolve("v5-trust.json");
+    TrustRoot built = grownV5();
     if (Boolean.getBoolean("golden.update")) {
-      Files.writeString(example, witnessed.toJson());
+      Files.writeString(example, built.toJson());
     }
-    assertThat(Files.readString(example)).isEqualTo(witnessed.toJson());
-    assertThat(TrustRoot.parse(Files.readString(example))).isEqualTo(witnessed);
+    assertThat(Files.readString(example)).isEqualTo(built.toJson());
+    assertThat(TrustRoot.parse(Files.readString(example))).isEqualTo(built);
+  }
+
+  /** A fixed ECDSA P-256 public key (SubjectPublicKeyInfo DER). */
+  static final byte[] BUILDER_SPKI =
+      java.util.Base64.getDecoder()
+          .decode(
+              "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEy69wqNxKGVgxpKFKeBnaT8PKmPjdOlNhjAgN7VHk20Ncev"
+                  + "RfXgWX9P75Ke+rcpMkp8nwRv2Bd/Z0OfqLgc8Xig==");
+
+  static final Digest BUILDER_1 = Digest.sha256("builder build 1");
+  static final Digest BUILDER_2 = Digest.sha256("builder build 2");
+
+  /**
+   * {@link #grownV4()}, then a builder key and a builder measurement trusted at the upgrade, the
+   * measurement replaced by another a day later.
+   */
+  static TrustRoot grownV5() throws Exception {
+    Instant day = UPGRADE.plusSeconds(86_400);
+    return grownV4()
+        .withTrusted(new TrustRoot.BuilderKey(BUILDER_SPKI), UPGRADE)
+        .withTrusted(new TrustRoot.BuilderMeasurement(BUILDER_1), UPGRADE)
+        .retire(new TrustRoot.BuilderMeasurement(BUILDER_1), day)
+        .withTrusted(new TrustRoot.BuilderMeasurement(BUILDER_2), day);
+  }
+
+  @Test
+  void parse_version4_isRead_withNoBuilders_refusingUnattested_andWrittenAsVersion5()
+      throws Exception {
+    TrustRoot r = TrustRoot.parse(read("v4-trust.json"));
+    assertThat(r).isEqualTo(grownV4());
+    assertThat(r.acceptsUnattestedBuilders()).isFalse();
+    assertThat(r.items(TrustRoot.BuilderKey.class)).isEmpty();
+    assertThat(r.toJson())
+        .contains("\"mediaType\" : \"application/vnd.cairn.trust-root+json;version=5\"")
+        .contains("\"builderKeys\" : [ ]")
+        .contains("\"builderMeasurements\" : [ ]");
+    // version 4 has no builder fields: one there is refused as misspelt, not silently dropped
+    assertThat(
+            parseFails(
+                    read("v4-trust.json")
+                        .replace(
+                            "\"acceptSnapshots\"",
+                            "\"acceptUnattestedBuilders\" : true,\n  \"acceptSnapshots\""))
+                .getMessage())
+        .isEqualTo(
+            "not a Cairn trust file: acceptUnattestedBuilders is not a field of a trust root"
+                + " (misspelt?)");
+  }
+
+  @Test
+  void builders_haveWindows_areKeptBySync_andTheSettingRoundTrips() throws Exception {
+    TrustRoot r = grownV5();
+    TrustRoot.BuilderKey key = new TrustRoot.BuilderKey(BUILDER_SPKI);
+    assertThat(key.keyId()).isEqualTo(Digest.sha256(BUILDER_SPKI).toString());
+    assertThat(key.describe()).isEqualTo("builder key " + key.keyId());
+    assertThat(key.toString()).isEqualTo("BuilderKey[" + key.keyId() + "]");
+    assertThat(key.publicKey().getEncoded()).isEqualTo(BUILDER_SPKI);
+    assertThat(r.trustedAt(key, UPGRADE.minusSeconds(1))).isFalse();
+    assertThat(r.trustedAt(key, UPGRADE)).isTrue();
+    Instant day = UPGRADE.plusSeconds(86_400);
+    TrustRoot.BuilderMeasurement m1 = new TrustRoot.BuilderMeasurement(BUILDER_1);
+    assertThat(r.trustedAt(m1, day.minusSeconds(1))).isTrue();
+    assertThat(r.trustedAt(m1, day)).isFalse();
+    assertThat(r.trustedAt(new TrustRoot.BuilderMeasurement(BUILDER_2), day)).isTrue();
+    assertThat(r.withTrusted(key, day)).isEqualTo(r);
+    // trusted earlier than it was: its open window moves back, unless it would overlap an old one
+    Instant earlier = UPGRADE.minusSeconds(86_400);
+    assertThat(r.withTrusted(key, earlier).windows(key))
+        .containsExactly(new Entry(key, earlier, null));
+    TrustRoot.BuilderMeasurement m1again = new TrustRoot.BuilderMeasurement(BUILDER_1);
+    TrustRoot back = r.withTrusted(m1again, day.plusSeconds(3600));
+    assertThat(back.withTrusted(m1again, day.plusSeconds(60)).windows(m1again))
+        .containsExactly(
+            new Entry(m1again, UPGRADE, day), new Entry(m1again, day.plusSeconds(60), null));
+    assertThatThrownBy(() -> back.withTrusted(m1again, T1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("overlapping windows of builder measurement");
+    // sync leaves them alone: the attestation service's snapshot names scanner items only
+    TrustRoot synced = r.sync(v2(), day.plusSeconds(60));
+    assertThat(synced.current(TrustRoot.BuilderKey.class)).containsExactly(key);
+    assertThat(synced.current(TrustRoot.BuilderMeasurement.class))
+        .containsExactly(new TrustRoot.BuilderMeasurement(BUILDER_2));
+    TrustRoot accepting = r.withUnattestedBuildersAccepted(true);
+    assertThat(accepting.acceptsUnattestedBuilders()).isTrue();
+    assertThat(TrustRoot.parse(accepting.toJson())).isEqualTo(accepting).isNotEqualTo(r);
+    assertThat(accepting.withRequiredWitnesses(0).acceptsUnattestedBuilders()).isTrue();
+  }
+
+  @Test
+  void builderKeys_areP256SubjectPublicKeyInfos_checkedWhenRead() throws Exception {
+    assertThatThrownBy(() -> new TrustRoot.BuilderKey(new byte[32]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a builder key is an ECDSA P-256 public key (X.509 SubjectPublicKeyInfo DER)");
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+    g.initialize(new java.security.spec.ECGenParameterSpec("secp384r1"));
+    byte[] p384 = g.generateKeyPair().getPublic().getEncoded();
+    assertThatThrownBy(() -> new TrustRoot.BuilderKey(p384))
+        .isInstanceOf(IllegalArgumentException.class);
+    String json = grownV5().toJson();
+    String b64 = java.util.Base64.getEncoder().encodeToString(BUILDER_SPKI);
+    assertThat(
+            parseFails(
+                    json.replace(b64, java.util.Base64.getEncoder().encodeToString(new byte[91])))
+                .getMessage())
+        .isEqualTo(
+            "not a Cairn trust file: builderKeys[0].key is not an ECDSA P-256 public key (base64"
+                + " of its SubjectPublicKeyInfo DER)");
+    assertThat(
+            parseFails(
+                    json.replace(
+                        Digest.sha256(BUILDER_SPKI).toString(), Digest.sha256("x").toString()))
+                .getMessage())
+        .isEqualTo("not a Cairn trust file: builderKeys[0].keyId does not match its key");
+    assertThat(
+            parseFails(
+                    json.replace(
+                        "\"acceptUnattestedBuilders\" : false", "\"acceptUnattestedBuilders\" : 1"))
+                .getMessage())
+        .isEqualTo(
+            "not a Cairn trust file: acceptUnattestedBuilders is missing or not true or false");
   }
 
   /** {@link #grown()} and then two witnesses trusted, one of them retired, and one required. */
@@ -248,7 +369,7 @@ class TrustRootTest {
     assertThat(r.requiredWitnesses()).isZero();
     assertThat(r.items(TrustRoot.WitnessKey.class)).isEmpty();
     assertThat(r.toJson())
-        .contains("\"mediaType\" : \"application/vnd.cairn.trust-root+json;version=4\"")
+        .contains("\"mediaType\" : \"application/vnd.cairn.trust-root+json;version=5\"")
         .contains("\"witnesses\" : [ ]")
         .contains("\"requiredWitnesses\" : 0\n}");
     assertThat(TrustRoot.parse(r.toJson())).isEqualTo(r);
@@ -384,18 +505,18 @@ class TrustRootTest {
   void parse_anUnknownVersion_isRefusedWithAHint() {
     CairnException e =
         parseFails(
-            "{\"mediaType\":\"application/vnd.cairn.trust-root+json;version=5\",\"future\":[]}");
+            "{\"mediaType\":\"application/vnd.cairn.trust-root+json;version=6\",\"future\":[]}");
     assertThat(e.getMessage())
         .isEqualTo(
-            "trust root application/vnd.cairn.trust-root+json;version=5 is a version this Cairn"
-                + " does not read (it reads application/vnd.cairn.trust-root+json;version=4,"
-                + " version=3, version=2 and the older trust.json)");
+            "trust root application/vnd.cairn.trust-root+json;version=6 is a version this Cairn"
+                + " does not read (it reads application/vnd.cairn.trust-root+json;version=5,"
+                + " version=4, version=3, version=2 and the older trust.json)");
     assertThat(e.hint())
         .hasValue("upgrade Cairn to one that reads it, or use a trust.json this version wrote");
     assertThat(parseFails("{\"mediaType\":\"application/json\"}").getMessage())
         .isEqualTo(
             "not a Cairn trust file: mediaType is application/json, not"
-                + " application/vnd.cairn.trust-root+json;version=4");
+                + " application/vnd.cairn.trust-root+json;version=5");
   }
 
   @Test

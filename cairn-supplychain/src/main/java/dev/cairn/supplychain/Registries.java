@@ -34,6 +34,20 @@ public final class Registries {
     return new Builder();
   }
 
+  /**
+   * A client over the OCI image layout in {@code dir} (made on the first write): one repository,
+   * whatever a reference's registry and repository say, with no network at all. How a bundle for an
+   * air-gapped verification is written ({@code docs/image-verify.md}).
+   */
+  public static OciClient layout(Path dir) {
+    return new LayoutOciClient(dir, true);
+  }
+
+  /** As {@link #layout}, for reading only: every write fails. */
+  public static OciClient readLayout(Path dir) {
+    return new LayoutOciClient(dir, false);
+  }
+
   /** Options for a client; each registry is named as {@code host[:port]}. */
   public static final class Builder {
     private final Map<String, RegistryAuth> auth = new HashMap<>();
