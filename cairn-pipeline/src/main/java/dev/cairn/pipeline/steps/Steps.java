@@ -654,6 +654,15 @@ public final class Steps {
       } catch (CairnException e) {
         return StepResult.failed(null, String.valueOf(e.getMessage()), transientFailure(e));
       }
+      try {
+        // what verifies the image: the builder's key, measurement and platform key, from now on
+        if (dev.cairn.supplychain.BuilderTrust.grow(home.trustRoot(), signed.trust(), started)
+            > 0) {
+          ctx.log().line("trust root " + home.trustRoot() + " now trusts this builder");
+        }
+      } catch (CairnException e) {
+        return StepResult.failed(null, String.valueOf(e.getMessage()), false);
+      }
       ctx.log()
           .line(
               "signed "

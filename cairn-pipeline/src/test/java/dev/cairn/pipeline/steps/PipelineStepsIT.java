@@ -133,6 +133,26 @@ class PipelineStepsIT {
     Path pub = dir.resolve("builder.pub");
     Files.writeString(pub, CosignKeys.publicKeyPem(builderKey));
     cosignVerifies(ref, pub);
+
+    // the sign step grew the home's trust root with the builder: cairn verify IMAGE@DIGEST holds
+    dev.cairn.ledger.TrustRoot trust =
+        dev.cairn.ledger.TrustRoot.parse(Files.readString(home.trustRoot()));
+    assertThat(
+            trust.trustedAt(
+                new dev.cairn.ledger.TrustRoot.BuilderMeasurement(measurement),
+                java.time.Instant.now()))
+        .isTrue();
+    var oci = Registries.builder().allowPlainHttp(REGISTRY.address()).build();
+    var verify =
+        dev.cairn.supplychain.ImageVerifyRequest.of(
+                ref, trust, new dev.cairn.supplychain.ImageVerifyRequest.Source.Registry(oci))
+            .withSourceRepository(app.repo().toUri().toString())
+            .withCommit(app.commit());
+    assertThat(
+            dev.cairn.supplychain.ImageVerifier.create(java.time.Clock.systemUTC()).verify(verify))
+        .isInstanceOfSatisfying(
+            dev.cairn.supplychain.ImageVerifyResult.Verified.class,
+            v -> assertThat(v.build().commit()).isEqualTo(app.commit()));
   }
 
   @Test
