@@ -15,6 +15,9 @@ import dev.cairn.ethereum.EthereumRegistries;
 import dev.cairn.ethereum.LocalNode;
 import dev.cairn.ledger.CertificateBundle;
 import dev.cairn.ledger.Ledgers;
+import dev.cairn.ledger.TrustRoot;
+import dev.cairn.pipeline.SecretSource;
+import dev.cairn.pipeline.steps.SampleDelivery;
 import dev.cairn.scanner.Checks;
 import dev.cairn.scanner.ClusterIdentity;
 import dev.cairn.scanner.ClusterOptions;
@@ -30,6 +33,11 @@ import dev.cairn.scanner.ScanReport;
 import dev.cairn.scanner.Scanners;
 import dev.cairn.scanner.Snapshots;
 import dev.cairn.scanner.Waivers;
+import dev.cairn.supplychain.ImageRef;
+import dev.cairn.supplychain.ImageVerifier;
+import dev.cairn.supplychain.ImageVerifyRequest;
+import dev.cairn.supplychain.ImageVerifyResult;
+import dev.cairn.supplychain.Registries;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -113,8 +121,63 @@ final class DemoCommand extends Sub {
             + " should.%n",
         work);
     certifyAndVerify(out, work, manifests);
+    deliver(out, work);
     out.flush();
     return Main.OK;
+  }
+
+  /**
+   * The delivery half: a sample service on a local forge, its signed push webhook, the pipeline
+   * into a local registry with the attested builder, the image verified, a forged webhook refused.
+   */
+  private void deliver(PrintWriter out, Path work) throws Exception {
+    out.printf(
+        "%n== 7. Deliver: a small HTTP service (busybox httpd, a Dockerfile without RUN) on a local"
+            + " git forge;%n   its signed push webhook runs checkout -> build -> push -> sign (attested"
+            + " builder) into a local registry%n");
+    out.flush();
+    CairnHome home = CairnHome.of(work.resolve("home"));
+    try (SampleDelivery d =
+        SampleDelivery.start(
+            work.resolve("delivery"),
+            home,
+            SecretSource.of(Map.of()),
+            PipelineCommand.progress(err()))) {
+      out.printf(
+          "forge %s, registry %s, webhooks at %s%n", d.repository(), d.registry(), d.listener());
+      out.flush();
+      SampleDelivery.Result r = d.deliver("1.0.0", java.time.Duration.ofMinutes(5));
+      out.println("signed push webhook: HTTP " + r.accepted());
+      if (PipelineCommand.render(r.run(), out) != Main.OK || r.image().isEmpty()) {
+        throw ExitException.usage("the demo's pipeline run failed", "run with --stacktrace");
+      }
+      out.printf(
+          "%n== 8. Verify the image from the registry: signature, provenance, builder measurement,"
+              + " source and commit%n");
+      ImageRef image = ImageRef.parse(r.image());
+      ImageVerifyResult v =
+          ImageVerifier.create(Clock.systemUTC())
+              .verify(
+                  ImageVerifyRequest.of(
+                          image,
+                          TrustRoot.parse(Files.readString(home.trustRoot())),
+                          new ImageVerifyRequest.Source.Registry(
+                              Registries.builder().allowPlainHttp(d.registry()).build()))
+                      .withSourceRepository(d.repository())
+                      .withCommit(r.run().commit()));
+      VerifyCommand.text(v, out);
+      out.printf(
+          "  (the same as: cairn verify %s --plain-http --source-repo %s --commit %s)%n",
+          image, d.repository(), r.run().commit());
+      out.printf("%n== 9. A push webhook signed with another secret%n");
+      out.printf(
+          "HTTP %d: refused%s; the home holds %d run%n",
+          r.forged(), r.forged() == 401 ? ", no run started" : " (expected 401)", r.runs());
+      if (!(v instanceof ImageVerifyResult.Verified) || r.forged() != 401) {
+        throw ExitException.usage(
+            "the demo's delivery did not verify as it should", "run with --stacktrace");
+      }
+    }
   }
 
   private static ScanReport scan(Path work, ObjectSource source) throws Exception {

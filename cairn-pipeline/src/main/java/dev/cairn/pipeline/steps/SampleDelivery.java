@@ -271,8 +271,7 @@ public final class SampleDelivery implements AutoCloseable {
             + ", repository: "
             + REPOSITORY
             + ", plainHttp: true}\n"
-            + "  - sign: {}\n"
-            + "    secrets: {SIGNING_KEY: signing-key}\n");
+            + "  - sign: {}\n");
     return f;
   }
 
