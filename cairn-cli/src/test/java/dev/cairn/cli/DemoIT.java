@@ -21,7 +21,15 @@ class DemoIT {
         .contains("NOT VERIFIED: signature:")
         .contains("NOT VERIFIED: revocation:")
         .containsPattern("== 6\\. The cluster's history on the ledger\\s+Cluster sha256:")
-        .containsPattern("\\n0 +sha256:[0-9a-f]{12} .* revoked ");
+        .containsPattern("\\n0 +sha256:[0-9a-f]{12} .* revoked ")
+        // the delivery half: webhook, pipeline, attested sign, image verified, forgery refused
+        .contains("signed push webhook: HTTP 202")
+        .containsPattern(
+            "Run \\S+ succeeded \\(http://127\\.0\\.0\\.1:\\d+/web\\.git at [0-9a-f]{40}\\)")
+        .containsPattern("VERIFIED image 127\\.0\\.0\\.1:\\d+/demo/web@sha256:[0-9a-f]{64}")
+        .contains("builder https://cairn.dev/builder/attested/v1, measurement sha256:")
+        .contains("links checked: registry, signature, provenance, builder, source")
+        .contains("HTTP 401: refused, no run started; the home holds 1 run");
     assertThat(r.err()).contains("simulation: no hardware protection");
     assertThat(tmp.resolve("report.sarif")).exists();
     assertThat(tmp.resolve("hardened.cert.json")).exists();

@@ -42,6 +42,8 @@ class HintWordingTest {
   private static final Set<String> VERBS =
       Set.of(
           "accept",
+          "sign",
+          "supply",
           "add",
           "ask",
           "list",
