@@ -883,7 +883,8 @@ public final class ImageVerifier {
    * A provenance as read: what the result reports, the resolved dependencies, {@code
    * externalParameters.repository} (null if absent), the byproducts named {@link
    * BuilderEvidence#EVIDENCE_NAME}, {@code builder.version["cairn.dev/tee"]} and {@code
-   * metadata.invocationId} (null if absent or not strings).
+   * metadata.invocationId} (or {@code invocationID}, as cosign writes it; null if absent or not
+   * strings).
    */
   record BuildRead(
       Build build,
@@ -989,7 +990,11 @@ public final class ImageVerifier {
       }
     }
     Map<String, Object> meta = object(run, "metadata", "predicate.runDetails.metadata");
-    String invocationId = meta.get("invocationId") instanceof String s ? s : null;
+    // SLSA v1 spells it invocationId; in-toto-golang (and so cosign attest) writes invocationID
+    String invocationId =
+        meta.get("invocationId") instanceof String s
+            ? s
+            : meta.get("invocationID") instanceof String s2 ? s2 : null;
     Instant finished = instant(meta, "finishedOn", true);
     Instant started = instant(meta, "startedOn", false);
     String externalRepo = external.get("repository") instanceof String s ? s : null;

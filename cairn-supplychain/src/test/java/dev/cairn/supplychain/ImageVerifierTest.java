@@ -819,6 +819,33 @@ class ImageVerifierTest {
     assertThat(fails(request(), "builder").message()).isEqualTo(boundElsewhere(KEY));
   }
 
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> metadata(Map<String, Object> predicate) {
+    return (Map<String, Object>)
+        ((Map<String, Object>) predicate.get("runDetails")).get("metadata");
+  }
+
+  @Test
+  void builder_runIdSpelledAsCosignWritesIt_verifies() throws Exception {
+    // cosign attest re-encodes the predicate with in-toto-golang, which writes invocationID
+    Map<String, Object> p = predicate(MEASUREMENT, BUILT);
+    metadata(p).put("invocationID", metadata(p).remove("invocationId"));
+    signAndAttest(KEY, KEY, p, Storage.TAG);
+    assertThat(verify(request())).isInstanceOf(Verified.class);
+  }
+
+  @Test
+  void builder_evidenceWithoutARunId_breaksTheBuilderLink() throws Exception {
+    Map<String, Object> p = predicate(MEASUREMENT, BUILT);
+    metadata(p).remove("invocationId");
+    signAndAttest(KEY, KEY, p, Storage.TAG);
+    assertThat(fails(request(), "builder").message())
+        .isEqualTo(
+            claims(MEASUREMENT)
+                + "the provenance names no runDetails.metadata.invocationId, which its evidence"
+                + " binds");
+  }
+
   @Test
   void builder_evidenceFromAnotherTeeThanNamed_breaksTheBuilderLink() throws Exception {
     Map<String, Object> p = predicate(MEASUREMENT, BUILT);
