@@ -11,7 +11,9 @@ import dev.cairn.attest.Tees;
 import dev.cairn.core.CairnHome;
 import dev.cairn.core.Digest;
 import dev.cairn.core.Json;
+import dev.cairn.core.Keys;
 import dev.cairn.core.Secret;
+import dev.cairn.ledger.TrustRoot;
 import dev.cairn.pipeline.PipelineDefinition;
 import dev.cairn.pipeline.Pipelines;
 import dev.cairn.pipeline.RunEngine;
@@ -33,6 +35,9 @@ import dev.cairn.supplychain.BuilderEvidence;
 import dev.cairn.supplychain.Cosign;
 import dev.cairn.supplychain.CosignKeys;
 import dev.cairn.supplychain.ImageRef;
+import dev.cairn.supplychain.ImageVerifier;
+import dev.cairn.supplychain.ImageVerifyRequest;
+import dev.cairn.supplychain.ImageVerifyResult;
 import dev.cairn.supplychain.OciClient;
 import dev.cairn.supplychain.Registries;
 import dev.cairn.testing.CosignTool;
@@ -134,6 +139,25 @@ class PipelineStepsIT {
     Path pub = dir.resolve("builder.pub");
     Files.writeString(pub, CosignKeys.publicKeyPem(builderKey));
     cosignVerifies(ref, pub);
+
+    // and Cairn's image verifier believes the measurement: the evidence backs it
+    Instant since = Instant.now().minus(Duration.ofHours(1));
+    TrustRoot trust =
+        TrustRoot.empty()
+            .withTrusted(new TrustRoot.BuilderKey(builderKey.getEncoded()), since)
+            .withTrusted(new TrustRoot.BuilderMeasurement(measurement), since)
+            .withTrusted(
+                new TrustRoot.PlatformKey(Keys.raw(Tees.simulation(home, CLOCK).platformKey())),
+                since);
+    OciClient oci = Registries.builder().allowPlainHttp(REGISTRY.address()).build();
+    ImageVerifyResult verified =
+        ImageVerifier.create(CLOCK)
+            .verify(ImageVerifyRequest.of(ref, trust, new ImageVerifyRequest.Source.Registry(oci)));
+    assertThat(verified)
+        .as(String.valueOf(verified))
+        .isInstanceOf(ImageVerifyResult.Verified.class);
+    assertThat(((ImageVerifyResult.Verified) verified).build().measurement())
+        .isEqualTo(measurement);
   }
 
   @Test
