@@ -1,12 +1,17 @@
 package dev.cairn.supplychain;
 
+import dev.cairn.attest.AttestationException;
+import dev.cairn.attest.Attestations;
+import dev.cairn.attest.Evidence;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Digest;
 import dev.cairn.core.Dsse;
 import dev.cairn.core.Fix;
+import dev.cairn.core.Keys;
 import dev.cairn.ledger.TrustRoot;
 import dev.cairn.ledger.TrustRoot.BuilderKey;
 import dev.cairn.ledger.TrustRoot.BuilderMeasurement;
+import dev.cairn.ledger.TrustRoot.PlatformKey;
 import dev.cairn.supplychain.ImageVerifyResult.Build;
 import dev.cairn.supplychain.ImageVerifyResult.NotVerified;
 import dev.cairn.supplychain.internal.Wire;
@@ -15,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.Signature;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -45,8 +51,10 @@ import org.jspecify.annotations.Nullable;
  *       subject is this digest and whose predicate is well-formed SLSA provenance v1;
  *   <li>{@code builder}: the builder id (the one asked for, if any) and its measurement ({@code
  *       runDetails.builder.version["cairn.dev/measurement"]}) approved by the trust root when the
- *       build finished — or, for a builder that names none (unattested), a trust root that accepts
- *       unattested builders;
+ *       build finished, and backed by the TEE evidence the provenance carries ({@link
+ *       BuilderEvidence}): signed by a platform key the trust root trusted then, of that
+ *       measurement, bound to this image, the key that signed the provenance and its run — or, for
+ *       a builder that names none (unattested), a trust root that accepts unattested builders;
  *   <li>{@code source}: the repository and commit asked for are the provenance's.
  * </ol>
  *
@@ -58,8 +66,11 @@ public final class ImageVerifier {
   /** The predicate type of SLSA provenance v1. */
   public static final String SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
 
-  /** Where an attested builder's provenance names its measurement, in builder.version. */
-  public static final String MEASUREMENT_KEY = "cairn.dev/measurement";
+  /**
+   * Where an attested builder's provenance names its measurement, in builder.version ({@link
+   * BuilderEvidence#MEASUREMENT_KEY}).
+   */
+  public static final String MEASUREMENT_KEY = BuilderEvidence.MEASUREMENT_KEY;
 
   /**
    * The in-toto Statement types read: v1, and v0.1, which cosign v2's {@code attest} still writes
@@ -511,7 +522,7 @@ public final class ImageVerifier {
                 + " trusted, when the build finished",
             null);
       }
-      boolean unattested = builder(b);
+      boolean unattested = builder(c);
       List<String> links =
           new ArrayList<>(List.of(fetchLink, "signature", "provenance", "builder"));
       List<String> notChecked = new ArrayList<>();
@@ -546,7 +557,8 @@ public final class ImageVerifier {
     }
 
     /** The builder link; true when it passed as an accepted unattested builder. */
-    private boolean builder(Build b) throws Broken {
+    private boolean builder(Candidate c) throws Broken {
+      Build b = c.read().build();
       String want = request.builderId();
       if (want != null && !want.equals(b.builderId())) {
         throw broken(
@@ -595,7 +607,189 @@ public final class ImageVerifier {
                 + " retired when the image was built",
             null);
       }
+      evidence(c, m);
       return false;
+    }
+
+    /**
+     * The evidence behind a claimed measurement {@code m}: without it, anyone holding a trusted
+     * builder key could claim any measurement the trust root approves.
+     */
+    private void evidence(Candidate c, Digest m) throws Broken {
+      BuildRead read = c.read();
+      Instant t = read.build().finishedOn();
+      String claim =
+          "builder "
+              + Wire.oneLine(read.build().builderId(), 200)
+              + " claims measurement "
+              + m
+              + ", but ";
+      String attested =
+          "build the image with the attested builder, whose provenance carries the TEE evidence"
+              + " of its measurement: a plain builder key cannot claim one";
+      List<Map<String, Object>> found = read.evidence();
+      if (found.isEmpty()) {
+        throw broken(
+            "builder",
+            claim
+                + "the provenance carries no attestation evidence (no runDetails.byproducts entry"
+                + " named "
+                + BuilderEvidence.EVIDENCE_NAME
+                + ")",
+            attested,
+            Fix.of("verify.builder-evidence"));
+      }
+      if (found.size() > 1) {
+        throw broken(
+            "builder",
+            claim
+                + "the provenance carries "
+                + found.size()
+                + " byproducts named "
+                + BuilderEvidence.EVIDENCE_NAME
+                + ", not one",
+            "check the builder: it wrote provenance this verifier cannot judge",
+            null);
+      }
+      Map<String, Object> bp = found.get(0);
+      String mediaType = Wire.string(bp.get("mediaType"));
+      if (!BuilderEvidence.EVIDENCE_MEDIA_TYPE.equals(mediaType)) {
+        throw broken(
+            "builder",
+            claim
+                + "its attestation evidence has media type "
+                + (mediaType.isEmpty() ? "none" : Wire.oneLine(mediaType, 80))
+                + ", not "
+                + BuilderEvidence.EVIDENCE_MEDIA_TYPE,
+            "check the builder: it wrote evidence this verifier cannot read",
+            null);
+      }
+      byte[] json;
+      try {
+        json = Base64.getDecoder().decode(Wire.string(bp.get("content")));
+      } catch (IllegalArgumentException e) {
+        json = new byte[0];
+      }
+      if (json.length == 0) {
+        throw broken(
+            "builder",
+            claim + "its attestation evidence byproduct has no content (base64)",
+            "check the builder: it wrote evidence this verifier cannot read",
+            null);
+      }
+      String want = Wire.string(Wire.map(bp.get("digest")).get("sha256")).toLowerCase(Locale.ROOT);
+      Digest is = Digest.sha256(json);
+      if (!is.hex().equals(want)) {
+        throw broken(
+            "builder",
+            claim
+                + "its attestation evidence is "
+                + is
+                + ", not the "
+                + (want.isEmpty() ? "digest" : "sha256:" + Wire.oneLine(want, 80))
+                + " the provenance names (altered?)",
+            "check where the provenance came from: its evidence was altered or replaced",
+            null);
+      }
+      Evidence e;
+      try {
+        e = Evidence.parse(new String(json, StandardCharsets.UTF_8));
+      } catch (CairnException ex) {
+        throw broken(
+            "builder",
+            claim + "its " + ex.getMessage(),
+            "check the builder: it wrote evidence this verifier cannot read",
+            null);
+      }
+      PlatformKey platform = null;
+      for (PlatformKey k : trust.items(PlatformKey.class)) {
+        if (k.keyId().equals(e.platformKey())) {
+          platform = k;
+          break;
+        }
+      }
+      if (platform == null) {
+        throw broken(
+            "builder",
+            claim
+                + "its evidence is signed by platform key "
+                + Wire.oneLine(e.platformKey(), 80)
+                + ", which the trust root does not list",
+            "check which TEE platform ran the builder, and refresh the trust root from the"
+                + " attestation service that trusts that platform",
+            null);
+      }
+      if (!trust.trustedAt(platform, t)) {
+        throw broken(
+            "builder",
+            claim
+                + "its evidence is signed by platform key "
+                + platform.keyId()
+                + ", which was trusted only "
+                + windows(platform)
+                + "; the build finished at "
+                + t,
+            "rebuild the image on a platform trusted now: this one was retired, or not yet"
+                + " trusted, when the build finished",
+            null);
+      }
+      try {
+        // the platform key and the signature; measurement and report data are compared below,
+        // with messages about the provenance rather than about a policy or a nonce
+        Attestations.verify(
+            e, Keys.ed25519Public(platform.key()), Set.of(e.measurement()), e.reportData());
+      } catch (AttestationException | GeneralSecurityException ex) {
+        throw broken(
+            "builder",
+            claim + "its " + ex.getMessage(),
+            "check where the provenance came from: its evidence was altered or replaced",
+            null);
+      }
+      if (!e.measurement().equals(m)) {
+        throw broken(
+            "builder",
+            claim + "its TEE evidence is of measurement " + e.measurement(),
+            "check the builder: the measurement it claims is not the one its TEE measured",
+            null);
+      }
+      String tee = read.tee();
+      if (tee != null && !tee.equals(e.provider())) {
+        throw broken(
+            "builder",
+            claim
+                + "it names TEE "
+                + Wire.oneLine(tee, 80)
+                + " while its evidence comes from "
+                + Wire.oneLine(e.provider(), 80),
+            "check the builder: its provenance and its evidence disagree",
+            null);
+      }
+      String run = read.invocationId();
+      if (run == null) {
+        throw broken(
+            "builder",
+            claim
+                + "the provenance names no runDetails.metadata.invocationId, which its evidence"
+                + " binds",
+            attested,
+            null);
+      }
+      byte[] expected = BuilderEvidence.reportData(digest, Digest.parse(c.key().keyId()), run);
+      if (!MessageDigest.isEqual(e.reportData(), expected)) {
+        throw broken(
+            "builder",
+            claim
+                + "its evidence is bound to another image, builder key or run (its report data is"
+                + " not that of "
+                + digest
+                + ", builder key "
+                + c.key().keyId()
+                + " and run "
+                + Wire.oneLine(run, 80)
+                + ")",
+            "check where the provenance came from: evidence of another build was copied into it",
+            null);
+      }
     }
 
     private void source(BuildRead b) throws Broken {
@@ -686,12 +880,22 @@ public final class ImageVerifier {
   record Dependency(String uri, String commit) {}
 
   /**
-   * A provenance as read: what the result reports, the resolved dependencies, and {@code
-   * externalParameters.repository} (null if absent).
+   * A provenance as read: what the result reports, the resolved dependencies, {@code
+   * externalParameters.repository} (null if absent), the byproducts named {@link
+   * BuilderEvidence#EVIDENCE_NAME}, {@code builder.version["cairn.dev/tee"]} and {@code
+   * metadata.invocationId} (or {@code invocationID}, as cosign writes it; null if absent or not
+   * strings).
    */
-  record BuildRead(Build build, List<Dependency> dependencies, @Nullable String external) {
+  record BuildRead(
+      Build build,
+      List<Dependency> dependencies,
+      @Nullable String external,
+      List<Map<String, Object>> evidence,
+      @Nullable String tee,
+      @Nullable String invocationId) {
     BuildRead {
       dependencies = List.copyOf(dependencies);
+      evidence = List.copyOf(evidence);
     }
   }
 
@@ -744,11 +948,13 @@ public final class ImageVerifier {
     Map<String, Object> builder = object(run, "builder", "predicate.runDetails.builder");
     String id = text(builder, "id", "predicate.runDetails.builder.id");
     Digest measurement = null;
+    String tee = null;
     Object version = builder.get("version");
     if (version != null) {
       if (!(version instanceof Map<?, ?>)) {
         throw new IOException("predicate.runDetails.builder.version is not an object");
       }
+      tee = Wire.map(version).get(BuilderEvidence.TEE_KEY) instanceof String s ? s : null;
       Object m = Wire.map(version).get(MEASUREMENT_KEY);
       if (m != null) {
         String s = m instanceof String str ? str : "";
@@ -767,7 +973,28 @@ public final class ImageVerifier {
         }
       }
     }
+    List<Map<String, Object>> evidence = new ArrayList<>();
+    Object byproducts = run.get("byproducts");
+    if (byproducts != null) {
+      if (!(byproducts instanceof List<?> l)) {
+        throw new IOException("predicate.runDetails.byproducts is not a list");
+      }
+      for (int i = 0; i < l.size(); i++) {
+        if (!(l.get(i) instanceof Map<?, ?>)) {
+          throw new IOException("predicate.runDetails.byproducts[" + i + "] is not an object");
+        }
+        Map<String, Object> bp = Wire.map(l.get(i));
+        if (BuilderEvidence.EVIDENCE_NAME.equals(bp.get("name"))) {
+          evidence.add(bp);
+        }
+      }
+    }
     Map<String, Object> meta = object(run, "metadata", "predicate.runDetails.metadata");
+    // SLSA v1 spells it invocationId; in-toto-golang (and so cosign attest) writes invocationID
+    String invocationId =
+        meta.get("invocationId") instanceof String s
+            ? s
+            : meta.get("invocationID") instanceof String s2 ? s2 : null;
     Instant finished = instant(meta, "finishedOn", true);
     Instant started = instant(meta, "startedOn", false);
     String externalRepo = external.get("repository") instanceof String s ? s : null;
@@ -795,7 +1022,10 @@ public final class ImageVerifier {
             started,
             java.util.Objects.requireNonNull(finished)),
         deps,
-        externalRepo);
+        externalRepo,
+        evidence,
+        tee,
+        invocationId);
   }
 
   private static Map<String, Object> object(Map<String, Object> m, String key, String at)

@@ -2,11 +2,16 @@ package dev.cairn.supplychain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.attest.TeeProvider;
+import dev.cairn.attest.Tees;
+import dev.cairn.core.CairnHome;
 import dev.cairn.core.Digest;
 import dev.cairn.core.Json;
+import dev.cairn.core.Keys;
 import dev.cairn.ledger.TrustRoot;
 import dev.cairn.ledger.TrustRoot.BuilderKey;
 import dev.cairn.ledger.TrustRoot.BuilderMeasurement;
+import dev.cairn.ledger.TrustRoot.PlatformKey;
 import dev.cairn.supplychain.Cosign.Storage;
 import dev.cairn.supplychain.ImageVerifyRequest.Source;
 import dev.cairn.supplychain.ImageVerifyResult.NotVerified;
@@ -45,26 +50,47 @@ class ImageVerifierIT {
   static Cosign cosign;
   static TrustRoot trust;
 
+  /** The simulation TEE the attested builder runs in; its platform key is in the trust roots. */
+  static TeeProvider tee;
+
   @BeforeAll
-  static void setUp() {
+  static void setUp() throws Exception {
     key = CosignKeys.generate();
+    tee = Tees.simulation(CairnHome.of(dir.resolve("tee-home")), Clock.systemUTC());
     oci = Registries.builder().allowPlainHttp(REGISTRY.address()).build();
     cosign = Cosign.using(oci);
     Instant since = Instant.now().minusSeconds(3600);
     trust =
         TrustRoot.empty()
             .withTrusted(new BuilderKey(key.getPublic().getEncoded()), since)
-            .withTrusted(new BuilderMeasurement(MEASUREMENT), since);
+            .withTrusted(new BuilderMeasurement(MEASUREMENT), since)
+            .withTrusted(new PlatformKey(Keys.raw(tee.platformKey())), since);
   }
 
   static ImageRef push(String name) throws Exception {
     return TinyImage.push(oci, ImageRef.parse(REGISTRY.address() + "/cairn/" + name + ":v1"), name);
   }
 
-  static Map<String, Object> predicate() {
+  /**
+   * The attested builder's provenance of {@code image}, signed by the key whose
+   * SubjectPublicKeyInfo is {@code spki}, with its evidence from the simulation TEE.
+   */
+  static Map<String, Object> predicate(ImageRef image, byte[] spki) throws Exception {
     Map<String, Object> builder = new LinkedHashMap<>();
     builder.put("id", "https://cairn.dev/builder/attested/v1");
-    builder.put("version", Map.of(ImageVerifier.MEASUREMENT_KEY, MEASUREMENT.toString()));
+    builder.put(
+        "version",
+        Map.of(
+            BuilderEvidence.MEASUREMENT_KEY,
+            MEASUREMENT.toString(),
+            BuilderEvidence.TEE_KEY,
+            tee.name()));
+    byte[] evidence =
+        tee.evidence(
+                MEASUREMENT,
+                BuilderEvidence.reportData(image.requireDigest(), Digest.sha256(spki), "run-7"))
+            .toJson()
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     return Map.of(
         "buildDefinition",
         Map.of(
@@ -77,14 +103,20 @@ class ImageVerifierIT {
             "builder",
             builder,
             "metadata",
-            Map.of("finishedOn", Instant.now().minusSeconds(10).toString())));
+            Map.of(
+                "invocationId", "run-7", "finishedOn", Instant.now().minusSeconds(10).toString()),
+            "byproducts",
+            List.of(BuilderEvidence.byproduct(evidence))));
   }
 
   static void signAndAttest(ImageRef image, Storage storage) throws Exception {
     cosign.sign(image, key.getPrivate(), storage);
     cosign.attest(
         image,
-        Cosign.statement(image, ImageVerifier.SLSA_PROVENANCE_V1, predicate()),
+        Cosign.statement(
+            image,
+            ImageVerifier.SLSA_PROVENANCE_V1,
+            predicate(image, key.getPublic().getEncoded())),
         key.getPrivate(),
         storage);
   }
@@ -153,7 +185,10 @@ class ImageVerifierIT {
     c.sign(image, key.getPrivate(), Storage.REFERRER);
     c.attest(
         image,
-        Cosign.statement(image, ImageVerifier.SLSA_PROVENANCE_V1, predicate()),
+        Cosign.statement(
+            image,
+            ImageVerifier.SLSA_PROVENANCE_V1,
+            predicate(image, key.getPublic().getEncoded())),
         key.getPrivate(),
         Storage.REFERRER);
     assertThat(api.referrers(image, null).fromTagSchema()).isFalse();
@@ -205,6 +240,8 @@ class ImageVerifierIT {
     Map<String, String> env = Map.of("COSIGN_PASSWORD", "");
     CosignTool.Result gen = CosignTool.cosign(work, env, "generate-key-pair");
     assertThat(gen.exitCode()).as(gen.output()).isZero();
+    byte[] spki =
+        CosignKeys.readPublicKey(Files.readString(work.resolve("cosign.pub"))).getEncoded();
     ImageRef image = push("by-cosign");
     CosignTool.Result sign =
         CosignTool.cosign(
@@ -219,7 +256,7 @@ class ImageVerifierIT {
             image.toString());
     assertThat(sign.exitCode()).as(sign.output()).isZero();
     Path pred = work.resolve("provenance.json");
-    Files.writeString(pred, Json.canonical(predicate()));
+    Files.writeString(pred, Json.canonical(predicate(image, spki)));
     CosignTool.Result attest =
         CosignTool.cosign(
             work,
@@ -237,12 +274,12 @@ class ImageVerifierIT {
             image.toString());
     assertThat(attest.exitCode()).as(attest.output()).isZero();
 
-    byte[] spki =
-        CosignKeys.readPublicKey(Files.readString(work.resolve("cosign.pub"))).getEncoded();
     TrustRoot t =
         TrustRoot.empty()
             .withTrusted(new BuilderKey(spki), Instant.now().minusSeconds(3600))
-            .withTrusted(new BuilderMeasurement(MEASUREMENT), Instant.now().minusSeconds(3600));
+            .withTrusted(new BuilderMeasurement(MEASUREMENT), Instant.now().minusSeconds(3600))
+            .withTrusted(
+                new PlatformKey(Keys.raw(tee.platformKey())), Instant.now().minusSeconds(3600));
     ImageVerifyResult r =
         verify(ImageVerifyRequest.of(image, t, new Source.Registry(oci)).withCommit(COMMIT));
     assertThat(r).as(String.valueOf(r)).isInstanceOf(Verified.class);

@@ -3,13 +3,18 @@ package dev.cairn.supplychain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.attest.TeeProvider;
+import dev.cairn.attest.Tees;
 import dev.cairn.core.CairnException;
+import dev.cairn.core.CairnHome;
 import dev.cairn.core.Digest;
 import dev.cairn.core.Dsse;
 import dev.cairn.core.Json;
+import dev.cairn.core.Keys;
 import dev.cairn.ledger.TrustRoot;
 import dev.cairn.ledger.TrustRoot.BuilderKey;
 import dev.cairn.ledger.TrustRoot.BuilderMeasurement;
+import dev.cairn.ledger.TrustRoot.PlatformKey;
 import dev.cairn.supplychain.Cosign.Storage;
 import dev.cairn.supplychain.ImageVerifyRequest.Source;
 import dev.cairn.supplychain.ImageVerifyResult.NotVerified;
@@ -47,29 +52,70 @@ class ImageVerifierTest {
   static final KeyPair KEY = CosignKeys.generate();
   static final KeyPair OTHER = CosignKeys.generate();
 
+  static final String RUN = "run-1";
+
   @TempDir Path dir;
+  @TempDir Path teeHome;
   OciClient layout;
   ImageRef image;
   Cosign cosign;
   TrustRoot trust;
+
+  /** The simulation TEE the attested builder runs in; its platform key is in the trust root. */
+  TeeProvider tee;
 
   @BeforeEach
   void setUp() throws Exception {
     layout = Registries.layout(dir);
     image = TinyImage.push(layout, ImageRef.parse("registry.test/team/app:v1"), "hello");
     cosign = Cosign.using(layout, Clock.fixed(BUILT, ZoneOffset.UTC));
+    tee = Tees.simulation(CairnHome.of(teeHome), Clock.fixed(BUILT, ZoneOffset.UTC));
     trust =
         TrustRoot.empty()
             .withTrusted(builderKey(KEY), T0)
-            .withTrusted(new BuilderMeasurement(MEASUREMENT), T0);
+            .withTrusted(new BuilderMeasurement(MEASUREMENT), T0)
+            .withTrusted(platformKey(tee), T0);
+  }
+
+  static PlatformKey platformKey(TeeProvider t) throws Exception {
+    return new PlatformKey(Keys.raw(t.platformKey()));
+  }
+
+  /**
+   * Evidence JSON from TEE {@code t} of {@code m}, bound to {@code img}, {@code k} and {@code run}.
+   */
+  static byte[] evidence(TeeProvider t, Digest m, Digest img, KeyPair k, String run)
+      throws Exception {
+    return t.evidence(m, BuilderEvidence.reportData(img, CosignKeys.keyId(k.getPublic()), run))
+        .toJson()
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * SLSA v1 provenance as the attested builder writes it, with the evidence of this image, built
+   * with KEY in run RUN, when it names a measurement.
+   */
+  Map<String, Object> predicate(@Nullable Digest measurement, @Nullable Instant finished)
+      throws Exception {
+    return predicate(
+        measurement,
+        finished,
+        measurement == null
+            ? List.of()
+            : List.of(
+                BuilderEvidence.byproduct(
+                    evidence(tee, measurement, image.requireDigest(), KEY, RUN))));
   }
 
   static BuilderKey builderKey(KeyPair k) {
     return new BuilderKey(k.getPublic().getEncoded());
   }
 
-  /** SLSA v1 provenance as the attested builder writes it. */
-  static Map<String, Object> predicate(@Nullable Digest measurement, @Nullable Instant finished) {
+  /** SLSA v1 provenance with {@code byproducts} (none: no runDetails.byproducts). */
+  static Map<String, Object> predicate(
+      @Nullable Digest measurement,
+      @Nullable Instant finished,
+      List<Map<String, Object>> byproducts) {
     Map<String, Object> external = new LinkedHashMap<>();
     external.put("repository", REPO);
     external.put("ref", "refs/heads/main");
@@ -82,16 +128,27 @@ class ImageVerifierTest {
     Map<String, Object> builder = new LinkedHashMap<>();
     builder.put("id", BUILDER);
     if (measurement != null) {
-      builder.put("version", Map.of(ImageVerifier.MEASUREMENT_KEY, measurement.toString()));
+      builder.put(
+          "version",
+          Map.of(
+              BuilderEvidence.MEASUREMENT_KEY,
+              measurement.toString(),
+              BuilderEvidence.TEE_KEY,
+              "simulation"));
     }
     Map<String, Object> meta = new LinkedHashMap<>();
-    meta.put("invocationId", "run-1");
+    meta.put("invocationId", RUN);
     meta.put("startedOn", "2026-11-20T10:00:00Z");
     if (finished != null) {
       meta.put("finishedOn", finished.toString());
     }
-    return Map.of(
-        "buildDefinition", def, "runDetails", Map.of("builder", builder, "metadata", meta));
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("builder", builder);
+    run.put("metadata", meta);
+    if (!byproducts.isEmpty()) {
+      run.put("byproducts", byproducts);
+    }
+    return Map.of("buildDefinition", def, "runDetails", run);
   }
 
   void signAndAttest(KeyPair sigKey, KeyPair attKey, Map<String, Object> predicate, Storage s)
@@ -575,6 +632,237 @@ class ImageVerifierTest {
     assertThat(fails(request().withBuilderId("https://ci.example/builder"), "builder").message())
         .isEqualTo("the provenance names builder " + BUILDER + ", not https://ci.example/builder");
     assertThat(verify(request().withBuilderId(BUILDER))).isInstanceOf(Verified.class);
+  }
+
+  /** "builder B claims measurement M, but ": how every evidence failure begins. */
+  static String claims(Digest m) {
+    return "builder " + BUILDER + " claims measurement " + m + ", but ";
+  }
+
+  /**
+   * Signs the image with KEY and attests a provenance claiming MEASUREMENT with {@code byproducts}.
+   */
+  void attestWith(List<Map<String, Object>> byproducts) throws Exception {
+    signAndAttest(KEY, KEY, predicate(MEASUREMENT, BUILT, byproducts), Storage.TAG);
+  }
+
+  String boundElsewhere(KeyPair signer) {
+    return claims(MEASUREMENT)
+        + "its evidence is bound to another image, builder key or run (its report data is not"
+        + " that of "
+        + image.requireDigest()
+        + ", builder key "
+        + keyId(signer)
+        + " and run "
+        + RUN
+        + ")";
+  }
+
+  @Test
+  void builder_attestedWithItsEvidence_verifies() throws Exception {
+    good();
+    ImageVerifyResult r = verify(request());
+    assertThat(r).as(r.toString()).isInstanceOf(Verified.class);
+    assertThat(((Verified) r).build().measurement()).isEqualTo(MEASUREMENT);
+    assertThat(((Verified) r).unattestedAccepted()).isFalse();
+  }
+
+  @Test
+  void builder_claimedMeasurementWithoutEvidence_breaksTheBuilderLink() throws Exception {
+    attestWith(List.of());
+    NotVerified n = fails(request(), "builder");
+    assertThat(n.message())
+        .isEqualTo(
+            claims(MEASUREMENT)
+                + "the provenance carries no attestation evidence (no runDetails.byproducts entry"
+                + " named attestation-evidence)");
+    assertThat(n.hint()).contains("a plain builder key cannot claim one");
+    assertThat(n.fix()).isNotNull();
+    assertThat(n.fix().id()).isEqualTo("verify.builder-evidence");
+    // even a trust root that accepts unattested builders does not accept an unbacked claim
+    fails(
+        ImageVerifyRequest.of(
+            image, trust.withUnattestedBuildersAccepted(true), new Source.Bundle(dir)),
+        "builder");
+  }
+
+  @Test
+  void builder_evidenceNotMatchingItsDigest_breaksTheBuilderLink() throws Exception {
+    Map<String, Object> bp =
+        new LinkedHashMap<>(
+            BuilderEvidence.byproduct(evidence(tee, MEASUREMENT, image.requireDigest(), KEY, RUN)));
+    byte[] swapped = evidence(tee, MEASUREMENT, image.requireDigest(), KEY, "run-2");
+    bp.put("content", Base64.getEncoder().encodeToString(swapped));
+    attestWith(List.of(bp));
+    assertThat(fails(request(), "builder").message())
+        .isEqualTo(
+            claims(MEASUREMENT)
+                + "its attestation evidence is "
+                + Digest.sha256(swapped)
+                + ", not the "
+                + "sha256:"
+                + ((Map<?, ?>) bp.get("digest")).get("sha256")
+                + " the provenance names (altered?)");
+  }
+
+  @Test
+  void builder_evidenceAlteredAfterSigning_breaksTheBuilderLink() throws Exception {
+    Digest other = Digest.sha256("another builder build");
+    String json =
+        new String(evidence(tee, other, image.requireDigest(), KEY, RUN), StandardCharsets.UTF_8)
+            .replace(other.hex(), MEASUREMENT.hex());
+    attestWith(List.of(BuilderEvidence.byproduct(json.getBytes(StandardCharsets.UTF_8))));
+    assertThat(fails(request(), "builder").message())
+        .isEqualTo(
+            claims(MEASUREMENT)
+                + "its attestation evidence signature is invalid (evidence altered after signing)");
+  }
+
+  @Test
+  void builder_evidenceUnreadable_breaksTheBuilderLink() throws Exception {
+    attestWith(
+        List.of(BuilderEvidence.byproduct("{\"provider\":1}".getBytes(StandardCharsets.UTF_8))));
+    assertThat(fails(request(), "builder").message())
+        .startsWith(claims(MEASUREMENT) + "its unreadable attestation evidence: ");
+  }
+
+  @Test
+  void builder_evidenceOfAnotherMediaType_breaksTheBuilderLink() throws Exception {
+    Map<String, Object> bp =
+        new LinkedHashMap<>(
+            BuilderEvidence.byproduct(evidence(tee, MEASUREMENT, image.requireDigest(), KEY, RUN)));
+    bp.put("mediaType", "application/json");
+    attestWith(List.of(bp));
+    assertThat(fails(request(), "builder").message())
+        .isEqualTo(
+            claims(MEASUREMENT)
+                + "its attestation evidence has media type application/json, not "
+                + BuilderEvidence.EVIDENCE_MEDIA_TYPE);
+  }
+
+  @Test
+  void builder_evidenceByAPlatformKeyNotTrusted_breaksTheBuilderLink(@TempDir Path elsewhere)
+      throws Exception {
+    TeeProvider foreign =
+        Tees.simulation(CairnHome.of(elsewhere), Clock.fixed(BUILT, ZoneOffset.UTC));
+    attestWith(
+        List.of(
+            BuilderEvidence.byproduct(
+                evidence(foreign, MEASUREMENT, image.requireDigest(), KEY, RUN))));
+    assertThat(fails(request(), "builder").message())
+        .isEqualTo(
+            claims(MEASUREMENT)
+                + "its evidence is signed by platform key "
+                + platformKey(foreign).keyId()
+                + ", which the trust root does not list");
+  }
+
+  @Test
+  void builder_evidenceByAPlatformKeyRetiredBeforeTheBuild_breaksTheBuilderLink() throws Exception {
+    good();
+    Instant retired = BUILT.minusSeconds(1);
+    TrustRoot t = trust.retire(platformKey(tee), retired);
+    assertThat(fails(ImageVerifyRequest.of(image, t, new Source.Bundle(dir)), "builder").message())
+        .isEqualTo(
+            claims(MEASUREMENT)
+                + "its evidence is signed by platform key "
+                + platformKey(tee).keyId()
+                + ", which was trusted only from "
+                + T0
+                + " until "
+                + retired
+                + "; the build finished at "
+                + BUILT);
+  }
+
+  @Test
+  void builder_evidenceOfAnotherMeasurementThanClaimed_breaksTheBuilderLink() throws Exception {
+    // a builder measured as `measured` claims the approved MEASUREMENT
+    Digest measured = Digest.sha256("a builder nobody approved");
+    attestWith(
+        List.of(
+            BuilderEvidence.byproduct(evidence(tee, measured, image.requireDigest(), KEY, RUN))));
+    assertThat(fails(request(), "builder").message())
+        .isEqualTo(claims(MEASUREMENT) + "its TEE evidence is of measurement " + measured);
+  }
+
+  @Test
+  void builder_evidenceBoundToAnotherImage_breaksTheBuilderLink() throws Exception {
+    attestWith(
+        List.of(
+            BuilderEvidence.byproduct(
+                evidence(tee, MEASUREMENT, Digest.sha256("another image"), KEY, RUN))));
+    assertThat(fails(request(), "builder").message()).isEqualTo(boundElsewhere(KEY));
+  }
+
+  @Test
+  void builder_evidenceBoundToAnotherKey_breaksTheBuilderLink() throws Exception {
+    // the attack the evidence closes: a plain builder key's holder copies the attested builder's
+    // evidence (bound to KEY) into its own provenance, signed by OTHER
+    TrustRoot t = trust.withTrusted(builderKey(OTHER), T0);
+    cosign.sign(image, OTHER.getPrivate(), Storage.TAG);
+    cosign.attest(
+        image,
+        Cosign.statement(image, ImageVerifier.SLSA_PROVENANCE_V1, predicate(MEASUREMENT, BUILT)),
+        OTHER.getPrivate(),
+        Storage.TAG);
+    assertThat(fails(ImageVerifyRequest.of(image, t, new Source.Bundle(dir)), "builder").message())
+        .isEqualTo(boundElsewhere(OTHER));
+  }
+
+  @Test
+  void builder_evidenceBoundToAnotherRun_breaksTheBuilderLink() throws Exception {
+    attestWith(
+        List.of(
+            BuilderEvidence.byproduct(
+                evidence(tee, MEASUREMENT, image.requireDigest(), KEY, "run-2"))));
+    assertThat(fails(request(), "builder").message()).isEqualTo(boundElsewhere(KEY));
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> metadata(Map<String, Object> predicate) {
+    return (Map<String, Object>)
+        ((Map<String, Object>) predicate.get("runDetails")).get("metadata");
+  }
+
+  @Test
+  void builder_runIdSpelledAsCosignWritesIt_verifies() throws Exception {
+    // cosign attest re-encodes the predicate with in-toto-golang, which writes invocationID
+    Map<String, Object> p = predicate(MEASUREMENT, BUILT);
+    metadata(p).put("invocationID", metadata(p).remove("invocationId"));
+    signAndAttest(KEY, KEY, p, Storage.TAG);
+    assertThat(verify(request())).isInstanceOf(Verified.class);
+  }
+
+  @Test
+  void builder_evidenceWithoutARunId_breaksTheBuilderLink() throws Exception {
+    Map<String, Object> p = predicate(MEASUREMENT, BUILT);
+    metadata(p).remove("invocationId");
+    signAndAttest(KEY, KEY, p, Storage.TAG);
+    assertThat(fails(request(), "builder").message())
+        .isEqualTo(
+            claims(MEASUREMENT)
+                + "the provenance names no runDetails.metadata.invocationId, which its evidence"
+                + " binds");
+  }
+
+  @Test
+  void builder_evidenceFromAnotherTeeThanNamed_breaksTheBuilderLink() throws Exception {
+    Map<String, Object> p = predicate(MEASUREMENT, BUILT);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> builder =
+        (Map<String, Object>) ((Map<String, Object>) p.get("runDetails")).get("builder");
+    builder.put(
+        "version",
+        Map.of(
+            BuilderEvidence.MEASUREMENT_KEY,
+            MEASUREMENT.toString(),
+            BuilderEvidence.TEE_KEY,
+            "sgx-dcap"));
+    signAndAttest(KEY, KEY, p, Storage.TAG);
+    assertThat(fails(request(), "builder").message())
+        .isEqualTo(
+            claims(MEASUREMENT) + "it names TEE sgx-dcap while its evidence comes from simulation");
   }
 
   @Test

@@ -29,6 +29,7 @@ import dev.cairn.pipeline.build.ImageBuilds;
 import dev.cairn.pipeline.build.ImageOutput;
 import dev.cairn.pipeline.steps.internal.BuilderAttestation;
 import dev.cairn.pipeline.steps.internal.Provenance;
+import dev.cairn.supplychain.BuilderEvidence;
 import dev.cairn.supplychain.Cosign;
 import dev.cairn.supplychain.CosignKeys;
 import dev.cairn.supplychain.ImageRef;
@@ -106,16 +107,16 @@ class PipelineStepsIT {
     assertThat(builder.get("version"))
         .isEqualTo(
             Map.of(
-                Provenance.MEASUREMENT_KEY,
+                BuilderEvidence.MEASUREMENT_KEY,
                 measurement.toString(),
-                Provenance.TEE_KEY,
+                BuilderEvidence.TEE_KEY,
                 "simulation"));
     // the evidence the provenance carries: its digest, and what it states
     Map<?, ?> byproduct =
         (Map<?, ?>)
             ((List<?>) path(provenance, "predicate", "runDetails").get("byproducts")).get(0);
-    assertThat(byproduct.get("name")).isEqualTo(Provenance.EVIDENCE_NAME);
-    assertThat(byproduct.get("mediaType")).isEqualTo(Provenance.EVIDENCE_MEDIA_TYPE);
+    assertThat(byproduct.get("name")).isEqualTo(BuilderEvidence.EVIDENCE_NAME);
+    assertThat(byproduct.get("mediaType")).isEqualTo(BuilderEvidence.EVIDENCE_MEDIA_TYPE);
     byte[] evidenceJson = Base64.getDecoder().decode((String) byproduct.get("content"));
     assertThat(byproduct.get("digest"))
         .isEqualTo(Map.of("sha256", Digest.sha256(evidenceJson).hex()));
@@ -123,7 +124,7 @@ class PipelineStepsIT {
     assertThat(evidence.measurement()).isEqualTo(measurement);
     assertThat(evidence.reportData())
         .isEqualTo(
-            Provenance.reportData(
+            BuilderEvidence.reportData(
                 ref.requireDigest(), Digest.sha256(builderKey.getEncoded()), run.record().id()));
     assertThat(run.record().steps().get(3).outputs())
         .containsEntry("measurement", measurement.toString())
@@ -152,7 +153,11 @@ class PipelineStepsIT {
             dev.cairn.supplychain.ImageVerifier.create(java.time.Clock.systemUTC()).verify(verify))
         .isInstanceOfSatisfying(
             dev.cairn.supplychain.ImageVerifyResult.Verified.class,
-            v -> assertThat(v.build().commit()).isEqualTo(app.commit()));
+            v -> {
+              assertThat(v.build().commit()).isEqualTo(app.commit());
+              // the evidence in the provenance backs the measurement it claims
+              assertThat(v.build().measurement()).isEqualTo(measurement);
+            });
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.cairn.core.CairnHome;
 import dev.cairn.core.Digest;
 import dev.cairn.core.Dsse;
 import dev.cairn.core.Secret;
+import dev.cairn.supplychain.BuilderEvidence;
 import dev.cairn.supplychain.Cosign;
 import dev.cairn.supplychain.ImageRef;
 import java.io.BufferedReader;
@@ -160,7 +161,7 @@ public final class BuilderWorkload {
                 + " it publishes; nothing was signed");
       }
       Evidence bound =
-          tee.evidence(measurement, Provenance.reportData(imageDigest, keyId, task.runId()));
+          tee.evidence(measurement, BuilderEvidence.reportData(imageDigest, keyId, task.runId()));
       byte[] evidenceJson = bound.toJson().getBytes(StandardCharsets.UTF_8);
       Map<String, Object> predicate =
           Provenance.predicate(

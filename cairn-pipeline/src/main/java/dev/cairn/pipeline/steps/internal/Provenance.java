@@ -1,9 +1,7 @@
 package dev.cairn.pipeline.steps.internal;
 
 import dev.cairn.core.Digest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.cairn.supplychain.BuilderEvidence;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +11,8 @@ import java.util.Map;
 /**
  * The SLSA v1 provenance predicate of a pipeline run, one form for both builders: the local one
  * (the pipeline's own key, outside any TEE) and the attested one (a measured workload), which also
- * states its measurement, its TEE and its attestation evidence.
+ * states its measurement, its TEE and its attestation evidence (the names and the report data are
+ * {@link BuilderEvidence}'s, which the image verifier reads back).
  */
 public final class Provenance {
   /** The SLSA v1 provenance predicate type. */
@@ -31,19 +30,6 @@ public final class Provenance {
   /** The build type of Cairn's pipeline runs. */
   public static final String BUILD_TYPE = "https://cairn.dev/pipeline/run/v1";
 
-  /** {@code runDetails.builder.version}'s key for the builder's measurement. */
-  public static final String MEASUREMENT_KEY = "cairn.dev/measurement";
-
-  /** {@code runDetails.builder.version}'s key for the TEE provider's name. */
-  public static final String TEE_KEY = "cairn.dev/tee";
-
-  /** The name of the byproduct that holds the attested builder's evidence. */
-  public static final String EVIDENCE_NAME = "attestation-evidence";
-
-  /** The media type of that evidence (Cairn's evidence JSON, {@code dev.cairn.attest.Evidence}). */
-  public static final String EVIDENCE_MEDIA_TYPE =
-      "application/vnd.cairn.attestation-evidence+json";
-
   private Provenance() {}
 
   /** The local builder, as {@code runDetails.builder} states it. */
@@ -54,8 +40,8 @@ public final class Provenance {
   /** The attested builder with {@code measurement} in TEE {@code tee}. */
   public static Map<String, Object> attestedBuilder(Digest measurement, String tee) {
     Map<String, Object> version = new LinkedHashMap<>();
-    version.put(MEASUREMENT_KEY, measurement.toString());
-    version.put(TEE_KEY, tee);
+    version.put(BuilderEvidence.MEASUREMENT_KEY, measurement.toString());
+    version.put(BuilderEvidence.TEE_KEY, tee);
     Map<String, Object> b = new LinkedHashMap<>();
     b.put("id", ATTESTED_BUILDER);
     b.put("version", version);
@@ -64,30 +50,7 @@ public final class Provenance {
 
   /** The byproduct carrying the evidence (its JSON bytes, their digest and media type). */
   public static Map<String, Object> evidence(byte[] evidenceJson) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", EVIDENCE_NAME);
-    m.put("digest", Map.of("sha256", Digest.sha256(evidenceJson).hex()));
-    m.put("mediaType", EVIDENCE_MEDIA_TYPE);
-    m.put("content", java.util.Base64.getEncoder().encodeToString(evidenceJson));
-    return m;
-  }
-
-  /**
-   * The 64 bytes the attested builder binds into its evidence: {@code SHA-512("cairn-builder-v1\n"
-   * || image digest || "\n" || builder key id || "\n" || run id)}, where the key id is {@code
-   * sha256:} of the key's SubjectPublicKeyInfo. A verifier recomputes it from the provenance's
-   * subject, the key that verified the envelope and the invocation id.
-   */
-  public static byte[] reportData(Digest image, Digest builderKeyId, String runId) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-512");
-      md.update(
-          ("cairn-builder-v1\n" + image + "\n" + builderKeyId + "\n" + runId)
-              .getBytes(StandardCharsets.UTF_8));
-      return md.digest();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-512", e);
-    }
+    return BuilderEvidence.byproduct(evidenceJson);
   }
 
   /**

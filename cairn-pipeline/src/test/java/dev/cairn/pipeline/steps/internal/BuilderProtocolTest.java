@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.core.Digest;
 import dev.cairn.core.Json;
+import dev.cairn.supplychain.BuilderEvidence;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -118,10 +119,10 @@ class BuilderProtocolTest {
   void evidenceBinding_coversImageKeyAndRun() {
     Digest image = Digest.sha256("image");
     Digest key = Digest.sha256("key");
-    byte[] rd = Provenance.reportData(image, key, "run-7");
+    byte[] rd = BuilderEvidence.reportData(image, key, "run-7");
     assertThat(rd).hasSize(64);
-    assertThat(Provenance.reportData(image, key, "run-8")).isNotEqualTo(rd);
-    assertThat(Provenance.reportData(image, Digest.sha256("other"), "run-7")).isNotEqualTo(rd);
-    assertThat(Provenance.reportData(Digest.sha256("other"), key, "run-7")).isNotEqualTo(rd);
+    assertThat(BuilderEvidence.reportData(image, key, "run-8")).isNotEqualTo(rd);
+    assertThat(BuilderEvidence.reportData(image, Digest.sha256("other"), "run-7")).isNotEqualTo(rd);
+    assertThat(BuilderEvidence.reportData(Digest.sha256("other"), key, "run-7")).isNotEqualTo(rd);
   }
 }
