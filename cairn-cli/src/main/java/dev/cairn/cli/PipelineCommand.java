@@ -52,6 +52,9 @@ final class PipelineCommand extends Sub {
     };
   }
 
+  /** The step outputs a person reads in the run's summary; {@code -o json} has them all. */
+  static final List<String> SHOWN = List.of("commit", "tree", "digest", "image", "measurement");
+
   /** The run's outcome, for people; the exit code: 0 succeeded, 1 otherwise. */
   static int render(RunRecord r, PrintWriter out) {
     out.printf(
@@ -65,7 +68,11 @@ final class PipelineCommand extends Sub {
           "  %-12s %-10s %s%n",
           s.name(),
           s.state().toString().toLowerCase(java.util.Locale.ROOT),
-          Text.escape(String.join(" ", s.outputs().values())));
+          Text.escape(
+              SHOWN.stream()
+                  .filter(s.outputs()::containsKey)
+                  .map(k -> k + " " + s.outputs().get(k))
+                  .collect(java.util.stream.Collectors.joining(", "))));
     }
     if (r.failure() != null) {
       var f = r.failure();
