@@ -246,7 +246,11 @@ final class VerifyCommand extends Sub {
             "  builder %s, %s%n",
             Text.escape(b.builderId()),
             b.measurement() != null
-                ? "measurement " + b.measurement()
+                ? "measurement "
+                    + b.measurement()
+                    + " in TEE "
+                    + Text.escape(String.valueOf(v.tee()))
+                    + (v.hardwareBacked() ? "" : " (" + Tees.SIMULATION_WARNING + ")")
                 : "unattested (no measurement; accepted by the trust root)");
         out.printf(
             "  source %s at commit %s%s%n",

@@ -27,7 +27,9 @@ class DemoIT {
         .containsPattern(
             "Run \\S+ succeeded \\(http://127\\.0\\.0\\.1:\\d+/web\\.git at [0-9a-f]{40}\\)")
         .containsPattern("VERIFIED image 127\\.0\\.0\\.1:\\d+/demo/web@sha256:[0-9a-f]{64}")
-        .contains("builder https://cairn.dev/builder/attested/v1, measurement sha256:")
+        .containsPattern(
+            "builder https://cairn\\.dev/builder/attested/v1, measurement sha256:[0-9a-f]{64} in TEE"
+                + " simulation \\(simulation: no hardware protection\\)")
         .contains("links checked: registry, signature, provenance, builder, source")
         .contains("HTTP 401: refused, no run started; the home holds 1 run");
     assertThat(r.err()).contains("simulation: no hardware protection");

@@ -547,7 +547,9 @@ public final class ImageVerifier {
           unattested,
           links,
           notChecked,
-          null);
+          null,
+          backing == null ? null : backing.provider(),
+          backing != null && backing.hardwareBacked());
     }
 
     private String windows(TrustRoot.Item item) {
@@ -615,6 +617,9 @@ public final class ImageVerifier {
      * The evidence behind a claimed measurement {@code m}: without it, anyone holding a trusted
      * builder key could claim any measurement the trust root approves.
      */
+    /** The evidence that backed the builder's measurement, once {@link #evidence} held. */
+    private @Nullable Evidence backing;
+
     private void evidence(Candidate c, Digest m) throws Broken {
       BuildRead read = c.read();
       Instant t = read.build().finishedOn();
@@ -790,6 +795,7 @@ public final class ImageVerifier {
             "check where the provenance came from: evidence of another build was copied into it",
             null);
       }
+      backing = e;
     }
 
     private void source(BuildRead b) throws Broken {

@@ -59,6 +59,9 @@ public sealed interface ImageVerifyResult
    * @param links the links checked, in order
    * @param notChecked what was not asked for: {@code source repository}, {@code commit}
    * @param savedBundle where the evidence was saved (null: not saved)
+   * @param tee the TEE whose evidence backs the builder's measurement (null: unattested)
+   * @param hardwareBacked whether that evidence comes from TEE hardware ({@code false} for the
+   *     simulation provider, which offers no hardware protection)
    */
   record Verified(
       ImageRef image,
@@ -71,7 +74,9 @@ public sealed interface ImageVerifyResult
       boolean unattestedAccepted,
       List<String> links,
       List<String> notChecked,
-      @Nullable Path savedBundle)
+      @Nullable Path savedBundle,
+      @Nullable String tee,
+      boolean hardwareBacked)
       implements ImageVerifyResult {
     public Verified {
       signatureFoundIn = List.copyOf(signatureFoundIn);
@@ -92,7 +97,9 @@ public sealed interface ImageVerifyResult
           unattestedAccepted,
           links,
           notChecked,
-          dir);
+          dir,
+          tee,
+          hardwareBacked);
     }
   }
 
@@ -143,6 +150,8 @@ public sealed interface ImageVerifyResult
         builder.put("id", b.builderId());
         builder.put("measurement", b.measurement() == null ? null : b.measurement().toString());
         builder.put("attested", b.measurement() != null);
+        builder.put("tee", v.tee());
+        builder.put("hardwareBacked", v.hardwareBacked());
         doc.put("builder", builder);
         Map<String, Object> source = new LinkedHashMap<>();
         source.put("repository", b.repository());

@@ -237,6 +237,9 @@ class ImageVerifierTest {
     assertThat(v.provenanceFoundIn()).containsExactly("tag", "referrer");
     assertThat(v.from()).isEqualTo("bundle " + dir);
     assertThat(v.unattestedAccepted()).isFalse();
+    // the evidence's own TEE, and that it offers no hardware protection, are reported
+    assertThat(v.tee()).isEqualTo("simulation");
+    assertThat(v.hardwareBacked()).isFalse();
     assertThat(v.build())
         .isEqualTo(
             new ImageVerifyResult.Build(

@@ -75,7 +75,7 @@ public final class Delivery {
       throws CairnException {
     PipelineDefinition def;
     String commit = target.commit();
-    if (!commit.isEmpty() && commit.length() != 40) {
+    if (!commit.isEmpty() && !commit.matches("[0-9a-f]{40}|[0-9a-f]{64}")) {
       if (target.remote()) {
         throw new PipelineException(
             "'"
@@ -284,7 +284,16 @@ public final class Delivery {
       @Override
       public void close() {
         server.close();
+        // the submission going on finishes (or is left in the inbox for the next listener)
+        // before the stores close; queued and retrying triggers stay in the inbox
         submitter.shutdownNow();
+        try {
+          if (!submitter.awaitTermination(30, TimeUnit.SECONDS)) {
+            failed.accept("the webhook submitter did not stop within 30 s");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
         try (deliveries;
             audit) {
           // closed in reverse order
@@ -330,6 +339,10 @@ public final class Delivery {
         }
         inbox.done(file);
       } catch (CairnException | IOException | RuntimeException e) {
+        if (Thread.currentThread().isInterrupted() || executor.isShutdown()) {
+          // the listener is stopping, not the trigger failing: the next listener runs it
+          return;
+        }
         String why =
             "cannot run "
                 + t.commit()
@@ -358,9 +371,13 @@ public final class Delivery {
       }
     }
 
-    /** Whether another attempt can do better: the repository could not be reached or read. */
+    /**
+     * Whether another attempt can do better: anything but a trigger or pipeline file that is wrong
+     * in itself (the repository could not be reached or read, the disk or the run store failed for
+     * a moment).
+     */
     private static boolean retryable(Exception e) {
-      return e instanceof dev.cairn.pipeline.source.CheckoutException;
+      return !(e instanceof PipelineException);
     }
   }
 

@@ -55,8 +55,8 @@ public final class SampleDelivery implements AutoCloseable {
   private final RunEngine engine;
   private final Delivery.Listener listener;
   private final Secret webhookSecret;
-  private final CompletableFuture<String> started = new CompletableFuture<>();
-  private final List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final CompletableFuture<String> started;
+  private final List<String> problems;
 
   /**
    * What one delivery did.
@@ -74,7 +74,11 @@ public final class SampleDelivery implements AutoCloseable {
       LocalForge forge,
       RunEngine engine,
       Delivery.Listener listener,
-      Secret webhookSecret) {
+      Secret webhookSecret,
+      CompletableFuture<String> started,
+      List<String> problems) {
+    this.started = started;
+    this.problems = problems;
     this.registry = registry;
     this.forge = forge;
     this.engine = engine;
@@ -101,7 +105,8 @@ public final class SampleDelivery implements AutoCloseable {
       new SecureRandom().nextBytes(raw);
       Secret secret = Secret.ofUtf8(HexFormat.of().formatHex(raw));
       engine = Delivery.engine(home, Map.of("PATH", "/usr/bin:/bin"), secrets, runs);
-      SampleDelivery[] self = new SampleDelivery[1];
+      CompletableFuture<String> started = new CompletableFuture<>();
+      List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
       Delivery.Listener l =
           Delivery.listen(
               home,
@@ -109,10 +114,9 @@ public final class SampleDelivery implements AutoCloseable {
               GitAuth.none(),
               engine,
               new InetSocketAddress("127.0.0.1", 0),
-              run -> self[0].started.complete(run.split(" ")[0]),
-              problem -> self[0].problems.add(problem));
-      self[0] = new SampleDelivery(registry, forge, engine, l, secret);
-      return self[0];
+              run -> started.complete(run.split(" ")[0]),
+              problems::add);
+      return new SampleDelivery(registry, forge, engine, l, secret, started, problems);
     } catch (CairnException | RuntimeException e) {
       if (engine != null) {
         engine.close();

@@ -654,14 +654,27 @@ public final class Steps {
       } catch (CairnException e) {
         return StepResult.failed(null, String.valueOf(e.getMessage()), transientFailure(e));
       }
-      try {
-        // what verifies the image: the builder's key, measurement and platform key, from now on
-        if (dev.cairn.supplychain.BuilderTrust.grow(home.trustRoot(), signed.trust(), started)
-            > 0) {
-          ctx.log().line("trust root " + home.trustRoot() + " now trusts this builder");
+      if (serviceUri == null) {
+        // the embedded service in this home: what verifies the image, from now on. A team's
+        // service named by the pipeline file is never trusted for being named there: its
+        // builder key goes into a trust root only by the operator (cairn trust add-builder-key)
+        try {
+          if (dev.cairn.supplychain.BuilderTrust.grow(home.trustRoot(), signed.trust(), started)
+              > 0) {
+            ctx.log().line("trust root " + home.trustRoot() + " now trusts this builder");
+          }
+        } catch (CairnException e) {
+          return StepResult.failed(null, String.valueOf(e.getMessage()), false);
         }
-      } catch (CairnException e) {
-        return StepResult.failed(null, String.valueOf(e.getMessage()), false);
+      } else {
+        ctx.log()
+            .line(
+                "the builder key "
+                    + Digest.sha256(signed.trust().builderKey())
+                    + " of "
+                    + serviceUri
+                    + " verifies this image where a trust root trusts it (cairn trust"
+                    + " add-builder-key)");
       }
       ctx.log()
           .line(

@@ -204,6 +204,7 @@ public final class JavaImageBuilder {
     try (Stream<Path> s = Files.list(dir)) {
       jars =
           s.filter(p -> p.getFileName().toString().endsWith(".jar"))
+              .filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
               .filter(
                   p -> {
                     String n = p.getFileName().toString();
@@ -235,7 +236,10 @@ public final class JavaImageBuilder {
     for (Path d : dirs) {
       if (Files.isDirectory(d)) {
         try (Stream<Path> s = Files.list(d)) {
-          return s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
+          return s.filter(p -> p.getFileName().toString().endsWith(".jar"))
+              .filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+              .sorted()
+              .toList();
         } catch (IOException e) {
           return List.of();
         }
@@ -277,7 +281,12 @@ public final class JavaImageBuilder {
     }
     List<Path> files;
     try (Stream<Path> s = Files.walk(dir)) {
-      files = s.filter(Files::isRegularFile).filter(take).sorted().toList();
+      // links are never followed: what one points at may be outside the project
+      files =
+          s.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+              .filter(take)
+              .sorted()
+              .toList();
     }
     for (Path f : files) {
       String rel = dir.relativize(f).toString().replace('\\', '/');
