@@ -9,11 +9,9 @@ import dev.cairn.pipeline.RunRecord;
 import dev.cairn.pipeline.RunState;
 import dev.cairn.pipeline.SecretSource;
 import dev.cairn.pipeline.StepRecord;
-import dev.cairn.pipeline.build.ImageBuild;
-import dev.cairn.pipeline.build.ImageBuilds;
-import dev.cairn.pipeline.build.ImageOutput;
 import dev.cairn.pipeline.source.GitAuth;
 import dev.cairn.pipeline.steps.Delivery;
+import dev.cairn.pipeline.steps.SampleDelivery;
 import dev.cairn.supplychain.Cosign;
 import dev.cairn.supplychain.CosignKeys;
 import dev.cairn.supplychain.ImageRef;
@@ -210,25 +208,8 @@ public final class PipelineBench {
 
     /** The base image: busybox-static's binary and a passwd file, built by Cairn itself. */
     String pushBaseImage() throws Exception {
-      Path ctx = Files.createDirectories(dir.resolve("base/ctx"));
-      Files.createDirectories(ctx.resolve("bin"));
-      Files.copy(Path.of("/bin/busybox"), ctx.resolve("bin/busybox"));
-      Files.createDirectories(ctx.resolve("etc"));
-      Files.writeString(
-          ctx.resolve("etc/passwd"),
-          "root:x:0:0:root:/root:/bin/busybox\nwww:x:65534:65534:www:/var/www:/bin/false\n");
-      Files.writeString(ctx.resolve("etc/group"), "root:x:0:\nwww:x:65534:\n");
-      Files.writeString(
-          ctx.resolve("Dockerfile"),
-          "FROM scratch\nCOPY bin/ /bin/\nCOPY etc/ /etc/\nENV PATH=/bin\n");
-      String ref = registry.address() + "/bench/busybox:1.36";
-      ImageBuilds.build(
-          ImageBuild.builder(ctx, Files.createDirectories(dir.resolve("base/work")))
-              .timestamp(Instant.EPOCH)
-              .output(new ImageOutput.Registry(ref, null, true))
-              .build(),
-          e -> {});
-      return ref;
+      return SampleDelivery.pushBaseImage(
+          dir.resolve("base"), registry.address() + "/bench/busybox:1.36");
     }
 
     /** The sample application's repository, its first commit pushed to the bare repository. */

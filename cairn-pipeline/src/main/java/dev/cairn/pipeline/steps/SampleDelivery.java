@@ -99,7 +99,7 @@ public final class SampleDelivery implements AutoCloseable {
     RunEngine engine = null;
     try {
       forge = LocalForge.start(work.resolve("forge"), Clock.systemUTC());
-      String base = pushBaseImage(work.resolve("base"), registry);
+      String base = pushBaseImage(work.resolve("base"), registry.address() + "/demo/busybox:base");
       forge.commit("web", sampleFiles(base, registry.address()), "the sample service");
       byte[] raw = new byte[32];
       new SecureRandom().nextBytes(raw);
@@ -206,8 +206,12 @@ public final class SampleDelivery implements AutoCloseable {
     }
   }
 
-  /** The base image: busybox-static's binary and users, built by Cairn itself (no RUN). */
-  private static String pushBaseImage(Path dir, LocalRegistry registry) throws CairnException {
+  /**
+   * Builds the sample's base image (busybox-static's {@code /bin/busybox} and users, by Cairn
+   * itself, no RUN) in {@code dir} and pushes it as {@code ref} to a plain-HTTP registry; returns
+   * {@code ref}.
+   */
+  public static String pushBaseImage(Path dir, String ref) throws CairnException {
     try {
       Path ctx = Files.createDirectories(dir.resolve("ctx"));
       Files.createDirectories(ctx.resolve("bin"));
@@ -223,7 +227,6 @@ public final class SampleDelivery implements AutoCloseable {
       Files.writeString(
           ctx.resolve("Dockerfile"),
           "FROM scratch\nCOPY bin/ /bin/\nCOPY etc/ /etc/\nENV PATH=/bin\n");
-      String ref = registry.address() + "/demo/busybox:base";
       ImageBuilds.build(
           ImageBuild.builder(ctx, Files.createDirectories(dir.resolve("work")))
               .timestamp(Instant.EPOCH)
