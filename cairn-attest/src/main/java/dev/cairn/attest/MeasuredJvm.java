@@ -148,6 +148,15 @@ public final class MeasuredJvm {
      * when it ended without one (it exits by itself right after printing it).
      */
     public java.util.Optional<String> resultLine() throws IOException, InterruptedException {
+      return resultLine(line -> {});
+    }
+
+    /**
+     * As {@link #resultLine()}, handing every other line before the result to {@code others} (a
+     * workload's log).
+     */
+    public java.util.Optional<String> resultLine(java.util.function.Consumer<String> others)
+        throws IOException, InterruptedException {
       java.io.BufferedReader r =
           new java.io.BufferedReader(
               new java.io.InputStreamReader(
@@ -156,6 +165,7 @@ public final class MeasuredJvm {
         if (line.startsWith("{")) {
           return java.util.Optional.of(line);
         }
+        others.accept(line);
       }
       process.waitFor();
       return java.util.Optional.empty();

@@ -29,6 +29,12 @@ public final class BuilderEvidence {
   /** The name of the byproduct that holds the attested builder's evidence. */
   public static final String EVIDENCE_NAME = "attestation-evidence";
 
+  /**
+   * The name of the byproduct that holds the evidence of the measured build: the image was built by
+   * the same measured builder that signs it, in the same run, from the same commit.
+   */
+  public static final String BUILD_EVIDENCE_NAME = "build-evidence";
+
   /** The media type of that evidence (Cairn's evidence JSON, {@code dev.cairn.attest.Evidence}). */
   public static final String EVIDENCE_MEDIA_TYPE =
       "application/vnd.cairn.attestation-evidence+json";
@@ -44,12 +50,22 @@ public final class BuilderEvidence {
    * image, another key or another run.
    */
   public static byte[] reportData(Digest image, Digest builderKeyId, String runId) {
+    return sha512("cairn-builder-v1\n" + image + "\n" + builderKeyId + "\n" + runId);
+  }
+
+  /**
+   * The 64 bytes the measured build binds into its evidence: {@code SHA-512("cairn-build-v1\n" ||
+   * image digest || "\n" || run id || "\n" || commit)}, the commit as the provenance's resolved
+   * dependency states it ({@code ""} for a working tree). A verifier recomputes it from the
+   * provenance's subject, its invocation id and its source commit.
+   */
+  public static byte[] buildReportData(Digest image, String runId, String commit) {
+    return sha512("cairn-build-v1\n" + image + "\n" + runId + "\n" + commit);
+  }
+
+  private static byte[] sha512(String text) {
     try {
-      MessageDigest md = MessageDigest.getInstance("SHA-512");
-      md.update(
-          ("cairn-builder-v1\n" + image + "\n" + builderKeyId + "\n" + runId)
-              .getBytes(StandardCharsets.UTF_8));
-      return md.digest();
+      return MessageDigest.getInstance("SHA-512").digest(text.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-512", e);
     }
@@ -60,8 +76,13 @@ public final class BuilderEvidence {
    * its media type and its bytes in base64.
    */
   public static Map<String, Object> byproduct(byte[] evidenceJson) {
+    return byproduct(EVIDENCE_NAME, evidenceJson);
+  }
+
+  /** As {@link #byproduct(byte[])}, named {@code name}. */
+  public static Map<String, Object> byproduct(String name, byte[] evidenceJson) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", EVIDENCE_NAME);
+    m.put("name", name);
     m.put("digest", Map.of("sha256", Digest.sha256(evidenceJson).hex()));
     m.put("mediaType", EVIDENCE_MEDIA_TYPE);
     m.put("content", Base64.getEncoder().encodeToString(evidenceJson));

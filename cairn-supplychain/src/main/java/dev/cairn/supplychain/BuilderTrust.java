@@ -17,7 +17,7 @@ import java.time.Instant;
 /**
  * Grows a trust root with what an attestation service published for its attested builder: the
  * builder's signing key, the builder measurements its policy approves, and the TEE platform keys
- * that sign the builder's evidence, each trusted from the time given (the start of the signing, so
+ * that sign the builder's evidence, each trusted from the time given (the start of the build, so
  * that what it signs verifies). It only grows (docs/trust-root.md).
  */
 public final class BuilderTrust {

@@ -570,7 +570,6 @@ public final class ImageVerifier {
             Fix.of("verify.builder-id", "builder", want));
       }
       Digest m = b.measurement();
-      Instant t = b.finishedOn();
       if (m == null) {
         if (trust.acceptsUnattestedBuilders()) {
           return true;
@@ -596,33 +595,23 @@ public final class ImageVerifier {
                 + " service that approves the builder",
             null);
       }
-      if (!trust.trustedAt(bm, t)) {
-        throw broken(
-            "builder",
-            "the build finished at "
-                + t
-                + " on builder measurement "
-                + m
-                + ", which was approved only "
-                + windows(bm),
-            "rebuild the image with the builder approved now: this build was superseded or"
-                + " retired when the image was built",
-            null);
-      }
-      evidence(c, m);
+      evidence(c, m, bm);
       return false;
     }
 
-    /**
-     * The evidence behind a claimed measurement {@code m}: without it, anyone holding a trusted
-     * builder key could claim any measurement the trust root approves.
-     */
     /** The evidence that backed the builder's measurement, once {@link #evidence} held. */
     private @Nullable Evidence backing;
 
-    private void evidence(Candidate c, Digest m) throws Broken {
+    /**
+     * The evidence behind a claimed measurement {@code m}: without it, anyone holding a trusted
+     * builder key could claim any measurement the trust root approves. Two pieces, each signed by a
+     * trusted TEE platform: the signing builder's (bound to the image, the key that signed and the
+     * run) and the build's (bound to the image, the run and the commit), both of {@code m}: one
+     * measured builder built the image and signed it. Trust windows are judged at the times the
+     * platform signed, not at the times the provenance claims.
+     */
+    private void evidence(Candidate c, Digest m, BuilderMeasurement bm) throws Broken {
       BuildRead read = c.read();
-      Instant t = read.build().finishedOn();
       String claim =
           "builder "
               + Wire.oneLine(read.build().builderId(), 200)
@@ -632,14 +621,80 @@ public final class ImageVerifier {
       String attested =
           "build the image with the attested builder, whose provenance carries the TEE evidence"
               + " of its measurement: a plain builder key cannot claim one";
-      List<Map<String, Object>> found = read.evidence();
+      String run = read.invocationId();
+      if (run == null) {
+        throw broken(
+            "builder",
+            claim
+                + "the provenance names no runDetails.metadata.invocationId, which its evidence"
+                + " binds",
+            attested,
+            null);
+      }
+      Evidence signing =
+          oneEvidence(
+              read,
+              m,
+              bm,
+              claim,
+              "attestation evidence",
+              BuilderEvidence.EVIDENCE_NAME,
+              read.evidence(),
+              BuilderEvidence.reportData(digest, Digest.parse(c.key().keyId()), run),
+              "another image, builder key or run (its report data is not that of "
+                  + digest
+                  + ", builder key "
+                  + c.key().keyId()
+                  + " and run "
+                  + Wire.oneLine(run, 80)
+                  + ")",
+              "evidence of another build was copied into it");
+      String commit = read.build().commit() == null ? "" : read.build().commit();
+      oneEvidence(
+          read,
+          m,
+          bm,
+          claim,
+          "build evidence",
+          BuilderEvidence.BUILD_EVIDENCE_NAME,
+          read.buildEvidence(),
+          BuilderEvidence.buildReportData(digest, run, commit),
+          "another image, run or commit (its report data is not that of "
+              + digest
+              + ", run "
+              + Wire.oneLine(run, 80)
+              + " and commit "
+              + (commit.isEmpty() ? "none" : commit)
+              + ")",
+          "the image was not built by this builder in this run, or its build evidence was copied"
+              + " from another");
+      backing = signing;
+    }
+
+    /** Checks the one byproduct named {@code name} ({@code found}) and returns its evidence. */
+    private Evidence oneEvidence(
+        BuildRead read,
+        Digest m,
+        BuilderMeasurement bm,
+        String claim,
+        String what,
+        String name,
+        List<Map<String, Object>> found,
+        byte[] expected,
+        String boundElsewhere,
+        String boundHint)
+        throws Broken {
+      String attested =
+          "build the image with the attested builder, whose provenance carries the TEE evidence"
+              + " of its measurement: a plain builder key cannot claim one";
       if (found.isEmpty()) {
         throw broken(
             "builder",
             claim
-                + "the provenance carries no attestation evidence (no runDetails.byproducts entry"
-                + " named "
-                + BuilderEvidence.EVIDENCE_NAME
+                + "the provenance carries no "
+                + what
+                + " (no runDetails.byproducts entry named "
+                + name
                 + ")",
             attested,
             Fix.of("verify.builder-evidence"));
@@ -651,7 +706,7 @@ public final class ImageVerifier {
                 + "the provenance carries "
                 + found.size()
                 + " byproducts named "
-                + BuilderEvidence.EVIDENCE_NAME
+                + name
                 + ", not one",
             "check the builder: it wrote provenance this verifier cannot judge",
             null);
@@ -662,7 +717,9 @@ public final class ImageVerifier {
         throw broken(
             "builder",
             claim
-                + "its attestation evidence has media type "
+                + "its "
+                + what
+                + " has media type "
                 + (mediaType.isEmpty() ? "none" : Wire.oneLine(mediaType, 80))
                 + ", not "
                 + BuilderEvidence.EVIDENCE_MEDIA_TYPE,
@@ -678,7 +735,7 @@ public final class ImageVerifier {
       if (json.length == 0) {
         throw broken(
             "builder",
-            claim + "its attestation evidence byproduct has no content (base64)",
+            claim + "its " + what + " byproduct has no content (base64)",
             "check the builder: it wrote evidence this verifier cannot read",
             null);
       }
@@ -688,7 +745,9 @@ public final class ImageVerifier {
         throw broken(
             "builder",
             claim
-                + "its attestation evidence is "
+                + "its "
+                + what
+                + " is "
                 + is
                 + ", not the "
                 + (want.isEmpty() ? "digest" : "sha256:" + Wire.oneLine(want, 80))
@@ -700,9 +759,10 @@ public final class ImageVerifier {
       try {
         e = Evidence.parse(new String(json, StandardCharsets.UTF_8));
       } catch (CairnException ex) {
+        String msg = String.valueOf(ex.getMessage());
         throw broken(
             "builder",
-            claim + "its " + ex.getMessage(),
+            claim + "its " + msg.replace("attestation evidence", what),
             "check the builder: it wrote evidence this verifier cannot read",
             null);
       }
@@ -717,25 +777,13 @@ public final class ImageVerifier {
         throw broken(
             "builder",
             claim
-                + "its evidence is signed by platform key "
+                + "its "
+                + what
+                + " is signed by platform key "
                 + Wire.oneLine(e.platformKey(), 80)
                 + ", which the trust root does not list",
             "check which TEE platform ran the builder, and refresh the trust root from the"
                 + " attestation service that trusts that platform",
-            null);
-      }
-      if (!trust.trustedAt(platform, t)) {
-        throw broken(
-            "builder",
-            claim
-                + "its evidence is signed by platform key "
-                + platform.keyId()
-                + ", which was trusted only "
-                + windows(platform)
-                + "; the build finished at "
-                + t,
-            "rebuild the image on a platform trusted now: this one was retired, or not yet"
-                + " trusted, when the build finished",
             null);
       }
       try {
@@ -746,15 +794,48 @@ public final class ImageVerifier {
       } catch (AttestationException | GeneralSecurityException ex) {
         throw broken(
             "builder",
-            claim + "its " + ex.getMessage(),
+            claim + "its " + String.valueOf(ex.getMessage()).replace("attestation evidence", what),
             "check where the provenance came from: its evidence was altered or replaced",
+            null);
+      }
+      // from here on the platform vouches for issuedAt: the windows are judged at that time
+      Instant at = e.issuedAt();
+      if (!trust.trustedAt(platform, at)) {
+        throw broken(
+            "builder",
+            claim
+                + "its "
+                + what
+                + " is signed by platform key "
+                + platform.keyId()
+                + ", which was trusted only "
+                + windows(platform)
+                + "; the evidence was issued at "
+                + at,
+            "rebuild the image on a platform trusted now: this one was retired, or not yet"
+                + " trusted, when the builder ran",
             null);
       }
       if (!e.measurement().equals(m)) {
         throw broken(
             "builder",
-            claim + "its TEE evidence is of measurement " + e.measurement(),
+            claim + "its " + what + " is of measurement " + e.measurement(),
             "check the builder: the measurement it claims is not the one its TEE measured",
+            null);
+      }
+      if (!trust.trustedAt(bm, at)) {
+        throw broken(
+            "builder",
+            "the builder's "
+                + what
+                + " was issued at "
+                + at
+                + " on builder measurement "
+                + m
+                + ", which was approved only "
+                + windows(bm),
+            "rebuild the image with the builder approved now: this build was superseded or"
+                + " retired when the image was built",
             null);
       }
       String tee = read.tee();
@@ -764,38 +845,21 @@ public final class ImageVerifier {
             claim
                 + "it names TEE "
                 + Wire.oneLine(tee, 80)
-                + " while its evidence comes from "
+                + " while its "
+                + what
+                + " comes from "
                 + Wire.oneLine(e.provider(), 80),
             "check the builder: its provenance and its evidence disagree",
             null);
       }
-      String run = read.invocationId();
-      if (run == null) {
-        throw broken(
-            "builder",
-            claim
-                + "the provenance names no runDetails.metadata.invocationId, which its evidence"
-                + " binds",
-            attested,
-            null);
-      }
-      byte[] expected = BuilderEvidence.reportData(digest, Digest.parse(c.key().keyId()), run);
       if (!MessageDigest.isEqual(e.reportData(), expected)) {
         throw broken(
             "builder",
-            claim
-                + "its evidence is bound to another image, builder key or run (its report data is"
-                + " not that of "
-                + digest
-                + ", builder key "
-                + c.key().keyId()
-                + " and run "
-                + Wire.oneLine(run, 80)
-                + ")",
-            "check where the provenance came from: evidence of another build was copied into it",
+            claim + "its " + what + " is bound to " + boundElsewhere,
+            "check where the provenance came from: " + boundHint,
             null);
       }
-      backing = e;
+      return e;
     }
 
     private void source(BuildRead b) throws Broken {
@@ -888,20 +952,22 @@ public final class ImageVerifier {
   /**
    * A provenance as read: what the result reports, the resolved dependencies, {@code
    * externalParameters.repository} (null if absent), the byproducts named {@link
-   * BuilderEvidence#EVIDENCE_NAME}, {@code builder.version["cairn.dev/tee"]} and {@code
-   * metadata.invocationId} (or {@code invocationID}, as cosign writes it; null if absent or not
-   * strings).
+   * BuilderEvidence#EVIDENCE_NAME} and {@link BuilderEvidence#BUILD_EVIDENCE_NAME}, {@code
+   * builder.version["cairn.dev/tee"]} and {@code metadata.invocationId} (or {@code invocationID},
+   * as cosign writes it; null if absent or not strings).
    */
   record BuildRead(
       Build build,
       List<Dependency> dependencies,
       @Nullable String external,
       List<Map<String, Object>> evidence,
+      List<Map<String, Object>> buildEvidence,
       @Nullable String tee,
       @Nullable String invocationId) {
     BuildRead {
       dependencies = List.copyOf(dependencies);
       evidence = List.copyOf(evidence);
+      buildEvidence = List.copyOf(buildEvidence);
     }
   }
 
@@ -980,6 +1046,7 @@ public final class ImageVerifier {
       }
     }
     List<Map<String, Object>> evidence = new ArrayList<>();
+    List<Map<String, Object>> buildEvidence = new ArrayList<>();
     Object byproducts = run.get("byproducts");
     if (byproducts != null) {
       if (!(byproducts instanceof List<?> l)) {
@@ -992,6 +1059,8 @@ public final class ImageVerifier {
         Map<String, Object> bp = Wire.map(l.get(i));
         if (BuilderEvidence.EVIDENCE_NAME.equals(bp.get("name"))) {
           evidence.add(bp);
+        } else if (BuilderEvidence.BUILD_EVIDENCE_NAME.equals(bp.get("name"))) {
+          buildEvidence.add(bp);
         }
       }
     }
@@ -1030,6 +1099,7 @@ public final class ImageVerifier {
         deps,
         externalRepo,
         evidence,
+        buildEvidence,
         tee,
         invocationId);
   }

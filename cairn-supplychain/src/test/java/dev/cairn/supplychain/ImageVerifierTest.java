@@ -104,7 +104,18 @@ class ImageVerifierTest {
             ? List.of()
             : List.of(
                 BuilderEvidence.byproduct(
-                    evidence(tee, measurement, image.requireDigest(), KEY, RUN))));
+                    evidence(tee, measurement, image.requireDigest(), KEY, RUN)),
+                buildEvidence(tee, measurement, image.requireDigest(), RUN, COMMIT)));
+  }
+
+  /** The build-evidence byproduct from TEE {@code t} of {@code m}, bound to img, run and commit. */
+  static Map<String, Object> buildEvidence(
+      TeeProvider t, Digest m, Digest img, String run, String commit) throws Exception {
+    return BuilderEvidence.byproduct(
+        BuilderEvidence.BUILD_EVIDENCE_NAME,
+        t.evidence(m, BuilderEvidence.buildReportData(img, run, commit))
+            .toJson()
+            .getBytes(StandardCharsets.UTF_8));
   }
 
   static BuilderKey builderKey(KeyPair k) {
@@ -570,7 +581,7 @@ class ImageVerifierTest {
     TrustRoot t = trust.retire(new BuilderMeasurement(MEASUREMENT), retired);
     assertThat(fails(ImageVerifyRequest.of(image, t, new Source.Bundle(dir)), "builder").message())
         .isEqualTo(
-            "the build finished at "
+            "the builder's attestation evidence was issued at "
                 + BUILT
                 + " on builder measurement "
                 + MEASUREMENT
@@ -651,7 +662,8 @@ class ImageVerifierTest {
 
   String boundElsewhere(KeyPair signer) {
     return claims(MEASUREMENT)
-        + "its evidence is bound to another image, builder key or run (its report data is not"
+        + "its attestation evidence is bound to another image, builder key or run (its report"
+        + " data is not"
         + " that of "
         + image.requireDigest()
         + ", builder key "
@@ -755,7 +767,7 @@ class ImageVerifierTest {
     assertThat(fails(request(), "builder").message())
         .isEqualTo(
             claims(MEASUREMENT)
-                + "its evidence is signed by platform key "
+                + "its attestation evidence is signed by platform key "
                 + platformKey(foreign).keyId()
                 + ", which the trust root does not list");
   }
@@ -768,13 +780,13 @@ class ImageVerifierTest {
     assertThat(fails(ImageVerifyRequest.of(image, t, new Source.Bundle(dir)), "builder").message())
         .isEqualTo(
             claims(MEASUREMENT)
-                + "its evidence is signed by platform key "
+                + "its attestation evidence is signed by platform key "
                 + platformKey(tee).keyId()
                 + ", which was trusted only from "
                 + T0
                 + " until "
                 + retired
-                + "; the build finished at "
+                + "; the evidence was issued at "
                 + BUILT);
   }
 
@@ -786,7 +798,7 @@ class ImageVerifierTest {
         List.of(
             BuilderEvidence.byproduct(evidence(tee, measured, image.requireDigest(), KEY, RUN))));
     assertThat(fails(request(), "builder").message())
-        .isEqualTo(claims(MEASUREMENT) + "its TEE evidence is of measurement " + measured);
+        .isEqualTo(claims(MEASUREMENT) + "its attestation evidence is of measurement " + measured);
   }
 
   @Test
@@ -820,6 +832,98 @@ class ImageVerifierTest {
             BuilderEvidence.byproduct(
                 evidence(tee, MEASUREMENT, image.requireDigest(), KEY, "run-2"))));
     assertThat(fails(request(), "builder").message()).isEqualTo(boundElsewhere(KEY));
+  }
+
+  /** The signing builder's evidence of this image, KEY and RUN, with {@code build} beside it. */
+  List<Map<String, Object>> signedAnd(Map<String, Object> build) throws Exception {
+    return List.of(
+        BuilderEvidence.byproduct(evidence(tee, MEASUREMENT, image.requireDigest(), KEY, RUN)),
+        build);
+  }
+
+  @Test
+  void builder_signedButNoEvidenceOfAMeasuredBuild_breaksTheBuilderLink() throws Exception {
+    // a measured builder signed an image it did not build (built outside, then handed in)
+    attestWith(
+        List.of(
+            BuilderEvidence.byproduct(
+                evidence(tee, MEASUREMENT, image.requireDigest(), KEY, RUN))));
+    NotVerified n = fails(request(), "builder");
+    assertThat(n.message())
+        .isEqualTo(
+            claims(MEASUREMENT)
+                + "the provenance carries no build evidence (no runDetails.byproducts entry named"
+                + " build-evidence)");
+    assertThat(n.fix().id()).isEqualTo("verify.builder-evidence");
+  }
+
+  @Test
+  void builder_buildEvidenceOfAnotherCommit_breaksTheBuilderLink() throws Exception {
+    String other = "fedcba9876543210fedcba9876543210fedcba98";
+    attestWith(signedAnd(buildEvidence(tee, MEASUREMENT, image.requireDigest(), RUN, other)));
+    assertThat(fails(request(), "builder").message())
+        .isEqualTo(
+            claims(MEASUREMENT)
+                + "its build evidence is bound to another image, run or commit (its report data is"
+                + " not that of "
+                + image.requireDigest()
+                + ", run "
+                + RUN
+                + " and commit "
+                + COMMIT
+                + ")");
+  }
+
+  @Test
+  void builder_buildEvidenceOfAnotherImage_breaksTheBuilderLink() throws Exception {
+    attestWith(
+        signedAnd(buildEvidence(tee, MEASUREMENT, Digest.sha256("another image"), RUN, COMMIT)));
+    assertThat(fails(request(), "builder").message())
+        .startsWith(claims(MEASUREMENT) + "its build evidence is bound to another image");
+  }
+
+  @Test
+  void builder_builtByAnotherMeasurementThanSigned_breaksTheBuilderLink() throws Exception {
+    // a trusted measurement signs what another (approved or not) measured builder built
+    Digest builtBy = Digest.sha256("another builder");
+    attestWith(signedAnd(buildEvidence(tee, builtBy, image.requireDigest(), RUN, COMMIT)));
+    assertThat(fails(request(), "builder").message())
+        .isEqualTo(claims(MEASUREMENT) + "its build evidence is of measurement " + builtBy);
+  }
+
+  @Test
+  void builder_buildEvidenceFromAnUntrustedPlatform_breaksTheBuilderLink(@TempDir Path elsewhere)
+      throws Exception {
+    TeeProvider foreign =
+        Tees.simulation(CairnHome.of(elsewhere), Clock.fixed(BUILT, ZoneOffset.UTC));
+    attestWith(signedAnd(buildEvidence(foreign, MEASUREMENT, image.requireDigest(), RUN, COMMIT)));
+    assertThat(fails(request(), "builder").message())
+        .isEqualTo(
+            claims(MEASUREMENT)
+                + "its build evidence is signed by platform key "
+                + platformKey(foreign).keyId()
+                + ", which the trust root does not list");
+  }
+
+  @Test
+  void builder_windowsAreJudgedWhenThePlatformSigned_notWhenTheProvenanceClaims() throws Exception {
+    // the provenance claims a finish inside the measurement's window, but the platform signed
+    // the evidence after the measurement was retired: the platform's time decides
+    Instant retired = BUILT.minusSeconds(60);
+    TrustRoot t = trust.retire(new BuilderMeasurement(MEASUREMENT), retired);
+    signAndAttest(
+        KEY,
+        KEY,
+        predicate(
+            MEASUREMENT,
+            retired.minusSeconds(10),
+            List.of(
+                BuilderEvidence.byproduct(
+                    evidence(tee, MEASUREMENT, image.requireDigest(), KEY, RUN)),
+                buildEvidence(tee, MEASUREMENT, image.requireDigest(), RUN, COMMIT))),
+        Storage.TAG);
+    assertThat(fails(ImageVerifyRequest.of(image, t, new Source.Bundle(dir)), "builder").message())
+        .startsWith("the builder's attestation evidence was issued at " + BUILT);
   }
 
   @SuppressWarnings("unchecked")
@@ -865,7 +969,8 @@ class ImageVerifierTest {
     signAndAttest(KEY, KEY, p, Storage.TAG);
     assertThat(fails(request(), "builder").message())
         .isEqualTo(
-            claims(MEASUREMENT) + "it names TEE sgx-dcap while its evidence comes from simulation");
+            claims(MEASUREMENT)
+                + "it names TEE sgx-dcap while its attestation evidence comes from simulation");
   }
 
   @Test
@@ -896,7 +1001,13 @@ class ImageVerifierTest {
 
   @Test
   void source_aProvenanceWithoutACommit_failsWhenOneIsAsked() throws Exception {
-    Map<String, Object> p = new LinkedHashMap<>(predicate(MEASUREMENT, BUILT));
+    // a working tree's build: its build evidence binds no commit either
+    Map<String, Object> p =
+        new LinkedHashMap<>(
+            predicate(
+                MEASUREMENT,
+                BUILT,
+                signedAnd(buildEvidence(tee, MEASUREMENT, image.requireDigest(), RUN, ""))));
     Map<String, Object> def =
         new LinkedHashMap<>(
             Map.of(

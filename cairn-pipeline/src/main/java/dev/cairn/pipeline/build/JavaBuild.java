@@ -41,6 +41,24 @@ public record JavaBuild(
     Path archive,
     Duration timeout) {
 
+  /**
+   * The variables of the builder's environment the wrapper sees besides {@link #environment}; all
+   * others (secrets among them) stay out.
+   */
+  public static final List<String> WRAPPER_ENVIRONMENT =
+      List.of(
+          "PATH",
+          "HOME",
+          "USER",
+          "LANG",
+          "LC_ALL",
+          "TMPDIR",
+          "JAVA_HOME",
+          "MAVEN_USER_HOME",
+          "MAVEN_OPTS",
+          "GRADLE_USER_HOME",
+          "GRADLE_OPTS");
+
   /** The image Cairn runs Java applications on when the pipeline names none. */
   public static final String DEFAULT_BASE_IMAGE = "docker.io/library/eclipse-temurin:21-jre";
 

@@ -25,6 +25,7 @@ import dev.cairn.pipeline.build.JavaBuild;
 import dev.cairn.pipeline.source.Checkout;
 import dev.cairn.pipeline.source.GitAuth;
 import dev.cairn.pipeline.steps.internal.AttestedBuilder;
+import dev.cairn.pipeline.steps.internal.BuildTasks;
 import dev.cairn.pipeline.steps.internal.BuilderProtocol;
 import dev.cairn.pipeline.steps.internal.Provenance;
 import dev.cairn.supplychain.Cosign;
@@ -46,6 +47,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -103,7 +105,7 @@ public final class Steps {
   public static List<StepExecutor> all(CairnHome home, Clock clock, List<Path> builderClassPath) {
     return List.of(
         new CheckoutStep(),
-        new BuildStep(clock),
+        new BuildStep(home, clock, builderClassPath),
         new PushStep(),
         new SignStep(home, clock, builderClassPath));
   }
@@ -235,10 +237,14 @@ public final class Steps {
   }
 
   private static final class BuildStep implements StepExecutor {
+    private final CairnHome home;
     private final Clock clock;
+    private final List<Path> builderClassPath;
 
-    BuildStep(Clock clock) {
+    BuildStep(CairnHome home, Clock clock, List<Path> builderClassPath) {
+      this.home = home;
       this.clock = clock;
+      this.builderClassPath = List.copyOf(builderClassPath);
     }
 
     @Override
@@ -275,14 +281,18 @@ public final class Steps {
             push.isPresent()
                 ? RegistryOptions.of(ctx, push.get(), target(ctx, push.get()).registry())
                 : null;
-        BuiltImage built;
+        Built built;
         boolean explicitDockerfile = step.params().containsKey("dockerfile");
         Optional<JavaBuild.Tool> java =
             explicitDockerfile || Files.isRegularFile(dockerfile)
                 ? Optional.empty()
                 : ImageBuilds.detectJava(context);
+        // built by the measured builder when an attested builder signs it: one measurement
+        // builds and signs, and the build's evidence goes into the provenance
+        Builder builder = measured(ctx.request()) ? this::measuredBuild : BuildStep::localBuild;
         if (java.isPresent()) {
-          built = buildJava(ctx, step, context, work, archive, java.get(), registry, bases);
+          built =
+              buildJava(ctx, step, context, work, archive, java.get(), registry, bases, builder);
         } else {
           if (!Files.isRegularFile(dockerfile)) {
             return StepResult.failed(
@@ -294,11 +304,17 @@ public final class Steps {
                     + ", pom.xml or build.gradle",
                 false);
           }
-          built = buildDockerfile(ctx, step, context, dockerfile, work, archive, registry, bases);
+          built =
+              buildDockerfile(
+                  ctx, step, context, dockerfile, work, archive, registry, bases, builder);
         }
         ctx.log().line("built " + built.digest() + " with " + built.builder());
         Map<String, String> out = new LinkedHashMap<>();
         out.put("digest", built.digest().toString());
+        if (built.measurement() != null) {
+          out.put("measurement", built.measurement().toString());
+          out.put("evidence", Objects.requireNonNull(built.evidence()));
+        }
         out.put("archive", archive.toString());
         out.put("startedOn", started.toString());
         if (!bases.isEmpty()) {
@@ -312,7 +328,75 @@ public final class Steps {
       }
     }
 
-    private static BuiltImage buildDockerfile(
+    /** What was built, and by the measured builder: its measurement and evidence (else null). */
+    record Built(
+        Digest digest, String builder, @Nullable Digest measurement, @Nullable String evidence) {}
+
+    /** Carries out a build task: in this process, or in the measured builder. */
+    @FunctionalInterface
+    interface Builder {
+      Built build(StepContext ctx, BuilderProtocol.BuildTask task)
+          throws CairnException, IOException, InterruptedException;
+    }
+
+    /** Whether an attested builder signs this run's image (so it builds it too). */
+    private static boolean measured(RunRequest r) {
+      for (StepSpec s : r.definition().steps()) {
+        if (s.kind() == StepKind.SIGN) {
+          return !Boolean.FALSE.equals(s.params().get("attested"));
+        }
+      }
+      return false;
+    }
+
+    private static Built localBuild(StepContext ctx, BuilderProtocol.BuildTask task)
+        throws CairnException, IOException, InterruptedException {
+      BuiltImage b = BuildTasks.run(task, e -> log(ctx, e));
+      return new Built(b.digest(), b.builder(), null, null);
+    }
+
+    private Built measuredBuild(StepContext ctx, BuilderProtocol.BuildTask task)
+        throws PipelineException, InterruptedException {
+      BuilderProtocol.Built b = AttestedBuilder.build(ctx, home, clock, builderClassPath, task);
+      return new Built(b.image(), b.builder(), b.measurement(), b.evidence());
+    }
+
+    private BuilderProtocol.BuildTask task(
+        StepContext ctx,
+        String tool,
+        Path context,
+        String dockerfile,
+        Map<String, String> args,
+        String target,
+        Map<String, String> bases,
+        Path work,
+        Path archive,
+        String baseImage,
+        List<String> wrapperArgs,
+        String mainClass,
+        String layout,
+        Map<String, String> environment) {
+      return new BuilderProtocol.BuildTask(
+          home.root().toAbsolutePath().toString(),
+          ctx.runId(),
+          ctx.request().commit(),
+          tool,
+          context.toAbsolutePath().toString(),
+          dockerfile,
+          args,
+          target,
+          bases,
+          work.toAbsolutePath().toString(),
+          archive.toAbsolutePath().toString(),
+          baseImage,
+          wrapperArgs,
+          mainClass,
+          layout,
+          environment,
+          Math.max(1, ctx.step().timeout().toSeconds()));
+    }
+
+    private Built buildDockerfile(
         StepContext ctx,
         StepSpec step,
         Path context,
@@ -320,13 +404,16 @@ public final class Steps {
         Path work,
         Path archive,
         @Nullable RegistryOptions registry,
-        java.util.Set<String> bases)
+        java.util.Set<String> bases,
+        Builder builder)
         throws CairnException, IOException, InterruptedException {
       ImageBuild.Builder b =
           ImageBuild.builder(context, work).dockerfile(dockerfile).timestamp(Instant.EPOCH);
-      if (step.params().get("args") instanceof Map<?, ?> args) {
-        args.forEach((k, v) -> b.buildArg(String.valueOf(k), String.valueOf(v)));
+      Map<String, String> args = new LinkedHashMap<>();
+      if (step.params().get("args") instanceof Map<?, ?> a) {
+        a.forEach((k, v) -> args.put(String.valueOf(k), String.valueOf(v)));
       }
+      args.forEach(b::buildArg);
       String target = step.param("target", "");
       if (!target.isEmpty()) {
         b.target(target);
@@ -334,6 +421,7 @@ public final class Steps {
       b.output(new ImageOutput.OciArchive(archive));
       BuildPlan plan = ImageBuilds.plan(b.build());
       java.util.Set<String> pulled = new java.util.HashSet<>();
+      Map<String, String> archives = new LinkedHashMap<>();
       if (registry != null) {
         // base images on the pipeline's registry come through Cairn's client, with its CA,
         // credentials and plain-HTTP rule, as a local archive the builders read
@@ -345,7 +433,7 @@ public final class Steps {
           }
           Path base = pullBase(ctx, registry, from, work.resolve("base-" + n++ + ".tar"), bases);
           if (base != null) {
-            b.baseArchive(from, base);
+            archives.put(from, base.toAbsolutePath().toString());
           } else {
             pulled.remove(from);
           }
@@ -354,7 +442,24 @@ public final class Steps {
       // the builders pull the others themselves: resolved before and after the build, so that a
       // tag that moved meanwhile fails the build rather than the provenance
       List<String> before = otherBases(plan.dockerfile(), pulled);
-      BuiltImage built = ImageBuilds.build(b.build(), e -> log(ctx, e));
+      Built built =
+          builder.build(
+              ctx,
+              task(
+                  ctx,
+                  "dockerfile",
+                  context,
+                  dockerfile.toAbsolutePath().toString(),
+                  args,
+                  target,
+                  archives,
+                  work,
+                  archive,
+                  "",
+                  List.of(),
+                  "",
+                  "",
+                  Map.of()));
       List<String> after = otherBases(plan.dockerfile(), pulled);
       if (!after.equals(before)) {
         throw new PipelineException(
@@ -383,6 +488,11 @@ public final class Steps {
           }
         }
       }
+      return byDigest(refs);
+    }
+
+    /** Each of {@code refs} as {@code reference@sha256:…}: asked of its registry (HTTPS). */
+    private static List<String> byDigest(java.util.SortedSet<String> refs) throws CairnException {
       List<String> out = new java.util.ArrayList<>();
       OciClient oci = refs.isEmpty() ? null : Registries.builder().build();
       for (String r : refs) {
@@ -405,7 +515,7 @@ public final class Steps {
       return out;
     }
 
-    private static BuiltImage buildJava(
+    private Built buildJava(
         StepContext ctx,
         StepSpec step,
         Path project,
@@ -413,38 +523,54 @@ public final class Steps {
         Path archive,
         JavaBuild.Tool tool,
         @Nullable RegistryOptions registry,
-        java.util.Set<String> bases)
+        java.util.Set<String> bases,
+        Builder builder)
         throws CairnException, IOException, InterruptedException {
       String base = step.param("baseImage", JavaBuild.DEFAULT_BASE_IMAGE);
-      Map<String, Path> archives = new LinkedHashMap<>();
+      Map<String, String> archives = new LinkedHashMap<>();
       if (registry != null) {
         Path local = pullBase(ctx, registry, base, work.resolve("base-java.tar"), bases);
         if (local != null) {
-          archives.put(base, local);
+          archives.put(base, local.toAbsolutePath().toString());
         }
       }
+      // a base off the pipeline's registry is pulled by the builder: resolved before and after,
+      // so the provenance names the digest built on
+      java.util.SortedSet<String> other =
+          archives.isEmpty() ? new java.util.TreeSet<>(List.of(base)) : new java.util.TreeSet<>();
+      List<String> before = byDigest(other);
       String layout = step.param("layout", "classes");
-      String main = step.param("mainClass", "");
       ctx.log()
           .line(
               "no Dockerfile: a "
                   + tool.name().toLowerCase(java.util.Locale.ROOT)
                   + " project, built with its wrapper");
-      JavaBuild r =
-          new JavaBuild(
-              project,
-              tool,
-              work,
-              base,
-              archives,
-              step.listParam("wrapperArgs"),
-              main.isEmpty() ? null : main,
-              layout.equals("jar") ? JavaBuild.Layout.JAR : JavaBuild.Layout.CLASSES,
-              ctx.env(),
-              Instant.EPOCH,
-              archive,
-              step.timeout());
-      return ImageBuilds.buildJava(r, e -> log(ctx, e));
+      Built built =
+          builder.build(
+              ctx,
+              task(
+                  ctx,
+                  tool.name().toLowerCase(java.util.Locale.ROOT),
+                  project,
+                  "",
+                  Map.of(),
+                  "",
+                  archives,
+                  work,
+                  archive,
+                  base,
+                  step.listParam("wrapperArgs"),
+                  step.param("mainClass", ""),
+                  layout.equals("jar") ? "jar" : "classes",
+                  ctx.env()));
+      List<String> after = byDigest(other);
+      if (!after.equals(before)) {
+        throw new PipelineException(
+            "the base image moved while it was built on: " + before + " then " + after,
+            "run again: the provenance names the base image by the digest built on");
+      }
+      bases.addAll(before);
+      return built;
     }
 
     /**
@@ -476,12 +602,9 @@ public final class Steps {
 
   /** A build event as a log line; progress fractions are left out. */
   static void log(StepContext ctx, BuildEvent e) {
-    switch (e) {
-      case BuildEvent.Routed r -> ctx.log().line("builder: " + r.builder());
-      case BuildEvent.Step s -> ctx.log().line(s.location() + " " + s.instruction());
-      case BuildEvent.Log l -> ctx.log().line(l.line());
-      case BuildEvent.Written w -> ctx.log().line("wrote " + w.digest() + " to " + w.output());
-      case BuildEvent.Progress p -> {}
+    String line = BuildTasks.describe(e);
+    if (line != null) {
+      ctx.log().line(line);
     }
   }
 
@@ -657,9 +780,11 @@ public final class Steps {
       if (serviceUri == null) {
         // the embedded service in this home: what verifies the image, from now on. A team's
         // service named by the pipeline file is never trusted for being named there: its
-        // builder key goes into a trust root only by the operator (cairn trust add-builder-key)
+        // builder key goes into a trust root only by the operator (cairn trust add-builder-key).
+        // Trusted from the build's start: the same builder's build evidence is that old
         try {
-          if (dev.cairn.supplychain.BuilderTrust.grow(home.trustRoot(), signed.trust(), started)
+          if (dev.cairn.supplychain.BuilderTrust.grow(
+                  home.trustRoot(), signed.trust(), task.startedOn())
               > 0) {
             ctx.log().line("trust root " + home.trustRoot() + " now trusts this builder");
           }
@@ -734,7 +859,8 @@ public final class Steps {
           r.definition().digest(),
           r.trigger().source(),
           deps,
-          startedOn);
+          startedOn,
+          ctx.output(StepKind.BUILD, "evidence").orElse(""));
     }
   }
 }

@@ -13,6 +13,7 @@ import dev.cairn.pipeline.RunRequest;
 import dev.cairn.pipeline.RunState;
 import dev.cairn.pipeline.SecretSource;
 import dev.cairn.pipeline.Trigger;
+import dev.cairn.pipeline.steps.internal.BuilderWorkload;
 import dev.cairn.supplychain.ImageRef;
 import dev.cairn.supplychain.OciClient;
 import dev.cairn.supplychain.Registries;
@@ -144,7 +145,16 @@ class JavaProjectBuildIT {
 
   private record Run(RunRecord record, String logs) {}
 
+  /** What a test does while a run goes on. */
+  interface During {
+    void accept(RunEngine engine, String runId) throws Exception;
+  }
+
   private Run run(Path repo, String pipeline) throws Exception {
+    return run(repo, pipeline, (engine, id) -> {});
+  }
+
+  private Run run(Path repo, String pipeline, During during) throws Exception {
     Files.createDirectories(repo.resolve(".cairn"));
     Files.writeString(repo.resolve(".cairn/pipeline.yaml"), pipeline);
     String commit;
@@ -168,19 +178,19 @@ class JavaProjectBuildIT {
                 Steps.all(dev.cairn.core.CairnHome.of(dir.resolve("home")), Clock.systemUTC()))
             .secrets(SecretSource.of(Map.of()))
             .start()) {
-      RunRecord r =
-          engine.await(
-              engine
-                  .submit(
-                      RunRequest.of(
-                          repo.toUri().toString(),
-                          commit,
-                          "refs/heads/main",
-                          Trigger.manual("dev", commit, "refs/heads/main"),
-                          def))
-                  .run()
-                  .id(),
-              Duration.ofMinutes(5));
+      String id =
+          engine
+              .submit(
+                  RunRequest.of(
+                      repo.toUri().toString(),
+                      commit,
+                      "refs/heads/main",
+                      Trigger.manual("dev", commit, "refs/heads/main"),
+                      def))
+              .run()
+              .id();
+      during.accept(engine, id);
+      RunRecord r = engine.await(id, Duration.ofMinutes(5));
       return new Run(r, RunLogs.text(engine.store(), r.id()));
     }
   }
@@ -291,6 +301,103 @@ class JavaProjectBuildIT {
   }
 
   @Test
+  void mavenProject_signedByTheAttestedBuilder_isBuiltByTheSameMeasuredBuilder() throws Exception {
+    Path repo = mavenProject(true);
+    Run run =
+        run(
+            repo,
+            pipeline(
+                    "{baseImage: "
+                        + REGISTRY.address()
+                        + "/base/jre:1, layout: jar, wrapperArgs: [-o, -B, -q, package]}")
+                + "  - sign: {}\n");
+    assertThat(run.record().state()).as(run.logs()).isEqualTo(RunState.SUCCEEDED);
+    // the wrapper ran under the measured builder, which passed its environment on (JAVA_HOME)
+    Map<String, String> built = run.record().steps().get(1).outputs();
+    assertThat(run.logs())
+        .contains("building in the measured builder " + built.get("measurement"))
+        .contains("$ ./mvnw -o -B -q package");
+    assertThat(built).containsKeys("measurement", "evidence");
+    ImageRef image = ImageRef.parse(run.record().steps().get(2).outputs().get("image"));
+    assertThat(image.requireDigest().toString()).isEqualTo(built.get("digest"));
+    // what cairn verify does: the image verifies against the home's trust root, build evidence
+    // included, and names the commit
+    var trust =
+        dev.cairn.ledger.TrustRoot.parse(
+            Files.readString(dev.cairn.core.CairnHome.of(dir.resolve("home")).trustRoot()));
+    var result =
+        dev.cairn.supplychain.ImageVerifier.create(Clock.systemUTC())
+            .verify(
+                dev.cairn.supplychain.ImageVerifyRequest.of(
+                        image,
+                        trust,
+                        new dev.cairn.supplychain.ImageVerifyRequest.Source.Registry(oci))
+                    .withCommit(run.record().commit()));
+    assertThat(result)
+        .as(result.toString())
+        .isInstanceOf(dev.cairn.supplychain.ImageVerifyResult.Verified.class);
+  }
+
+  @Test
+  void cancellingAMeasuredBuild_endsTheBuilderAndWhatItStarted() throws Exception {
+    Path repo = mavenProject(false);
+    Files.writeString(repo.resolve("mvnw"), "#!/bin/sh\necho wrapper-waiting\nexec sleep 271\n");
+    repo.resolve("mvnw").toFile().setExecutable(true);
+    List<ProcessHandle> started = new ArrayList<>();
+    Run run =
+        run(
+            repo,
+            pipeline("{baseImage: " + REGISTRY.address() + "/base/jre:1}") + "  - sign: {}\n",
+            (engine, id) -> {
+              org.awaitility.Awaitility.await()
+                  .atMost(Duration.ofMinutes(2))
+                  .until(
+                      () ->
+                          !measuredBuild().isEmpty()
+                              || engine.run(id).orElseThrow().finished() != null);
+              String logs = RunLogs.text(engine.store(), id);
+              assertThat(measuredBuild()).as(logs).isNotEmpty();
+              started.addAll(measuredBuild());
+              started.addAll(sleeping());
+              assertThat(engine.cancel(id)).isTrue();
+            });
+    assertThat(run.record().state()).isEqualTo(RunState.CANCELLED);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> started.stream().noneMatch(ProcessHandle::isAlive));
+    assertThat(measuredBuild()).isEmpty();
+    assertThat(sleeping()).isEmpty();
+  }
+
+  /**
+   * The measured builders this test started that run the wrapper: its parents whose command line
+   * (read from /proc: too long for ProcessHandle to give whole) runs the builder's main class.
+   */
+  private static List<ProcessHandle> measuredBuild() {
+    return sleeping().stream()
+        .flatMap(h -> h.parent().stream())
+        .filter(
+            h -> {
+              try {
+                return new String(
+                        Files.readAllBytes(Path.of("/proc", "" + h.pid(), "cmdline")),
+                        StandardCharsets.UTF_8)
+                    .contains(BuilderWorkload.class.getName());
+              } catch (java.io.IOException e) {
+                return false; // gone
+              }
+            })
+        .toList();
+  }
+
+  private static List<ProcessHandle> sleeping() {
+    return ProcessHandle.current()
+        .descendants()
+        .filter(h -> h.info().commandLine().map(c -> c.contains("sleep 271")).orElse(false))
+        .toList();
+  }
+
+  @Test
   void mavenProjectWithoutItsWrapper_failsTheBuild_withAHint() throws Exception {
     Run run = run(mavenProject(false), pipeline("{}"));
     assertThat(run.record().state()).isEqualTo(RunState.FAILED);
@@ -306,12 +413,20 @@ class JavaProjectBuildIT {
     Run missing = run(repo, pipeline("{}"));
     assertThat(missing.record().failure().message())
         .contains("has no Gradle wrapper (gradlew), and no Dockerfile");
+    Files.writeString(repo.resolve("gradlew"), "#!/bin/sh\nexit 0\n");
+    // the default base image is off the pipeline's registry: resolved before the wrapper runs,
+    // so an unreachable one fails at once rather than after the whole build
+    Run offline = run(repo, pipeline("{}"));
+    assertThat(offline.record().failure().message())
+        .startsWith("registry docker.io unreachable")
+        .contains("library/eclipse-temurin");
+    assertThat(offline.logs()).doesNotContain("$ ./gradlew");
 
     // no Gradle distribution can be fetched here: a wrapper that reports how it was called and
     // fails shows the step runs ./gradlew with Gradle's arguments, its output in the step log
     Files.writeString(
         repo.resolve("gradlew"), "#!/bin/sh\necho \"gradlew called with: $*\"\nexit 3\n");
-    Run called = run(repo, pipeline("{}"));
+    Run called = run(repo, pipeline("{baseImage: " + REGISTRY.address() + "/base/jre:1}"));
     assertThat(called.record().state()).isEqualTo(RunState.FAILED);
     assertThat(called.logs())
         .contains("$ ./gradlew build --no-daemon --console=plain")

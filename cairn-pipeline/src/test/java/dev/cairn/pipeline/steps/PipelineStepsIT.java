@@ -126,6 +126,23 @@ class PipelineStepsIT {
         .isEqualTo(
             BuilderEvidence.reportData(
                 ref.requireDigest(), Digest.sha256(builderKey.getEncoded()), run.record().id()));
+    // the same measured builder built the image: its evidence binds the image, run and commit
+    Map<?, ?> built =
+        (Map<?, ?>)
+            ((List<?>) path(provenance, "predicate", "runDetails").get("byproducts")).get(1);
+    assertThat(built.get("name")).isEqualTo(BuilderEvidence.BUILD_EVIDENCE_NAME);
+    Evidence buildEvidence =
+        Evidence.parse(
+            new String(
+                Base64.getDecoder().decode((String) built.get("content")), StandardCharsets.UTF_8));
+    assertThat(buildEvidence.measurement()).isEqualTo(measurement);
+    assertThat(buildEvidence.reportData())
+        .isEqualTo(
+            BuilderEvidence.buildReportData(ref.requireDigest(), run.record().id(), app.commit()));
+    assertThat(run.record().steps().get(1).outputs())
+        .containsEntry("measurement", measurement.toString())
+        .containsEntry("digest", ref.requireDigest().toString());
+    assertThat(run.logs()).contains("building in the measured builder " + measurement);
     assertThat(run.record().steps().get(3).outputs())
         .containsEntry("measurement", measurement.toString())
         .containsEntry("builder", Steps.ATTESTED_BUILDER);
@@ -247,6 +264,8 @@ class PipelineStepsIT {
     assertThat(path(provenance, "predicate", "runDetails", "builder"))
         .isEqualTo(Map.of("id", Steps.LOCAL_BUILDER));
     assertThat(path(provenance, "predicate", "runDetails")).doesNotContainKey("byproducts");
+    // no attested signer, so the step built in process: nothing measured, no evidence
+    assertThat(run.record().steps().get(1).outputs()).doesNotContainKeys("measurement", "evidence");
     noKeyIn(pem, run, dir.resolve("runs"), provenance);
     Path pub = dir.resolve("cosign.pub");
     Files.writeString(pub, CosignKeys.publicKeyPem(keys.getPublic()));

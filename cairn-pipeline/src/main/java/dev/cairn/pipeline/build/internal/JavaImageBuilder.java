@@ -50,19 +50,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JavaImageBuilder {
   /** Environment variables of this process the wrapper may see; all others (secrets) stay out. */
-  private static final List<String> PASSED_ENV =
-      List.of(
-          "PATH",
-          "HOME",
-          "USER",
-          "LANG",
-          "LC_ALL",
-          "TMPDIR",
-          "JAVA_HOME",
-          "MAVEN_USER_HOME",
-          "MAVEN_OPTS",
-          "GRADLE_USER_HOME",
-          "GRADLE_OPTS");
+  private static final List<String> PASSED_ENV = JavaBuild.WRAPPER_ENVIRONMENT;
 
   private JavaImageBuilder() {}
 

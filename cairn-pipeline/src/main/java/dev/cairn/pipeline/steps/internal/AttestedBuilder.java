@@ -191,6 +191,95 @@ public final class AttestedBuilder {
                         + " if this build of Cairn is yours"
                     : null);
         case BuilderProtocol.Signed s -> checked(s, measurement, published, task, approved[0]);
+        case BuilderProtocol.Built b ->
+            throw new PipelineException("the attested builder built instead of signing", null);
+      };
+    }
+  }
+
+  /**
+   * Has the builder on {@code classPath} build {@code task} as a measured workload in the TEE: its
+   * log lines go to the step's log, and it answers the image's digest with TEE evidence of its
+   * measurement bound to that digest, the run and the commit. Cancelling the step ends the builder
+   * and what it started.
+   *
+   * @throws PipelineException when the builder failed: its own one line
+   */
+  public static BuilderProtocol.Built build(
+      StepContext ctx,
+      CairnHome home,
+      Clock clock,
+      List<Path> classPath,
+      BuilderProtocol.BuildTask task)
+      throws PipelineException, InterruptedException {
+    TeeProvider tee = Tees.simulation(home, clock);
+    MeasuredJvm.Launch launch =
+        new MeasuredJvm.Launch(
+            spec(classPath),
+            BuilderWorkload.class.getName(),
+            List.of(BuilderProtocol.encode(task)),
+            task.tool().equals("dockerfile")
+                ? Set.of()
+                : Set.copyOf(dev.cairn.pipeline.build.JavaBuild.WRAPPER_ENVIRONMENT),
+            workloadEnvironment(home),
+            // its own class-data archive: the build loads other classes than the signing
+            home.simulation().resolve("cds").resolve("build"));
+    MeasuredJvm.Running workload;
+    try {
+      java.nio.file.Files.createDirectories(launch.archiveDirectory());
+      workload = MeasuredJvm.start(tee, launch);
+    } catch (AttestationException | IOException e) {
+      throw new PipelineException(
+          "cannot launch the measured builder: " + e.getMessage(),
+          e instanceof AttestationException a ? a.hint().orElse(null) : null);
+    }
+    try (workload) {
+      Process p = workload.process();
+      ctx.onCancel(
+          () -> {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+          });
+      Digest measurement = workload.measurement();
+      ctx.log()
+          .line("building in the measured builder " + measurement + " (" + tee.name() + " TEE)");
+      BuilderProtocol.Outcome outcome;
+      try {
+        // stdin stays open: the builder ends itself and what it started when it closes (this
+        // process gone, even by kill -9)
+        java.util.Optional<String> line =
+            workload.resultLine(
+                l -> {
+                  if (l.startsWith("| ")) {
+                    ctx.log().line(l.substring(2));
+                  }
+                });
+        outcome =
+            line.isPresent()
+                ? BuilderProtocol.decodeOutcome(line.get())
+                : new BuilderProtocol.Error(
+                    ctx.cancelled()
+                        ? "the build was cancelled"
+                        : "the measured builder ended without a result (exit "
+                            + p.exitValue()
+                            + "); its own error is on standard error");
+      } catch (IOException | IllegalArgumentException e) {
+        throw new PipelineException(
+            "cannot read the measured builder's result: " + e.getMessage(), null);
+      }
+      workload.finish(outcome instanceof BuilderProtocol.Built);
+      return switch (outcome) {
+        case BuilderProtocol.Error e -> throw new PipelineException(e.message(), null);
+        case BuilderProtocol.Signed s ->
+            throw new PipelineException("the measured builder signed instead of building", null);
+        case BuilderProtocol.Built b -> {
+          if (!b.measurement().equals(measurement)) {
+            throw new PipelineException(
+                "the builder says it is " + b.measurement() + " but was launched as " + measurement,
+                null);
+          }
+          yield b;
+        }
       };
     }
   }

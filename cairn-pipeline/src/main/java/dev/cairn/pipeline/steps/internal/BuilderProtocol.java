@@ -14,8 +14,10 @@ import java.util.TreeMap;
  * What the sign step and its measured builder say to each other, as typed records with one codec
  * (the shape of cairn-certify's protocol with its workload): the {@link Task} on the workload's
  * command line (the facts of the run, no secrets in it), the {@link Instructions} on its stdin once
- * the attestation service listens, and one {@link Outcome} line on its stdout. Secrets never cross:
- * the builder gets its key from the attestation service, and returns only what it signed.
+ * the attestation service listens, and one {@link Outcome} line on its stdout. The build step runs
+ * the same builder with a {@link BuildTask} instead, which answers {@link Built} after log lines
+ * that start with {@code "| "}. Secrets never cross: the builder gets its key from the attestation
+ * service, and returns only what it signed.
  */
 public final class BuilderProtocol {
   private BuilderProtocol() {}
@@ -44,6 +46,8 @@ public final class BuilderProtocol {
    * @param trigger what started the run ({@code manual}, {@code github}, …)
    * @param dependencies the source and base images, by digest
    * @param startedOn when the run's build started
+   * @param buildEvidence the evidence JSON of the measured build ({@link Built#evidence}), or
+   *     {@code ""} when the image was built outside the builder
    */
   public record Task(
       String home,
@@ -56,12 +60,71 @@ public final class BuilderProtocol {
       Digest pipelineDigest,
       String trigger,
       List<Dependency> dependencies,
-      Instant startedOn) {
+      Instant startedOn,
+      String buildEvidence) {
     public Task {
       dependencies = List.copyOf(dependencies);
       if (!java.nio.file.Path.of(home).isAbsolute()) {
         // the builder's TEE state is in Cairn's home: never wherever it happens to start
         throw new IllegalArgumentException("the task's home is not an absolute path: " + home);
+      }
+    }
+  }
+
+  /**
+   * What to build, for the build step's run of the builder: a Dockerfile ({@code tool} {@code
+   * dockerfile}) or a Maven or Gradle project ({@code maven}, {@code gradle}) with no Dockerfile.
+   * Paths are absolute; no secret is in it (base images on the pipeline's registry were pulled by
+   * the build step into {@code baseArchives}).
+   *
+   * @param home Cairn's home (the simulated platform's state)
+   * @param runId the run, bound into the build's evidence
+   * @param commit the commit built ({@code ""} for a working tree), bound into the evidence
+   * @param tool {@code dockerfile}, {@code maven} or {@code gradle}
+   * @param context the build context, or the Java project's directory
+   * @param dockerfile the Dockerfile ({@code ""} for a Java project)
+   * @param args build arguments
+   * @param target the stage to build ({@code ""}: the last)
+   * @param baseArchives base images as local archives, by the reference that names them
+   * @param work the build's working directory
+   * @param archive where the OCI image layout (tar) goes
+   * @param baseImage a Java project's base image ({@code ""} for a Dockerfile)
+   * @param wrapperArgs a Java project's wrapper arguments
+   * @param mainClass a Java project's main class ({@code ""}: found by the build)
+   * @param layout {@code classes} or {@code jar}
+   * @param environment the step's environment for the wrapper (never secrets)
+   * @param timeoutSeconds the longest a Java project's wrapper may run
+   */
+  public record BuildTask(
+      String home,
+      String runId,
+      String commit,
+      String tool,
+      String context,
+      String dockerfile,
+      Map<String, String> args,
+      String target,
+      Map<String, String> baseArchives,
+      String work,
+      String archive,
+      String baseImage,
+      List<String> wrapperArgs,
+      String mainClass,
+      String layout,
+      Map<String, String> environment,
+      long timeoutSeconds) {
+    public BuildTask {
+      args = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(args));
+      baseArchives = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(baseArchives));
+      wrapperArgs = List.copyOf(wrapperArgs);
+      environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+      if (!List.of("dockerfile", "maven", "gradle").contains(tool)) {
+        throw new IllegalArgumentException("unknown build tool " + tool);
+      }
+      for (String p : List.of(home, context, work, archive)) {
+        if (!java.nio.file.Path.of(p).isAbsolute()) {
+          throw new IllegalArgumentException("the build task's paths must be absolute: " + p);
+        }
       }
     }
   }
@@ -90,6 +153,18 @@ public final class BuilderProtocol {
       Digest measurement, String tee, String signature, String envelope, Digest evidence)
       implements Outcome {}
 
+  /**
+   * Built.
+   *
+   * @param measurement the builder's measurement, as its evidence states it
+   * @param tee the TEE provider's name
+   * @param image the digest of the image written to the task's archive
+   * @param builder which builder made it ({@code jib}, {@code buildah}, {@code maven+jib}, …)
+   * @param evidence the TEE evidence JSON bound to the image, the run and the commit
+   */
+  public record Built(Digest measurement, String tee, Digest image, String builder, String evidence)
+      implements Outcome {}
+
   /** The builder could not sign (refused its key, or failed): one line, no secret in it. */
   public record Error(String message) implements Outcome {}
 
@@ -112,7 +187,68 @@ public final class BuilderProtocol {
     }
     m.put("dependencies", deps);
     m.put("startedOn", t.startedOn().toString());
+    m.put("buildEvidence", t.buildEvidence());
     return Json.canonical(m);
+  }
+
+  public static String encode(BuildTask t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("task", "build");
+    m.put("home", t.home());
+    m.put("runId", t.runId());
+    m.put("commit", t.commit());
+    m.put("tool", t.tool());
+    m.put("context", t.context());
+    m.put("dockerfile", t.dockerfile());
+    m.put("args", t.args());
+    m.put("target", t.target());
+    m.put("baseArchives", t.baseArchives());
+    m.put("work", t.work());
+    m.put("archive", t.archive());
+    m.put("baseImage", t.baseImage());
+    m.put("wrapperArgs", t.wrapperArgs());
+    m.put("mainClass", t.mainClass());
+    m.put("layout", t.layout());
+    m.put("environment", t.environment());
+    m.put("timeoutSeconds", t.timeoutSeconds());
+    return Json.canonical(m);
+  }
+
+  /** Whether the task on the command line is a {@link BuildTask} (else a {@link Task}). */
+  public static boolean isBuild(String json) {
+    return "build".equals(tree(json).get("task"));
+  }
+
+  public static BuildTask decodeBuildTask(String json) {
+    Map<String, Object> n = tree(json);
+    if (!(req(n, "timeoutSeconds") instanceof Number timeout)) {
+      throw new IllegalArgumentException("'timeoutSeconds' is not a number");
+    }
+    List<String> wrapperArgs = new ArrayList<>();
+    for (Object o : list(n, "wrapperArgs")) {
+      if (!(o instanceof String s)) {
+        throw new IllegalArgumentException("'wrapperArgs' holds a non-string");
+      }
+      wrapperArgs.add(s);
+    }
+    return new BuildTask(
+        text(n, "home"),
+        text(n, "runId"),
+        text(n, "commit"),
+        text(n, "tool"),
+        text(n, "context"),
+        text(n, "dockerfile"),
+        strings(n, "args"),
+        text(n, "target"),
+        strings(n, "baseArchives"),
+        text(n, "work"),
+        text(n, "archive"),
+        text(n, "baseImage"),
+        wrapperArgs,
+        text(n, "mainClass"),
+        text(n, "layout"),
+        strings(n, "environment"),
+        timeout.longValue());
   }
 
   public static Task decodeTask(String json) {
@@ -137,7 +273,8 @@ public final class BuilderProtocol {
         Digest.parse(text(n, "pipelineDigest")),
         text(n, "trigger"),
         deps,
-        Instant.parse(text(n, "startedOn")));
+        Instant.parse(text(n, "startedOn")),
+        text(n, "buildEvidence"));
   }
 
   public static String encode(Instructions i) {
@@ -171,6 +308,14 @@ public final class BuilderProtocol {
         m.put("envelope", s.envelope());
         m.put("evidence", s.evidence().toString());
       }
+      case Built b -> {
+        m.put("status", "built");
+        m.put("measurement", b.measurement().toString());
+        m.put("tee", b.tee());
+        m.put("image", b.image().toString());
+        m.put("builder", b.builder());
+        m.put("evidence", b.evidence());
+      }
       case Error e -> {
         m.put("status", "error");
         m.put("error", e.message());
@@ -189,6 +334,13 @@ public final class BuilderProtocol {
               text(n, "signature"),
               text(n, "envelope"),
               Digest.parse(text(n, "evidence")));
+      case "built" ->
+          new Built(
+              Digest.parse(text(n, "measurement")),
+              text(n, "tee"),
+              Digest.parse(text(n, "image")),
+              text(n, "builder"),
+              text(n, "evidence"));
       case "error" -> new Error(text(n, "error"));
       default -> throw new IllegalArgumentException("unknown status " + text(n, "status"));
     };
@@ -215,6 +367,20 @@ public final class BuilderProtocol {
       return s;
     }
     throw new IllegalArgumentException("'" + field + "' is not a string");
+  }
+
+  private static Map<String, String> strings(Map<?, ?> n, String field) {
+    if (!(req(n, field) instanceof Map<?, ?> m)) {
+      throw new IllegalArgumentException("'" + field + "' is not an object");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      if (!(e.getValue() instanceof String v)) {
+        throw new IllegalArgumentException("'" + field + "." + e.getKey() + "' is not a string");
+      }
+      out.put(String.valueOf(e.getKey()), v);
+    }
+    return out;
   }
 
   private static List<?> list(Map<?, ?> n, String field) {

@@ -36,7 +36,6 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,21 +57,21 @@ public final class BuilderWorkload {
       if (args.length != 1) {
         throw new IllegalArgumentException("expected one argument, the task");
       }
+      if (BuilderProtocol.isBuild(args[0])) {
+        watchParent();
+        out = build(BuilderProtocol.decodeBuildTask(args[0]));
+        System.out.println(BuilderProtocol.encode(out));
+        System.out.flush();
+        trace("built");
+        System.exit(0);
+      }
       BuilderProtocol.Task task = BuilderProtocol.decodeTask(args[0]);
       CairnHome home = CairnHome.of(Path.of(task.home()));
       Clock clock = Clock.systemUTC();
       TeeProvider tee = Tees.simulation(home, clock);
       // the measurement comes from the platform that launched it, as a TEE's report carries what
       // the hardware measured at load; run by hand (no platform), it measures itself
-      String launched = System.getenv("CAIRN_TEE_MEASUREMENT");
-      Digest measurement =
-          launched != null
-              ? Digest.parse(launched)
-              : tee.measure(
-                  MeasuredJvm.spec(
-                      MeasuredJvm.currentClassPath(),
-                      BuilderAttestation.NO_CHECK_PACK,
-                      BuilderAttestation.WORKLOAD_COMMAND));
+      Digest measurement = measurement(tee);
       BufferedReader in =
           new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       String line = in.readLine();
@@ -88,6 +87,78 @@ public final class BuilderWorkload {
     System.out.flush();
     trace("done");
     System.exit(0);
+  }
+
+  /**
+   * Ends this builder, and what it started, when its stdin closes: the build step that launched it
+   * is gone (a crash, kill -9), so nobody will read what it builds.
+   */
+  private static void watchParent() {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                while (System.in.read() != -1) {
+                  // the parent says nothing more during a build
+                }
+              } catch (java.io.IOException e) {
+                // closed either way
+              }
+              ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+              Runtime.getRuntime().halt(3);
+            },
+            "parent-watch");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** This process's measurement: the platform's that launched it, or its own when run by hand. */
+  private static Digest measurement(TeeProvider tee) throws CairnException {
+    String launched = System.getenv("CAIRN_TEE_MEASUREMENT");
+    return launched != null
+        ? Digest.parse(launched)
+        : tee.measure(
+            MeasuredJvm.spec(
+                MeasuredJvm.currentClassPath(),
+                BuilderAttestation.NO_CHECK_PACK,
+                BuilderAttestation.WORKLOAD_COMMAND));
+  }
+
+  /**
+   * The build step's run: builds the task into its archive, its events as {@code "| "} lines on
+   * stdout, and binds the image's digest, the run and the commit into TEE evidence of this
+   * builder's measurement. Tools it starts (buildah, a project's wrapper) run outside the
+   * measurement; what it measures is Cairn's builder, which drives them and writes the image.
+   */
+  static BuilderProtocol.Outcome build(BuilderProtocol.BuildTask task) {
+    try {
+      CairnHome home = CairnHome.of(Path.of(task.home()));
+      Clock clock = Clock.systemUTC();
+      TeeProvider tee = Tees.simulation(home, clock);
+      Digest measurement = measurement(tee);
+      dev.cairn.pipeline.build.BuiltImage built =
+          BuildTasks.run(
+              task,
+              e -> {
+                String line = BuildTasks.describe(e);
+                if (line != null) {
+                  for (String l : line.split("\r?\n", -1)) {
+                    System.out.println("| " + l);
+                  }
+                }
+              });
+      Evidence evidence =
+          tee.evidence(
+              measurement,
+              BuilderEvidence.buildReportData(built.digest(), task.runId(), task.commit()));
+      return new BuilderProtocol.Built(
+          measurement, tee.name(), built.digest(), built.builder(), evidence.toJson());
+    } catch (CairnException | java.io.IOException e) {
+      return new BuilderProtocol.Error(String.valueOf(e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new BuilderProtocol.Error("the build was interrupted");
+    }
   }
 
   /** With {@code CAIRN_TRACE} set: how long since the JVM started, on stderr. */
@@ -167,7 +238,7 @@ public final class BuilderWorkload {
           Provenance.predicate(
               task,
               Provenance.attestedBuilder(measurement, tee.name()),
-              List.of(Provenance.evidence(evidenceJson)),
+              Provenance.byproducts(evidenceJson, task.buildEvidence()),
               clock.instant());
       byte[] statement = Cosign.statement(image, Provenance.PREDICATE_TYPE, predicate);
       Dsse.Envelope env = Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, statement, key, "");

@@ -54,6 +54,22 @@ public final class Provenance {
   }
 
   /**
+   * The attested builder's byproducts: the evidence of its signing, and the evidence of the
+   * measured build ({@code buildEvidence}, when the image was built by the builder too).
+   */
+  public static List<Map<String, Object>> byproducts(byte[] evidenceJson, String buildEvidence) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    out.add(evidence(evidenceJson));
+    if (!buildEvidence.isEmpty()) {
+      out.add(
+          BuilderEvidence.byproduct(
+              BuilderEvidence.BUILD_EVIDENCE_NAME,
+              buildEvidence.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    return out;
+  }
+
+  /**
    * The predicate: the run's facts from {@code task}, {@code builder}, {@code byproducts} (may be
    * empty) and the time the signing finished.
    */

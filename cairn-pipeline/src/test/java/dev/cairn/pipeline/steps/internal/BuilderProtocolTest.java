@@ -29,11 +29,56 @@ class BuilderProtocolTest {
                   "https://git.example/app.git", Map.of("gitCommit", "b".repeat(40))),
               new BuilderProtocol.Dependency(
                   "oci://127.0.0.1:5000/base/tiny:1", Map.of("sha256", "c".repeat(64)))),
-          Instant.parse("2026-12-01T10:00:00Z"));
+          Instant.parse("2026-12-01T10:00:00Z"),
+          "{\"provider\":\"simulation\"}");
+
+  static final BuilderProtocol.BuildTask BUILD =
+      new BuilderProtocol.BuildTask(
+          "/home/cairn",
+          "run-7",
+          "b".repeat(40),
+          "dockerfile",
+          "/work/ws/app",
+          "/work/ws/app/Dockerfile",
+          Map.of("VERSION", "1.0"),
+          "runtime",
+          Map.of("127.0.0.1:5000/base/tiny:1", "/work/build-run-7/base-0.tar"),
+          "/work/build-run-7",
+          "/work/build-run-7/image.oci.tar",
+          "",
+          List.of(),
+          "",
+          "",
+          Map.of(),
+          600);
 
   @Test
   void everyMessage_roundTripsThroughTheOneCodec() {
     assertThat(BuilderProtocol.decodeTask(BuilderProtocol.encode(TASK))).isEqualTo(TASK);
+    assertThat(BuilderProtocol.isBuild(BuilderProtocol.encode(TASK))).isFalse();
+    String build = BuilderProtocol.encode(BUILD);
+    assertThat(BuilderProtocol.isBuild(build)).isTrue();
+    assertThat(BuilderProtocol.decodeBuildTask(build)).isEqualTo(BUILD);
+    BuilderProtocol.BuildTask java =
+        new BuilderProtocol.BuildTask(
+            "/home/cairn",
+            "run-8",
+            "",
+            "maven",
+            "/work/ws/app",
+            "",
+            Map.of(),
+            "",
+            Map.of(),
+            "/work/build-run-8",
+            "/work/build-run-8/image.oci.tar",
+            "127.0.0.1:5000/base/jre:21",
+            List.of("-B", "-q", "package"),
+            "dev.example.Main",
+            "jar",
+            Map.of("CI", "true"),
+            60);
+    assertThat(BuilderProtocol.decodeBuildTask(BuilderProtocol.encode(java))).isEqualTo(java);
     BuilderProtocol.Instructions i =
         new BuilderProtocol.Instructions(
             "http://127.0.0.1:1234", "cairn-build", "builder", Digest.sha256("policy"), "AAAA");
@@ -42,6 +87,8 @@ class BuilderProtocolTest {
         List.<BuilderProtocol.Outcome>of(
             new BuilderProtocol.Signed(
                 Digest.sha256("m"), "simulation", "c2ln", "{\"payload\":\"\"}", Digest.sha256("e")),
+            new BuilderProtocol.Built(
+                Digest.sha256("m"), "simulation", Digest.sha256("image"), "jib-core", "{}"),
             new BuilderProtocol.Error("refused"))) {
       assertThat(BuilderProtocol.decodeOutcome(BuilderProtocol.encode(o))).isEqualTo(o);
     }
@@ -56,6 +103,15 @@ class BuilderProtocolTest {
         .hasMessage("missing 'measurement'");
     assertThatThrownBy(() -> BuilderProtocol.decodeTask("[]"))
         .isInstanceOf(IllegalArgumentException.class);
+    String build = BuilderProtocol.encode(BUILD);
+    assertThatThrownBy(
+            () -> BuilderProtocol.decodeBuildTask(build.replace("\"dockerfile\",", "\"make\",")))
+        .hasMessage("unknown build tool make");
+    assertThatThrownBy(
+            () -> BuilderProtocol.decodeBuildTask(build.replace("\"/work/ws/app\"", "\"ws\"")))
+        .hasMessage("the build task's paths must be absolute: ws");
+    assertThatThrownBy(() -> BuilderProtocol.decodeBuildTask(build.replace("\"1.0\"", "1")))
+        .hasMessage("'args.VERSION' is not a string");
   }
 
   @Test
@@ -104,6 +160,31 @@ class BuilderProtocolTest {
                 "ref", "refs/heads/main",
                 "pipeline", "https://git.example/app.git",
                 "pipelineDigest", Digest.sha256("pipeline").toString()));
+  }
+
+  @Test
+  void attestedProvenance_carriesTheBuildsEvidence_besideTheSigningsEvidence() throws Exception {
+    byte[] signing = "{\"measurement\":\"sha256:...\"}".getBytes(StandardCharsets.UTF_8);
+    List<Map<String, Object>> bp = Provenance.byproducts(signing, TASK.buildEvidence());
+    assertThat(bp)
+        .extracting(m -> m.get("name"))
+        .containsExactly(BuilderEvidence.EVIDENCE_NAME, BuilderEvidence.BUILD_EVIDENCE_NAME);
+    byte[] build = TASK.buildEvidence().getBytes(StandardCharsets.UTF_8);
+    assertThat(bp.get(1).get("digest")).isEqualTo(Map.of("sha256", Digest.sha256(build).hex()));
+    assertThat(Provenance.byproducts(signing, "")).hasSize(1);
+  }
+
+  @Test
+  void buildEvidenceBinding_coversImageRunAndCommit() {
+    Digest image = Digest.sha256("image");
+    byte[] rd = BuilderEvidence.buildReportData(image, "run-7", "b".repeat(40));
+    assertThat(rd).hasSize(64);
+    assertThat(BuilderEvidence.buildReportData(image, "run-8", "b".repeat(40))).isNotEqualTo(rd);
+    assertThat(BuilderEvidence.buildReportData(image, "run-7", "c".repeat(40))).isNotEqualTo(rd);
+    assertThat(BuilderEvidence.buildReportData(Digest.sha256("x"), "run-7", "b".repeat(40)))
+        .isNotEqualTo(rd);
+    // never the signing's binding of the same facts
+    assertThat(BuilderEvidence.reportData(image, Digest.sha256("key"), "run-7")).isNotEqualTo(rd);
   }
 
   @Test
