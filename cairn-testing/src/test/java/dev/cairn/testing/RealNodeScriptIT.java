@@ -2,6 +2,9 @@ package dev.cairn.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +54,24 @@ class RealNodeScriptIT {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
+  /** Sends {@code CONNECT target} to the proxy on a unix socket; returns its status line. */
+  private static String connect(Path socket, String target) throws Exception {
+    try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      ch.write(
+          ByteBuffer.wrap(
+              ("CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII)));
+      ByteBuffer buf = ByteBuffer.allocate(256);
+      StringBuilder line = new StringBuilder();
+      while (line.indexOf("\r\n") < 0 && ch.read(buf) > 0) {
+        buf.flip();
+        line.append(StandardCharsets.US_ASCII.decode(buf));
+        buf.clear();
+      }
+      return line.toString();
+    }
+  }
+
   @Test
   void killedOwner_nodeStopsWithTheCluster_andASecondNodeIsRefused() throws Exception {
     Process owner = new ProcessBuilder("sleep", "infinity").start();
@@ -77,6 +98,17 @@ class RealNodeScriptIT {
       assertThat(Files.readString(OWNER_FILE).strip()).isEqualTo(dir.toString());
       assertThat(BRIDGE).exists();
 
+      // the API server's egress proxy tunnels to the kubelet, refuses anything off the machine
+      Path egress = dir.resolve("run/egress.sock");
+      assertThat(connect(egress, "10.88.0.1:10250")).startsWith("HTTP/1.1 200 ");
+      assertThat(connect(egress, "127.0.0.1:1")).startsWith("HTTP/1.1 502 ");
+      assertThat(connect(egress, "10.89.0.1:10250")).startsWith("HTTP/1.1 403 ");
+      assertThat(connect(egress, "192.0.2.1:443")).startsWith("HTTP/1.1 403 ");
+      assertThat(connect(egress, "example.invalid:443")).startsWith("HTTP/1.1 403 ");
+      assertThat(Files.readString(dir.resolve("node/log/egress-proxy.log")))
+          .contains("tunnel 10.88.0.1:10250")
+          .contains("refused CONNECT 192.0.2.1:443 HTTP/1.1");
+
       // one real node per machine: another cluster's `node up` is refused, and names the owner
       Files.createDirectories(other.resolve("run"));
       Files.writeString(other.resolve("run/server"), "https://127.0.0.1:1\n");
@@ -99,6 +131,9 @@ class RealNodeScriptIT {
                 assertThat(dir.resolve("run")).doesNotExist();
                 assertThat(dir.resolve("node")).doesNotExist();
               });
+      Process rules = new ProcessBuilder("iptables", "-S", "FORWARD").start();
+      assertThat(new String(rules.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+          .doesNotContain("rn0");
 
       Process again = run(dir, Map.of(), "stop");
       assertThat(again.waitFor(2, TimeUnit.MINUTES)).isTrue();
