@@ -9,15 +9,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A running local control plane (etcd, kube-apiserver, controller-manager, scheduler, a kwok node)
- * started by {@code scripts/test-cluster}. Tests get it from {@link RealClusterExtension}.
+ * started by {@code scripts/test-cluster}, and its {@link RealNode} when a test asks for it. Tests
+ * get it from {@link RealClusterExtension}.
  */
 public final class RealCluster {
   private final Path dir;
   private final Path kubeconfig;
   private volatile KubernetesClient client;
+  private volatile @Nullable RealNode realNode;
 
   RealCluster(Path dir, Path kubeconfig) {
     this.dir = dir;
@@ -64,6 +67,26 @@ public final class RealCluster {
         .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
         .create();
     return name;
+  }
+
+  /** The real node, while a {@code @RealClusterTest(realNode = true)} class runs. */
+  public RealNode realNode() {
+    RealNode n = realNode;
+    if (n == null) {
+      throw new IllegalStateException(
+          "the real node is not running: annotate the test class with"
+              + " @RealClusterTest(realNode = true)");
+    }
+    return n;
+  }
+
+  void realNode(@Nullable RealNode node) {
+    this.realNode = node;
+  }
+
+  /** The directory {@code scripts/test-cluster} runs the cluster in. */
+  Path dir() {
+    return dir;
   }
 
   void close() {
