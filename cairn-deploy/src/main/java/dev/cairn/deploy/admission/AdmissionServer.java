@@ -49,7 +49,7 @@ public final class AdmissionServer implements AutoCloseable {
     } catch (BindException e) {
       throw new CairnException(
           "cannot listen on " + host + ":" + port + ": " + Text.describe(e),
-          "pick a free port with --port, or stop what listens there",
+          "choose a free port with --port, or stop what listens there",
           e);
     } catch (IOException e) {
       throw new CairnException(
