@@ -338,7 +338,8 @@ public final class AttestedBuilder {
     return new Signed(signature, env, s.measurement(), s.tee(), published, approved);
   }
 
-  private static PublishedTrust remoteTrust(URI service) throws PipelineException {
+  /** What a team's attestation service publishes for its attested builder. */
+  public static PublishedTrust remoteTrust(URI service) throws PipelineException {
     PublishedTrust t;
     try {
       t =
