@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
       TrustCommand.class,
       AttestCommand.class,
       ChecksCommand.class,
+      AdmissionCommand.class,
       DemoCommand.class
     })
 final class CairnCommand implements Runnable {

@@ -85,7 +85,19 @@ class ArchitectureTest {
                       "org.eclipse.jgit..",
                       "com.google.cloud.tools.jib..")),
           "deploy",
-              concat(PARSERS, List.of("dev.cairn.core..", "dev.cairn.scanner..", "io.fabric8..")));
+              concat(
+                  PARSERS,
+                  List.of(
+                      "dev.cairn.core..",
+                      "dev.cairn.scanner..",
+                      "io.fabric8..",
+                      // the admission webhook: image verification against the trust root, the
+                      // cluster certificate, its HTTPS server (the JDK's own) and its certificates
+                      "dev.cairn.supplychain..",
+                      "dev.cairn.certify..",
+                      "dev.cairn.ledger..",
+                      "com.sun.net.httpserver..",
+                      "org.bouncycastle..")));
 
   private static List<String> concat(List<String> a, List<String> b) {
     return Stream.concat(a.stream(), b.stream()).toList();
