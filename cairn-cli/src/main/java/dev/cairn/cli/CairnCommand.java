@@ -23,7 +23,11 @@ import picocli.CommandLine.Option;
       TrustCommand.class,
       AttestCommand.class,
       ChecksCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      IdentityCommand.class,
+      DutiesCommand.class,
+      OverrideCommand.class,
+      RbacCommand.class
     })
 final class CairnCommand implements Runnable {
   private final Map<String, String> env;
