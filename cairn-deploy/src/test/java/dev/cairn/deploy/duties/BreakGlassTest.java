@@ -127,6 +127,21 @@ class BreakGlassTest {
   }
 
   @Test
+  void secAndDev_withoutOps_isRefused() throws Exception {
+    Roster r = roster.grant("dora", Duty.DEV, make("dora").identity().publicKey());
+    IdentityKey dora = Identities.load(CairnHome.of(tmp.resolve("dora")));
+    assertThatThrownBy(() -> request().sign(sam).sign(dora).verify(r, NOW))
+        .hasMessage(
+            "the override is not by an Ops and a different Sec identity: no signer holds Ops"
+                + " (sam: Sec, dora: Dev)");
+    Roster noDuties = r.revoke("sam", Duty.SEC);
+    assertThatThrownBy(() -> request().sign(sam).sign(dora).verify(noDuties, NOW))
+        .hasMessage(
+            "the override is not by an Ops and a different Sec identity: no signer holds Ops or"
+                + " Sec (sam: no duty, dora: Dev)");
+  }
+
+  @Test
   void expired_isRefused() {
     BreakGlass o = request().sign(olga).sign(sam);
     assertThatThrownBy(() -> o.verify(roster, NOW.plus(Duration.ofHours(2))))
