@@ -88,8 +88,15 @@ final class OverrideCommand extends Sub {
       AtomicFiles.write(file, o.toJson());
       out()
           .printf(
-              "%s signed %s (%s)%n",
-              key.name(), file, Text.count(o.signatures().size(), "signature"));
+              "%s signed %s (%s): %s %s lifting %s until %s, because: %s%n",
+              key.name(),
+              file,
+              Text.count(o.signatures().size(), "signature"),
+              o.request().target(),
+              o.request().imageDigest(),
+              String.join(", ", o.request().lifts()),
+              o.request().expiry(),
+              Text.escape(o.request().reason()));
       out().flush();
       return Main.OK;
     }

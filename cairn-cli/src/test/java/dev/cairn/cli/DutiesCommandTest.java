@@ -85,7 +85,9 @@ class DutiesCommandTest {
     assertThat(CliTest.run(olga, "override", "sign", file.toString()).out())
         .contains("olga signed");
     assertThat(CliTest.run(sam, "override", "sign", file.toString()).out())
-        .contains("2 signatures");
+        .contains(
+            "2 signatures): prod sha256:" + "ab".repeat(32) + " lifting certificate.expired until ")
+        .endsWith("because: incident 42\n");
 
     Run refused =
         CliTest.run(ops, "override", "verify", file.toString(), "--roster", roster.toString());
