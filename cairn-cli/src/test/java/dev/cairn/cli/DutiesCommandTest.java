@@ -109,6 +109,26 @@ class DutiesCommandTest {
   }
 
   @Test
+  void privateKey_neverAppearsInOutput() throws Exception {
+    Path h = tmp.resolve("k");
+    Run init = CliTest.run(h, "identity", "init", "kim");
+    Run show = CliTest.run(h, "identity", "show");
+    byte[] pkcs8 = Files.readAllBytes(h.resolve("identity/identity.key"));
+    byte[] seed = java.util.Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length);
+    for (String s :
+        java.util.List.of(
+            java.util.Base64.getEncoder().encodeToString(pkcs8),
+            java.util.Base64.getEncoder().encodeToString(seed),
+            java.util.HexFormat.of().formatHex(seed))) {
+      assertThat(init.out() + init.err() + show.out() + show.err()).doesNotContain(s);
+    }
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(h.resolve("identity/identity.key"))))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
   void badInput_isOneLineWithAHint() {
     Run dup = CliTest.run(tmp.resolve("h"), "identity", "init", "Bad Name");
     assertThat(dup.code()).isEqualTo(2);
