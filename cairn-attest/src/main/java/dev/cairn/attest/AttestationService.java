@@ -303,6 +303,9 @@ public final class AttestationService {
           "no key-pair secret " + secret + " in session " + session, null);
     }
     Path pub = secretDir(session).resolve(secret + ".pub");
+    if (s.kind() == Policy.Kind.P256) {
+      return p256Public(session, s, pub);
+    }
     try {
       return java.util.Base64.getDecoder().decode(Files.readString(pub).strip());
     } catch (IOException | IllegalArgumentException e) {
@@ -406,19 +409,16 @@ public final class AttestationService {
       } catch (IOException | IllegalArgumentException e) {
         // unreadable: written afresh below
       }
-      // the private file last, as when generated: its presence says the pair is complete
-      try {
-        Files.deleteIfExists(f);
-      } catch (IOException e) {
-        throw new AttestationException("cannot replace " + f + ": " + e.getMessage(), null, e);
-      }
-      writeAtomically(pubFile, java.util.Base64.getEncoder().encode(pub));
+      // the private file is the truth, replaced in one rename (never deleted first: a crash
+      // must not leave the secret to be generated afresh); the public half follows, and a
+      // crash between the two is repaired where it is read (publicKeyBytes derives it)
       byte[] encoded = java.util.Base64.getEncoder().encode(value);
       try {
         writeAtomically(f, encoded);
       } finally {
         java.util.Arrays.fill(encoded, (byte) 0);
       }
+      writeAtomically(pubFile, java.util.Base64.getEncoder().encode(pub));
       audit(
           "secret-supply",
           session,
@@ -431,6 +431,37 @@ public final class AttestationService {
     } finally {
       java.util.Arrays.fill(value, (byte) 0);
     }
+  }
+
+  /**
+   * A p256 secret's public half, derived from the private file (the truth: a user can supply the
+   * key, and a crash may come between its two files); the {@code .pub} file is rewritten when it
+   * says otherwise.
+   */
+  private byte[] p256Public(String session, Policy.SecretSpec s, Path pub)
+      throws AttestationException {
+    byte[] derived;
+    Secret value = secretValue(session, s);
+    byte[] der = value.bytes();
+    try {
+      derived = dev.cairn.attest.internal.P256.publicKeyOf(der);
+    } catch (GeneralSecurityException e) {
+      throw new AttestationException(
+          "secret " + s.name() + " of session " + session + " is not an ECDSA P-256 key", null, e);
+    } finally {
+      java.util.Arrays.fill(der, (byte) 0);
+      value.destroy();
+    }
+    byte[] written = null;
+    try {
+      written = java.util.Base64.getDecoder().decode(Files.readString(pub).strip());
+    } catch (IOException | IllegalArgumentException e) {
+      // missing or torn: rewritten below
+    }
+    if (!java.util.Arrays.equals(written, derived)) {
+      writeAtomically(pub, java.util.Base64.getEncoder().encode(derived));
+    }
+    return derived;
   }
 
   private Path secretDir(String session) {

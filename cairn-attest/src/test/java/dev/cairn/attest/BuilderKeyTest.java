@@ -129,6 +129,30 @@ class BuilderKeyTest {
   }
 
   @Test
+  void aCrashBetweenTheKeysTwoFiles_isRepaired_thePrivateOneIsTheTruth() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair mine = g.generateKeyPair();
+    byte[] before = service.published("cairn-build", "builder", "builder-key", "").builderKey();
+    // what a crash after the private file's rename and before the public file's leaves: the
+    // supplied private key, the generated key's public half
+    Path secrets = tmp.resolve("cas/sessions/cairn-build/secrets");
+    dev.cairn.core.AtomicFiles.write(
+        secrets.resolve("builder-key"),
+        Base64.getEncoder().encode(mine.getPrivate().getEncoded()),
+        true);
+    assertThat(Files.readString(secrets.resolve("builder-key.pub")).strip())
+        .isEqualTo(Base64.getEncoder().encodeToString(before));
+    AttestationService reopened =
+        AttestationService.open(tmp.resolve("cas"), List.of(tee.platformKey()), CLOCK);
+    PublishedTrust t = reopened.published("cairn-build", "builder", "builder-key", "");
+    assertThat(t.builderKey()).isEqualTo(mine.getPublic().getEncoded());
+    assertThat(Files.readString(secrets.resolve("builder-key.pub")).strip())
+        .as("the public file is repaired")
+        .isEqualTo(Base64.getEncoder().encodeToString(mine.getPublic().getEncoded()));
+  }
+
+  @Test
   void suppliedKey_ofAnotherKind_isRefusedWithoutShowingIt() throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp384r1"));

@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.certify.TrustRoots;
 import dev.cairn.core.Text;
+import dev.cairn.pipeline.steps.Steps;
 import dev.cairn.supplychain.CosignKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Parameters;
       TrustCommand.AddWitness.class,
       TrustCommand.RequireWitnesses.class,
       TrustCommand.AddBuilderKey.class,
+      TrustCommand.AddBuilderService.class,
       TrustCommand.AllowUnattestedBuilders.class,
       TrustCommand.RefuseUnattestedBuilders.class
     })
@@ -142,14 +144,7 @@ final class TrustCommand extends Sub {
 
     @Override
     public Integer call() throws Exception {
-      Instant from;
-      try {
-        from = since == null ? Instant.now() : Instant.parse(since);
-      } catch (java.time.DateTimeException e) {
-        throw ExitException.usage(
-            "--since " + Text.escape(String.valueOf(since)) + " is not a time",
-            "pass an ISO-8601 instant, e.g. 2026-01-31T12:00:00Z");
-      }
+      Instant from = since(since);
       String text;
       try {
         text = Files.readString(pem);
@@ -170,6 +165,55 @@ final class TrustCommand extends Sub {
                       + " after cairn trust allow-unattested-builders");
       out().flush();
       return Main.OK;
+    }
+  }
+
+  @Command(name = "add-builder-service")
+  static final class AddBuilderService extends TrustSub {
+    @Parameters(paramLabel = "URL", descriptionKey = "builder-service")
+    @SuppressWarnings("NullAway.Init")
+    String url;
+
+    @Option(names = "--since", paramLabel = "TIME")
+    @Nullable String since;
+
+    @Override
+    public Integer call() throws Exception {
+      Instant from = since(since);
+      java.net.URI service;
+      try {
+        service = new java.net.URI(url);
+        if (!"http".equals(service.getScheme()) && !"https".equals(service.getScheme())) {
+          throw new java.net.URISyntaxException(url, "not http(s)");
+        }
+      } catch (java.net.URISyntaxException e) {
+        throw ExitException.usage(
+            Text.escape(url) + " is not the http(s) URL of an attestation service",
+            "give the service's base URL, e.g. http://127.0.0.1:8443");
+      }
+      Path file = trust != null ? trust : home().trustRoot();
+      Steps.TrustedBuilder t = Steps.trustBuilderService(file, service, from);
+      out()
+          .printf(
+              "Trust root %s trusts the attested builder of %s: builder key %s, %s, %s (%s)%n",
+              file,
+              service,
+              t.builderKey(),
+              Text.count(t.measurements(), "builder measurement"),
+              Text.count(t.platformKeys(), "platform key"),
+              t.added() == 0 ? "nothing new" : Text.count(t.added(), "item") + " added");
+      out().flush();
+      return Main.OK;
+    }
+  }
+
+  static Instant since(@Nullable String since) throws ExitException {
+    try {
+      return since == null ? Instant.now() : Instant.parse(since);
+    } catch (java.time.DateTimeException e) {
+      throw ExitException.usage(
+          "--since " + Text.escape(String.valueOf(since)) + " is not a time",
+          "pass an ISO-8601 instant, e.g. 2026-01-31T12:00:00Z");
     }
   }
 

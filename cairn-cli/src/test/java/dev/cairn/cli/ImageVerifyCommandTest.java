@@ -188,6 +188,45 @@ class ImageVerifyCommandTest {
   }
 
   @Test
+  void addBuilderService_trustsATeamsAttestedBuilder_andOnlyGrows() throws Exception {
+    Path home = dir.resolve("home");
+    dev.cairn.attest.TeeProvider tee =
+        dev.cairn.attest.Tees.simulation(
+            dev.cairn.core.CairnHome.of(dir.resolve("tee")), java.time.Clock.systemUTC());
+    dev.cairn.core.Digest m = dev.cairn.core.Digest.sha256("the team's builder");
+    dev.cairn.attest.AttestationService team =
+        dev.cairn.attest.AttestationService.open(
+            dir.resolve("team"), List.of(tee.platformKey()), java.time.Clock.systemUTC());
+    team.install(
+        dev.cairn.attest.Policies.parse(
+            "team.yaml",
+            "name: cairn-build\nversion: 1\nservices:\n  - name: builder\n    measurements: ["
+                + m
+                + "]\n    command: [cairn-builder-workload, --signing-key,"
+                + " \"$$CAIRN::builder-key$$\"]\nsecrets:\n  - {name: builder-key, kind: p256,"
+                + " services: [builder]}\n",
+            null));
+    try (dev.cairn.attest.AttestationHttp http =
+        dev.cairn.attest.AttestationHttp.serve(team, "127.0.0.1", 0)) {
+      CliTest.Run r = CliTest.run(home, "trust", "add-builder-service", http.uri().toString());
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out())
+          .contains("trusts the attested builder of " + http.uri())
+          .contains("1 builder measurement, 1 platform key (3 items added)");
+      String json = Files.readString(home.resolve("trust.json"));
+      assertThat(json).contains(m.hex());
+      CliTest.Run again = CliTest.run(home, "trust", "add-builder-service", http.uri().toString());
+      assertThat(again.out()).contains("(nothing new)");
+    }
+    CliTest.Run bad = CliTest.run(home, "trust", "add-builder-service", "ftp://x");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("is not the http(s) URL of an attestation service");
+    CliTest.Run gone = CliTest.run(home, "trust", "add-builder-service", "http://127.0.0.1:9");
+    assertThat(gone.code()).isNotZero();
+    assertThat(gone.err().strip().lines().findFirst().orElseThrow()).contains("127.0.0.1:9");
+  }
+
+  @Test
   void badInput_isOneLineWithExit2() throws Exception {
     Path home = dir.resolve("home");
     KeyPair key = CosignKeys.generate();

@@ -255,8 +255,47 @@ final class DefaultOciClient implements OciClient {
   @Override
   public Descriptor pushBlob(ImageRef repository, String mediaType, byte[] data)
       throws RegistryException {
-    Digest d = Digest.sha256(data);
-    Descriptor desc = new Descriptor(mediaType, d, data.length);
+    Descriptor desc = new Descriptor(mediaType, Digest.sha256(data), data.length);
+    return upload(repository, desc, data, null);
+  }
+
+  @Override
+  public Descriptor pushBlob(ImageRef repository, String mediaType, java.nio.file.Path file)
+      throws RegistryException {
+    Digest d;
+    long size;
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      size = 0;
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+        size += n;
+      }
+      d = Digest.parse("sha256:" + java.util.HexFormat.of().formatHex(md.digest()));
+    } catch (java.io.IOException e) {
+      throw new RegistryException(
+          repository.registry(),
+          "push blob " + file,
+          0,
+          "cannot read " + file + ": " + e.getMessage(),
+          "check that the file is still there",
+          null,
+          e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+    return upload(repository, new Descriptor(mediaType, d, size), null, file);
+  }
+
+  /** The monolithic upload of {@code desc}'s blob from {@code data} or {@code file}. */
+  private Descriptor upload(
+      ImageRef repository,
+      Descriptor desc,
+      byte @Nullable [] data,
+      java.nio.file.@Nullable Path file)
+      throws RegistryException {
+    Digest d = desc.digest();
     if (blobExists(repository, d)) {
       return desc;
     }
@@ -293,11 +332,12 @@ final class DefaultOciClient implements OciClient {
             + URLEncoder.encode(d.toString(), StandardCharsets.UTF_8);
     Response done =
         t.send(
-            req(
+            new Request(
                 "PUT",
                 url,
                 Map.of("Content-Type", "application/octet-stream"),
                 data,
+                file,
                 push(repository),
                 op,
                 Set.of(201),

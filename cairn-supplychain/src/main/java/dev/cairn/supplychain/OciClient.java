@@ -37,6 +37,28 @@ public interface OciClient {
   /** Uploads {@code data} in one request (POST then PUT), unless the blob is already there. */
   Descriptor pushBlob(ImageRef repository, String mediaType, byte[] data) throws RegistryException;
 
+  /**
+   * Uploads the blob in {@code file} (unless the registry has it) without holding it in memory: its
+   * digest is computed as it is read, and it is streamed from disk.
+   */
+  default Descriptor pushBlob(ImageRef repository, String mediaType, java.nio.file.Path file)
+      throws RegistryException {
+    byte[] data;
+    try {
+      data = java.nio.file.Files.readAllBytes(file);
+    } catch (java.io.IOException e) {
+      throw new RegistryException(
+          repository.registry(),
+          "push blob " + file,
+          0,
+          "cannot read " + file + ": " + e.getMessage(),
+          "check that the file is still there",
+          null,
+          e);
+    }
+    return pushBlob(repository, mediaType, data);
+  }
+
   /** The blob's bytes, checked against {@code digest}. */
   byte[] getBlob(ImageRef repository, Digest digest) throws RegistryException;
 

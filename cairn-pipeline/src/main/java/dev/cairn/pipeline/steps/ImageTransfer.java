@@ -3,6 +3,7 @@ package dev.cairn.pipeline.steps;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Digest;
 import dev.cairn.core.Json;
+import dev.cairn.supplychain.Descriptor;
 import dev.cairn.supplychain.ImageRef;
 import dev.cairn.supplychain.Manifest;
 import dev.cairn.supplychain.MediaTypes;
@@ -14,6 +15,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -89,11 +91,34 @@ final class ImageTransfer {
           if (type == null) {
             return;
           }
+          Digest want = Digest.parse("sha256:" + hex);
           try {
-            if (!oci.blobExists(target, Digest.parse("sha256:" + hex))) {
-              oci.pushBlob(target, type, in.readAllBytes());
-              uploaded[0]++;
+            if (oci.blobExists(target, want)) {
+              return;
             }
+            Descriptor sent;
+            if (size <= SMALL) {
+              sent = oci.pushBlob(target, type, in.readAllBytes());
+            } else {
+              // a layer is streamed from disk, never held in memory whole
+              Path tmp = Files.createTempFile(archive.toAbsolutePath().getParent(), "blob-", "");
+              try {
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                sent = oci.pushBlob(target, type, tmp);
+              } finally {
+                Files.deleteIfExists(tmp);
+              }
+            }
+            if (!sent.digest().equals(want)) {
+              throw new IOException(
+                  archive
+                      + ": blob "
+                      + want
+                      + " does not match its digest (it is "
+                      + sent.digest()
+                      + ")");
+            }
+            uploaded[0]++;
           } catch (CairnException e) {
             failed[0] = e;
           }

@@ -110,6 +110,41 @@ public final class Steps {
         new SignStep(home, clock, builderClassPath));
   }
 
+  /**
+   * What trusting a team's attested builder added to a trust root.
+   *
+   * @param added how many items (builder key, builder measurements, platform keys) were new
+   * @param builderKey the builder key's id
+   * @param measurements how many builder measurements the service's policy approves
+   * @param platformKeys how many TEE platform keys it trusts
+   */
+  public record TrustedBuilder(int added, Digest builderKey, int measurements, int platformKeys) {}
+
+  /**
+   * Makes the trust root in {@code trustRoot} trust the attested builder of the team's attestation
+   * service at {@code service} — its builder key, the builder measurements its policy approves and
+   * the TEE platform keys it trusts — from {@code from} on: an operator's explicit act (a service
+   * named in a pipeline file is never trusted for being named there). Only grows; retired items
+   * stay retired.
+   *
+   * @throws PipelineException when the service cannot be read or publishes no builder
+   */
+  public static TrustedBuilder trustBuilderService(Path trustRoot, URI service, Instant from)
+      throws PipelineException {
+    dev.cairn.attest.PublishedTrust t = AttestedBuilder.remoteTrust(service);
+    int added;
+    try {
+      added = dev.cairn.supplychain.BuilderTrust.grow(trustRoot, t, from);
+    } catch (CairnException e) {
+      throw new PipelineException(String.valueOf(e.getMessage()), e.hint().orElse(null));
+    }
+    return new TrustedBuilder(
+        added,
+        Digest.sha256(t.builderKey()),
+        t.builderMeasurements().size(),
+        t.platformKeys().size());
+  }
+
   /** What the TEE measures for the attested builder running {@code builderClassPath}. */
   public static Digest builderMeasurement(CairnHome home, Clock clock, List<Path> builderClassPath)
       throws CairnException {

@@ -62,6 +62,11 @@ final class DefaultWebhookHandler implements WebhookHandler {
     long bodyBytes = -1;
     @Nullable String bodySha256;
 
+    /** The delivery taken, not yet synced: settled with the audit record, in parallel. */
+    DeliveryStore.@Nullable Pending pending;
+
+    DeliveryStore.@Nullable Delivery delivery;
+
     Facts(Instant at, String remote) {
       this.at = at;
       this.remote = remote;
@@ -85,11 +90,76 @@ final class DefaultWebhookHandler implements WebhookHandler {
       }
       o = checked(request, body, f);
     }
-    if (o instanceof Outcome.Accepted a) {
-      return handOn(a, f);
+    if (f.pending != null) {
+      return settle(o, f);
     }
     audit(f, o);
     return o;
+  }
+
+  /**
+   * Makes the taken delivery and the audit record of {@code o} durable at once (two files, each
+   * waiting for the disk: overlapped, not one after the other), then hands an accepted trigger on.
+   * Nothing is answered before both hold: a delivery that is not durable is answered 503 (the forge
+   * retries; the store has forgotten it), an accepted one whose audit failed is forgotten and 503.
+   */
+  private Outcome settle(Outcome o, Facts f) {
+    DeliveryStore.Pending pending = Objects.requireNonNull(f.pending);
+    f.pending = null;
+    AuditRecord rec = record(f, o);
+    IOException[] failed = both(pending::sync, () -> config.audit().record(rec));
+    if (failed[0] != null) {
+      Outcome u = new Outcome.Unavailable("the delivery store could not be written");
+      audit(f, u);
+      return u;
+    }
+    if (!(o instanceof Outcome.Accepted a)) {
+      return o; // the audit of a refusal or an ignored event is best effort, as before
+    }
+    if (failed[1] != null) {
+      forget(Objects.requireNonNull(f.delivery));
+      return new Outcome.Unavailable("the audit could not be written");
+    }
+    return handOn(a, f);
+  }
+
+  /** A write that waits for the disk. */
+  @FunctionalInterface
+  private interface DurableWrite {
+    void run() throws IOException;
+  }
+
+  /** Runs {@code a} here and {@code b} on a virtual thread at once; each one's failure, or null. */
+  private static IOException[] both(DurableWrite a, DurableWrite b) {
+    IOException[] failed = new IOException[2];
+    Thread other =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    b.run();
+                  } catch (IOException e) {
+                    failed[1] = e;
+                  }
+                });
+    try {
+      a.run();
+    } catch (IOException e) {
+      failed[0] = e;
+    }
+    boolean interrupted = false;
+    while (true) {
+      try {
+        other.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true; // the answer waits for the audit either way
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return failed;
   }
 
   private Outcome checked(WebhookRequest request, InputStream in, Facts f) {
@@ -168,9 +238,12 @@ final class DefaultWebhookHandler implements WebhookHandler {
     }
     DeliveryStore.Delivery d = new DeliveryStore.Delivery(kind, id, f.bodySha256, f.at);
     try {
-      if (!config.deliveries().recordIfNew(d)) {
+      DeliveryStore.Pending p = config.deliveries().recordIfNewLater(d);
+      if (p == null) {
         return new Outcome.Refused(Outcome.Refused.Reason.REPLAYED);
       }
+      f.pending = p;
+      f.delivery = d;
     } catch (IOException ex) {
       return new Outcome.Unavailable("the delivery store could not be written");
     }
@@ -216,20 +289,11 @@ final class DefaultWebhookHandler implements WebhookHandler {
         .orElse(new Outcome.Accepted(t));
   }
 
-  /** Audits, then hands on; either failing forgets the delivery and answers 503. */
+  /** Hands an accepted, audited delivery on; a failing consumer forgets it and answers 503. */
   private Outcome handOn(Outcome.Accepted a, Facts f) {
-    Trigger t = a.trigger();
-    DeliveryStore.Delivery d =
-        new DeliveryStore.Delivery(
-            t.source(), t.deliveryId(), Objects.requireNonNull(f.bodySha256), f.at);
+    DeliveryStore.Delivery d = Objects.requireNonNull(f.delivery);
     try {
-      config.audit().record(record(f, a));
-    } catch (IOException e) {
-      forget(d);
-      return new Outcome.Unavailable("the audit could not be written");
-    }
-    try {
-      consumer.accept(t);
+      consumer.accept(a.trigger());
       return a;
     } catch (RuntimeException e) {
       forget(d);

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The deliveries already taken, for refusing replays; it must survive restarts. The file
@@ -70,6 +71,27 @@ public interface DeliveryStore extends AutoCloseable {
    * @return true when it is new, false when it is a replay
    */
   boolean recordIfNew(Delivery delivery) throws IOException;
+
+  /** A delivery taken but perhaps not yet on disk: {@link #sync} makes it durable. */
+  @FunctionalInterface
+  interface Pending {
+    /**
+     * Returns once the delivery is durable.
+     *
+     * @throws IOException when it could not be written: the store has forgotten it again
+     */
+    void sync() throws IOException;
+  }
+
+  /**
+   * As {@link #recordIfNew}, but returns before the disk has it, so the caller can overlap the wait
+   * with other durable writes (the audit): null for a replay, else a {@link Pending} to {@link
+   * Pending#sync sync} before the delivery counts. Two racing copies still cannot both be new. By
+   * default it waits at once.
+   */
+  default @Nullable Pending recordIfNewLater(Delivery delivery) throws IOException {
+    return recordIfNew(delivery) ? () -> {} : null;
+  }
 
   /** Forgets {@code delivery} again: it was recorded but could not be handed on. */
   void forget(Delivery delivery) throws IOException;

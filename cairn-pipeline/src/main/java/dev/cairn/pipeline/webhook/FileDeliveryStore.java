@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code deliveries.log}: lines {@code + <epoch-ms> <source> <id> <body-sha256>} (recorded) and
@@ -216,12 +217,22 @@ final class FileDeliveryStore implements DeliveryStore {
 
   @Override
   public boolean recordIfNew(Delivery d) throws IOException {
+    Pending p = recordIfNewLater(d);
+    if (p == null) {
+      return false;
+    }
+    p.sync();
+    return true;
+  }
+
+  @Override
+  public @Nullable Pending recordIfNewLater(Delivery d) throws IOException {
     long seq;
     synchronized (this) {
       ensureOpen();
       prune();
       if (byKey.containsKey(key(d)) || byBody.containsKey(d.bodySha256())) {
-        return false;
+        return null;
       }
       seq = append('+', d);
       put(d);
@@ -230,15 +241,16 @@ final class FileDeliveryStore implements DeliveryStore {
         compact();
       }
     }
-    try {
-      sync(seq);
-    } catch (IOException e) {
-      synchronized (this) {
-        remove(d);
+    return () -> {
+      try {
+        sync(seq);
+      } catch (IOException e) {
+        synchronized (this) {
+          remove(d);
+        }
+        throw e;
       }
-      throw e;
-    }
-    return true;
+    };
   }
 
   @Override

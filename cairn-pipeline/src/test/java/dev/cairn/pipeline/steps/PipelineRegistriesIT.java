@@ -2,6 +2,7 @@ package dev.cairn.pipeline.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.core.Digest;
 import dev.cairn.core.Secret;
 import dev.cairn.pipeline.PipelineDefinition;
 import dev.cairn.pipeline.Pipelines;
@@ -110,9 +111,16 @@ class PipelineRegistriesIT {
     ImageRef base =
         TestBases.push(trusting(registry), ImageRef.parse(registry.address() + "/base/tiny:1"));
     Path repo = Files.createDirectories(dir.resolve("app"));
+    // a layer past what the push holds in memory (4 MiB): streamed from disk, sent again after
+    // the registry's auth challenge
+    byte[] big = new byte[6 << 20];
+    new java.util.Random(7).nextBytes(big);
+    Files.write(repo.resolve("big.bin"), big);
     Files.writeString(
         repo.resolve("Dockerfile"),
-        "FROM " + registry.address() + "/base/tiny:1\nCOPY hello.txt /hello.txt\n");
+        "FROM "
+            + registry.address()
+            + "/base/tiny:1\nCOPY hello.txt /hello.txt\nCOPY big.bin /big.bin\n");
     String auth =
         "REGISTRY_USERNAME: registry-user, REGISTRY_PASSWORD: registry-password"
             + (token ? ", REGISTRY_CA_CERTIFICATE: registry-ca" : "");
@@ -158,6 +166,14 @@ class PipelineRegistriesIT {
             new String(oci.getManifest(base).bytes(), StandardCharsets.UTF_8)
                 .replaceAll(
                     "(?s).*\"layers\":\\[\\{[^}]*\"digest\":\"(sha256:[0-9a-f]+)\".*", "$1"));
+    // the big layer arrived whole
+    Map<String, Object> manifest =
+        dev.cairn.core.Json.parseObject(
+            new String(oci.getManifest(ref).bytes(), StandardCharsets.UTF_8));
+    Map<?, ?> last = (Map<?, ?>) ((java.util.List<?>) manifest.get("layers")).getLast();
+    assertThat(((Number) last.get("size")).longValue()).isGreaterThan(4L << 20);
+    Digest layer = Digest.parse((String) last.get("digest"));
+    assertThat(Digest.sha256(oci.getBlob(ref, layer))).isEqualTo(layer);
     assertThat(Cosign.using(oci).verifySignature(ref, keys.getPublic(), Cosign.Storage.TAG).image())
         .isEqualTo(ref.requireDigest());
     if (token) {

@@ -233,6 +233,48 @@ class PipelineStepsIT {
   }
 
   @Test
+  void aTeamsServiceApprovingTheBuilder_signs_andVerifiesOnceTheOperatorTrustsIt()
+      throws Exception {
+    CairnHome home = CairnHome.of(dir.resolve("home"));
+    Digest measurement = Steps.builderMeasurement(home, CLOCK, MeasuredJvm.currentClassPath());
+    AttestationService team =
+        AttestationService.open(
+            dir.resolve("team-attestation"),
+            List.of(Tees.simulation(home, CLOCK).platformKey()),
+            CLOCK);
+    team.install(BuilderAttestation.policy(1, null, measurement));
+    try (AttestationHttp http = AttestationHttp.serve(team, "127.0.0.1", 0)) {
+      App app = app("sign: {attestation: \"" + http.uri() + "\"}\n", "team/approved");
+      RecordedRun run = run(app, home, Map.of());
+      assertThat(run.record().state()).as(run.logs()).isEqualTo(RunState.SUCCEEDED);
+      assertThat(run.logs()).contains("cairn trust add-builder-key");
+      ImageRef ref = image(run);
+      var oci = Registries.builder().allowPlainHttp(REGISTRY.address()).build();
+      Path trustFile = dir.resolve("operator-trust.json");
+      // a service named in a pipeline file is never trusted for being named there
+      assertThat(java.nio.file.Files.exists(home.trustRoot())).isFalse();
+      Steps.TrustedBuilder t =
+          Steps.trustBuilderService(trustFile, http.uri(), run.record().created());
+      assertThat(t.added()).isEqualTo(3); // builder key, measurement, platform key
+      assertThat(t.measurements()).isEqualTo(1);
+      assertThat(Steps.trustBuilderService(trustFile, http.uri(), run.record().created()).added())
+          .as("only grows")
+          .isZero();
+      dev.cairn.ledger.TrustRoot trust =
+          dev.cairn.ledger.TrustRoot.parse(java.nio.file.Files.readString(trustFile));
+      assertThat(
+              dev.cairn.supplychain.ImageVerifier.create(CLOCK)
+                  .verify(
+                      dev.cairn.supplychain.ImageVerifyRequest.of(
+                              ref,
+                              trust,
+                              new dev.cairn.supplychain.ImageVerifyRequest.Source.Registry(oci))
+                          .withCommit(app.commit())))
+          .isInstanceOf(dev.cairn.supplychain.ImageVerifyResult.Verified.class);
+    }
+  }
+
+  @Test
   void aSuppliedKeyWithATeamsService_isRefused_withoutLaunchingOrShowingIt() throws Exception {
     KeyPair keys = CosignKeys.generate();
     Secret pem = CosignKeys.privateKeyPem(keys.getPrivate());

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.core.Secret;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -386,6 +387,90 @@ class WebhookHandlerTest {
         .as("the forge's redelivery is taken")
         .isInstanceOf(Outcome.Accepted.class);
     assertThat(taken).hasSize(1);
+  }
+
+  @Test
+  void anAuditThatCannotBeWritten_answers503_forgetsTheDelivery_andHandsNothingOn()
+      throws Exception {
+    boolean[] broken = {true};
+    AuditSink failing =
+        new AuditSink() {
+          @Override
+          public void record(AuditRecord r) throws IOException {
+            if (broken[0]) {
+              throw new IOException("disk full");
+            }
+            audit.record(r);
+          }
+
+          @Override
+          public void close() {}
+        };
+    WebhookHandler h =
+        handler(
+            WebhookConfig.builder(store, failing).secretForAll(Hooks.secret()).clock(clock),
+            triggers::add);
+    String body = Hooks.githubPush("refs/heads/main", SHA_A, SHA_B, List.of());
+    Outcome o = send(h, SourceKind.GITHUB, Hooks.github("push", "gh-audit", body), body);
+    assertThat(o.status()).isEqualTo(503);
+    assertThat(o.body()).doesNotContain("disk full");
+    assertThat(triggers).isEmpty();
+    broken[0] = false;
+    assertThat(send(h, SourceKind.GITHUB, Hooks.github("push", "gh-audit", body), body))
+        .as("the forge's redelivery is taken: the first was forgotten")
+        .isInstanceOf(Outcome.Accepted.class);
+    assertThat(triggers).hasSize(1);
+  }
+
+  @Test
+  void aDeliveryThatDoesNotReachTheDisk_answers503_andIsNotHandedOn() throws Exception {
+    boolean[] broken = {true};
+    DeliveryStore flaky =
+        new DeliveryStore() {
+          @Override
+          public boolean recordIfNew(Delivery d) throws IOException {
+            return store.recordIfNew(d);
+          }
+
+          @Override
+          public @org.jspecify.annotations.Nullable Pending recordIfNewLater(Delivery d)
+              throws IOException {
+            Pending p = store.recordIfNewLater(d);
+            if (p == null || !broken[0]) {
+              return p;
+            }
+            return () -> {
+              store.forget(d);
+              throw new IOException("fsync failed");
+            };
+          }
+
+          @Override
+          public void forget(Delivery d) throws IOException {
+            store.forget(d);
+          }
+
+          @Override
+          public int size() {
+            return store.size();
+          }
+
+          @Override
+          public void close() {}
+        };
+    WebhookHandler h =
+        handler(
+            WebhookConfig.builder(flaky, audit).secretForAll(Hooks.secret()).clock(clock),
+            triggers::add);
+    String body = Hooks.githubPush("refs/heads/main", SHA_A, SHA_B, List.of());
+    Outcome o = send(h, SourceKind.GITHUB, Hooks.github("push", "gh-sync", body), body);
+    assertThat(o.status()).isEqualTo(503);
+    assertThat(triggers).isEmpty();
+    assertThat(auditLines()).last().asString().contains("unavailable");
+    broken[0] = false;
+    assertThat(send(h, SourceKind.GITHUB, Hooks.github("push", "gh-sync", body), body))
+        .isInstanceOf(Outcome.Accepted.class);
+    assertThat(triggers).hasSize(1);
   }
 
   @Test

@@ -40,12 +40,16 @@ import org.jspecify.annotations.Nullable;
  * RegistryException} naming the registry, the operation and the status, never a secret.
  */
 public final class RegistryTransport {
-  /** A request: method, path or absolute URI, headers, body, the scope it needs and its name. */
+  /**
+   * A request: method, path or absolute URI, headers, body (bytes, or a file streamed from disk and
+   * sent again as often as a retry or an auth challenge needs), the scope it needs and its name.
+   */
   public record Request(
       String method,
       String target,
       Map<String, String> headers,
       byte @Nullable [] body,
+      java.nio.file.@Nullable Path bodyFile,
       String scope,
       String operation,
       Set<Integer> expected,
@@ -53,6 +57,22 @@ public final class RegistryTransport {
     public Request {
       headers = Map.copyOf(headers);
       expected = Set.copyOf(expected);
+      if (body != null && bodyFile != null) {
+        throw new IllegalArgumentException("a request has one body");
+      }
+    }
+
+    /** A request with {@code body} in memory (or none). */
+    public Request(
+        String method,
+        String target,
+        Map<String, String> headers,
+        byte @Nullable [] body,
+        String scope,
+        String operation,
+        Set<Integer> expected,
+        long maxBody) {
+      this(method, target, headers, body, null, scope, operation, expected, maxBody);
     }
   }
 
@@ -282,11 +302,27 @@ public final class RegistryTransport {
         b.header("Authorization", authorization);
       }
       byte[] body = r.body();
-      b.method(
-          r.method(),
-          body == null
-              ? HttpRequest.BodyPublishers.noBody()
-              : HttpRequest.BodyPublishers.ofByteArray(body));
+      HttpRequest.BodyPublisher publisher;
+      if (r.bodyFile() != null) {
+        try {
+          publisher = HttpRequest.BodyPublishers.ofFile(r.bodyFile());
+        } catch (java.io.FileNotFoundException e) {
+          throw new RegistryException(
+              registry,
+              r.operation(),
+              0,
+              "cannot read " + r.bodyFile() + " to send it",
+              "check that the file is still there",
+              null,
+              e);
+        }
+      } else {
+        publisher =
+            body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body);
+      }
+      b.method(r.method(), publisher);
       HttpResponse<InputStream> resp = call(b.build(), r.operation(), registry);
       int st = resp.statusCode();
       Optional<String> location = resp.headers().firstValue("Location");

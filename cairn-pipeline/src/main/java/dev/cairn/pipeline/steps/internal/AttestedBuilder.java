@@ -226,12 +226,11 @@ public final class AttestedBuilder {
             home.simulation().resolve("cds").resolve("build"));
     MeasuredJvm.Running workload;
     try {
-      java.nio.file.Files.createDirectories(launch.archiveDirectory());
+      // (the launcher makes the archive directory owner-only, or records no archive in it)
       workload = MeasuredJvm.start(tee, launch);
-    } catch (AttestationException | IOException e) {
+    } catch (AttestationException e) {
       throw new PipelineException(
-          "cannot launch the measured builder: " + e.getMessage(),
-          e instanceof AttestationException a ? a.hint().orElse(null) : null);
+          "cannot launch the measured builder: " + e.getMessage(), e.hint().orElse(null));
     }
     try (workload) {
       Process p = workload.process();
@@ -338,7 +337,8 @@ public final class AttestedBuilder {
     return new Signed(signature, env, s.measurement(), s.tee(), published, approved);
   }
 
-  private static PublishedTrust remoteTrust(URI service) throws PipelineException {
+  /** What a team's attestation service publishes for its attested builder. */
+  public static PublishedTrust remoteTrust(URI service) throws PipelineException {
     PublishedTrust t;
     try {
       t =
