@@ -24,7 +24,11 @@ import picocli.CommandLine.Option;
       AttestCommand.class,
       ChecksCommand.class,
       AdmissionCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      IdentityCommand.class,
+      DutiesCommand.class,
+      OverrideCommand.class,
+      RbacCommand.class
     })
 final class CairnCommand implements Runnable {
   private final Map<String, String> env;
