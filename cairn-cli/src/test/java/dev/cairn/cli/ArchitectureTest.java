@@ -85,7 +85,17 @@ class ArchitectureTest {
                       "org.eclipse.jgit..",
                       "com.google.cloud.tools.jib..")),
           "deploy",
-              concat(PARSERS, List.of("dev.cairn.core..", "dev.cairn.scanner..", "io.fabric8..")));
+              concat(
+                  PARSERS,
+                  List.of(
+                      "dev.cairn.core..",
+                      "dev.cairn.scanner..",
+                      "dev.cairn.certify..",
+                      // the trust root and certificate bundle certify's and supplychain's APIs take
+                      "dev.cairn.ledger..",
+                      "dev.cairn.supplychain..",
+                      "dev.cairn.pipeline..",
+                      "io.fabric8..")));
 
   private static List<String> concat(List<String> a, List<String> b) {
     return Stream.concat(a.stream(), b.stream()).toList();
