@@ -34,10 +34,10 @@ import picocli.CommandLine.Parameters;
       DeployCommand.Unpin.class
     })
 final class DeployCommand extends Sub {
-  @Parameters(index = "0", arity = "0..1", paramLabel = "TARGET")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "TARGET", descriptionKey = "deploy-target")
   @Nullable String target;
 
-  @Parameters(index = "1..*", paramLabel = "PATH")
+  @Parameters(index = "1..*", paramLabel = "PATH", descriptionKey = "deploy-paths")
   List<Path> paths = new ArrayList<>();
 
   @Option(names = "--commit", paramLabel = "SHA")
@@ -144,7 +144,7 @@ final class DeployCommand extends Sub {
 
   @Command(name = "target")
   static final class Target extends Sub {
-    @Parameters(index = "0", paramLabel = "NAME")
+    @Parameters(index = "0", paramLabel = "NAME", descriptionKey = "deploy-target-name")
     String name = "";
 
     @Option(names = "--kubeconfig", required = true, paramLabel = "FILE")
@@ -206,7 +206,7 @@ final class DeployCommand extends Sub {
 
   @Command(name = "history")
   static final class History extends Sub {
-    @Parameters(index = "0", paramLabel = "TARGET")
+    @Parameters(index = "0", paramLabel = "TARGET", descriptionKey = "deploy-target-arg")
     String target = "";
 
     @Override
@@ -243,7 +243,7 @@ final class DeployCommand extends Sub {
 
   @Command(name = "unpin")
   static final class Unpin extends Sub {
-    @Parameters(index = "0", paramLabel = "TARGET")
+    @Parameters(index = "0", paramLabel = "TARGET", descriptionKey = "deploy-target-arg")
     String target = "";
 
     @Override

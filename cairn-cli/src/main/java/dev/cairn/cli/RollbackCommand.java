@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 /** {@code cairn rollback TARGET [--to REV]}: an earlier revision again, and the target pinned. */
 @Command(name = "rollback")
 final class RollbackCommand extends Sub {
-  @Parameters(index = "0", paramLabel = "TARGET")
+  @Parameters(index = "0", paramLabel = "TARGET", descriptionKey = "deploy-target-arg")
   String target = "";
 
   @Option(names = "--to", paramLabel = "REV")
