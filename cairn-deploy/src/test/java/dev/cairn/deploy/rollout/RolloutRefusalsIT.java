@@ -168,4 +168,19 @@ class RolloutRefusalsIT {
     assertThat(Files.list(home.resolve("deploy/targets/prod")).map(p -> p.getFileName().toString()))
         .containsExactlyInAnyOrder("history.json", "rev-1.json");
   }
+
+  @Test
+  void withImage_setsThePushedDigestOnContainersOfItsRepositoryOnly() throws Exception {
+    String other = "127.0.0.1:1/else/where:3";
+    String yaml =
+        Manifests.web(REGISTRY.address() + "/test/web:old", "true", "/")
+            + "---\n"
+            + Manifests.web(other, "true", "/").replaceFirst("name: web\n", "name: sidecar\n");
+    List<dev.cairn.scanner.KubeObject> out =
+        Rollouts.withImage(Manifests.parse(yaml), dev.cairn.supplychain.ImageRef.parse(digestRef));
+    assertThat(ImagePins.podSpecs("Deployment", out.get(0).content()).get(0).toString())
+        .contains("image=" + digestRef);
+    assertThat(ImagePins.podSpecs("Deployment", out.get(1).content()).get(0).toString())
+        .contains("image=" + other);
+  }
 }

@@ -914,8 +914,15 @@ public final class Steps {
       }
       Path ws = ctx.workspace().toAbsolutePath().normalize();
       List<Path> files = new java.util.ArrayList<>();
-      for (String p : paths) {
-        Path f = ws.resolve(p).normalize();
+      for (String given : paths) {
+        // "deploy/**" (as the scan step writes it) names the directory, which is read recursively
+        String p = given.endsWith("/**") ? given.substring(0, given.length() - 3) : given;
+        if (p.contains("*")) {
+          throw new PipelineException(
+              where + ": manifests path '" + given + "' is a pattern; give files or directories",
+              "name the directory, e.g. deploy/ (read with everything below it)");
+        }
+        Path f = ws.resolve(p.isEmpty() ? "." : p).normalize();
         if (!f.startsWith(ws)) {
           throw new PipelineException(
               where + ": manifests path '" + p + "' leaves the workspace",
