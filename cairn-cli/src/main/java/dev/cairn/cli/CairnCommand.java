@@ -16,6 +16,8 @@ import picocli.CommandLine.Option;
     subcommands = {
       ScanCommand.class,
       PipelineCommand.class,
+      DeployCommand.class,
+      RollbackCommand.class,
       CertifyCommand.class,
       VerifyCommand.class,
       SnapshotCommand.class,

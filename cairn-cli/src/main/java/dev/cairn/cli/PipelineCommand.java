@@ -38,7 +38,14 @@ import picocli.CommandLine.Parameters;
     })
 final class PipelineCommand extends Sub {
   static RunEngine engine(Sub c) throws CairnException {
-    return Delivery.engine(c.home(), c.env(), SecretSource.environment(c.env()), progress(c.err()));
+    return Delivery.engine(
+        c.home(),
+        c.env(),
+        SecretSource.environment(c.env()),
+        progress(c.err()),
+        java.util.List.of(
+            dev.cairn.pipeline.steps.Steps.deploy(
+                dev.cairn.deploy.Deploys.pipelineTargets(c.home(), java.time.Clock.systemUTC()))));
   }
 
   /** Step log lines as they come, on stderr: progress, not results. */

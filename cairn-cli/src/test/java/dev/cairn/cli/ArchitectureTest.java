@@ -91,11 +91,13 @@ class ArchitectureTest {
                       "dev.cairn.core..",
                       "dev.cairn.scanner..",
                       "io.fabric8..",
-                      // the admission webhook: image verification against the trust root, the
-                      // cluster certificate, its HTTPS server (the JDK's own) and its certificates
+                      // the deploy gate and the admission webhook: image verification against
+                      // the trust root, the cluster certificate; the pipeline's deploy-target
+                      // SPI; the webhook's HTTPS server (the JDK's own) and its certificates
                       "dev.cairn.supplychain..",
                       "dev.cairn.certify..",
                       "dev.cairn.ledger..",
+                      "dev.cairn.pipeline..",
                       "com.sun.net.httpserver..",
                       "org.bouncycastle..")));
 

@@ -31,6 +31,7 @@ class HintWordingTest {
           Map.entry("ScanException", 1),
           Map.entry("CheckException", 1),
           Map.entry("ExitException", 2),
+          Map.entry("DeployException", 2),
           Map.entry("VerificationException", 2),
           Map.entry("CertifyException", 2),
           Map.entry("IssuerException", 2),
@@ -41,6 +42,10 @@ class HintWordingTest {
   /** The verbs hints start with; a new hint with a new verb adds it here. */
   private static final Set<String> VERBS =
       Set.of(
+          "define",
+          "deploy",
+          "pick",
+          "unpin",
           "accept",
           "sign",
           "supply",

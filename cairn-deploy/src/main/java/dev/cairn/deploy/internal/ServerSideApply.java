@@ -25,13 +25,22 @@ public final class ServerSideApply implements Deployer {
   private final KubernetesClient client;
 
   public ServerSideApply(ClusterOptions options) throws ScanException {
+    this.client = client(options);
+  }
+
+  /** Applies through {@code client}, which the caller closes. */
+  ServerSideApply(KubernetesClient client) {
+    this.client = client;
+  }
+
+  static KubernetesClient client(ClusterOptions options) throws ScanException {
     try {
       Config cfg =
           Config.fromKubeconfig(
               options.context(),
               Files.readString(options.kubeconfig()),
               options.kubeconfig().toString());
-      this.client = new KubernetesClientBuilder().withConfig(cfg).build();
+      return new KubernetesClientBuilder().withConfig(cfg).build();
     } catch (IOException | RuntimeException e) {
       throw new ScanException(
           "cannot use kubeconfig " + options.kubeconfig() + ": " + e.getMessage(),

@@ -94,6 +94,7 @@ public final class DefinitionParser {
               "attestation", new Param(Type.STRING, false)),
           StepKind.DEPLOY,
           Map.of(
+              "target", new Param(Type.STRING, false),
               "namespace", new Param(Type.STRING, false),
               "manifests", new Param(Type.STRING_LIST, false)),
           StepKind.RUN,

@@ -11,6 +11,7 @@ import dev.cairn.pipeline.RunListener;
 import dev.cairn.pipeline.RunRequest;
 import dev.cairn.pipeline.RunTarget;
 import dev.cairn.pipeline.SecretSource;
+import dev.cairn.pipeline.StepExecutor;
 import dev.cairn.pipeline.StepKind;
 import dev.cairn.pipeline.Trigger;
 import dev.cairn.pipeline.source.Checkout;
@@ -57,9 +58,24 @@ public final class Delivery {
   public static RunEngine engine(
       CairnHome home, Map<String, String> hostEnv, SecretSource secrets, RunListener listener)
       throws PipelineException {
+    return engine(home, hostEnv, secrets, listener, List.of());
+  }
+
+  /**
+   * As {@link #engine(CairnHome, Map, SecretSource, RunListener)}, with {@code more} executors: the
+   * {@code deploy} step's ({@link Steps#deploy}), which an edge wires from cairn-deploy.
+   */
+  public static RunEngine engine(
+      CairnHome home,
+      Map<String, String> hostEnv,
+      SecretSource secrets,
+      RunListener listener,
+      List<StepExecutor> more)
+      throws PipelineException {
     return Pipelines.engine(home)
         .executor(Pipelines.localRunExecutor(hostEnv))
         .executors(Steps.all(home, Clock.systemUTC()))
+        .executors(more)
         .secrets(secrets)
         .listener(listener)
         .start();

@@ -145,6 +145,16 @@ public final class Steps {
         t.platformKeys().size());
   }
 
+  /**
+   * The {@code deploy} step's executor: params {@code target} (a name {@code targets} knows) and
+   * {@code manifests} (paths in the workspace, a string or a list; default {@code deploy}); the
+   * image is the push step's {@code image} output. Outputs {@code revision}. A rollout that failed
+   * (and was rolled back) fails the step, naming why.
+   */
+  public static StepExecutor deploy(dev.cairn.pipeline.DeployTarget.Lookup targets) {
+    return new DeployStep(targets);
+  }
+
   /** What the TEE measures for the attested builder running {@code builderClassPath}. */
   public static Digest builderMeasurement(CairnHome home, Clock clock, List<Path> builderClassPath)
       throws CairnException {
@@ -896,6 +906,83 @@ public final class Steps {
           deps,
           startedOn,
           ctx.output(StepKind.BUILD, "evidence").orElse(""));
+    }
+  }
+
+  private static final class DeployStep implements StepExecutor {
+    private final dev.cairn.pipeline.DeployTarget.Lookup targets;
+
+    DeployStep(dev.cairn.pipeline.DeployTarget.Lookup targets) {
+      this.targets = targets;
+    }
+
+    @Override
+    public StepKind kind() {
+      return StepKind.DEPLOY;
+    }
+
+    @Override
+    public StepResult execute(StepContext ctx) throws PipelineException, InterruptedException {
+      StepSpec step = ctx.step();
+      String where = ctx.request().definition().source() + ":" + step.location();
+      String name = step.param("target", "");
+      if (name.isEmpty()) {
+        throw new PipelineException(
+            where + ": the deploy step needs 'target'",
+            "name the deploy target, e.g. deploy: {target: staging, manifests: deploy/}");
+      }
+      dev.cairn.pipeline.DeployTarget target =
+          targets
+              .find(name)
+              .orElseThrow(
+                  () ->
+                      new PipelineException(
+                          where + ": there is no deploy target '" + name + "'",
+                          "define the target first (its cluster, namespace and gate)"));
+      List<String> paths = new java.util.ArrayList<>();
+      if (step.params().get("manifests") instanceof List<?> l) {
+        for (Object o : l) {
+          paths.add(String.valueOf(o));
+        }
+      } else {
+        paths.add(step.param("manifests", "deploy"));
+      }
+      Path ws = ctx.workspace().toAbsolutePath().normalize();
+      List<Path> files = new java.util.ArrayList<>();
+      for (String given : paths) {
+        // "deploy/**" (as the scan step writes it) names the directory, which is read recursively
+        String p = given.endsWith("/**") ? given.substring(0, given.length() - 3) : given;
+        if (p.contains("*")) {
+          throw new PipelineException(
+              where + ": manifests path '" + given + "' is a pattern; give files or directories",
+              "name the directory, e.g. deploy/ (read with everything below it)");
+        }
+        Path f = ws.resolve(p.isEmpty() ? "." : p).normalize();
+        if (!f.startsWith(ws)) {
+          throw new PipelineException(
+              where + ": manifests path '" + p + "' leaves the workspace",
+              "give a path inside the repository");
+        }
+        if (!Files.exists(f)) {
+          throw new PipelineException(
+              where + ": manifests path '" + p + "' is not in the checkout",
+              "commit the manifests, or name where they are");
+        }
+        files.add(f);
+      }
+      String image = ctx.output(StepKind.PUSH, "image").orElse(null);
+      String commit = ctx.request().commit().isEmpty() ? null : ctx.request().commit();
+      String who = ctx.env().getOrDefault("CAIRN_DEPLOYER", "pipeline run " + ctx.runId());
+      dev.cairn.pipeline.DeployTarget.Outcome o =
+          target.deploy(
+              new dev.cairn.pipeline.DeployTarget.Order(
+                  name, image, files, commit, who, line -> ctx.log().line(line)));
+      ctx.log().line(o.message());
+      if (!o.deployed()) {
+        return StepResult.failed(null, o.message(), false);
+      }
+      return new StepResult(
+          true, null, o.message(), Map.of("revision", Integer.toString(o.revision())), false);
     }
   }
 }
