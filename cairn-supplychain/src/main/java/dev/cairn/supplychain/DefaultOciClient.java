@@ -264,15 +264,9 @@ final class DefaultOciClient implements OciClient {
       throws RegistryException {
     Digest d;
     long size;
-    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
-      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      size = 0;
-      for (int n; (n = in.read(buf)) > 0; ) {
-        md.update(buf, 0, n);
-        size += n;
-      }
-      d = Digest.parse("sha256:" + java.util.HexFormat.of().formatHex(md.digest()));
+    try {
+      d = sha256(file);
+      size = java.nio.file.Files.size(file);
     } catch (java.io.IOException e) {
       throw new RegistryException(
           repository.registry(),
@@ -282,10 +276,14 @@ final class DefaultOciClient implements OciClient {
           "check that the file is still there",
           null,
           e);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
     }
     return upload(repository, new Descriptor(mediaType, d, size), null, file);
+  }
+
+  private static Digest sha256(java.nio.file.Path file) throws java.io.IOException {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      return Digest.sha256(in);
+    }
   }
 
   /** The monolithic upload of {@code desc}'s blob from {@code data} or {@code file}. */
@@ -341,7 +339,8 @@ final class DefaultOciClient implements OciClient {
                 push(repository),
                 op,
                 Set.of(201),
-                MAX_MANIFEST));
+                MAX_MANIFEST,
+                null));
     Optional<String> said = done.header("Docker-Content-Digest");
     if (said.isPresent() && !parseDigest(t, op, said.get()).equals(d)) {
       throw mismatch(t, op, "stored blob", parseDigest(t, op, said.get()), d);
@@ -369,6 +368,39 @@ final class DefaultOciClient implements OciClient {
       throw mismatch(t, op, "blob", got, digest);
     }
     return r.body();
+  }
+
+  @Override
+  public void getBlob(ImageRef repository, Digest digest, java.nio.file.Path out)
+      throws RegistryException {
+    RegistryTransport t = transport(repository.registry());
+    String op = "get blob " + digest + " of " + repository.repository();
+    t.send(
+        req(
+                "GET",
+                "/v2/" + repository.repository() + "/blobs/" + digest,
+                Map.of(),
+                null,
+                pull(repository),
+                op,
+                Set.of(200),
+                MAX_BLOB)
+            .toFile(out));
+    Digest got;
+    try {
+      got = sha256(out);
+    } catch (java.io.IOException e) {
+      throw new RegistryException(
+          t.registry(), op, 0, "cannot read " + out + ": " + e.getMessage(), null, null, e);
+    }
+    if (!got.equals(digest)) {
+      try {
+        java.nio.file.Files.deleteIfExists(out);
+      } catch (java.io.IOException e) {
+        // the mismatch is the error that matters
+      }
+      throw mismatch(t, op, "blob", got, digest);
+    }
   }
 
   @Override

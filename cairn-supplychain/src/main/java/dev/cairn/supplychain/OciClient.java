@@ -63,6 +63,27 @@ public interface OciClient {
   byte[] getBlob(ImageRef repository, Digest digest) throws RegistryException;
 
   /**
+   * Writes the blob to {@code out} (replacing it) without holding it in memory, checked against
+   * {@code digest}: a blob that does not match is deleted and refused.
+   */
+  default void getBlob(ImageRef repository, Digest digest, java.nio.file.Path out)
+      throws RegistryException {
+    byte[] data = getBlob(repository, digest);
+    try {
+      java.nio.file.Files.write(out, data);
+    } catch (java.io.IOException e) {
+      throw new RegistryException(
+          repository.registry(),
+          "get blob " + digest,
+          0,
+          "cannot write " + out + ": " + e.getMessage(),
+          "check that the directory is writable",
+          null,
+          e);
+    }
+  }
+
+  /**
    * The referrers of {@code subject} (which must carry a digest), filtered by {@code artifactType}
    * when it is not null: from the referrers API, or from the referrers tag schema's index when the
    * registry has no referrers API.

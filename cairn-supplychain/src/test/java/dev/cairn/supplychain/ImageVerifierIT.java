@@ -91,6 +91,13 @@ class ImageVerifierIT {
                 BuilderEvidence.reportData(image.requireDigest(), Digest.sha256(spki), "run-7"))
             .toJson()
             .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    // the same measured builder built the image, in the same run, from the same commit
+    byte[] built =
+        tee.evidence(
+                MEASUREMENT,
+                BuilderEvidence.buildReportData(image.requireDigest(), "run-7", COMMIT))
+            .toJson()
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     return Map.of(
         "buildDefinition",
         Map.of(
@@ -106,7 +113,9 @@ class ImageVerifierIT {
             Map.of(
                 "invocationId", "run-7", "finishedOn", Instant.now().minusSeconds(10).toString()),
             "byproducts",
-            List.of(BuilderEvidence.byproduct(evidence))));
+            List.of(
+                BuilderEvidence.byproduct(evidence),
+                BuilderEvidence.byproduct(BuilderEvidence.BUILD_EVIDENCE_NAME, built))));
   }
 
   static void signAndAttest(ImageRef image, Storage storage) throws Exception {

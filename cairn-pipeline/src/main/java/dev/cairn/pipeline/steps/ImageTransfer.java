@@ -185,7 +185,14 @@ final class ImageTransfer {
         }
         Digest d = Digest.parse(String.valueOf(l.get("digest")));
         String name = d.hex() + (type.endsWith("gzip") ? ".tar.gz" : ".tar");
-        writeEntry(os, name, oci.getBlob(ref, d));
+        // a layer goes through a file beside the archive, never whole into memory
+        Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), "layer-", "");
+        try {
+          oci.getBlob(ref, d, tmp);
+          writeEntry(os, name, tmp);
+        } finally {
+          Files.deleteIfExists(tmp);
+        }
         layerNames.add(name);
       }
       Map<String, Object> entry = new LinkedHashMap<>();
@@ -264,6 +271,24 @@ final class ImageTransfer {
 
   /** One ustar entry: a regular file owned by 0:0, mode 0644, time 0. */
   static void writeEntry(OutputStream os, String name, byte[] content) throws IOException {
+    header(os, name, content.length);
+    os.write(content);
+    int pad = (int) ((512 - content.length % 512) % 512);
+    os.write(new byte[pad]);
+  }
+
+  /** A tar entry whose content is streamed from {@code file}. */
+  static void writeEntry(OutputStream os, String name, Path file) throws IOException {
+    long size = Files.size(file);
+    header(os, name, size);
+    long copied = Files.copy(file, os);
+    if (copied != size) {
+      throw new IOException(file + " changed while it was archived");
+    }
+    os.write(new byte[(int) ((512 - size % 512) % 512)]);
+  }
+
+  private static void header(OutputStream os, String name, long size) throws IOException {
     byte[] h = new byte[512];
     byte[] n = name.getBytes(StandardCharsets.UTF_8);
     if (n.length > 100) {
@@ -273,7 +298,7 @@ final class ImageTransfer {
     put(h, 100, "0000644");
     put(h, 108, "0000000");
     put(h, 116, "0000000");
-    put(h, 124, String.format("%011o", content.length));
+    put(h, 124, String.format("%011o", size));
     put(h, 136, "00000000000");
     java.util.Arrays.fill(h, 148, 156, (byte) ' ');
     h[156] = '0';
@@ -287,9 +312,6 @@ final class ImageTransfer {
     h[154] = 0;
     h[155] = ' ';
     os.write(h);
-    os.write(content);
-    int pad = (int) ((512 - content.length % 512) % 512);
-    os.write(new byte[pad]);
   }
 
   private static void put(byte[] h, int off, String s) {

@@ -42,7 +42,8 @@ import org.jspecify.annotations.Nullable;
 public final class RegistryTransport {
   /**
    * A request: method, path or absolute URI, headers, body (bytes, or a file streamed from disk and
-   * sent again as often as a retry or an auth challenge needs), the scope it needs and its name.
+   * sent again as often as a retry or an auth challenge needs), the scope it needs, its name, and
+   * where an expected answer's body goes when not into memory ({@code responseFile}).
    */
   public record Request(
       String method,
@@ -53,7 +54,8 @@ public final class RegistryTransport {
       String scope,
       String operation,
       Set<Integer> expected,
-      long maxBody) {
+      long maxBody,
+      java.nio.file.@Nullable Path responseFile) {
     public Request {
       headers = Map.copyOf(headers);
       expected = Set.copyOf(expected);
@@ -72,7 +74,13 @@ public final class RegistryTransport {
         String operation,
         Set<Integer> expected,
         long maxBody) {
-      this(method, target, headers, body, null, scope, operation, expected, maxBody);
+      this(method, target, headers, body, null, scope, operation, expected, maxBody, null);
+    }
+
+    /** As this request, its expected answer's body written to {@code file}, not kept in memory. */
+    public Request toFile(java.nio.file.Path file) {
+      return new Request(
+          method, target, headers, body, bodyFile, scope, operation, expected, maxBody, file);
     }
   }
 
@@ -363,6 +371,10 @@ public final class RegistryTransport {
         continue;
       }
       long cap = r.expected().contains(st) ? r.maxBody() : MAX_ERROR_BODY;
+      if (r.responseFile() != null && r.expected().contains(st) && !r.method().equals("HEAD")) {
+        copy(resp, cap, r.operation(), r.responseFile());
+        return new Response(st, resp.headers(), new byte[0], uri);
+      }
       byte[] data = r.method().equals("HEAD") ? new byte[0] : read(resp, cap, r.operation());
       return new Response(st, resp.headers(), data, uri);
     }
@@ -425,6 +437,35 @@ public final class RegistryTransport {
   private static String seconds(Optional<Duration> d) {
     return d.map(x -> x.toMillis() % 1000 == 0 ? x.toSeconds() + " s" : x.toMillis() + " ms")
         .orElse("the time allowed");
+  }
+
+  /** Streams the body to {@code file} (replacing it), at most {@code cap} bytes. */
+  private void copy(HttpResponse<InputStream> resp, long cap, String op, java.nio.file.Path file)
+      throws RegistryException {
+    try (InputStream in = resp.body();
+        java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+      byte[] buf = new byte[1 << 16];
+      long total = 0;
+      for (int n; (n = in.read(buf)) > 0; ) {
+        total += n;
+        if (total > cap) {
+          throw new RegistryException(
+              registry,
+              op,
+              resp.statusCode(),
+              "registry " + registry + " sent more than " + cap + " bytes for " + op,
+              "check that the reference names what you expect",
+              null,
+              null);
+        }
+        out.write(buf, 0, n);
+      }
+    } catch (HttpTimeoutException e) {
+      throw unreachable(
+          op, registry + " stopped sending within " + seconds(Optional.of(requestTimeout)), e);
+    } catch (IOException e) {
+      throw unreachable(op, "the connection to " + registry + " broke: " + e.getMessage(), e);
+    }
   }
 
   private byte[] read(HttpResponse<InputStream> resp, long cap, String op)
