@@ -4,6 +4,9 @@ import dev.cairn.core.Text;
 import dev.cairn.deploy.Deploys;
 import dev.cairn.deploy.TargetConfig;
 import dev.cairn.deploy.Targets;
+import dev.cairn.deploy.duties.BreakGlass;
+import dev.cairn.deploy.duties.DutyException;
+import dev.cairn.deploy.duties.Roster;
 import dev.cairn.deploy.rollout.DeployException;
 import dev.cairn.deploy.rollout.DeployRequest;
 import dev.cairn.deploy.rollout.DeployResult;
@@ -11,6 +14,8 @@ import dev.cairn.deploy.rollout.Pin;
 import dev.cairn.deploy.rollout.Revision;
 import dev.cairn.deploy.rollout.RolloutEngine;
 import dev.cairn.scanner.KubeObject;
+import dev.cairn.supplychain.OciClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,6 +54,12 @@ final class DeployCommand extends Sub {
   @Option(names = "--plain-http", paramLabel = "REGISTRY")
   List<String> plainHttp = new ArrayList<>();
 
+  @Option(names = "--override", paramLabel = "FILE")
+  @Nullable Path override;
+
+  @Option(names = "--roster", paramLabel = "FILE")
+  @Nullable Path roster;
+
   static String who(Sub c, @Nullable String given) {
     if (given != null && !given.isBlank()) {
       return given;
@@ -65,10 +76,37 @@ final class DeployCommand extends Sub {
       throw ExitException.usage(
           "no manifests to deploy", "pass manifest files, a directory, or - for standard input");
     }
+    if ((override == null) != (roster == null)) {
+      throw ExitException.usage(
+          override == null ? "--roster needs --override" : "--override needs --roster",
+          "give both: the override file and the roster its signers are checked against");
+    }
     TargetConfig t = Targets.require(home(), target);
     List<KubeObject> objects = Deploys.read(paths, System.in);
-    RolloutEngine engine =
-        Deploys.engine(home(), Deploys.registries(objects, plainHttp), Clock.systemUTC());
+    OciClient oci = Deploys.registries(objects, plainHttp);
+    RolloutEngine engine;
+    if (override != null && roster != null) {
+      BreakGlass o;
+      try {
+        o = BreakGlass.parse(Files.readString(override));
+      } catch (java.io.IOException e) {
+        throw ExitException.usage(
+            "cannot read override " + override + ": " + e.getMessage(), "check the path");
+      } catch (DutyException e) {
+        throw ExitException.usage(
+            override + ": " + e.getMessage(), e.hint().orElse("check the override file"));
+      }
+      Roster r;
+      try {
+        r = Roster.read(roster, false);
+      } catch (DutyException e) {
+        throw ExitException.usage(
+            String.valueOf(e.getMessage()), e.hint().orElse("check the roster file"));
+      }
+      engine = Deploys.engine(home(), oci, Clock.systemUTC(), o, r);
+    } else {
+      engine = Deploys.engine(home(), oci, Clock.systemUTC());
+    }
     try {
       DeployResult r = engine.deploy(new DeployRequest(t, objects, commit, who(this, who)));
       return render(this, t, r);

@@ -2,6 +2,9 @@ package dev.cairn.deploy;
 
 import dev.cairn.core.CairnException;
 import dev.cairn.core.CairnHome;
+import dev.cairn.deploy.duties.AuditLog;
+import dev.cairn.deploy.duties.BreakGlass;
+import dev.cairn.deploy.duties.Roster;
 import dev.cairn.deploy.gate.Gates;
 import dev.cairn.deploy.rollout.DeployException;
 import dev.cairn.deploy.rollout.DeployRequest;
@@ -34,6 +37,21 @@ public final class Deploys {
   public static RolloutEngine engine(CairnHome home, OciClient oci, Clock clock) {
     return Rollouts.engine(
         Rollouts.fileHistory(home), oci, Gates.standard(home, oci, clock), clock);
+  }
+
+  /**
+   * The engine of {@code home} with a break-glass override: the gate's refusals are lifted when
+   * {@code override} covers them and verifies against {@code roster}; each use is recorded in
+   * {@code home}'s audit log.
+   */
+  public static RolloutEngine engine(
+      CairnHome home, OciClient oci, Clock clock, BreakGlass override, Roster roster) {
+    return Rollouts.engine(
+        Rollouts.fileHistory(home),
+        oci,
+        Gates.withOverride(
+            Gates.standard(home, oci, clock), override, roster, AuditLog.in(home), clock),
+        clock);
   }
 
   /** Manifest files, directories, or {@code -} for {@code stdin} (rendered Kustomize or Helm). */

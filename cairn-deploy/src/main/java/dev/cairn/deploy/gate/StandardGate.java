@@ -97,7 +97,7 @@ final class StandardGate implements DeployGate {
       if (!Files.exists(f)) {
         out.add(
             new GateDecision.Refusal(
-                "trust root",
+                "trust-root",
                 f.toString(),
                 "there is no trust root, so no image can verify",
                 "initialise Cairn's home and add the attested builder to its trust root"));
@@ -107,7 +107,7 @@ final class StandardGate implements DeployGate {
     } catch (IOException | CairnException e) {
       out.add(
           new GateDecision.Refusal(
-              "trust root", home.trustRoot().toString(), String.valueOf(e.getMessage()), null));
+              "trust-root", home.trustRoot().toString(), String.valueOf(e.getMessage()), null));
       return;
     }
     ImageVerifier verifier = ImageVerifier.create(clock);
@@ -125,7 +125,9 @@ final class StandardGate implements DeployGate {
       }
       switch (r) {
         case ImageVerifyResult.NotVerified n ->
-            out.add(new GateDecision.Refusal(n.link(), image.toString(), n.message(), n.hint()));
+            out.add(
+                new GateDecision.Refusal(
+                    GateDecision.reasonName(n.link()), image.toString(), n.message(), n.hint()));
         case ImageVerifyResult.Verified v -> {
           ImageVerifyResult.Build b = v.build();
           if (!t.allowedRepositories().isEmpty()
@@ -271,7 +273,7 @@ final class StandardGate implements DeployGate {
     if (file == null) {
       out.add(
           new GateDecision.Refusal(
-              "certificate",
+              "certificate.missing",
               cluster,
               "target " + t.name() + " names no compliance certificate",
               "certify the cluster and name its certificate in the target"));
@@ -283,7 +285,7 @@ final class StandardGate implements DeployGate {
     } catch (IOException | CairnException e) {
       out.add(
           new GateDecision.Refusal(
-              "certificate",
+              "certificate.unreadable",
               cluster,
               "cannot read certificate " + file + ": " + e.getMessage(),
               "certify the cluster again"));
@@ -301,19 +303,22 @@ final class StandardGate implements DeployGate {
     } catch (CertifyException e) {
       out.add(
           new GateDecision.Refusal(
-              "certificate", cluster, String.valueOf(e.getMessage()), e.hint().orElse(null)));
+              "certificate.unverifiable",
+              cluster,
+              String.valueOf(e.getMessage()),
+              e.hint().orElse(null)));
       return;
     }
     switch (r) {
       case VerifyResult.NotVerified n ->
           out.add(
               new GateDecision.Refusal(
-                  "certificate", cluster, n.link() + ": " + n.message(), n.hint()));
+                  certificateReason(n.link()), cluster, n.link() + ": " + n.message(), n.hint()));
       case VerifyResult.Verified v -> {
         if (v.snapshot() != null) {
           out.add(
               new GateDecision.Refusal(
-                  "certificate",
+                  "certificate.snapshot",
                   cluster,
                   "certificate "
                       + v.certificateDigest()
@@ -323,7 +328,7 @@ final class StandardGate implements DeployGate {
         } else if (v.notChecked().contains("cluster identity")) {
           out.add(
               new GateDecision.Refusal(
-                  "certificate",
+                  "certificate.cluster-identity",
                   cluster,
                   "the live cluster's identity was not checked against certificate "
                       + v.certificateDigest(),
@@ -331,5 +336,21 @@ final class StandardGate implements DeployGate {
         }
       }
     }
+  }
+
+  /**
+   * The refusal reason for a broken link of the certificate's verification: {@code
+   * certificate.expired}, {@code certificate.revoked}, {@code certificate.cluster-identity} (issued
+   * for another cluster), {@code certificate.snapshot} (made from a snapshot), else {@code
+   * certificate.} and the link's name ({@code certificate.signature}, {@code
+   * certificate.ledger-record}, …).
+   */
+  static String certificateReason(String link) {
+    return switch (link) {
+      case "expiry" -> "certificate.expired";
+      case "revocation" -> "certificate.revoked";
+      case "source" -> "certificate.snapshot";
+      default -> "certificate." + GateDecision.reasonName(link);
+    };
   }
 }

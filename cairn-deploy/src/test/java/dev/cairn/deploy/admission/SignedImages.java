@@ -18,14 +18,14 @@ import java.util.Map;
  * Images made as cairn-cli's ImageVerifyCommandTest makes them: a config and no layers, pushed to a
  * registry, signed and attested (SLSA provenance v1) with cosign's layout by a builder key.
  */
-final class SignedImages {
+public final class SignedImages {
   static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
   static final String REPO = "https://git.example/team/app";
 
   private SignedImages() {}
 
   /** A trust root that trusts {@code key} as an (unattested) builder key. */
-  static TrustRoot trusting(KeyPair key) {
+  public static TrustRoot trusting(KeyPair key) {
     return TrustRoot.empty()
         .withTrusted(
             new TrustRoot.BuilderKey(key.getPublic().getEncoded()),
@@ -34,7 +34,7 @@ final class SignedImages {
   }
 
   /** An image pushed but neither signed nor attested, by digest. */
-  static ImageRef unsigned(OciClient oci, ImageRef repo, String salt) throws Exception {
+  public static ImageRef unsigned(OciClient oci, ImageRef repo, String salt) throws Exception {
     Descriptor config =
         oci.pushBlob(
             repo,
@@ -59,7 +59,8 @@ final class SignedImages {
   }
 
   /** An image signed and attested by {@code key}, by digest. */
-  static ImageRef signed(OciClient oci, ImageRef repo, KeyPair key, String salt) throws Exception {
+  public static ImageRef signed(OciClient oci, ImageRef repo, KeyPair key, String salt)
+      throws Exception {
     ImageRef image = unsigned(oci, repo, salt);
     ImageRef tagged = repo.withDigest(image.requireDigest());
     Cosign cosign = Cosign.using(oci);

@@ -205,7 +205,7 @@ class StandardGateIT {
         .singleElement()
         .satisfies(
             r -> {
-              assertThat(r.reason()).isEqualTo("certificate");
+              assertThat(r.reason()).isEqualTo("certificate.missing");
               assertThat(r.message()).isEqualTo("target prod names no compliance certificate");
             });
   }
@@ -220,7 +220,7 @@ class StandardGateIT {
         .singleElement()
         .satisfies(
             r -> {
-              assertThat(r.reason()).isEqualTo("certificate");
+              assertThat(r.reason()).isEqualTo("certificate.unreadable");
               assertThat(r.message()).startsWith("cannot read certificate " + cert + ": ");
             });
   }
