@@ -19,24 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @RealClusterTest
 class DeployOverrideRealClusterIT {
-  /** The namespaces made here, deleted after each test: a live certification scans the cluster. */
-  private final java.util.List<String> made = new java.util.ArrayList<>();
-
-  private final java.util.List<io.fabric8.kubernetes.client.KubernetesClient> clients =
-      new java.util.ArrayList<>();
+  /** The namespaces made here, deleted after each test. */
+  private final MadeNamespaces made = new MadeNamespaces();
 
   @org.junit.jupiter.api.AfterEach
   void deleteNamespaces() {
-    for (int i = 0; i < made.size(); i++) {
-      String ns = made.get(i);
-      io.fabric8.kubernetes.client.KubernetesClient c = clients.get(i);
-      c.namespaces().withName(ns).delete();
-      org.awaitility.Awaitility.await()
-          .atMost(java.time.Duration.ofMinutes(2))
-          .until(() -> c.namespaces().withName(ns).get() == null);
-    }
-    made.clear();
-    clients.clear();
+    made.deleteAll();
   }
 
   @TempDir Path tmp;
@@ -78,8 +66,7 @@ class DeployOverrideRealClusterIT {
     Path home = tmp.resolve("home");
     String kc = cluster.kubeconfig().toString();
     String ns = cluster.newNamespace("cli-override");
-    made.add(ns);
-    clients.add(cluster.client());
+    made.add(cluster.client(), ns);
 
     Path snap = tmp.resolve("snap.json");
     Path cert = tmp.resolve("snap.cert.json");

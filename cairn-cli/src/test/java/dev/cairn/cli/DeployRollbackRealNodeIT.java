@@ -40,24 +40,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @RealClusterTest(realNode = true)
 class DeployRollbackRealNodeIT {
-  /** The namespaces made here, deleted after each test: a live certification scans the cluster. */
-  private final java.util.List<String> made = new java.util.ArrayList<>();
-
-  private final java.util.List<io.fabric8.kubernetes.client.KubernetesClient> clients =
-      new java.util.ArrayList<>();
+  /** The namespaces made here, deleted after each test. */
+  private final MadeNamespaces made = new MadeNamespaces();
 
   @org.junit.jupiter.api.AfterEach
   void deleteNamespaces() {
-    for (int i = 0; i < made.size(); i++) {
-      String ns = made.get(i);
-      io.fabric8.kubernetes.client.KubernetesClient c = clients.get(i);
-      c.namespaces().withName(ns).delete();
-      org.awaitility.Awaitility.await()
-          .atMost(java.time.Duration.ofMinutes(2))
-          .until(() -> c.namespaces().withName(ns).get() == null);
-    }
-    made.clear();
-    clients.clear();
+    made.deleteAll();
   }
 
   @RegisterExtension static final LocalRegistry REGISTRY = LocalRegistry.plain();
@@ -191,8 +179,7 @@ class DeployRollbackRealNodeIT {
     String v2 = signed(oci, base, "2", builder);
 
     String ns = node.newNamespace("cli-rollback");
-    made.add(ns);
-    clients.add(node.cluster().client());
+    made.add(node.cluster().client(), ns);
     ok(
         CliTest.run(
             home,
