@@ -382,10 +382,13 @@ public final class AttestationService {
         p == null
             ? null
             : p.secrets().stream().filter(x -> x.name().equals(secret)).findFirst().orElse(null);
-    if (s == null || s.kind() != Policy.Kind.P256) {
+    if (s == null || (s.kind() != Policy.Kind.P256 && s.kind() != Policy.Kind.SUPPLIED)) {
       throw new AttestationException(
-          "no p256 secret " + secret + " in session " + session + " to supply",
-          "install a policy with a secret of kind p256 named " + secret);
+          "no p256 or supplied secret " + secret + " in session " + session + " to supply",
+          "install a policy with a secret of kind p256 or supplied named " + secret);
+    }
+    if (s.kind() == Policy.Kind.SUPPLIED) {
+      return supplyValue(java.util.Objects.requireNonNull(p), secret, pkcs8);
     }
     byte[] value = pkcs8.bytes();
     try {
@@ -433,6 +436,30 @@ public final class AttestationService {
     }
   }
 
+  /** Holds {@code value} as the supplied secret {@code secret}: one rename, never logged. */
+  private boolean supplyValue(Policy p, String secret, Secret value) throws AttestationException {
+    Path f = secretDir(p.name()).resolve(secret);
+    byte[] raw = value.bytes();
+    byte[] encoded = java.util.Base64.getEncoder().encode(raw);
+    try {
+      try {
+        if (Files.exists(f)
+            && java.security.MessageDigest.isEqual(
+                Files.readString(f).strip().getBytes(StandardCharsets.US_ASCII), encoded)) {
+          return false;
+        }
+      } catch (IOException e) {
+        // unreadable: written afresh below
+      }
+      writeAtomically(f, encoded);
+    } finally {
+      java.util.Arrays.fill(raw, (byte) 0);
+      java.util.Arrays.fill(encoded, (byte) 0);
+    }
+    audit("secret-supply", p.name(), "", true, secret + " now holds a supplied value", null, p);
+    return true;
+  }
+
   /**
    * A p256 secret's public half, derived from the private file (the truth: a user can supply the
    * key, and a crash may come between its two files); the {@code .pub} file is rewritten when it
@@ -477,6 +504,9 @@ public final class AttestationService {
       }
       return;
     }
+    if (s.kind() == Policy.Kind.SUPPLIED) {
+      return; // handed over with supply(); never generated
+    }
     Path f = secretDir(session).resolve(s.name());
     if (Files.exists(f)) {
       return;
@@ -516,6 +546,12 @@ public final class AttestationService {
     try {
       if (s.kind() == Policy.Kind.FILE) {
         return Secret.of(Files.readAllBytes(java.util.Objects.requireNonNull(s.file())));
+      }
+      if (s.kind() == Policy.Kind.SUPPLIED && !Files.exists(secretDir(session).resolve(s.name()))) {
+        throw new AttestationException(
+            "secret " + s.name() + " of session " + session + " was never supplied",
+            "supply its value (the enclave step does, from the pipeline's secrets) before the"
+                + " workload attests");
       }
       return Secret.of(
           java.util.Base64.getDecoder()

@@ -167,7 +167,9 @@ public final class Policies {
         } catch (IllegalArgumentException e) {
           c.err(
               Yaml.find(s, "kind"),
-              "unknown secret kind '" + kindText + "' (ed25519, secp256k1, p256, random or file)");
+              "unknown secret kind '"
+                  + kindText
+                  + "' (ed25519, secp256k1, p256, random, file or supplied)");
         }
       }
       int size = 32;

@@ -77,7 +77,14 @@ public record Policy(
      */
     P256,
     RANDOM,
-    FILE
+    FILE,
+    /**
+     * A value that whoever installs the policy hands over with {@link AttestationService#supply}
+     * (the pipeline's enclave step: a workload's own secrets); never generated, held in the service
+     * and released, like any secret, only to the services the policy names whose measurements
+     * match. A release before it was supplied fails.
+     */
+    SUPPLIED
   }
 
   /**

@@ -239,7 +239,7 @@ class AttestationServiceTest {
                     .contains(
                         "bad.yaml:1:1: version 2 must name its predecessor (the digest of version 1)",
                         "bad.yaml:3:11: a policy needs at least one service",
-                        "bad.yaml:5:21: unknown secret kind 'rsa' (ed25519, secp256k1, p256, random or file)",
+                        "bad.yaml:5:21: unknown secret kind 'rsa' (ed25519, secp256k1, p256, random, file or supplied)",
                         "bad.yaml:5:37: secret is released to unknown service 'ghost'"));
   }
 

@@ -166,7 +166,7 @@ class BuilderKeyTest {
     assertThatThrownBy(() -> service.supply("cairn-build", "builder-key", Secret.of(junk)))
         .hasMessageNotContaining("not a key at all");
     assertThatThrownBy(() -> service.supply("cairn-build", "nope", Secret.of(junk)))
-        .hasMessage("no p256 secret nope in session cairn-build to supply");
+        .hasMessage("no p256 or supplied secret nope in session cairn-build to supply");
   }
 
   @Test
