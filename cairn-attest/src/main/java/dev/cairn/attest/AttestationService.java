@@ -42,6 +42,7 @@ public final class AttestationService {
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Policy> policies = new HashMap<>();
   private final Map<String, Challenge> nonces = new HashMap<>();
+  private final Map<String, String> stamps = new HashMap<>();
 
   /** A nonce for one attestation of one service. */
   public record Challenge(String session, String service, byte[] nonce, Instant expiresAt) {
@@ -121,13 +122,39 @@ public final class AttestationService {
     }
   }
 
+  /**
+   * The installed policy of {@code session}, read again when its file changed: another process
+   * on the same state (the pipeline's enclave step, while {@code cairn attest serve} runs) installs
+   * versions by renaming a new file into place, and the next challenge sees them.
+   */
+  private @Nullable Policy current(String session) {
+    Path f = dir.resolve("sessions").resolve(session).resolve("policy.json");
+    try {
+      java.nio.file.attribute.BasicFileAttributes a =
+          Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class);
+      String stamp = a.lastModifiedTime() + "/" + a.size() + "/" + a.fileKey();
+      if (!stamp.equals(stamps.get(session))) {
+        Policy pol = PolicyJson.read(Files.readString(f));
+        if (pol.name().equals(session)) {
+          policies.put(session, pol);
+          stamps.put(session, stamp);
+        }
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      return policies.get(session); // installed here and not yet on disk, or never installed
+    } catch (IOException | RuntimeException e) {
+      // unreadable for a moment: what was last read stands
+    }
+    return policies.get(session);
+  }
+
   /** The platform keys this service trusts evidence from. */
   public List<PublicKey> trustedPlatformKeys() {
     return trustedPlatformKeys;
   }
 
   public synchronized Optional<Policy> policy(String session) {
-    return Optional.ofNullable(policies.get(session));
+    return Optional.ofNullable(current(session));
   }
 
   /**
@@ -135,7 +162,7 @@ public final class AttestationService {
    * naming the current version's digest as its predecessor. Generates missing secrets.
    */
   public synchronized Policy install(Policy p) throws AttestationException {
-    Policy cur = policies.get(p.name());
+    Policy cur = current(p.name());
     if (cur == null && p.version() != 1) {
       throw new AttestationException(
           "session " + p.name() + " does not exist; its first policy must be version 1", null);
@@ -191,7 +218,7 @@ public final class AttestationService {
 
   public synchronized Challenge challenge(String session, String service)
       throws AttestationException {
-    Policy p = policies.get(session);
+    Policy p = current(session);
     if (p == null || p.service(service).isEmpty()) {
       throw new AttestationException(
           "no service " + service + " in session " + session, "install a policy that defines it");
@@ -220,7 +247,7 @@ public final class AttestationService {
         throw new AttestationException(
             "nonce expired at " + c.expiresAt(), "request a new challenge");
       }
-      Policy p = policies.get(session);
+      Policy p = current(session);
       Policy.Service svc = p == null ? null : p.service(service).orElse(null);
       if (p == null || svc == null) {
         throw new AttestationException("no service " + service + " in session " + session, null);
@@ -254,7 +281,7 @@ public final class AttestationService {
           p);
       return new Release(p.digest(), out, svc.command(), svc.env(), p.maxLifetime());
     } catch (AttestationException e) {
-      audit("release", session, service, false, e.getMessage(), evidence, policies.get(session));
+      audit("release", session, service, false, e.getMessage(), evidence, current(session));
       throw e;
     }
   }
@@ -264,7 +291,7 @@ public final class AttestationService {
    */
   public synchronized PublicKey publicKey(String session, String secret)
       throws AttestationException {
-    Policy p = policies.get(session);
+    Policy p = current(session);
     Policy.SecretSpec s =
         p == null
             ? null
@@ -290,7 +317,7 @@ public final class AttestationService {
    */
   public synchronized byte[] publicKeyBytes(String session, String secret)
       throws AttestationException {
-    Policy p = policies.get(session);
+    Policy p = current(session);
     Policy.SecretSpec s =
         p == null
             ? null
@@ -377,7 +404,7 @@ public final class AttestationService {
    */
   public synchronized boolean supply(String session, String secret, Secret pkcs8)
       throws AttestationException {
-    Policy p = policies.get(session);
+    Policy p = current(session);
     Policy.SecretSpec s =
         p == null
             ? null
