@@ -19,8 +19,12 @@ public enum StepKind {
   SBOM("sbom", false, false),
   /** The vulnerability gate over the SBOM (planned with the SBOM). */
   VULN_GATE("vuln-gate", false, false),
-  /** Wraps the image for a confidential runtime (planned). */
-  ENCLAVE("enclave", false, false),
+  /**
+   * Makes the pushed image's workload confidential: its measurement into a new attestation policy
+   * version with the workload's secrets, its manifests marked for a confidential runtime with the
+   * attestation agent.
+   */
+  ENCLAVE("enclave", true, true),
   /** Pushes the image to an OCI registry, by digest. */
   PUSH("push", true, true),
   /** Signs the image and its provenance from the attested builder. */

@@ -97,6 +97,15 @@ public final class DefinitionParser {
               "target", new Param(Type.STRING, false),
               "namespace", new Param(Type.STRING, false),
               "manifests", new Param(Type.STRING_LIST, false)),
+          StepKind.ENCLAVE,
+          Map.of(
+              "attestation", new Param(Type.STRING, true),
+              "platform", new Param(Type.STRING, true),
+              "runtimeClassName", new Param(Type.STRING, false),
+              "tee", new Param(Type.STRING, false),
+              "namespace", new Param(Type.STRING, false),
+              "manifests", new Param(Type.STRING_LIST, false),
+              "agentImage", new Param(Type.STRING, false)),
           StepKind.RUN,
           Map.of(
               "command", new Param(Type.STRING_LIST, true),
