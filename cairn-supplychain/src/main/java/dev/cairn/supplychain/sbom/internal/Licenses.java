@@ -76,9 +76,10 @@ public final class Licenses {
   /** The SPDX id {@code text} names (exactly, in any case, or by a common alias), if any. */
   public static Optional<String> spdxId(String text) {
     String k = text.strip().toLowerCase(Locale.ROOT);
-    String id = Ids.IDS.get(k);
+    // aliases first: Debian's LGPL-2.1+ is a deprecated SPDX id of LGPL-2.1-or-later
+    String id = ALIASES.get(k);
     if (id == null) {
-      id = ALIASES.get(k);
+      id = Ids.IDS.get(k);
     }
     return Optional.ofNullable(id);
   }
