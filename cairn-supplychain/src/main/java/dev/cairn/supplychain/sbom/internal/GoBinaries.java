@@ -256,7 +256,12 @@ public final class GoBinaries {
         String version = f[2];
         if (i + 1 < lines.length && lines[i + 1].startsWith("=>\t")) {
           String[] r = lines[i + 1].split("\t");
-          if (r.length >= 3 && !r[2].isEmpty()) {
+          // a module replaced by another module; a directory (./greet) keeps the required one
+          if (r.length >= 3
+              && !r[2].isEmpty()
+              && !r[2].equals("(devel)")
+              && !r[1].startsWith(".")
+              && !r[1].startsWith("/")) {
             modPath = r[1];
             version = r[2];
           }
