@@ -88,6 +88,8 @@ public final class DefinitionParser {
               "caCertificate", new Param(Type.STRING, false),
               "plainHttp", new Param(Type.BOOLEAN, false),
               "insecure", new Param(Type.BOOLEAN, false)),
+          StepKind.SBOM,
+          Map.of("output", new Param(Type.STRING, false)),
           StepKind.SIGN,
           Map.of(
               "attested", new Param(Type.BOOLEAN, false),
