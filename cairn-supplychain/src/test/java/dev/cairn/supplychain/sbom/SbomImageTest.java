@@ -168,4 +168,59 @@ class SbomImageTest {
                     OPTIONS))
         .hasMessageStartingWith(archive + " holds image " + ref.requireDigest() + ", not");
   }
+
+  @Test
+  void image_index_picksThePlatform_andNamesThoseItHas() throws Exception {
+    OciClient oci = Registries.layout(dir.resolve("layout"));
+    ImageRef amd =
+        Layers.push(
+            oci,
+            ImageRef.parse("registry.example/team/app:amd"),
+            List.of(new Layers().file("a.egg-info", Fixtures.PKG_INFO)));
+    ImageRef arm =
+        Layers.push(
+            oci,
+            ImageRef.parse("registry.example/team/app:arm"),
+            List.of(new Layers().file("lib/apk/db/installed", Fixtures.APK_INSTALLED)));
+    String index =
+        "{\"schemaVersion\":2,\"mediaType\":\""
+            + dev.cairn.supplychain.MediaTypes.OCI_INDEX
+            + "\",\"manifests\":["
+            + entry(oci, amd, "amd64", "")
+            + ","
+            + entry(oci, arm, "arm64", "v8")
+            + "]}";
+    dev.cairn.supplychain.Manifest m =
+        dev.cairn.supplychain.Manifest.of(
+            dev.cairn.supplychain.MediaTypes.OCI_INDEX,
+            index.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    ImageRef multi = ImageRef.parse("registry.example/team/app:multi");
+    oci.putManifest(multi, m);
+    Sbom a = sbom(multi, OPTIONS);
+    assertThat(purls(a)).containsExactly("pkg:pypi/six@1.16.0");
+    assertThat(a.subject().version()).as("the index's digest").isEqualTo(m.digest().toString());
+    Sbom b = sbom(multi, OPTIONS.withPlatform("linux/arm64/v8"));
+    assertThat(purls(b)).hasSize(2).allMatch(p -> p.startsWith("pkg:apk/alpine/"));
+    assertThatThrownBy(() -> sbom(multi, OPTIONS.withPlatform("linux/s390x")))
+        .isInstanceOf(SbomException.class)
+        .hasMessage(
+            "registry.example/team/app:multi has no image for platform linux/s390x (it has"
+                + " [linux/amd64, linux/arm64/v8])");
+  }
+
+  private static String entry(OciClient oci, ImageRef image, String arch, String variant)
+      throws Exception {
+    var d = oci.headManifest(image).orElseThrow();
+    return "{\"mediaType\":\""
+        + d.mediaType()
+        + "\",\"digest\":\""
+        + d.digest()
+        + "\",\"size\":"
+        + d.size()
+        + ",\"platform\":{\"os\":\"linux\",\"architecture\":\""
+        + arch
+        + "\""
+        + (variant.isEmpty() ? "" : ",\"variant\":\"" + variant + "\"")
+        + "}}";
+  }
 }
