@@ -123,8 +123,8 @@ public final class AttestationService {
   }
 
   /**
-   * The installed policy of {@code session}, read again when its file changed: another process
-   * on the same state (the pipeline's enclave step, while {@code cairn attest serve} runs) installs
+   * The installed policy of {@code session}, read again when its file changed: another process on
+   * the same state (the pipeline's enclave step, while {@code cairn attest serve} runs) installs
    * versions by renaming a new file into place, and the next challenge sees them.
    */
   private @Nullable Policy current(String session) {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
     versionProvider = CairnCommand.VersionProvider.class,
     subcommands = {
       ScanCommand.class,
+      SbomCommand.class,
       PipelineCommand.class,
       DeployCommand.class,
       RollbackCommand.class,

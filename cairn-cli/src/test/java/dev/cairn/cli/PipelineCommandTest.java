@@ -58,7 +58,7 @@ class PipelineCommandTest {
     assertThat(missing.err()).startsWith("cairn: no such directory: ");
 
     Path app = Files.createDirectories(dir.resolve("bad/.cairn")).getParent();
-    Files.writeString(app.resolve(".cairn/pipeline.yaml"), "steps:\n  - sbom\n");
+    Files.writeString(app.resolve(".cairn/pipeline.yaml"), "steps:\n  - enclave\n");
     CliTest.Run bad = CliTest.run(home, "pipeline", "run", app.toString());
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains(".cairn/pipeline.yaml:2:5");

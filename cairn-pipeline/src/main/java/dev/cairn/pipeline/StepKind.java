@@ -15,8 +15,8 @@ public enum StepKind {
   BUILD("build", true, false),
   /** Scans the repository's Kubernetes manifests with Cairn's checks. */
   SCAN("scan", true, false),
-  /** A CycloneDX SBOM of the image (planned: the supply-chain issue after this one). */
-  SBOM("sbom", false, false),
+  /** A CycloneDX SBOM of the image: of the pushed one after push, else of the built archive. */
+  SBOM("sbom", true, true),
   /** The vulnerability gate over the SBOM (planned with the SBOM). */
   VULN_GATE("vuln-gate", false, false),
   /**

@@ -84,7 +84,7 @@ class PipelinesTest {
         name: hello
         steps:
           - checkout
-          - sbom
+          - vuln-gate
           - bulid: {dockerfile: Dockerfile}
           - name: tests
             run: {command: [make]}
@@ -104,7 +104,7 @@ class PipelinesTest {
                   .containsExactly(4, 5, 8, 9, 10, 11, 12);
               assertThat(ds.get(0).oneLine())
                   .isEqualTo(
-                      ".cairn/pipeline.yaml:4:5: step kind 'sbom' is not implemented in this"
+                      ".cairn/pipeline.yaml:4:5: step kind 'vuln-gate' is not implemented in this"
                           + " version of Cairn; remove the step (a pipeline naming it is refused,"
                           + " never run without it)");
               assertThat(ds.get(1).message())

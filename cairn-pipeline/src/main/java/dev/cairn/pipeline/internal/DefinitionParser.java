@@ -88,6 +88,8 @@ public final class DefinitionParser {
               "caCertificate", new Param(Type.STRING, false),
               "plainHttp", new Param(Type.BOOLEAN, false),
               "insecure", new Param(Type.BOOLEAN, false)),
+          StepKind.SBOM,
+          Map.of("output", new Param(Type.STRING, false)),
           StepKind.SIGN,
           Map.of(
               "attested", new Param(Type.BOOLEAN, false),
@@ -409,6 +411,12 @@ public final class DefinitionParser {
       StepKind k = kind(s, s.text(), true);
       if (k == null) {
         return null;
+      }
+      for (Map.Entry<String, Param> p : PARAMS.getOrDefault(k, Map.of()).entrySet()) {
+        if (p.getValue().required()) {
+          err(s, "a '" + k.id() + "' step needs '" + p.getKey() + "'");
+          return null;
+        }
       }
       return new StepSpec(
           k.id(),

@@ -67,6 +67,9 @@ import org.jspecify.annotations.Nullable;
  *       secret {@code REGISTRY_CA_CERTIFICATE}); plain HTTP only with {@code plainHttp: true}
  *       ({@code insecure: true}); secrets {@code REGISTRY_USERNAME}, {@code REGISTRY_PASSWORD}, for
  *       basic auth or a bearer registry's token service.
+ *   <li>{@code sbom}: a CycloneDX 1.6 SBOM of the pushed image (or, before push, of the built
+ *       archive) in the workspace ({@code output}, default {@code sbom.cdx.json}); outputs {@code
+ *       sbom}, {@code sbomDigest} and {@code components} ({@link SbomStep}).
  *   <li>{@code sign}: a cosign signature of the image and a SLSA v1 provenance attestation, stored
  *       as cosign stores them (tags and OCI referrers). By default signed by the <em>attested
  *       builder</em>: a measured workload in the TEE that receives its ECDSA P-256 key from the
@@ -107,6 +110,7 @@ public final class Steps {
         new CheckoutStep(),
         new BuildStep(home, clock, builderClassPath),
         new PushStep(),
+        new SbomStep(clock),
         new SignStep(home, clock, builderClassPath),
         new EnclaveStep(home, clock));
   }
