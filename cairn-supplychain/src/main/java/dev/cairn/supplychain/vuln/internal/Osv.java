@@ -126,10 +126,9 @@ public record Osv(
    * @throws IllegalArgumentException when a version in the range is not one of the ecosystem's
    */
   public static boolean affects(Affected a, String version, VersionOrder order) {
-    for (String v : a.versions()) {
-      if (v.equals(version) || (order.valid(v) && safeCompare(order, v, version) == 0)) {
-        return true;
-      }
+    // the specification compares listed versions as strings
+    if (a.versions().contains(version)) {
+      return true;
     }
     for (Range r : a.ranges()) {
       if (!r.type().equals("SEMVER") && !r.type().equals("ECOSYSTEM")) {
@@ -146,14 +145,6 @@ public record Osv(
   private static VersionOrder semverFor(String ecosystem, VersionOrder order) {
     // a SEMVER range is ordered by SemVer 2.0.0 whatever the ecosystem; Go's keep their v prefix
     return Ecosystems.base(ecosystem).equals("Go") ? SemverOrder.GO : SemverOrder.NPM;
-  }
-
-  private static int safeCompare(VersionOrder o, String a, String b) {
-    try {
-      return o.compare(a, b);
-    } catch (IllegalArgumentException e) {
-      return 1;
-    }
   }
 
   private static boolean beforeLimits(String v, Range r, VersionOrder o) {
