@@ -17,8 +17,8 @@ public enum StepKind {
   SCAN("scan", true, false),
   /** A CycloneDX SBOM of the image (planned: the supply-chain issue after this one). */
   SBOM("sbom", false, false),
-  /** The vulnerability gate over the SBOM (planned with the SBOM). */
-  VULN_GATE("vuln-gate", false, false),
+  /** The vulnerability gate over the SBOM, against the offline OSV database in Cairn's home. */
+  VULN_GATE("vuln-gate", true, false),
   /** Wraps the image for a confidential runtime (planned). */
   ENCLAVE("enclave", false, false),
   /** Pushes the image to an OCI registry, by digest. */

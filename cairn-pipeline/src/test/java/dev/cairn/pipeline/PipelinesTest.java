@@ -91,7 +91,7 @@ class PipelinesTest {
             timeout: soon
             env: {REGISTRY_PASSWORD: hunter2}
           - run: {}
-          - vuln-gate: {}
+          - enclave: {}
         colour: blue
         """;
     assertThatThrownBy(() -> Pipelines.parse(".cairn/pipeline.yaml", text))
@@ -113,7 +113,7 @@ class PipelinesTest {
               assertThat(ds.get(3).message()).contains("'REGISTRY_PASSWORD' looks like a secret");
               assertThat(ds.get(3).message()).doesNotContain("hunter2");
               assertThat(ds.get(4).message()).isEqualTo("a 'run' step needs 'command'");
-              assertThat(ds.get(5).message()).contains("'vuln-gate' is not implemented");
+              assertThat(ds.get(5).message()).contains("'enclave' is not implemented");
               assertThat(ds.get(6).message()).contains("unknown field 'colour'");
               assertThat(e.getMessage()).endsWith("(and 6 more)");
               assertThat(e.render())

@@ -97,6 +97,12 @@ public final class DefinitionParser {
               "target", new Param(Type.STRING, false),
               "namespace", new Param(Type.STRING, false),
               "manifests", new Param(Type.STRING_LIST, false)),
+          StepKind.VULN_GATE,
+          Map.of(
+              "sbom", new Param(Type.STRING, false),
+              "fail-on", new Param(Type.STRING, false),
+              "waivers", new Param(Type.STRING, false),
+              "max-db-age", new Param(Type.STRING, false)),
           StepKind.RUN,
           Map.of(
               "command", new Param(Type.STRING_LIST, true),

@@ -107,7 +107,8 @@ public final class Steps {
         new CheckoutStep(),
         new BuildStep(home, clock, builderClassPath),
         new PushStep(),
-        new SignStep(home, clock, builderClassPath));
+        new SignStep(home, clock, builderClassPath),
+        new VulnGateStep(home, clock));
   }
 
   /**
