@@ -44,7 +44,7 @@ final class VulnCommand extends Sub {
 
   @Command(name = "import")
   static final class Import extends Sub {
-    @Parameters(arity = "1..*", paramLabel = "FILE|DIR")
+    @Parameters(arity = "1..*", paramLabel = "FILE|DIR", descriptionKey = "vuln-sources")
     List<Path> sources = new ArrayList<>();
 
     @Override
@@ -170,7 +170,7 @@ final class VulnCommand extends Sub {
 
   @Command(name = "scan")
   static final class Scan extends Sub {
-    @Parameters(arity = "1", paramLabel = "SBOM")
+    @Parameters(arity = "1", paramLabel = "SBOM", descriptionKey = "vuln-sbom")
     @SuppressWarnings("NullAway.Init")
     Path sbom;
 
