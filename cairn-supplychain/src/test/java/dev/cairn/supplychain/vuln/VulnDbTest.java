@@ -142,9 +142,15 @@ class VulnDbTest {
     db.importFrom(Fixtures.allZip("Go", tmp.resolve("Go/all.zip")));
     try (Stream<Path> s = Files.list(tmp.resolve("db"))) {
       assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("gen-")))
-          .containsExactly("gen-00000002");
+          .containsExactlyInAnyOrder("gen-00000001", "gen-00000002");
     }
     assertThat(db.status().entries()).containsEntry("npm", 3).containsEntry("Go", 2);
+    // a third import drops the first generation, keeps the one before it
+    db.importFrom(Fixtures.allZip("Maven", tmp.resolve("Maven/all.zip")));
+    try (Stream<Path> s = Files.list(tmp.resolve("db"))) {
+      assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("gen-")))
+          .containsExactlyInAnyOrder("gen-00000002", "gen-00000003");
+    }
   }
 
   @Test

@@ -316,9 +316,11 @@ public final class OsvStore {
       syncDir(out);
       AtomicFiles.write(dir.resolve(CURRENT), name(out) + "\n");
       syncDir(dir);
+      // keep the previous generation: a scan that read "current" just before the switch still
+      // finds the generation it named
       try (Stream<Path> s = Files.list(dir)) {
         for (Path p : s.toList()) {
-          if (name(p).startsWith("gen-") && !p.equals(out)) {
+          if (name(p).startsWith("gen-") && !p.equals(out) && (gen == null || !p.equals(gen))) {
             deleteTree(p);
           }
         }
