@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
       IdentityCommand.class,
       DutiesCommand.class,
       OverrideCommand.class,
-      RbacCommand.class
+      RbacCommand.class,
+      VulnCommand.class
     })
 final class CairnCommand implements Runnable {
   private final Map<String, String> env;

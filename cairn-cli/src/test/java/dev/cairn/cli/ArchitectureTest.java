@@ -72,7 +72,14 @@ class ArchitectureTest {
                       "dev.cairn.ledger..")),
           "supplychain",
               concat(
-                  PARSERS, List.of("dev.cairn.core..", "dev.cairn.attest..", "dev.cairn.ledger..")),
+                  PARSERS,
+                  List.of(
+                      "dev.cairn.core..",
+                      "dev.cairn.attest..",
+                      "dev.cairn.ledger..",
+                      // the vulnerability gate's version orders: Maven's and npm's own
+                      "org.apache.maven.artifact.versioning..",
+                      "org.semver4j..")),
           "pipeline",
               concat(
                   PARSERS,
@@ -223,7 +230,9 @@ class ArchitectureTest {
           "org.bouncycastle.",
           "com.google.",
           "picocli.",
-          "org.eclipse.jgit.");
+          "org.eclipse.jgit.",
+          "org.apache.maven.",
+          "org.semver4j.");
 
   @Test
   void publicSignatures_useOnlyJdkAndCairnTypes() {

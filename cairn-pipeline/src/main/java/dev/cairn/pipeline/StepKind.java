@@ -17,8 +17,8 @@ public enum StepKind {
   SCAN("scan", true, false),
   /** A CycloneDX SBOM of the image: of the pushed one after push, else of the built archive. */
   SBOM("sbom", true, true),
-  /** The vulnerability gate over the SBOM (planned with the SBOM). */
-  VULN_GATE("vuln-gate", false, false),
+  /** The vulnerability gate over the SBOM, against the offline OSV database in Cairn's home. */
+  VULN_GATE("vuln-gate", true, false),
   /**
    * Makes the pushed image's workload confidential: its measurement into a new attestation policy
    * version with the workload's secrets, its manifests marked for a confidential runtime with the

@@ -84,14 +84,14 @@ class PipelinesTest {
         name: hello
         steps:
           - checkout
-          - vuln-gate
+          - enclave
           - bulid: {dockerfile: Dockerfile}
           - name: tests
             run: {command: [make]}
             timeout: soon
             env: {REGISTRY_PASSWORD: hunter2}
           - run: {}
-          - vuln-gate: {}
+          - deploy: [staging]
         colour: blue
         """;
     assertThatThrownBy(() -> Pipelines.parse(".cairn/pipeline.yaml", text))
@@ -104,16 +104,16 @@ class PipelinesTest {
                   .containsExactly(4, 5, 8, 9, 10, 11, 12);
               assertThat(ds.get(0).oneLine())
                   .isEqualTo(
-                      ".cairn/pipeline.yaml:4:5: step kind 'vuln-gate' is not implemented in this"
-                          + " version of Cairn; remove the step (a pipeline naming it is refused,"
-                          + " never run without it)");
+                      ".cairn/pipeline.yaml:4:5: a 'enclave' step needs 'attestation' and"
+                          + " 'platform'");
               assertThat(ds.get(1).message())
                   .contains("unknown field 'bulid'", "did you mean 'build'?");
               assertThat(ds.get(2).message()).contains("'timeout' must be a duration");
               assertThat(ds.get(3).message()).contains("'REGISTRY_PASSWORD' looks like a secret");
               assertThat(ds.get(3).message()).doesNotContain("hunter2");
               assertThat(ds.get(4).message()).isEqualTo("a 'run' step needs 'command'");
-              assertThat(ds.get(5).message()).contains("'vuln-gate' is not implemented");
+              assertThat(ds.get(5).message())
+                  .contains("the parameters of a 'deploy' step are a mapping");
               assertThat(ds.get(6).message()).contains("unknown field 'colour'");
               assertThat(e.getMessage()).endsWith("(and 6 more)");
               assertThat(e.render())

@@ -63,56 +63,68 @@ public final class DefinitionParser {
 
   /** Each implemented kind's parameters. */
   static final Map<StepKind, Map<String, Param>> PARAMS =
-      Map.of(
-          StepKind.CHECKOUT,
-          Map.of(),
-          StepKind.BUILD,
-          Map.of(
-              "dockerfile", new Param(Type.STRING, false),
-              "context", new Param(Type.STRING, false),
-              "target", new Param(Type.STRING, false),
-              "args", new Param(Type.STRING_MAP, false),
-              "baseImage", new Param(Type.STRING, false),
-              "mainClass", new Param(Type.STRING, false),
-              "layout", new Param(Type.STRING, false),
-              "wrapperArgs", new Param(Type.STRING_LIST, false)),
-          StepKind.SCAN,
-          Map.of(
-              "manifests", new Param(Type.STRING_LIST, false),
-              "framework", new Param(Type.STRING, false),
-              "failOn", new Param(Type.STRING, false)),
-          StepKind.PUSH,
-          Map.of(
-              "registry", new Param(Type.STRING, false),
-              "repository", new Param(Type.STRING, false),
-              "caCertificate", new Param(Type.STRING, false),
-              "plainHttp", new Param(Type.BOOLEAN, false),
-              "insecure", new Param(Type.BOOLEAN, false)),
-          StepKind.SBOM,
-          Map.of("output", new Param(Type.STRING, false)),
-          StepKind.SIGN,
-          Map.of(
-              "attested", new Param(Type.BOOLEAN, false),
-              "attestation", new Param(Type.STRING, false)),
-          StepKind.DEPLOY,
-          Map.of(
-              "target", new Param(Type.STRING, false),
-              "namespace", new Param(Type.STRING, false),
-              "manifests", new Param(Type.STRING_LIST, false)),
-          StepKind.ENCLAVE,
-          Map.of(
-              "attestation", new Param(Type.STRING, true),
-              "platform", new Param(Type.STRING, true),
-              "runtimeClassName", new Param(Type.STRING, false),
-              "tee", new Param(Type.STRING, false),
-              "namespace", new Param(Type.STRING, false),
-              "manifests", new Param(Type.STRING_LIST, false),
-              "agentImage", new Param(Type.STRING, false)),
-          StepKind.RUN,
-          Map.of(
-              "command", new Param(Type.STRING_LIST, true),
-              "image", new Param(Type.STRING, false),
-              "workdir", new Param(Type.STRING, false)));
+      Map.ofEntries(
+          Map.entry(StepKind.CHECKOUT, Map.of()),
+          Map.entry(
+              StepKind.BUILD,
+              Map.of(
+                  "dockerfile", new Param(Type.STRING, false),
+                  "context", new Param(Type.STRING, false),
+                  "target", new Param(Type.STRING, false),
+                  "args", new Param(Type.STRING_MAP, false),
+                  "baseImage", new Param(Type.STRING, false),
+                  "mainClass", new Param(Type.STRING, false),
+                  "layout", new Param(Type.STRING, false),
+                  "wrapperArgs", new Param(Type.STRING_LIST, false))),
+          Map.entry(
+              StepKind.SCAN,
+              Map.of(
+                  "manifests", new Param(Type.STRING_LIST, false),
+                  "framework", new Param(Type.STRING, false),
+                  "failOn", new Param(Type.STRING, false))),
+          Map.entry(
+              StepKind.PUSH,
+              Map.of(
+                  "registry", new Param(Type.STRING, false),
+                  "repository", new Param(Type.STRING, false),
+                  "caCertificate", new Param(Type.STRING, false),
+                  "plainHttp", new Param(Type.BOOLEAN, false),
+                  "insecure", new Param(Type.BOOLEAN, false))),
+          Map.entry(StepKind.SBOM, Map.of("output", new Param(Type.STRING, false))),
+          Map.entry(
+              StepKind.SIGN,
+              Map.of(
+                  "attested", new Param(Type.BOOLEAN, false),
+                  "attestation", new Param(Type.STRING, false))),
+          Map.entry(
+              StepKind.DEPLOY,
+              Map.of(
+                  "target", new Param(Type.STRING, false),
+                  "namespace", new Param(Type.STRING, false),
+                  "manifests", new Param(Type.STRING_LIST, false))),
+          Map.entry(
+              StepKind.ENCLAVE,
+              Map.of(
+                  "attestation", new Param(Type.STRING, true),
+                  "platform", new Param(Type.STRING, true),
+                  "runtimeClassName", new Param(Type.STRING, false),
+                  "tee", new Param(Type.STRING, false),
+                  "namespace", new Param(Type.STRING, false),
+                  "manifests", new Param(Type.STRING_LIST, false),
+                  "agentImage", new Param(Type.STRING, false))),
+          Map.entry(
+              StepKind.VULN_GATE,
+              Map.of(
+                  "sbom", new Param(Type.STRING, false),
+                  "failOn", new Param(Type.STRING, false),
+                  "waivers", new Param(Type.STRING, false),
+                  "maxDbAge", new Param(Type.STRING, false))),
+          Map.entry(
+              StepKind.RUN,
+              Map.of(
+                  "command", new Param(Type.STRING_LIST, true),
+                  "image", new Param(Type.STRING, false),
+                  "workdir", new Param(Type.STRING, false))));
 
   private final String file;
   private final String text;
@@ -412,11 +424,19 @@ public final class DefinitionParser {
       if (k == null) {
         return null;
       }
-      for (Map.Entry<String, Param> p : PARAMS.getOrDefault(k, Map.of()).entrySet()) {
-        if (p.getValue().required()) {
-          err(s, "a '" + k.id() + "' step needs '" + p.getKey() + "'");
-          return null;
-        }
+      List<String> required = new ArrayList<>();
+      PARAMS
+          .getOrDefault(k, Map.of())
+          .forEach(
+              (name, p) -> {
+                if (p.required()) {
+                  required.add("'" + name + "'");
+                }
+              });
+      if (!required.isEmpty()) {
+        java.util.Collections.sort(required);
+        err(s, "a '" + k.id() + "' step needs " + String.join(" and ", required));
+        return null;
       }
       return new StepSpec(
           k.id(),

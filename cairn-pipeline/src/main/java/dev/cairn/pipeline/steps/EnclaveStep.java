@@ -77,7 +77,7 @@ final class EnclaveStep implements StepExecutor {
   @Override
   public StepResult execute(StepContext ctx) throws PipelineException, InterruptedException {
     StepSpec step = ctx.step();
-    String where = ctx.request().definition().source() + ":" + step.location();
+    String where = step.location().toString();
     String pushed =
         ctx.output(StepKind.PUSH, "image")
             .orElseThrow(

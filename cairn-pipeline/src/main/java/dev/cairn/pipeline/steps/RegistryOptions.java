@@ -41,7 +41,7 @@ record RegistryOptions(
             || Boolean.TRUE.equals(push.params().get("insecure"));
     String ca = push.param("caCertificate", "");
     Secret caSecret = ctx.secrets().get(CA_SECRET);
-    String where = ctx.request().definition().source() + ":" + push.location();
+    String where = push.location().toString();
     if (plain && (!ca.isEmpty() || caSecret != null)) {
       throw new PipelineException(
           where + ": the push step asks for plain HTTP and gives a CA certificate",

@@ -44,7 +44,7 @@ final class SbomStep implements StepExecutor {
   @Override
   public StepResult execute(StepContext ctx) throws PipelineException, InterruptedException {
     StepSpec step = ctx.step();
-    String where = ctx.request().definition().source() + ":" + step.location();
+    String where = step.location().toString();
     String name = step.param("output", DEFAULT_OUTPUT);
     Path ws = ctx.workspace().toAbsolutePath().normalize();
     Path out = ws.resolve(name).normalize();

@@ -112,6 +112,7 @@ public final class Steps {
         new PushStep(),
         new SbomStep(clock),
         new SignStep(home, clock, builderClassPath),
+        new VulnGateStep(home, clock),
         new EnclaveStep(home, clock));
   }
 
@@ -177,10 +178,7 @@ public final class Steps {
     String repository = push.param("repository", "");
     if (registry.isEmpty() || repository.isEmpty()) {
       throw new PipelineException(
-          ctx.request().definition().source()
-              + ":"
-              + push.location()
-              + ": the push step needs 'registry' and 'repository'",
+          push.location() + ": the push step needs 'registry' and 'repository'",
           "add them, e.g. push: {registry: 127.0.0.1:5000, repository: team/app}");
     }
     String c = ctx.request().commit();
@@ -314,9 +312,7 @@ public final class Steps {
       for (Path p : List.of(context, dockerfile)) {
         if (!p.startsWith(workspace)) {
           throw new PipelineException(
-              ctx.request().definition().source()
-                  + ":"
-                  + step.location()
+              step.location()
                   + ": the build's context and dockerfile must be inside the checkout, not "
                   + p,
               "give them relative to the repository's root, without ..");
@@ -746,7 +742,7 @@ public final class Steps {
       boolean attested = !Boolean.FALSE.equals(step.params().get("attested"));
       String service = step.param("attestation", "");
       Secret pem = ctx.secrets().get("SIGNING_KEY");
-      String at = r.definition().source() + ":" + step.location();
+      String at = step.location().toString();
       if (!attested && pem == null) {
         throw new PipelineException(
             at
@@ -929,7 +925,7 @@ public final class Steps {
     @Override
     public StepResult execute(StepContext ctx) throws PipelineException, InterruptedException {
       StepSpec step = ctx.step();
-      String where = ctx.request().definition().source() + ":" + step.location();
+      String where = step.location().toString();
       String name = step.param("target", "");
       if (name.isEmpty()) {
         throw new PipelineException(
