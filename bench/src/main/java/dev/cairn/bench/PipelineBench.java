@@ -87,13 +87,15 @@ public final class PipelineBench {
           "↳ build: layers and manifest uploaded",
           "push",
           "sign",
+          "enclave (measure, mark, policy)",
           "engine between steps",
-          "**webhook → pushed and signed**");
+          "**webhook → pushed and signed (and enclaved)**");
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int concurrent = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int bursts = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+    boolean enclave = args.length > 3 && args[3].equals("enclave");
     double[] loadBefore = loadAverage();
     Path dir = Files.createTempDirectory("cairn-pipeline-bench");
     LocalRegistry registry = LocalRegistry.plain();
@@ -102,7 +104,9 @@ public final class PipelineBench {
       // the developer's side uses git too, before the server that would install it starts
       DebianPackages.ensure("git", Path.of("/usr/lib/git-core/git-http-backend"));
       registry.start(Files.createDirectories(dir.resolve("registry")));
-      new PipelineBench.Fixture(dir, registry).run(runs, concurrent, bursts, loadBefore);
+      PipelineBench.Fixture f = new PipelineBench.Fixture(dir, registry);
+      f.enclave = enclave;
+      f.run(runs, concurrent, bursts, loadBefore);
     } finally {
       registry.stop();
       deleteTree(dir);
@@ -126,6 +130,9 @@ public final class PipelineBench {
     final Map<String, Instant> registryWritten = new ConcurrentHashMap<>();
     final Mac mac;
     int revision;
+
+    /** Whether runs alternate between the plain pipeline and one with the enclave step. */
+    boolean enclave;
 
     Fixture(Path dir, LocalRegistry registry) throws Exception {
       this.dir = dir;
@@ -176,18 +183,25 @@ public final class PipelineBench {
         URI uri = URI.create(hooks.uri() + "/github");
 
         List<double[]> measured = new ArrayList<>();
+        List<double[]> enclaved = new ArrayList<>();
         List<Double> cold = new ArrayList<>();
         String lastImage = "";
-        for (int i = 0; i < WARMUP + runs; i++) {
+        int variants = enclave ? 2 : 1;
+        for (int i = 0; i < (WARMUP + runs) * variants; i++) {
+          boolean withEnclave = enclave && i % 2 == 1;
+          pipelineFile(withEnclave);
           String before = head();
           String commit = commitAndPush("main");
           Sample s = sequential(http, uri, engine, cloneUrl, "refs/heads/main", before, commit);
-          if (i < WARMUP) {
+          if (i < WARMUP * variants) {
             cold.add(s.stages()[s.stages().length - 1]);
           } else {
-            measured.add(s.stages());
+            (withEnclave ? enclaved : measured).add(s.stages());
           }
           lastImage = s.image();
+        }
+        if (enclave) {
+          printEnclave(measured, enclaved);
         }
         String verified = verify(lastImage);
 
@@ -251,6 +265,25 @@ public final class PipelineBench {
           "fetch('/version.json').then(r=>r.json())"
               + ".then(v=>{document.getElementById('v').textContent=v.version})\n");
       Files.writeString(work.resolve("www/healthz"), "ok\n");
+      pipelineFile(false);
+      git(work, "init", "-q", "-b", "main");
+      git(work, "remote", "add", "origin", bare.toString());
+      commitAndPush("main");
+    }
+
+    /**
+     * The pipeline file: checkout, build, push, sign; with {@code withEnclave} also the enclave step
+     * over a Deployment of the image (the services' addresses are not contacted by the step).
+     */
+    void pipelineFile(boolean withEnclave) throws IOException {
+      Files.createDirectories(work.resolve("deploy"));
+      Files.writeString(
+          work.resolve("deploy/web.yaml"),
+          "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\n"
+              + "spec:\n  template:\n    spec:\n      containers:\n"
+              + "        - {name: web, image: "
+              + registry.address()
+              + "/bench/web:latest}\n");
       Files.writeString(
           work.resolve(".cairn/pipeline.yaml"),
           "name: web\n"
@@ -262,10 +295,50 @@ public final class PipelineBench {
               + registry.address()
               + ", repository: bench/web, insecure: true}\n"
               + "  - sign: {}\n"
-              + "    secrets: {SIGNING_KEY: signing-key}\n");
-      git(work, "init", "-q", "-b", "main");
-      git(work, "remote", "add", "origin", bare.toString());
-      commitAndPush("main");
+              + "    secrets: {SIGNING_KEY: signing-key}\n"
+              + (withEnclave
+                  ? "  - enclave: {attestation: 'http://10.88.0.1:8443', platform:"
+                      + " 'http://10.88.0.1:7443', runtimeClassName: cairn-simulation,"
+                      + " manifests: [deploy/web.yaml]}\n"
+                      + "    secrets: {DB_PASSWORD: git-token}\n"
+                  : ""));
+    }
+
+    /** Plain against enclaved runs, measured alternately in one process. */
+    void printEnclave(List<double[]> plain, List<double[]> enclaved) {
+      int total = STAGES.size() - 1;
+      double[] a = plain.stream().mapToDouble(x -> x[total]).sorted().toArray();
+      double[] b = enclaved.stream().mapToDouble(x -> x[total]).sorted().toArray();
+      double[] e = enclaved.stream().mapToDouble(x -> x[9]).sorted().toArray();
+      System.out.printf(
+          Locale.ROOT,
+          "%nThe enclave step's overhead, runs alternating in one process (%d + %d runs)%n%n",
+          a.length,
+          b.length);
+      System.out.println("| pipeline | runs | median ms | p10 ms | p90 ms | min ms | max ms |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+      for (Object[] row :
+          List.of(
+              new Object[] {"webhook → pushed and signed", a},
+              new Object[] {"webhook → pushed, signed and enclaved", b},
+              new Object[] {"↳ enclave step", e})) {
+        double[] v = (double[]) row[1];
+        System.out.printf(
+            Locale.ROOT,
+            "| %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f |%n",
+            row[0],
+            v.length,
+            median(v),
+            pct(v, 0.10),
+            pct(v, 0.90),
+            v[0],
+            v[v.length - 1]);
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "%nOverhead of the enclave step: %+.1f%% of the median run (target: at most +20%%;"
+              + " seed 000: 26.0 s → 916.4 s, +3425%%)%n",
+          100 * (median(b) / median(a) - 1));
     }
 
     /** A new revision of the app on {@code branch}, committed and pushed (not measured). */
@@ -318,12 +391,12 @@ public final class PipelineBench {
       out[2] = ms(r.created(), started);
       double steps = 0;
       Instant last = started;
-      int[] column = {3, 4, 7, 8};
+      Map<String, Integer> column = Map.of("checkout", 3, "build", 4, "push", 7, "sign", 8, "enclave", 9);
       for (int i = 0; i < r.steps().size(); i++) {
         StepRecord s = r.steps().get(i);
         Instant a = java.util.Objects.requireNonNull(s.started(), "step started");
         Instant b = java.util.Objects.requireNonNull(s.finished(), "step finished");
-        out[column[i]] = ms(a, b);
+        out[column.getOrDefault(s.name(), 9)] = ms(a, b);
         steps += ms(a, b);
         last = b;
         if (s.name().equals("build")) {
@@ -332,8 +405,8 @@ public final class PipelineBench {
           out[6] = ms(archive, registryWritten.getOrDefault(r.id(), archive));
         }
       }
-      out[9] = ms(started, last) - steps;
-      out[10] = ms(sent, last);
+      out[10] = ms(started, last) - steps;
+      out[11] = ms(sent, last);
       return out;
     }
 

@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
       LedgerCommand.class,
       TrustCommand.class,
       AttestCommand.class,
+      PlatformCommand.class,
       ChecksCommand.class,
       AdmissionCommand.class,
       DemoCommand.class,

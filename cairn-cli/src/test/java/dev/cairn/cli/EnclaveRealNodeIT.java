@@ -133,6 +133,42 @@ class EnclaveRealNodeIT {
     }
   }
 
+  /** What a waiting pod is doing: its status, the agent's log, the platform's log, events. */
+  String describe(KubernetesClient client, String ns) {
+    StringBuilder b = new StringBuilder();
+    for (Pod p : pods(client, ns)) {
+      b.append(client.getKubernetesSerialization().asJson(p.getStatus())).append('\n');
+      try {
+        b.append("agent: ")
+            .append(
+                client
+                    .pods()
+                    .inNamespace(ns)
+                    .withName(p.getMetadata().getName())
+                    .inContainer("cairn-agent")
+                    .getLog())
+            .append('\n');
+      } catch (RuntimeException e) {
+        b.append("agent log: ").append(e.getMessage()).append('\n');
+      }
+    }
+    b.append("platform: ").append(platformLog).append('\n');
+    client
+        .v1()
+        .events()
+        .inNamespace(ns)
+        .list()
+        .getItems()
+        .forEach(
+            e ->
+                b.append("event: ")
+                    .append(e.getReason())
+                    .append(' ')
+                    .append(e.getMessage())
+                    .append('\n'));
+    return b.toString();
+  }
+
   static List<Pod> pods(KubernetesClient client, String ns) {
     return client.pods().inNamespace(ns).withLabel("app", "shop").list().getItems();
   }
@@ -215,7 +251,7 @@ class EnclaveRealNodeIT {
                   runtimeClassName: cairn-simulation
                   namespace: %s
                 secrets: {DB_PASSWORD: db}
-              - deploy: {target: shop, manifests: deploy/app.yaml}
+              - deploy: {target: shop, manifests: [deploy/app.yaml]}
                 retries: 0
             """
                 .formatted(
@@ -248,7 +284,9 @@ class EnclaveRealNodeIT {
             () -> {
               List<Pod> pods = pods(client, ns);
               assertThat(pods).hasSize(1);
-              assertThat(pods.get(0).getStatus().getPhase()).isEqualTo("Running");
+              assertThat(pods.get(0).getStatus().getPhase())
+                  .as(() -> describe(client, ns))
+                  .isEqualTo("Running");
               String log =
                   client
                       .pods()

@@ -41,7 +41,12 @@ public final class CriPods implements dev.cairn.deploy.enclave.NodeView {
       String ip = addressOfSandbox.get(id);
       Map<String, Object> status = null;
       if (ip == null) {
-        Map<String, Object> inspected = crictl.json(List.of("inspectp", id));
+        Map<String, Object> inspected;
+        try {
+          inspected = crictl.json(List.of("inspectp", id));
+        } catch (CairnException gone) {
+          continue; // listed, then gone (or a sandbox the runtime lost): not the caller's
+        }
         status = map(inspected.get("status"));
         ip = String.valueOf(map(status.get("network")).get("ip"));
         addressOfSandbox.put(id, ip);

@@ -27,8 +27,15 @@ final class Crictl {
     cmd.addAll(List.of("-o", "json"));
     Result r = run(cmd, 60);
     if (r.exit != 0) {
+      String why =
+          r.err
+              .lines()
+              .filter(l -> !l.contains("level=warning"))
+              .map(l -> l.replaceFirst("^time=\"[^\"]*\" level=\\w+ msg=", ""))
+              .reduce((a, b) -> a + "; " + b)
+              .orElse("exit " + r.exit);
       throw new CairnException(
-          "crictl " + String.join(" ", args) + " failed: " + r.err.strip(),
+          "crictl " + String.join(" ", args) + " failed: " + why,
           "check that the container runtime answers on " + endpoint);
     }
     try {

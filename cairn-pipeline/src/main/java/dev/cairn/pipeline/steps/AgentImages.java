@@ -235,12 +235,20 @@ public final class AgentImages {
           path = t.split(" ")[0];
         }
         if (path != null && path.startsWith("/") && !path.startsWith(runtime.toString())) {
+          // the path and every link on the way to the file: /lib64/ld-linux-x86-64.so.2 links
+          // to /lib/x86_64-linux-gnu/..., which the image must hold too
           Path lib = Path.of(path);
-          libs.add(lib);
-          Path real = lib.toRealPath();
-          if (!real.equals(lib)) {
-            libs.add(real);
+          for (int hops = 0; hops < 8; hops++) {
+            libs.add(lib);
+            if (!Files.isSymbolicLink(lib)) {
+              break;
+            }
+            Path target = Files.readSymbolicLink(lib);
+            Path dir = lib.getParent();
+            lib = target.isAbsolute() || dir == null ? target : dir.resolve(target).normalize();
           }
+          Path real = Path.of(path).toRealPath();
+          libs.add(real);
         }
       }
     }
@@ -312,6 +320,7 @@ public final class AgentImages {
           dirs.add(name.substring(0, i));
         }
       }
+      header(tar, "tmp/", 0, 01777, '5', "");
       for (String d : dirs) {
         if (!files.containsKey(d)) {
           header(tar, d + "/", 0, 0755, '5', "");
