@@ -199,6 +199,22 @@ final class SbomCommand extends Sub {
   }
 
   private OciClient registry(ImageRef image) throws ExitException {
+    return registry(this, image, plainHttp, registryCa, registryUser, registryPasswordEnv);
+  }
+
+  /**
+   * The registry client of {@code image} from the registry flags ({@code --plain-http}, {@code
+   * --registry-ca}, {@code --registry-user}, {@code --registry-password-env}) of {@code cairn sbom}
+   * and {@code cairn vuln scan IMAGE}.
+   */
+  static OciClient registry(
+      Sub s,
+      ImageRef image,
+      boolean plainHttp,
+      @Nullable Path registryCa,
+      @Nullable String registryUser,
+      @Nullable String registryPasswordEnv)
+      throws ExitException {
     Registries.Builder b = Registries.builder();
     if (plainHttp) {
       b.allowPlainHttp(image.registry());
@@ -207,7 +223,7 @@ final class SbomCommand extends Sub {
       b.caCertificate(image.registry(), registryCa);
     }
     if (registryUser != null) {
-      String password = registryPasswordEnv == null ? null : env().get(registryPasswordEnv);
+      String password = registryPasswordEnv == null ? null : s.env().get(registryPasswordEnv);
       if (password == null || password.isEmpty()) {
         throw ExitException.usage(
             "--registry-user needs a password: "

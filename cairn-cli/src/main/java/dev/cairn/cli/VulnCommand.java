@@ -1,8 +1,19 @@
 package dev.cairn.cli;
 
 import dev.cairn.core.AtomicFiles;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.Digest;
 import dev.cairn.core.Json;
 import dev.cairn.core.Text;
+import dev.cairn.ledger.TrustRoot;
+import dev.cairn.supplychain.Descriptor;
+import dev.cairn.supplychain.ImageRef;
+import dev.cairn.supplychain.ImageVerifier;
+import dev.cairn.supplychain.ImageVerifyRequest;
+import dev.cairn.supplychain.ImageVerifyResult;
+import dev.cairn.supplychain.OciClient;
+import dev.cairn.supplychain.sbom.Sbom;
+import dev.cairn.supplychain.sbom.Sboms;
 import dev.cairn.supplychain.vuln.DbImport;
 import dev.cairn.supplychain.vuln.DbStatus;
 import dev.cairn.supplychain.vuln.Severity;
@@ -12,6 +23,7 @@ import dev.cairn.supplychain.vuln.VulnGateResult;
 import dev.cairn.supplychain.vuln.VulnReports;
 import dev.cairn.supplychain.vuln.VulnWaivers;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -170,9 +182,27 @@ final class VulnCommand extends Sub {
 
   @Command(name = "scan")
   static final class Scan extends Sub {
-    @Parameters(arity = "1", paramLabel = "SBOM", descriptionKey = "vuln-sbom")
+    @Parameters(arity = "1", paramLabel = "SBOM|IMAGE", descriptionKey = "vuln-sbom")
     @SuppressWarnings("NullAway.Init")
-    Path sbom;
+    String target;
+
+    @Option(names = "--trust", paramLabel = "FILE")
+    @Nullable Path trust;
+
+    @Option(names = "--platform", paramLabel = "OS/ARCH")
+    String platform = "linux/amd64";
+
+    @Option(names = "--plain-http")
+    boolean plainHttp;
+
+    @Option(names = "--registry-ca", paramLabel = "FILE")
+    @Nullable Path registryCa;
+
+    @Option(names = "--registry-user", paramLabel = "NAME")
+    @Nullable String registryUser;
+
+    @Option(names = "--registry-password-env", paramLabel = "VAR")
+    @Nullable String registryPasswordEnv;
 
     @Option(names = "--fail-on", paramLabel = "SEVERITY", converter = SeverityValue.class)
     Severity failOn = Severity.HIGH;
@@ -194,17 +224,48 @@ final class VulnCommand extends Sub {
 
     @Override
     public Integer call() throws Exception {
+      Path sbom = Path.of(target);
+      ImageRef image = null;
       if (!Files.isRegularFile(sbom)) {
+        image = Files.exists(sbom) ? null : imageRef(target);
+        if (image == null) {
+          throw ExitException.usage(
+              target
+                  + " is not an SBOM file"
+                  + (Files.exists(sbom) ? "" : " (no such file)")
+                  + " nor an image reference",
+              "give an SBOM file (cairn sbom IMAGE -o cyclonedx-json), or an image as"
+                  + " registry/repository:tag or @sha256:<digest>");
+        }
+      } else if (plainHttp || registryCa != null || registryUser != null || trust != null) {
         throw ExitException.usage(
-            sbom + " is not an SBOM file" + (Files.exists(sbom) ? "" : " (no such file)"),
-            "give an SBOM file (cairn sbom IMAGE -o cyclonedx-json)");
+            "registry and trust options are for an image, not an SBOM file (" + target + ")",
+            "leave them out, or name an image");
       }
       VulnGate.Options o =
           VulnGate.Options.defaults()
               .withFailOn(failOn)
               .withMaxDbAge(maxDbAge)
               .withWaivers(waivers == null ? VulnWaivers.none() : VulnWaivers.load(waivers));
-      VulnGateResult r = VulnGate.scan(db(this), sbom, o, Clock.systemUTC());
+      VulnGateResult r;
+      if (image == null) {
+        r = VulnGate.scan(db(this), sbom, o, Clock.systemUTC());
+      } else {
+        Path tmp = Files.createTempFile("cairn-vuln-", ".cdx.json");
+        try {
+          ImageRef scanned = imageSbom(image, tmp);
+          r =
+              VulnGate.scan(
+                  db(this),
+                  scanned.toString(),
+                  Digest.sha256(Files.readAllBytes(tmp)),
+                  dev.cairn.supplychain.vuln.Sboms.read(tmp),
+                  o,
+                  Clock.systemUTC());
+        } finally {
+          Files.deleteIfExists(tmp);
+        }
+      }
       VulnReports.write(r, output, out());
       out().flush();
       if (predicateFile != null) {
@@ -236,7 +297,99 @@ final class VulnCommand extends Sub {
       err().flush();
       return r.passed() ? Main.OK : Main.FINDINGS;
     }
+
+    private static @Nullable ImageRef imageRef(String text) {
+      try {
+        ImageRef ref = ImageRef.parse(text);
+        return ref.tag() == null && ref.digest() == null ? null : ref;
+      } catch (CairnException | RuntimeException e) {
+        return null;
+      }
+    }
+
+    /**
+     * Writes the SBOM of {@code image} to {@code file}: the CycloneDX predicate of its SBOM
+     * attestation when the image verifies against the trust root and a trusted builder attested one
+     * (no re-scan of the image), else the SBOM computed from the image's layers. Says which on
+     * stderr.
+     *
+     * @return the image by digest
+     */
+    private ImageRef imageSbom(ImageRef image, Path file) throws Exception {
+      OciClient oci =
+          SbomCommand.registry(
+              this, image, plainHttp, registryCa, registryUser, registryPasswordEnv);
+      ImageRef ref = image;
+      if (ref.digest() == null) {
+        Descriptor d =
+            oci.headManifest(ref)
+                .orElseThrow(
+                    () ->
+                        ExitException.usage(
+                            "image " + image + " is not in its registry",
+                            "check the reference, or push the image first"));
+        ref = ref.withDigest(d.digest());
+      }
+      String why = attestedSbom(ref, oci, file);
+      if (why == null) {
+        err()
+            .println(
+                "cairn: scanning the SBOM attested by the image's builder (verified against the"
+                    + " trust root)");
+        return ref;
+      }
+      err().println("cairn: " + why + "; computing the SBOM from the image");
+      Progress progress = Progress.forStderr();
+      Sbom computed;
+      try {
+        computed =
+            Sboms.image(
+                oci,
+                ref,
+                Sboms.Options.of(Clock.systemUTC())
+                    .withTool(dev.cairn.scanner.Version.TOOL)
+                    .withPlatform(platform)
+                    .withProgress(progress::update));
+      } finally {
+        progress.done();
+      }
+      for (String w : computed.warnings()) {
+        err().println("cairn: warning: " + Text.escape(w));
+      }
+      computed.write(file);
+      return ref;
+    }
+
+    /** Writes the verified SBOM attestation to {@code file}, or says why there is none. */
+    private @Nullable String attestedSbom(ImageRef ref, OciClient oci, Path file) throws Exception {
+      Path trustFile = trust != null ? trust : home().trustRoot();
+      if (!Files.exists(trustFile)) {
+        if (trust != null) {
+          throw ExitException.usage(
+              "there is no trust root " + trustFile, "pass --trust a trust root file");
+        }
+        return "no trust root " + trustFile + " to verify an SBOM attestation with";
+      }
+      TrustRoot root = TrustRoot.parse(Files.readString(trustFile));
+      ImageVerifyResult v =
+          ImageVerifier.create(Clock.systemUTC())
+              .verify(
+                  ImageVerifyRequest.of(ref, root, new ImageVerifyRequest.Source.Registry(oci)));
+      if (v instanceof ImageVerifyResult.NotVerified n) {
+        return "the image does not verify (" + n.link() + ": " + Text.escape(n.message()) + ")";
+      }
+      List<ImageVerifyResult.Attestation> sboms =
+          ((ImageVerifyResult.Verified) v).attestations(CYCLONEDX);
+      if (sboms.isEmpty()) {
+        return "the image verifies, but its builder attested no SBOM (" + CYCLONEDX + ")";
+      }
+      AtomicFiles.write(file, sboms.get(0).predicate().getBytes(StandardCharsets.UTF_8), false);
+      return null;
+    }
   }
+
+  /** cosign's {@code --type cyclonedx}: the predicate type of an image's SBOM attestation. */
+  static final String CYCLONEDX = "https://cyclonedx.org/bom";
 
   static final class SeverityValue implements ITypeConverter<Severity> {
     @Override

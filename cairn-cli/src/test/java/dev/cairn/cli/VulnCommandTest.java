@@ -148,12 +148,19 @@ class VulnCommandTest {
 
   @Test
   void inputErrors_exitTwoWithAHint() throws Exception {
-    Run image = CliTest.run(home, "vuln", "scan", "registry.local/team/app:1");
+    Path missing = tmp.resolve("missing.cdx.json");
+    Run image = CliTest.run(home, "vuln", "scan", missing.toString());
     assertThat(image.code()).isEqualTo(2);
     assertThat(image.err())
         .isEqualTo(
-            "cairn: registry.local/team/app:1 is not an SBOM file (no such file)\n"
-                + "  perhaps you should give an SBOM file (cairn sbom IMAGE -o cyclonedx-json)\n");
+            "cairn: "
+                + missing
+                + " is not an SBOM file (no such file) nor an image reference\n"
+                + "  perhaps you should give an SBOM file (cairn sbom IMAGE -o cyclonedx-json), or"
+                + " an image as registry/repository:tag or @sha256:<digest>\n");
+    Run flags = CliTest.run(home, "vuln", "scan", sbom.toString(), "--plain-http");
+    assertThat(flags.code()).isEqualTo(2);
+    assertThat(flags.err()).contains("registry and trust options are for an image");
     Run empty = CliTest.run(home, "vuln", "scan", sbom.toString());
     assertThat(empty.code()).isEqualTo(2);
     assertThat(empty.err())

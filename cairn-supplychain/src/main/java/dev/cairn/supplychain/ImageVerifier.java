@@ -7,6 +7,7 @@ import dev.cairn.core.CairnException;
 import dev.cairn.core.Digest;
 import dev.cairn.core.Dsse;
 import dev.cairn.core.Fix;
+import dev.cairn.core.Json;
 import dev.cairn.core.Keys;
 import dev.cairn.ledger.TrustRoot;
 import dev.cairn.ledger.TrustRoot.BuilderKey;
@@ -180,6 +181,10 @@ public final class ImageVerifier {
   /** A provenance whose signature and form held. */
   private record Candidate(BuilderKey key, BuildRead read, List<String> foundIn) {}
 
+  /** Another statement about the image whose signature and subject held: an SBOM, a gate. */
+  private record Other(
+      BuilderKey key, String predicateType, String predicate, List<String> foundIn) {}
+
   /** A broken link, with how far the verification got (for choosing among candidates). */
   private static final class Broken extends Exception {
     private static final long serialVersionUID = 1L;
@@ -199,6 +204,7 @@ public final class ImageVerifier {
     private final String fetchLink;
     private final Instant now;
     private final TrustRoot trust;
+    private final List<Other> others = new ArrayList<>();
     private final ImageRef image;
     private final Digest digest;
     private final List<BuilderKey> keys;
@@ -350,6 +356,7 @@ public final class ImageVerifier {
     }
 
     private List<Candidate> provenances() throws Broken {
+      others.clear();
       if (ev.attestations.isEmpty()) {
         throw broken(
             "provenance",
@@ -401,6 +408,12 @@ public final class ImageVerifier {
         String type = Wire.string(st.get("predicateType"));
         if (!type.equals(SLSA_PROVENANCE_V1)) {
           otherTypes.add(type.isEmpty() ? "none" : Wire.oneLine(type, 80));
+          if (!type.isEmpty()
+              && STATEMENT_TYPES.contains(Wire.string(st.get("_type")))
+              && subjects(st).contains(digest.hex())
+              && st.get("predicate") != null) {
+            others.add(new Other(by, type, Json.canonical(st.get("predicate")), a.foundIn()));
+          }
           continue;
         }
         String stType = Wire.string(st.get("_type"));
@@ -536,6 +549,16 @@ public final class ImageVerifier {
       if (request.commit() == null) {
         notChecked.add("commit");
       }
+      // the image's other statements, by a builder key trusted when the build finished: what a
+      // gate demands (an SBOM, a vulnerability gate's result) without recomputing it
+      List<ImageVerifyResult.Attestation> attested = new ArrayList<>();
+      for (Other o : others) {
+        if (trust.trustedAt(o.key(), t)) {
+          attested.add(
+              new ImageVerifyResult.Attestation(
+                  o.predicateType(), o.key().keyId(), o.foundIn(), o.predicate()));
+        }
+      }
       return new ImageVerifyResult.Verified(
           image,
           from,
@@ -549,7 +572,8 @@ public final class ImageVerifier {
           notChecked,
           null,
           backing == null ? null : backing.provider(),
-          backing != null && backing.hardwareBacked());
+          backing != null && backing.hardwareBacked(),
+          attested);
     }
 
     private String windows(TrustRoot.Item item) {

@@ -62,6 +62,9 @@ public sealed interface ImageVerifyResult
    * @param tee the TEE whose evidence backs the builder's measurement (null: unattested)
    * @param hardwareBacked whether that evidence comes from TEE hardware ({@code false} for the
    *     simulation provider, which offers no hardware protection)
+   * @param attestations the image's other in-toto statements (an SBOM, a vulnerability gate's
+   *     result) whose envelope verified under a builder key the trust root trusted when the build
+   *     finished and whose subject is the image's digest; see {@link #attestations(String)}
    */
   record Verified(
       ImageRef image,
@@ -76,9 +79,11 @@ public sealed interface ImageVerifyResult
       List<String> notChecked,
       @Nullable Path savedBundle,
       @Nullable String tee,
-      boolean hardwareBacked)
+      boolean hardwareBacked,
+      List<Attestation> attestations)
       implements ImageVerifyResult {
     public Verified {
+      attestations = List.copyOf(attestations);
       signatureFoundIn = List.copyOf(signatureFoundIn);
       provenanceFoundIn = List.copyOf(provenanceFoundIn);
       links = List.copyOf(links);
@@ -99,7 +104,32 @@ public sealed interface ImageVerifyResult
           notChecked,
           dir,
           tee,
-          hardwareBacked);
+          hardwareBacked,
+          attestations);
+    }
+
+    /**
+     * The verified statements of {@code predicateType} about this image (e.g. {@code
+     * https://cyclonedx.org/bom}, {@code https://cairn.dev/vuln-gate/v1}), signed by a trusted
+     * builder: what a gate can demand without recomputing it. Empty when there is none; never a
+     * statement whose signature, subject or key's trust window did not hold.
+     */
+    public List<Attestation> attestations(String predicateType) {
+      return attestations.stream().filter(a -> a.predicateType().equals(predicateType)).toList();
+    }
+  }
+
+  /**
+   * An in-toto statement about the verified image, other than its provenance.
+   *
+   * @param predicateType the statement's {@code predicateType}
+   * @param key the builder key ({@code sha256:} of its SubjectPublicKeyInfo) that signed it
+   * @param foundIn where it was found ({@code tag}, {@code referrer})
+   * @param predicate the statement's {@code predicate}, as canonical JSON
+   */
+  record Attestation(String predicateType, String key, List<String> foundIn, String predicate) {
+    public Attestation {
+      foundIn = List.copyOf(foundIn);
     }
   }
 
@@ -158,6 +188,15 @@ public sealed interface ImageVerifyResult
         source.put("ref", b.ref());
         source.put("commit", b.commit());
         doc.put("source", source);
+        List<Object> att = new java.util.ArrayList<>();
+        for (Attestation a : v.attestations()) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("predicateType", a.predicateType());
+          m.put("key", a.key());
+          m.put("foundIn", a.foundIn());
+          att.add(m);
+        }
+        doc.put("attestations", att);
         doc.put("links", v.links());
         doc.put("notChecked", v.notChecked());
         if (v.savedBundle() != null) {

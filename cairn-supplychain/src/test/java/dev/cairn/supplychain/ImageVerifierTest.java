@@ -274,6 +274,37 @@ class ImageVerifierTest {
   }
 
   @Test
+  void attestations_returnOnlyStatementsAboutTheImageByATrustedBuilderKey() throws Exception {
+    good();
+    String bom = "https://cyclonedx.org/bom";
+    Map<String, Object> sbom = Map.of("bomFormat", "CycloneDX", "specVersion", "1.6");
+    cosign.attest(image, Cosign.statement(image, bom, sbom), KEY.getPrivate(), Storage.BOTH);
+    // by a key the trust root does not list: left out
+    cosign.attest(
+        image,
+        Cosign.statement(image, bom, Map.of("bomFormat", "forged")),
+        OTHER.getPrivate(),
+        Storage.TAG);
+    Verified v = (Verified) verify(request());
+    assertThat(v.attestations(bom))
+        .containsExactly(
+            new ImageVerifyResult.Attestation(
+                bom, keyId(KEY), List.of("tag", "referrer"), Json.canonical(sbom)));
+    assertThat(v.attestations("https://cairn.dev/vuln-gate/v1")).isEmpty();
+    assertThat(Json.canonical(v.document(null).get("attestations")))
+        .isEqualTo(
+            Json.canonical(
+                List.of(
+                    Map.of(
+                        "predicateType",
+                        bom,
+                        "key",
+                        keyId(KEY),
+                        "foundIn",
+                        List.of("tag", "referrer")))));
+  }
+
+  @Test
   void verify_withNothingAsked_reportsTheSourceAsNotChecked() throws Exception {
     good();
     Verified v = (Verified) verify(request());

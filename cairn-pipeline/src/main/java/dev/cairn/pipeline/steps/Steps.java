@@ -5,6 +5,7 @@ import dev.cairn.attest.Tees;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.CairnHome;
 import dev.cairn.core.Digest;
+import dev.cairn.core.Dsse;
 import dev.cairn.core.Secret;
 import dev.cairn.pipeline.PipelineException;
 import dev.cairn.pipeline.RunRequest;
@@ -27,6 +28,7 @@ import dev.cairn.pipeline.source.GitAuth;
 import dev.cairn.pipeline.steps.internal.AttestedBuilder;
 import dev.cairn.pipeline.steps.internal.BuildTasks;
 import dev.cairn.pipeline.steps.internal.BuilderProtocol;
+import dev.cairn.pipeline.steps.internal.Extras;
 import dev.cairn.pipeline.steps.internal.Provenance;
 import dev.cairn.supplychain.Cosign;
 import dev.cairn.supplychain.CosignKeys;
@@ -785,16 +787,31 @@ public final class Steps {
       Cosign cosign = Cosign.using(RegistryOptions.of(ctx, push, image.registry()).client(), clock);
       if (!attested) {
         try {
+          List<byte[]> extras = Extras.statements(task);
           cosign.sign(image, java.util.Objects.requireNonNull(key), Cosign.Storage.BOTH);
           byte[] statement =
               Cosign.statement(
                   image,
                   Provenance.PREDICATE_TYPE,
                   Provenance.predicate(
-                      task, Provenance.localBuilder(), List.of(), clock.instant()));
+                      task, Provenance.localBuilder(), Extras.byproducts(task), clock.instant()));
           cosign.attest(image, statement, key, Cosign.Storage.BOTH);
-          ctx.log().line("signed " + image + " and its SLSA provenance with the local builder");
-          return StepResult.succeeded(Map.of("signed", image.toString(), "builder", LOCAL_BUILDER));
+          List<Dsse.Envelope> envelopes = new java.util.ArrayList<>();
+          for (byte[] st : extras) {
+            envelopes.add(Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, st, key, ""));
+          }
+          Map<String, String> out = new LinkedHashMap<>();
+          out.put("signed", image.toString());
+          out.put("builder", LOCAL_BUILDER);
+          out.putAll(storeExtras(ctx, cosign, image, task, envelopes));
+          ctx.log()
+              .line(
+                  "signed "
+                      + image
+                      + " and its SLSA provenance"
+                      + extrasSaid(task)
+                      + " with the local builder");
+          return StepResult.succeeded(out);
         } catch (CairnException e) {
           return StepResult.failed(null, String.valueOf(e.getMessage()), transientFailure(e));
         }
@@ -817,9 +834,11 @@ public final class Steps {
           supplied.destroy();
         }
       }
+      Map<String, String> extraOutputs;
       try {
         cosign.storeSignature(image, signed.signature(), Cosign.Storage.BOTH);
         cosign.storeAttestation(image, signed.envelope(), Cosign.Storage.BOTH);
+        extraOutputs = storeExtras(ctx, cosign, image, task, signed.extras());
       } catch (CairnException e) {
         return StepResult.failed(null, String.valueOf(e.getMessage()), transientFailure(e));
       }
@@ -851,7 +870,9 @@ public final class Steps {
           .line(
               "signed "
                   + image
-                  + " and its SLSA provenance with the attested builder "
+                  + " and its SLSA provenance"
+                  + extrasSaid(task)
+                  + " with the attested builder "
                   + signed.measurement()
                   + (signed.tee().equals("simulation")
                       ? " (" + Tees.SIMULATION_WARNING + ")"
@@ -863,7 +884,78 @@ public final class Steps {
       out.put("tee", signed.tee());
       out.put("builderKey", Digest.sha256(signed.trust().builderKey()).toString());
       out.put("policy", signed.trust().policy().toString());
+      out.putAll(extraOutputs);
       return StepResult.succeeded(out);
+    }
+
+    /**
+     * The run's SBOM ({@code sbom} step) and vulnerability gate result ({@code vuln-gate} step),
+     * when it has them, as statements to attest beside the provenance.
+     */
+    private static List<BuilderProtocol.Extra> extras(StepContext ctx) throws PipelineException {
+      List<BuilderProtocol.Extra> out = new java.util.ArrayList<>();
+      java.util.Optional<String> sbom = ctx.output(StepKind.SBOM, "sbom");
+      if (sbom.isPresent()) {
+        String d = ctx.output(StepKind.SBOM, "sbomDigest").orElse("");
+        try {
+          out.add(
+              new BuilderProtocol.Extra(
+                  Extras.CYCLONEDX,
+                  java.nio.file.Path.of(sbom.get()).toAbsolutePath().toString(),
+                  Digest.parse(d)));
+        } catch (RuntimeException e) {
+          throw new PipelineException(
+              "the sbom step's output names no digest of " + sbom.get(), "rerun the pipeline");
+        }
+      }
+      java.util.Optional<String> gate = ctx.output(StepKind.VULN_GATE, "vulnGate");
+      if (gate.isPresent()) {
+        java.nio.file.Path p = java.nio.file.Path.of(gate.get()).toAbsolutePath();
+        try {
+          // the gate's step records no digest of its file: it is taken when the sign step starts,
+          // and the builder checks the file it reads against it
+          out.add(
+              new BuilderProtocol.Extra(
+                  Extras.VULN_GATE,
+                  p.toString(),
+                  Digest.sha256(java.nio.file.Files.readAllBytes(p))));
+        } catch (java.io.IOException e) {
+          throw new PipelineException(
+              "cannot read the vuln-gate step's result " + p + ": " + e.getMessage(),
+              "rerun the pipeline");
+        }
+      }
+      return out;
+    }
+
+    /** Stores the extras' envelopes like the provenance; their digests as the step's outputs. */
+    private static Map<String, String> storeExtras(
+        StepContext ctx,
+        Cosign cosign,
+        ImageRef image,
+        BuilderProtocol.Task task,
+        List<Dsse.Envelope> envelopes)
+        throws CairnException {
+      Map<String, String> out = new LinkedHashMap<>();
+      for (int i = 0; i < envelopes.size(); i++) {
+        Dsse.Envelope env = envelopes.get(i);
+        String type = task.extras().get(i).predicateType();
+        cosign.storeAttestation(image, env, Cosign.Storage.BOTH);
+        String digest =
+            Digest.sha256(env.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
+        out.put(Extras.CYCLONEDX.equals(type) ? "sbomAttestation" : "vulnAttestation", digest);
+        ctx.log().line("attested " + type + " about " + image + " (" + digest + ")");
+      }
+      return out;
+    }
+
+    private static String extrasSaid(BuilderProtocol.Task task) {
+      List<String> said = new java.util.ArrayList<>();
+      for (BuilderProtocol.Extra e : task.extras()) {
+        said.add(Extras.CYCLONEDX.equals(e.predicateType()) ? "SBOM" : "vulnerability gate result");
+      }
+      return said.isEmpty() ? "" : ", " + String.join(", ", said) + ",";
     }
 
     /** The run's facts, as its provenance states them. */
@@ -906,7 +998,8 @@ public final class Steps {
           r.trigger().source(),
           deps,
           startedOn,
-          ctx.output(StepKind.BUILD, "evidence").orElse(""));
+          ctx.output(StepKind.BUILD, "evidence").orElse(""),
+          extras(ctx));
     }
   }
 

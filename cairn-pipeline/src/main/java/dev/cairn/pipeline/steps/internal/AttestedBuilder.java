@@ -52,6 +52,7 @@ public final class AttestedBuilder {
    *
    * @param signature the ECDSA signature over cosign's simple-signing payload of the image
    * @param envelope the DSSE envelope of the provenance Statement
+   * @param extras the DSSE envelopes of the task's extra statements, in their order
    * @param measurement the builder's measurement
    * @param tee the TEE provider's name
    * @param trust what the attestation service publishes for the builder
@@ -60,12 +61,14 @@ public final class AttestedBuilder {
   public record Signed(
       byte[] signature,
       Dsse.Envelope envelope,
+      List<Dsse.Envelope> extras,
       Digest measurement,
       String tee,
       PublishedTrust trust,
       int approvedVersion) {
     public Signed {
       signature = signature.clone();
+      extras = List.copyOf(extras);
     }
 
     @Override
@@ -308,11 +311,30 @@ public final class AttestedBuilder {
     }
     byte[] signature;
     Dsse.Envelope env;
+    List<Dsse.Envelope> extras = new java.util.ArrayList<>();
     try {
       signature = Base64.getDecoder().decode(s.signature());
       env = Dsse.parse(s.envelope());
+      for (String e : s.extras()) {
+        extras.add(Dsse.parse(e));
+      }
     } catch (CairnException | IllegalArgumentException e) {
       throw new PipelineException("the attested builder's output is malformed", null);
+    }
+    List<byte[]> asked;
+    try {
+      asked = Extras.statements(task);
+    } catch (CairnException e) {
+      throw new PipelineException(String.valueOf(e.getMessage()), e.hint().orElse(null));
+    }
+    if (asked.size() != extras.size()) {
+      throw new PipelineException(
+          "the attested builder signed "
+              + extras.size()
+              + " extra statements, not the "
+              + asked.size()
+              + " it was asked for; nothing was stored",
+          null);
     }
     boolean ok;
     try {
@@ -323,6 +345,12 @@ public final class AttestedBuilder {
       v.initVerify(key);
       v.update(Cosign.simpleSigningPayload(ImageRef.parse(task.image())));
       ok = v.verify(signature) && Dsse.verify(env, key);
+      for (int i = 0; ok && i < extras.size(); i++) {
+        // exactly the statement asked for, signed with the published key
+        ok =
+            Dsse.verify(extras.get(i), key)
+                && java.util.Arrays.equals(extras.get(i).payload(), asked.get(i));
+      }
     } catch (GeneralSecurityException | CairnException e) {
       ok = false;
     }
@@ -334,7 +362,7 @@ public final class AttestedBuilder {
           "check the attestation policy's builder-key: the service released a key that is not the"
               + " one it publishes");
     }
-    return new Signed(signature, env, s.measurement(), s.tee(), published, approved);
+    return new Signed(signature, env, extras, s.measurement(), s.tee(), published, approved);
   }
 
   /** What a team's attestation service publishes for its attested builder. */

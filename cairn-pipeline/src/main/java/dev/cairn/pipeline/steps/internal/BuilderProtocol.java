@@ -33,6 +33,26 @@ public final class BuilderProtocol {
   }
 
   /**
+   * Another statement to attest about the image beside its provenance: an SBOM, a vulnerability
+   * gate's result. The predicate is a JSON object in a file the run wrote; the builder reads it,
+   * checks its digest, and signs the in-toto Statement ({@code Cosign.statement}) of it.
+   *
+   * @param predicateType the statement's {@code predicateType}
+   * @param path the predicate's file (absolute)
+   * @param digest the file's sha256, as the run recorded it
+   */
+  public record Extra(String predicateType, String path, Digest digest) {
+    public Extra {
+      if (predicateType.isEmpty()) {
+        throw new IllegalArgumentException("an extra statement needs its predicate type");
+      }
+      if (!java.nio.file.Path.of(path).isAbsolute()) {
+        throw new IllegalArgumentException("an extra statement's path is not absolute: " + path);
+      }
+    }
+  }
+
+  /**
    * What to sign: the image, and the facts of the run its provenance states.
    *
    * @param home Cairn's home (the simulated platform's state)
@@ -48,6 +68,8 @@ public final class BuilderProtocol {
    * @param startedOn when the run's build started
    * @param buildEvidence the evidence JSON of the measured build ({@link Built#evidence}), or
    *     {@code ""} when the image was built outside the builder
+   * @param extras the other statements to attest (the run's SBOM, its vulnerability gate's result),
+   *     each signed by the same key as the provenance
    */
   public record Task(
       String home,
@@ -61,9 +83,11 @@ public final class BuilderProtocol {
       String trigger,
       List<Dependency> dependencies,
       Instant startedOn,
-      String buildEvidence) {
+      String buildEvidence,
+      List<Extra> extras) {
     public Task {
       dependencies = List.copyOf(dependencies);
+      extras = List.copyOf(extras);
       if (!java.nio.file.Path.of(home).isAbsolute()) {
         // the builder's TEE state is in Cairn's home: never wherever it happens to start
         throw new IllegalArgumentException("the task's home is not an absolute path: " + home);
@@ -148,10 +172,20 @@ public final class BuilderProtocol {
    *     image
    * @param envelope the DSSE envelope of the SLSA provenance Statement
    * @param evidence the digest of the attestation evidence the provenance carries
+   * @param extras the DSSE envelopes of the task's {@link Task#extras}, in their order
    */
   public record Signed(
-      Digest measurement, String tee, String signature, String envelope, Digest evidence)
-      implements Outcome {}
+      Digest measurement,
+      String tee,
+      String signature,
+      String envelope,
+      Digest evidence,
+      List<String> extras)
+      implements Outcome {
+    public Signed {
+      extras = List.copyOf(extras);
+    }
+  }
 
   /**
    * Built.
@@ -188,6 +222,15 @@ public final class BuilderProtocol {
     m.put("dependencies", deps);
     m.put("startedOn", t.startedOn().toString());
     m.put("buildEvidence", t.buildEvidence());
+    List<Object> extras = new ArrayList<>();
+    for (Extra e : t.extras()) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("predicateType", e.predicateType());
+      x.put("path", e.path());
+      x.put("digest", e.digest().toString());
+      extras.add(x);
+    }
+    m.put("extras", extras);
     return Json.canonical(m);
   }
 
@@ -262,6 +305,14 @@ public final class BuilderProtocol {
       dm.forEach((k, v) -> digest.put(String.valueOf(k), String.valueOf(v)));
       deps.add(new Dependency(text(d, "uri"), digest));
     }
+    List<Extra> extras = new ArrayList<>();
+    for (Object o : list(n, "extras")) {
+      if (!(o instanceof Map<?, ?> x)) {
+        throw new IllegalArgumentException("an extra is {predicateType, path, digest}");
+      }
+      extras.add(
+          new Extra(text(x, "predicateType"), text(x, "path"), Digest.parse(text(x, "digest"))));
+    }
     return new Task(
         text(n, "home"),
         text(n, "image"),
@@ -274,7 +325,8 @@ public final class BuilderProtocol {
         text(n, "trigger"),
         deps,
         Instant.parse(text(n, "startedOn")),
-        text(n, "buildEvidence"));
+        text(n, "buildEvidence"),
+        extras);
   }
 
   public static String encode(Instructions i) {
@@ -307,6 +359,7 @@ public final class BuilderProtocol {
         m.put("signature", s.signature());
         m.put("envelope", s.envelope());
         m.put("evidence", s.evidence().toString());
+        m.put("extras", s.extras());
       }
       case Built b -> {
         m.put("status", "built");
@@ -333,7 +386,16 @@ public final class BuilderProtocol {
               text(n, "tee"),
               text(n, "signature"),
               text(n, "envelope"),
-              Digest.parse(text(n, "evidence")));
+              Digest.parse(text(n, "evidence")),
+              list(n, "extras").stream()
+                  .map(
+                      o -> {
+                        if (!(o instanceof String e)) {
+                          throw new IllegalArgumentException("'extras' holds a non-string");
+                        }
+                        return e;
+                      })
+                  .toList());
       case "built" ->
           new Built(
               Digest.parse(text(n, "measurement")),

@@ -33,9 +33,11 @@ import java.security.interfaces.ECPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -234,21 +236,29 @@ public final class BuilderWorkload {
       Evidence bound =
           tee.evidence(measurement, BuilderEvidence.reportData(imageDigest, keyId, task.runId()));
       byte[] evidenceJson = bound.toJson().getBytes(StandardCharsets.UTF_8);
+      List<Map<String, Object>> byproducts =
+          new ArrayList<>(Provenance.byproducts(evidenceJson, task.buildEvidence()));
+      byproducts.addAll(Extras.byproducts(task));
       Map<String, Object> predicate =
           Provenance.predicate(
               task,
               Provenance.attestedBuilder(measurement, tee.name()),
-              Provenance.byproducts(evidenceJson, task.buildEvidence()),
+              byproducts,
               clock.instant());
       byte[] statement = Cosign.statement(image, Provenance.PREDICATE_TYPE, predicate);
       Dsse.Envelope env = Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, statement, key, "");
+      List<String> extras = new ArrayList<>();
+      for (byte[] st : Extras.statements(task)) {
+        extras.add(Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, st, key, "").toJson());
+      }
       trace("signed");
       return new BuilderProtocol.Signed(
           measurement,
           tee.name(),
           Base64.getEncoder().encodeToString(signature),
           env.toJson(),
-          Digest.sha256(evidenceJson));
+          Digest.sha256(evidenceJson),
+          extras);
     } finally {
       launch.destroy();
     }

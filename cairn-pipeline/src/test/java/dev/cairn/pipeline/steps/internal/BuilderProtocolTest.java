@@ -30,7 +30,12 @@ class BuilderProtocolTest {
               new BuilderProtocol.Dependency(
                   "oci://127.0.0.1:5000/base/tiny:1", Map.of("sha256", "c".repeat(64)))),
           Instant.parse("2026-12-01T10:00:00Z"),
-          "{\"provider\":\"simulation\"}");
+          "{\"provider\":\"simulation\"}",
+          List.of(
+              new BuilderProtocol.Extra(
+                  Extras.CYCLONEDX, "/work/ws/sbom.cdx.json", Digest.sha256("bom")),
+              new BuilderProtocol.Extra(
+                  Extras.VULN_GATE, "/work/ws/vuln-gate.json", Digest.sha256("gate"))));
 
   static final BuilderProtocol.BuildTask BUILD =
       new BuilderProtocol.BuildTask(
@@ -86,7 +91,12 @@ class BuilderProtocolTest {
     for (BuilderProtocol.Outcome o :
         List.<BuilderProtocol.Outcome>of(
             new BuilderProtocol.Signed(
-                Digest.sha256("m"), "simulation", "c2ln", "{\"payload\":\"\"}", Digest.sha256("e")),
+                Digest.sha256("m"),
+                "simulation",
+                "c2ln",
+                "{\"payload\":\"\"}",
+                Digest.sha256("e"),
+                List.of("{\"payload\":\"e1\"}", "{\"payload\":\"e2\"}")),
             new BuilderProtocol.Built(
                 Digest.sha256("m"), "simulation", Digest.sha256("image"), "jib-core", "{}"),
             new BuilderProtocol.Error("refused"))) {
