@@ -549,7 +549,78 @@ public final class ImageVerifier {
           notChecked,
           null,
           backing == null ? null : backing.provider(),
-          backing != null && backing.hardwareBacked());
+          backing != null && backing.hardwareBacked(),
+          attested(t),
+          untrustedTypes(t));
+    }
+
+    /**
+     * Every statement about this digest whose envelope verified under a builder key trusted at
+     * {@code t} (when the build finished), of any predicate type: what a deploy gate judges beside
+     * the provenance (the vulnerability gate's result, an SBOM).
+     */
+    private List<ImageVerifyResult.Attested> attested(Instant t) {
+      List<ImageVerifyResult.Attested> out = new ArrayList<>();
+      for (ImageEvidence.AttestationLayer a : ev.attestations) {
+        Dsse.Envelope env;
+        try {
+          env = Dsse.parse(new String(a.envelope(), StandardCharsets.UTF_8));
+        } catch (CairnException e) {
+          continue;
+        }
+        if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(env.payloadType())) {
+          continue;
+        }
+        BuilderKey by = trustedSigner(env, t);
+        if (by == null) {
+          continue;
+        }
+        Map<String, Object> st;
+        try {
+          st = Wire.object(env.payload());
+        } catch (IOException e) {
+          continue;
+        }
+        if (!STATEMENT_TYPES.contains(Wire.string(st.get("_type")))
+            || !subjects(st).contains(digest.hex())) {
+          continue;
+        }
+        out.add(
+            new ImageVerifyResult.Attested(
+                Wire.string(st.get("predicateType")),
+                by.keyId(),
+                a.foundIn(),
+                new String(env.payload(), StandardCharsets.UTF_8)));
+      }
+      return out;
+    }
+
+    /** The predicate types of envelopes that verify under no builder key trusted at {@code t}. */
+    private List<String> untrustedTypes(Instant t) {
+      Set<String> out = new java.util.TreeSet<>();
+      for (ImageEvidence.AttestationLayer a : ev.attestations) {
+        try {
+          Dsse.Envelope env = Dsse.parse(new String(a.envelope(), StandardCharsets.UTF_8));
+          if (trustedSigner(env, t) == null) {
+            String type = Wire.string(Wire.object(env.payload()).get("predicateType"));
+            if (!type.isEmpty()) {
+              out.add(Wire.oneLine(type, 200));
+            }
+          }
+        } catch (CairnException | IOException e) {
+          // not an envelope, or no JSON: nothing to name
+        }
+      }
+      return List.copyOf(out);
+    }
+
+    private @Nullable BuilderKey trustedSigner(Dsse.Envelope env, Instant t) {
+      for (BuilderKey k : keys) {
+        if (trust.trustedAt(k, t) && Dsse.verify(env, k.publicKey())) {
+          return k;
+        }
+      }
+      return null;
     }
 
     private String windows(TrustRoot.Item item) {

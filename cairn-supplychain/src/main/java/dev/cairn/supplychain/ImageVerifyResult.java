@@ -20,6 +20,21 @@ public sealed interface ImageVerifyResult
   ImageRef image();
 
   /**
+   * The statements (in-toto Statement JSON, as signed) of predicate type {@code predicateType}
+   * about this digest whose DSSE signature verified under a builder key the trust root lists and
+   * trusted when the build finished, in the order found; empty when the image did not verify.
+   */
+  default List<byte[]> statements(String predicateType) {
+    if (!(this instanceof Verified v)) {
+      return List.of();
+    }
+    return v.attestations().stream()
+        .filter(a -> a.predicateType().equals(predicateType))
+        .map(a -> a.statement().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .toList();
+  }
+
+  /**
    * What the provenance says about the build that made the image.
    *
    * @param builderId {@code runDetails.builder.id}
@@ -62,6 +77,11 @@ public sealed interface ImageVerifyResult
    * @param tee the TEE whose evidence backs the builder's measurement (null: unattested)
    * @param hardwareBacked whether that evidence comes from TEE hardware ({@code false} for the
    *     simulation provider, which offers no hardware protection)
+   * @param attestations the in-toto statements about this digest, of any predicate type, whose DSSE
+   *     envelope verified under a builder key the trust root lists and trusted when the build
+   *     finished ({@link #statements(String)})
+   * @param untrustedTypes the predicate types of the envelopes that verified under no such key
+   *     (read without trusting them, only to word a refusal), sorted, each once
    */
   record Verified(
       ImageRef image,
@@ -76,13 +96,50 @@ public sealed interface ImageVerifyResult
       List<String> notChecked,
       @Nullable Path savedBundle,
       @Nullable String tee,
-      boolean hardwareBacked)
+      boolean hardwareBacked,
+      List<Attested> attestations,
+      List<String> untrustedTypes)
       implements ImageVerifyResult {
     public Verified {
       signatureFoundIn = List.copyOf(signatureFoundIn);
       provenanceFoundIn = List.copyOf(provenanceFoundIn);
       links = List.copyOf(links);
       notChecked = List.copyOf(notChecked);
+      attestations = List.copyOf(attestations);
+      untrustedTypes = List.copyOf(untrustedTypes);
+    }
+
+    /** As the canonical constructor, with no other attestations. */
+    public Verified(
+        ImageRef image,
+        String from,
+        String signatureKey,
+        List<String> signatureFoundIn,
+        String provenanceKey,
+        List<String> provenanceFoundIn,
+        Build build,
+        boolean unattestedAccepted,
+        List<String> links,
+        List<String> notChecked,
+        @Nullable Path savedBundle,
+        @Nullable String tee,
+        boolean hardwareBacked) {
+      this(
+          image,
+          from,
+          signatureKey,
+          signatureFoundIn,
+          provenanceKey,
+          provenanceFoundIn,
+          build,
+          unattestedAccepted,
+          links,
+          notChecked,
+          savedBundle,
+          tee,
+          hardwareBacked,
+          List.of(),
+          List.of());
     }
 
     Verified withSavedBundle(Path dir) {
@@ -99,7 +156,23 @@ public sealed interface ImageVerifyResult
           notChecked,
           dir,
           tee,
-          hardwareBacked);
+          hardwareBacked,
+          attestations,
+          untrustedTypes);
+    }
+  }
+
+  /**
+   * A verified attestation of an image.
+   *
+   * @param predicateType the statement's {@code predicateType}
+   * @param key the builder key ({@code sha256:} of its SubjectPublicKeyInfo) that signed it
+   * @param foundIn where it was found ({@code tag}, {@code referrer})
+   * @param statement the in-toto Statement, the envelope's payload as UTF-8 JSON
+   */
+  record Attested(String predicateType, String key, List<String> foundIn, String statement) {
+    public Attested {
+      foundIn = List.copyOf(foundIn);
     }
   }
 
