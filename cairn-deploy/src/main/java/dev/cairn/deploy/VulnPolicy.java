@@ -58,9 +58,34 @@ public record VulnPolicy(Severity maxSeverity, Duration maxDbAge, boolean requir
    * by a trusted builder key, the one scanned last. Empty when every demand holds.
    */
   public List<Breach> judge(ImageVerifyResult.Verified image, Instant now) {
-    List<byte[]> statements = image.statements(VulnGate.PREDICATE_TYPE);
-    if (statements.isEmpty()) {
-      if (image.untrustedTypes().contains(VulnGate.PREDICATE_TYPE)) {
+    List<String> predicates = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
+    for (byte[] s : image.statements(VulnGate.PREDICATE_TYPE)) {
+      try {
+        Object p = Json.parseObject(new String(s, StandardCharsets.UTF_8)).get("predicate");
+        if (p == null) {
+          unreadable.add("the statement has no predicate");
+        } else {
+          predicates.add(Json.canonical(p));
+        }
+      } catch (IOException | RuntimeException e) {
+        unreadable.add(String.valueOf(e.getMessage()));
+      }
+    }
+    if (predicates.isEmpty() && !unreadable.isEmpty()) {
+      return List.of(malformed(unreadable.get(0)));
+    }
+    return judge(predicates, image.untrustedTypes().contains(VulnGate.PREDICATE_TYPE), now);
+  }
+
+  /**
+   * Judges the vulnerability-gate predicates (JSON) of an image that a trusted builder key signed,
+   * at {@code now}: the one scanned last. {@code untrustedToo} says whether the image also carries
+   * one that no trusted key signed (then none is {@link #UNSIGNED}, not {@link #MISSING}).
+   */
+  public List<Breach> judge(List<String> predicates, boolean untrustedToo, Instant now) {
+    if (predicates.isEmpty()) {
+      if (untrustedToo) {
         return List.of(
             new Breach(
                 UNSIGNED,
@@ -81,9 +106,9 @@ public record VulnPolicy(Severity maxSeverity, Duration maxDbAge, boolean requir
     }
     Read newest = null;
     String malformed = null;
-    for (byte[] s : statements) {
+    for (String p : predicates) {
       try {
-        Read r = read(s);
+        Read r = read(p);
         if (newest == null || r.scannedAt().isAfter(newest.scannedAt())) {
           newest = r;
         }
@@ -92,16 +117,19 @@ public record VulnPolicy(Severity maxSeverity, Duration maxDbAge, boolean requir
       }
     }
     if (newest == null) {
-      return List.of(
-          new Breach(
-              MALFORMED,
-              "the vulnerability gate's result cannot be read: " + malformed,
-              "check the builder: it attested a result this gate cannot judge"));
+      return List.of(malformed(String.valueOf(malformed)));
     }
     List<Breach> out = new ArrayList<>();
     severity(newest, out);
     stale(newest, now, out);
     return List.copyOf(out);
+  }
+
+  private static Breach malformed(String why) {
+    return new Breach(
+        MALFORMED,
+        "the vulnerability gate's result cannot be read: " + why,
+        "check the builder: it attested a result this gate cannot judge");
   }
 
   private void severity(Read r, List<Breach> out) {
@@ -174,10 +202,9 @@ public record VulnPolicy(Severity maxSeverity, Duration maxDbAge, boolean requir
       @Nullable Instant dbDate,
       Instant scannedAt) {}
 
-  private Read read(byte[] statement) throws IOException {
-    Map<String, Object> st = Json.parseObject(new String(statement, StandardCharsets.UTF_8));
-    if (!(st.get("predicate") instanceof Map<?, ?> p)) {
-      throw new IOException("the statement has no predicate object");
+  private Read read(String predicate) throws IOException {
+    if (!(Json.parse(predicate) instanceof Map<?, ?> p)) {
+      throw new IOException("the predicate is not an object");
     }
     if (!(p.get("counts") instanceof Map<?, ?> c)) {
       throw new IOException("predicate.counts is missing");
