@@ -272,8 +272,8 @@ public final class PipelineBench {
     }
 
     /**
-     * The pipeline file: checkout, build, push, sign; with {@code withEnclave} also the enclave step
-     * over a Deployment of the image (the services' addresses are not contacted by the step).
+     * The pipeline file: checkout, build, push, sign; with {@code withEnclave} also the enclave
+     * step over a Deployment of the image (the services' addresses are not contacted by the step).
      */
     void pipelineFile(boolean withEnclave) throws IOException {
       Files.createDirectories(work.resolve("deploy"));
@@ -391,7 +391,8 @@ public final class PipelineBench {
       out[2] = ms(r.created(), started);
       double steps = 0;
       Instant last = started;
-      Map<String, Integer> column = Map.of("checkout", 3, "build", 4, "push", 7, "sign", 8, "enclave", 9);
+      Map<String, Integer> column =
+          Map.of("checkout", 3, "build", 4, "push", 7, "sign", 8, "enclave", 9);
       for (int i = 0; i < r.steps().size(); i++) {
         StepRecord s = r.steps().get(i);
         Instant a = java.util.Objects.requireNonNull(s.started(), "step started");

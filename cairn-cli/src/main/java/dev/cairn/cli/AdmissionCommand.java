@@ -4,6 +4,7 @@ import dev.cairn.certify.Verifier;
 import dev.cairn.certify.VerifyRequest;
 import dev.cairn.core.AtomicFiles;
 import dev.cairn.core.Text;
+import dev.cairn.deploy.VulnPolicy;
 import dev.cairn.deploy.admission.Admission;
 import dev.cairn.deploy.admission.AdmissionServer;
 import dev.cairn.deploy.admission.WebhookConfiguration;
@@ -11,6 +12,8 @@ import dev.cairn.deploy.admission.WebhookTls;
 import dev.cairn.ledger.CertificateBundle;
 import dev.cairn.ledger.TrustRoot;
 import dev.cairn.supplychain.Registries;
+import dev.cairn.supplychain.vuln.Severity;
+import dev.cairn.supplychain.vuln.VulnGate;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -67,6 +70,15 @@ final class AdmissionCommand extends Sub {
     @Option(names = "--cache-ttl", paramLabel = "SECONDS")
     int cacheTtl = 60;
 
+    @Option(
+        names = "--max-severity",
+        paramLabel = "SEVERITY",
+        converter = VulnCommand.SeverityValue.class)
+    @Nullable Severity maxSeverity;
+
+    @Option(names = "--max-db-age", paramLabel = "AGE", converter = VulnCommand.AgeValue.class)
+    @Nullable Duration maxDbAge;
+
     @Override
     public Integer call() throws Exception {
       if (cacheTtl < 0) {
@@ -90,6 +102,17 @@ final class AdmissionCommand extends Sub {
       plainHttp.forEach(rb::allowPlainHttp);
       Admission.Builder ab =
           Admission.builder(root, rb.build()).cacheTtl(Duration.ofSeconds(cacheTtl));
+      if (maxSeverity == null && maxDbAge != null) {
+        throw ExitException.usage(
+            "--max-db-age needs --max-severity",
+            "give --max-severity SEVERITY (critical, high, …) to demand the vulnerability-gate"
+                + " attestation");
+      }
+      if (maxSeverity != null) {
+        ab.vulnerabilities(
+            new VulnPolicy(
+                maxSeverity, maxDbAge != null ? maxDbAge : VulnGate.DEFAULT_MAX_DB_AGE, true));
+      }
       if (certificate != null) {
         CertificateBundle bundle =
             CertificateBundle.parse(read(certificate, "certificate"), certificate.toString());

@@ -4,6 +4,7 @@ import dev.cairn.core.Text;
 import dev.cairn.deploy.Deploys;
 import dev.cairn.deploy.TargetConfig;
 import dev.cairn.deploy.Targets;
+import dev.cairn.deploy.VulnPolicy;
 import dev.cairn.deploy.duties.BreakGlass;
 import dev.cairn.deploy.duties.DutyException;
 import dev.cairn.deploy.duties.Roster;
@@ -15,6 +16,8 @@ import dev.cairn.deploy.rollout.Revision;
 import dev.cairn.deploy.rollout.RolloutEngine;
 import dev.cairn.scanner.KubeObject;
 import dev.cairn.supplychain.OciClient;
+import dev.cairn.supplychain.vuln.Severity;
+import dev.cairn.supplychain.vuln.VulnGate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -215,6 +218,18 @@ final class DeployCommand extends Sub {
     @Option(names = "--no-certificate")
     boolean noCertificate;
 
+    @Option(
+        names = "--max-severity",
+        paramLabel = "SEVERITY",
+        converter = VulnCommand.SeverityValue.class)
+    @Nullable Severity maxSeverity;
+
+    @Option(names = "--max-db-age", paramLabel = "AGE", converter = VulnCommand.AgeValue.class)
+    @Nullable Duration maxDbAge;
+
+    @Option(names = "--vulnerabilities-optional")
+    boolean vulnerabilitiesOptional;
+
     @Override
     public Integer call() throws Exception {
       if (!TargetConfig.validName(name)) {
@@ -230,13 +245,40 @@ final class DeployCommand extends Sub {
       if (deadline < 1) {
         throw ExitException.usage("--deadline is at least 1 second", "give a positive number");
       }
+      if (maxSeverity == null && (maxDbAge != null || vulnerabilitiesOptional)) {
+        throw ExitException.usage(
+            (maxDbAge != null ? "--max-db-age" : "--vulnerabilities-optional")
+                + " needs --max-severity",
+            "give --max-severity SEVERITY (critical, high, …) to demand the vulnerability-gate"
+                + " attestation");
+      }
+      VulnPolicy vulns =
+          maxSeverity == null
+              ? null
+              : new VulnPolicy(
+                  maxSeverity,
+                  maxDbAge != null ? maxDbAge : VulnGate.DEFAULT_MAX_DB_AGE,
+                  !vulnerabilitiesOptional);
       TargetConfig t =
           TargetConfig.of(name, java.util.Objects.requireNonNull(kubeconfig), namespace)
               .withContext(context)
               .withDeadline(Duration.ofSeconds(deadline))
-              .withGate(repositories, branches, frameworks, !noCertificate, certificate);
+              .withGate(repositories, branches, frameworks, !noCertificate, certificate)
+              .withVulnerabilities(vulns);
       Targets.save(home(), t);
       out().println("Target " + name + " deploys to namespace " + namespace + " of " + kubeconfig);
+      if (vulns != null) {
+        out()
+            .println(
+                "It "
+                    + (vulns.required() ? "demands" : "judges, when there is one,")
+                    + " each image's attested vulnerability-gate result: no open finding at or"
+                    + " above "
+                    + vulns.maxSeverity().id()
+                    + ", database at most "
+                    + VulnPolicy.formatAge(vulns.maxDbAge())
+                    + " old");
+      }
       out().flush();
       return Main.OK;
     }

@@ -43,6 +43,7 @@ class HintWordingTest {
   private static final Set<String> VERBS =
       Set.of(
           "define",
+          "rerun",
           "mount",
           "deploy",
           "pick",

@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param requireCertificate whether the cluster must hold a valid compliance certificate
  * @param certificate the cluster's compliance certificate (bundle file), for {@code
  *     requireCertificate}
+ * @param vulnerabilities what the image's vulnerability-gate attestation must show (null: not
+ *     demanded)
  */
 public record TargetConfig(
     String name,
@@ -32,7 +34,8 @@ public record TargetConfig(
     List<String> allowedBranches,
     List<String> frameworks,
     boolean requireCertificate,
-    @Nullable Path certificate) {
+    @Nullable Path certificate,
+    @Nullable VulnPolicy vulnerabilities) {
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
   public TargetConfig {
@@ -46,6 +49,32 @@ public record TargetConfig(
     allowedRepositories = List.copyOf(allowedRepositories);
     allowedBranches = List.copyOf(allowedBranches);
     frameworks = List.copyOf(frameworks);
+  }
+
+  /** As the canonical constructor, demanding no vulnerability-gate attestation. */
+  public TargetConfig(
+      String name,
+      Path kubeconfig,
+      @Nullable String context,
+      String namespace,
+      Duration deadline,
+      List<String> allowedRepositories,
+      List<String> allowedBranches,
+      List<String> frameworks,
+      boolean requireCertificate,
+      @Nullable Path certificate) {
+    this(
+        name,
+        kubeconfig,
+        context,
+        namespace,
+        deadline,
+        allowedRepositories,
+        allowedBranches,
+        frameworks,
+        requireCertificate,
+        certificate,
+        null);
   }
 
   /** A target with no gate demands and a 2-minute deadline. */
@@ -79,7 +108,8 @@ public record TargetConfig(
         allowedBranches,
         frameworks,
         requireCertificate,
-        certificate);
+        certificate,
+        vulnerabilities);
   }
 
   /** This target with the gate's demands. */
@@ -99,7 +129,8 @@ public record TargetConfig(
         branches,
         fw,
         needCertificate,
-        certificateFile);
+        certificateFile,
+        vulnerabilities);
   }
 
   /** This target in kubeconfig {@code ctx}. */
@@ -114,6 +145,23 @@ public record TargetConfig(
         allowedBranches,
         frameworks,
         requireCertificate,
-        certificate);
+        certificate,
+        vulnerabilities);
+  }
+
+  /** This target demanding {@code policy} of each image's vulnerability-gate attestation. */
+  public TargetConfig withVulnerabilities(@Nullable VulnPolicy policy) {
+    return new TargetConfig(
+        name,
+        kubeconfig,
+        context,
+        namespace,
+        deadline,
+        allowedRepositories,
+        allowedBranches,
+        frameworks,
+        requireCertificate,
+        certificate,
+        policy);
   }
 }

@@ -5,6 +5,7 @@ import dev.cairn.core.CairnHome;
 import dev.cairn.core.Fix;
 import dev.cairn.core.Json;
 import dev.cairn.deploy.rollout.DeployException;
+import dev.cairn.supplychain.vuln.Severity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Deploy targets kept in Cairn's home: {@code deploy/targets/NAME/target.json} beside the target's
@@ -40,6 +42,14 @@ public final class Targets {
     m.put(
         "certificate",
         t.certificate() == null ? null : t.certificate().toAbsolutePath().toString());
+    VulnPolicy v = t.vulnerabilities();
+    if (v != null) {
+      Map<String, Object> vm = new LinkedHashMap<>();
+      vm.put("maxSeverity", v.maxSeverity().id());
+      vm.put("maxDbAge", VulnPolicy.formatAge(v.maxDbAge()));
+      vm.put("required", v.required());
+      m.put("vulnerabilities", vm);
+    }
     Path f = file(home, t.name());
     try {
       Files.createDirectories(f.getParent());
@@ -80,7 +90,8 @@ public final class Targets {
               list(m, "allowedBranches"),
               list(m, "frameworks"),
               Boolean.TRUE.equals(m.get("requireCertificate")),
-              m.get("certificate") instanceof String s ? Path.of(s) : null));
+              m.get("certificate") instanceof String s ? Path.of(s) : null,
+              vulnerabilities(m.get("vulnerabilities"))));
     } catch (IOException | RuntimeException e) {
       throw new DeployException(
           "target",
@@ -102,6 +113,23 @@ public final class Targets {
                     "define it first (its kubeconfig, namespace and gate)",
                     Fix.of("deploy.target-add", "target", name),
                     null));
+  }
+
+  private static @Nullable VulnPolicy vulnerabilities(@Nullable Object o) throws IOException {
+    if (o == null) {
+      return null;
+    }
+    if (!(o instanceof Map<?, ?> m)) {
+      throw new IOException("vulnerabilities is not an object");
+    }
+    Severity s =
+        Severity.parse(String.valueOf(m.get("maxSeverity")))
+            .orElseThrow(
+                () -> new IOException("vulnerabilities.maxSeverity is " + m.get("maxSeverity")));
+    Duration age =
+        VulnPolicy.parseAge(String.valueOf(m.get("maxDbAge")))
+            .orElseThrow(() -> new IOException("vulnerabilities.maxDbAge is " + m.get("maxDbAge")));
+    return new VulnPolicy(s, age, !Boolean.FALSE.equals(m.get("required")));
   }
 
   private static String str(Map<String, Object> m, String k) throws IOException {

@@ -573,7 +573,37 @@ public final class ImageVerifier {
           null,
           backing == null ? null : backing.provider(),
           backing != null && backing.hardwareBacked(),
-          attested);
+          attested,
+          untrustedTypes(t));
+    }
+
+    /**
+     * The predicate types of the envelopes that verify under no builder key trusted at {@code t}
+     * (read without trusting them, only to word a refusal: "unsigned" rather than "missing").
+     */
+    private List<String> untrustedTypes(Instant t) {
+      Set<String> out = new java.util.TreeSet<>();
+      for (ImageEvidence.AttestationLayer a : ev.attestations) {
+        try {
+          Dsse.Envelope env = Dsse.parse(new String(a.envelope(), StandardCharsets.UTF_8));
+          boolean trusted = false;
+          for (BuilderKey k : keys) {
+            if (trust.trustedAt(k, t) && Dsse.verify(env, k.publicKey())) {
+              trusted = true;
+              break;
+            }
+          }
+          if (!trusted) {
+            String type = Wire.string(Wire.object(env.payload()).get("predicateType"));
+            if (!type.isEmpty()) {
+              out.add(Wire.oneLine(type, 200));
+            }
+          }
+        } catch (CairnException | IOException e) {
+          // not an envelope, or no JSON: nothing to name
+        }
+      }
+      return List.copyOf(out);
     }
 
     private String windows(TrustRoot.Item item) {

@@ -65,6 +65,8 @@ public sealed interface ImageVerifyResult
    * @param attestations the image's other in-toto statements (an SBOM, a vulnerability gate's
    *     result) whose envelope verified under a builder key the trust root trusted when the build
    *     finished and whose subject is the image's digest; see {@link #attestations(String)}
+   * @param untrustedTypes the predicate types of the envelopes that verified under no such key
+   *     (read without trusting them, only to word a refusal), sorted, each once
    */
   record Verified(
       ImageRef image,
@@ -80,10 +82,12 @@ public sealed interface ImageVerifyResult
       @Nullable Path savedBundle,
       @Nullable String tee,
       boolean hardwareBacked,
-      List<Attestation> attestations)
+      List<Attestation> attestations,
+      List<String> untrustedTypes)
       implements ImageVerifyResult {
     public Verified {
       attestations = List.copyOf(attestations);
+      untrustedTypes = List.copyOf(untrustedTypes);
       signatureFoundIn = List.copyOf(signatureFoundIn);
       provenanceFoundIn = List.copyOf(provenanceFoundIn);
       links = List.copyOf(links);
@@ -105,7 +109,8 @@ public sealed interface ImageVerifyResult
           dir,
           tee,
           hardwareBacked,
-          attestations);
+          attestations,
+          untrustedTypes);
     }
 
     /**

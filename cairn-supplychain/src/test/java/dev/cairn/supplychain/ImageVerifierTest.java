@@ -1145,4 +1145,56 @@ class ImageVerifierTest {
     assertThat(failed).isInstanceOf(NotVerified.class);
     assertThat(notSaved).doesNotExist();
   }
+
+  @Test
+  void statements_ofAPredicateType_areThoseATrustedBuilderKeySignedAboutThisDigest()
+      throws Exception {
+    good();
+    String type = "https://cairn.dev/vuln-gate/v1";
+    cosign.attest(
+        image, Cosign.statement(image, type, Map.of("n", 1L)), KEY.getPrivate(), Storage.REFERRER);
+    cosign.attest(
+        image,
+        Cosign.statement(image, type, Map.of("n", 2L)),
+        OTHER.getPrivate(),
+        Storage.REFERRER);
+    // signed by the trusted key, but about another digest (replaces the .att tag's provenance;
+    // its referrer stays)
+    putAttestation(statementAbout("ab".repeat(32), Map.of("n", 3L), type), KEY);
+    Verified v = (Verified) verify(request());
+    assertThat(v.attestations(type))
+        .singleElement()
+        .satisfies(
+            a ->
+                assertThat(String.valueOf(Json.parseObject(a.predicate()).get("n")))
+                    .isEqualTo("1"));
+    assertThat(v.attestations())
+        .filteredOn(a -> a.predicateType().equals(type))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.key()).isEqualTo(keyId(KEY));
+              assertThat(a.foundIn()).containsExactly("referrer");
+            });
+    assertThat(v.untrustedTypes()).containsExactly(type);
+    assertThat(v.attestations("https://example.test/other/v1")).isEmpty();
+  }
+
+  @Test
+  void statements_ofAKeyRetiredBeforeTheBuildFinished_areNotTrusted() throws Exception {
+    good();
+    String type = "https://cairn.dev/vuln-gate/v1";
+    cosign.attest(
+        image,
+        Cosign.statement(image, type, Map.of("n", 1L)),
+        OTHER.getPrivate(),
+        Storage.REFERRER);
+    trust =
+        trust
+            .withTrusted(builderKey(OTHER), T0)
+            .retire(builderKey(OTHER), BUILT.minus(java.time.Duration.ofDays(1)));
+    Verified v = (Verified) verify(request());
+    assertThat(v.attestations(type)).isEmpty();
+    assertThat(v.untrustedTypes()).containsExactly(type);
+  }
 }

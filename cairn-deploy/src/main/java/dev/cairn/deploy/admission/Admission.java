@@ -6,6 +6,7 @@ import dev.cairn.certify.VerifyRequest;
 import dev.cairn.certify.VerifyResult;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Json;
+import dev.cairn.deploy.VulnPolicy;
 import dev.cairn.ledger.TrustRoot;
 import dev.cairn.supplychain.ImageRef;
 import dev.cairn.supplychain.ImageVerifier;
@@ -40,7 +41,9 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>is given by tag, not by digest ({@code … is by tag}), or
  *   <li>does not verify with {@link ImageVerifier} against the trust root: Cairn's signature and
- *       SLSA provenance from a builder the trust root lists ({@code … not verified: LINK: …});
+ *       SLSA provenance from a builder the trust root lists ({@code … not verified: LINK: …}), or
+ *   <li>with a {@link VulnPolicy} configured, has no attested vulnerability-gate result within it
+ *       ({@code … refused: vulnerabilities.REASON: …}), judged by the deploy gate's code;
  * </ul>
  *
  * and, when a cluster certificate is configured, denies everything while that certificate does not
@@ -73,6 +76,7 @@ public final class Admission implements AutoCloseable {
   private final OciClient registries;
   private final @Nullable Verifier certVerifier;
   private final @Nullable VerifyRequest certRequest;
+  private final @Nullable VulnPolicy vulnerabilities;
   private final Duration cacheTtl;
   private final Duration deadline;
   private final Clock clock;
@@ -88,6 +92,7 @@ public final class Admission implements AutoCloseable {
     this.registries = b.registries;
     this.certVerifier = b.certVerifier;
     this.certRequest = b.certRequest;
+    this.vulnerabilities = b.vulnerabilities;
     this.cacheTtl = b.cacheTtl;
     this.deadline = b.deadline;
     this.clock = b.clock;
@@ -108,6 +113,7 @@ public final class Admission implements AutoCloseable {
     private final OciClient registries;
     private @Nullable Verifier certVerifier;
     private @Nullable VerifyRequest certRequest;
+    private @Nullable VulnPolicy vulnerabilities;
     private Duration cacheTtl = Duration.ofSeconds(60);
     private Duration deadline = Duration.ofSeconds(8);
     private Clock clock = Clock.systemUTC();
@@ -125,6 +131,17 @@ public final class Admission implements AutoCloseable {
     public Builder clusterCertificate(Verifier verifier, VerifyRequest request) {
       this.certVerifier = verifier;
       this.certRequest = request;
+      return this;
+    }
+
+    /**
+     * Also demand of each image its attested vulnerability-gate result under {@code policy}, as the
+     * deploy gate does for a target ({@link VulnPolicy#judge}): {@code … vulnerabilities.REASON:
+     * …}. Judged on every decision (the image's verification is cached, not the judgement, so a
+     * database that grows too old refuses from then on).
+     */
+    public Builder vulnerabilities(VulnPolicy policy) {
+      this.vulnerabilities = Objects.requireNonNull(policy);
       return this;
     }
 
@@ -300,6 +317,10 @@ public final class Admission implements AutoCloseable {
       }
       if (r instanceof ImageVerifyResult.NotVerified n) {
         reasons.add(where + ": image " + ref + " not verified: " + n.link() + ": " + n.message());
+      } else if (r instanceof ImageVerifyResult.Verified v && vulnerabilities != null) {
+        for (VulnPolicy.Breach b : vulnerabilities.judge(v, clock.instant())) {
+          reasons.add(where + ": image " + ref + " refused: " + b.reason() + ": " + b.message());
+        }
       }
     }
     if (!reasons.isEmpty()) {
@@ -310,6 +331,7 @@ public final class Admission implements AutoCloseable {
             + images.size()
             + (images.size() == 1 ? " image" : " images")
             + " verified"
+            + (vulnerabilities != null ? ", vulnerabilities within policy" : "")
             + (certVerifier != null ? ", cluster certificate valid" : ""));
   }
 

@@ -70,9 +70,12 @@ public record GateDecision(
    *
    * @param reason {@code signature}, {@code provenance}, {@code builder}, {@code source}, {@code
    *     registry}, {@code trust-root}, {@code repository}, {@code branch}, {@code frameworks},
-   *     {@code certificate.missing}, {@code certificate.unreadable}, {@code certificate.expired},
-   *     {@code certificate.revoked}, {@code certificate.cluster-identity}, {@code
-   *     certificate.snapshot}, {@code certificate.LINK} for another broken link, {@code override}
+   *     {@code vulnerabilities.missing}, {@code vulnerabilities.unsigned}, {@code
+   *     vulnerabilities.malformed}, {@code vulnerabilities.severity}, {@code vulnerabilities.stale}
+   *     ({@link dev.cairn.deploy.VulnPolicy}), {@code certificate.missing}, {@code
+   *     certificate.unreadable}, {@code certificate.expired}, {@code certificate.revoked}, {@code
+   *     certificate.cluster-identity}, {@code certificate.snapshot}, {@code certificate.LINK} for
+   *     another broken link, {@code override}
    * @param subject what it is about: an image, an object, the cluster
    * @param message what does not hold, one line
    * @param hint what to do, phrased to follow "perhaps you should"

@@ -7,6 +7,7 @@ import dev.cairn.certify.VerifyResult;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.CairnHome;
 import dev.cairn.deploy.TargetConfig;
+import dev.cairn.deploy.VulnPolicy;
 import dev.cairn.ledger.CertificateBundle;
 import dev.cairn.ledger.TrustRoot;
 import dev.cairn.scanner.CheckResult;
@@ -38,10 +39,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The three demands, each judged on its own so that every reason to refuse is named: the images'
- * signatures and provenance (from an allowed repository and branch), the manifests against the
- * target's frameworks, and the cluster's compliance certificate.
+ * signatures and provenance (from an allowed repository and branch) and, under the target's {@link
+ * VulnPolicy}, their attested vulnerability-gate results, the manifests against the target's
+ * frameworks, and the cluster's compliance certificate.
  */
 final class StandardGate implements DeployGate {
+  private static final String VULNERABILITIES = "vulnerabilities.";
+
   private final CairnHome home;
   private final OciClient oci;
   private final Clock clock;
@@ -58,7 +62,8 @@ final class StandardGate implements DeployGate {
     List<GateDecision.Refusal> refusals = new ArrayList<>();
     int before = refusals.size();
     images(target, images, refusals);
-    if (refusals.size() == before) {
+    List<GateDecision.Refusal> ofImages = List.copyOf(refusals.subList(before, refusals.size()));
+    if (ofImages.stream().allMatch(r -> r.reason().startsWith(VULNERABILITIES))) {
       passed.add("signature");
       passed.add("provenance");
       if (!target.allowedRepositories().isEmpty()) {
@@ -66,6 +71,9 @@ final class StandardGate implements DeployGate {
       }
       if (!target.allowedBranches().isEmpty()) {
         passed.add("branch");
+      }
+      if (target.vulnerabilities() != null && !images.isEmpty() && ofImages.isEmpty()) {
+        passed.add("vulnerabilities");
       }
     }
     if (!target.frameworks().isEmpty()) {
@@ -129,6 +137,13 @@ final class StandardGate implements DeployGate {
                 new GateDecision.Refusal(
                     GateDecision.reasonName(n.link()), image.toString(), n.message(), n.hint()));
         case ImageVerifyResult.Verified v -> {
+          VulnPolicy policy = t.vulnerabilities();
+          if (policy != null) {
+            for (VulnPolicy.Breach x : policy.judge(v, clock.instant())) {
+              out.add(
+                  new GateDecision.Refusal(x.reason(), image.toString(), x.message(), x.hint()));
+            }
+          }
           ImageVerifyResult.Build b = v.build();
           if (!t.allowedRepositories().isEmpty()
               && (b.repository() == null
