@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,7 +25,6 @@ import org.jspecify.annotations.Nullable;
 public final class CriPods implements dev.cairn.deploy.enclave.NodeView {
   private final Crictl crictl;
   private final KubernetesClient client;
-  private final Map<String, String> addressOfSandbox = new ConcurrentHashMap<>();
 
   public CriPods(Path crictl, String endpoint, ClusterOptions cluster) throws ScanException {
     this.crictl = new Crictl(crictl, endpoint);
@@ -35,57 +33,78 @@ public final class CriPods implements dev.cairn.deploy.enclave.NodeView {
 
   @Override
   public Optional<Pod> byAddress(String address) throws CairnException {
-    Map<String, Object> pods = crictl.json(List.of("pods", "--state", "ready"));
-    for (Map<?, ?> item : maps(pods.get("items"))) {
-      String id = String.valueOf(item.get("id"));
-      String ip = addressOfSandbox.get(id);
-      Map<String, Object> status = null;
-      if (ip == null) {
-        Map<String, Object> inspected;
-        try {
-          inspected = crictl.json(List.of("inspectp", id));
-        } catch (CairnException gone) {
-          continue; // listed, then gone (or a sandbox the runtime lost): not the caller's
-        }
-        status = map(inspected.get("status"));
-        ip = String.valueOf(map(status.get("network")).get("ip"));
-        addressOfSandbox.put(id, ip);
+    // an init container may call before the kubelet has reported the pod's address: ask again
+    // for a few seconds before answering that no pod has it
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+    while (true) {
+      Optional<Pod> p = lookUp(address);
+      if (p.isPresent() || System.nanoTime() > deadline) {
+        return p;
       }
-      if (!ip.equals(address)) {
-        continue;
-      }
-      if (status == null) {
-        status = map(crictl.json(List.of("inspectp", id)).get("status"));
-      }
-      Map<String, Object> meta = map(status.get("metadata"));
-      String ns = String.valueOf(meta.get("namespace"));
-      String name = String.valueOf(meta.get("name"));
-      String uid = String.valueOf(meta.get("uid"));
-      String handler = status.get("runtimeHandler") instanceof String h ? h : "";
-      io.fabric8.kubernetes.api.model.Pod pod;
-      String expected = "";
       try {
-        pod = client.pods().inNamespace(ns).withName(name).get();
-        if (pod == null || !uid.equals(pod.getMetadata().getUid())) {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }
+  }
+
+  private Optional<Pod> lookUp(String address) throws CairnException {
+    // the pod the kubelet reports at this address, then its sandbox on this node's runtime (the
+    // same uid, ready): a pod elsewhere, or an address no sandbox here has, is nobody
+    List<io.fabric8.kubernetes.api.model.Pod> found;
+    try {
+      found =
+          client
+              .pods()
+              .inAnyNamespace()
+              .withField("status.podIP", address)
+              .list()
+              .getItems()
+              .stream()
+              .filter(
+                  p ->
+                      p.getStatus() != null && "Pending".equals(p.getStatus().getPhase())
+                          || p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+              .toList();
+    } catch (KubernetesClientException e) {
+      throw new CairnException(
+          "cannot list the pods at " + address + " from the API server: " + e.getMessage(),
+          "check the platform service's kubeconfig: it reads pods and runtime classes",
+          e);
+    }
+    for (io.fabric8.kubernetes.api.model.Pod pod : found) {
+      String ns = pod.getMetadata().getNamespace();
+      String name = pod.getMetadata().getName();
+      String uid = pod.getMetadata().getUid();
+      Map<String, Object> sandboxes =
+          crictl.json(
+              List.of("pods", "--state", "ready", "--label", "io.kubernetes.pod.uid=" + uid));
+      List<Map<?, ?>> items = maps(sandboxes.get("items"));
+      if (items.isEmpty()) {
+        continue; // not a sandbox of this node's runtime
+      }
+      String handler = items.get(0).get("runtimeHandler") instanceof String h ? h : "";
+      String expected;
+      String rc = pod.getSpec().getRuntimeClassName();
+      if (rc != null && !rc.isEmpty()) {
+        RuntimeClass c;
+        try {
+          c = client.resources(RuntimeClass.class).withName(rc).get();
+        } catch (KubernetesClientException e) {
           throw new CairnException(
-              "pod " + ns + "/" + name + " (uid " + uid + ") is not the API server's", null);
+              "cannot read runtime class " + rc + ": " + e.getMessage(),
+              "check the platform service's kubeconfig: it reads pods and runtime classes",
+              e);
         }
-        String rc = pod.getSpec().getRuntimeClassName();
-        if (rc != null && !rc.isEmpty()) {
-          RuntimeClass c = client.resources(RuntimeClass.class).withName(rc).get();
-          if (c == null) {
-            throw new CairnException(
-                "runtime class " + rc + " of " + ns + "/" + name + " is gone", null);
-          }
-          expected = c.getHandler();
-        } else {
-          expected = handler; // no class: whatever the node runs by default, as measured
+        if (c == null) {
+          throw new CairnException(
+              "runtime class " + rc + " of " + ns + "/" + name + " is gone", null);
         }
-      } catch (KubernetesClientException e) {
-        throw new CairnException(
-            "cannot read pod " + ns + "/" + name + " from the API server: " + e.getMessage(),
-            "check the platform service's kubeconfig: it reads pods and runtime classes",
-            e);
+        expected = c.getHandler();
+      } else {
+        expected = handler; // no class: whatever the node runs by default, as measured
       }
       Map<String, Object> spec;
       try {

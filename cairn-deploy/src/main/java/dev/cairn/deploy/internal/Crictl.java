@@ -23,8 +23,10 @@ final class Crictl {
   /** Runs {@code crictl ARGS -o json}; empty when it exits non-zero with {@code missing}. */
   Map<String, Object> json(List<String> args) throws CairnException {
     List<String> cmd = new ArrayList<>(List.of(bin.toString(), "-r", endpoint, "-t", "30s"));
-    cmd.addAll(args);
+    // flags before the arguments: after one, crictl reads "-o" as an image or sandbox name
+    cmd.add(args.get(0));
     cmd.addAll(List.of("-o", "json"));
+    cmd.addAll(args.subList(1, args.size()));
     Result r = run(cmd, 60);
     if (r.exit != 0) {
       String why =
