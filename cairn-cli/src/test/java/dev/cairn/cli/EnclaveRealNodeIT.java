@@ -348,5 +348,55 @@ class EnclaveRealNodeIT {
     assertThat(refused.getStatus().getContainerStatuses())
         .allSatisfy(c -> assertThat(c.getState().getRunning()).isNull());
     assertThat(platformLog).anyMatch(l -> l.startsWith("evidence for " + ns2 + "/"));
+
+    // a pod that claims the approved measurement is measured as what it is
+    String approved = pod.getMetadata().getAnnotations().get("cairn.dev/measurement");
+    String body =
+        "{\\\"reportData\\\":\\\""
+            + java.util.Base64.getEncoder().encodeToString(new byte[64])
+            + "\\\",\\\"measurement\\\":\\\""
+            + approved
+            + "\\\"}";
+    Pod forger =
+        new io.fabric8.kubernetes.api.model.PodBuilder()
+            .withNewMetadata()
+            .withName("forger")
+            .withLabels(Map.of("app", "forger"))
+            .endMetadata()
+            .withNewSpec()
+            .withAutomountServiceAccountToken(false)
+            .withRestartPolicy("Never")
+            .addNewContainer()
+            .withName("forger")
+            .withImage(image)
+            .withCommand(
+                "sh",
+                "-c",
+                "wget -q -O- --post-data \""
+                    + body
+                    + "\" http://"
+                    + RealNode.ADDRESS
+                    + ":"
+                    + platform.port()
+                    + "/v1/evidence")
+            .endContainer()
+            .endSpec()
+            .build();
+    client.pods().inNamespace(ns2).resource(forger).create();
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () -> {
+              Pod p = client.pods().inNamespace(ns2).withName("forger").get();
+              return p != null && "Succeeded".equals(p.getStatus().getPhase());
+            });
+    String answer = client.pods().inNamespace(ns2).withName("forger").getLog();
+    dev.cairn.attest.Evidence e = dev.cairn.attest.Evidence.parse(answer.strip());
+    assertThat(e.measurement().toString()).isNotEqualTo(approved);
+    assertThat(platformLog)
+        .anyMatch(
+            l ->
+                l.startsWith("evidence for " + ns2 + "/forger")
+                    && l.contains("its claim " + approved + " ignored"));
   }
 }
