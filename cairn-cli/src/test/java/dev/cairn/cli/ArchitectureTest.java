@@ -109,7 +109,18 @@ class ArchitectureTest {
                       "dev.cairn.ledger..",
                       "dev.cairn.pipeline..",
                       "com.sun.net.httpserver..",
-                      "org.bouncycastle..")));
+                      "org.bouncycastle..")),
+          "server",
+              concat(
+                  PARSERS,
+                  List.of(
+                      "dev.cairn..",
+                      // HTTP (Javalin on Jetty 12), migrations, metrics; databases only through
+                      // java.sql, their drivers loaded by URL
+                      "io.javalin..",
+                      "org.eclipse.jetty..",
+                      "org.flywaydb..",
+                      "io.micrometer..")));
 
   /** {@code Map.of} for more than ten rows: module, allowed, module, allowed, ... */
   @SuppressWarnings("unchecked")
