@@ -44,7 +44,8 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * Exits 0 when the secrets are written, 1 when the attestation was refused or failed (the pod does
- * not start), 2 when the environment is wrong.
+ * not start), 2 when the environment is wrong. With the argument {@code fetch-workspace} it fetches
+ * the workspace of a pipeline step that runs as a Kubernetes Job instead ({@link WorkspaceFetch}).
  */
 public final class Agent {
   /** Where the secrets go unless {@code CAIRN_SECRETS_DIR} says otherwise. */
@@ -270,8 +271,43 @@ public final class Agent {
     }
   }
 
-  /** The init container's entry point. */
+  /** {@code fetch-workspace}: the Kubernetes Job executor's init container. */
+  private static void fetchWorkspace() {
+    WorkspaceFetch.Config c;
+    try {
+      c = WorkspaceFetch.Config.fromEnv(System.getenv());
+    } catch (CairnException e) {
+      System.err.println("cairn-agent: " + e.getMessage() + e.hint().map(h -> "; " + h).orElse(""));
+      System.exit(2);
+      return;
+    }
+    try {
+      WorkspaceFetch.run(c, Duration.ofMinutes(2), System.err);
+      System.exit(0);
+    } catch (CairnException e) {
+      System.err.println(
+          "cairn-agent: "
+              + e.getMessage()
+              + e.hint().map(h -> "; " + h).orElse("")
+              + "; the step does not run");
+      System.exit(1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      System.exit(1);
+    } finally {
+      c.token().destroy();
+    }
+  }
+
+  /**
+   * The init container's entry point: attests (no argument), or with {@code fetch-workspace}
+   * fetches a Job step's workspace ({@link WorkspaceFetch}).
+   */
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals(WorkspaceFetch.MODE)) {
+      fetchWorkspace();
+      return;
+    }
     Config c;
     try {
       c = Config.fromEnv(System.getenv());

@@ -38,14 +38,111 @@ import picocli.CommandLine.Parameters;
     })
 final class PipelineCommand extends Sub {
   static RunEngine engine(Sub c) throws CairnException {
+    return engine(c, null);
+  }
+
+  /**
+   * The engine with every executor; with {@code jobs}, {@code run} steps that name an image run as
+   * Kubernetes Jobs (closed with the engine's caller: see {@link JobsOptions#start}).
+   */
+  static RunEngine engine(
+      Sub c, dev.cairn.deploy.jobs.@org.jspecify.annotations.Nullable KubernetesJobs jobs)
+      throws CairnException {
+    java.util.List<dev.cairn.pipeline.StepExecutor> more = new java.util.ArrayList<>();
+    more.add(
+        dev.cairn.pipeline.steps.Steps.deploy(
+            dev.cairn.deploy.Deploys.pipelineTargets(c.home(), java.time.Clock.systemUTC())));
+    if (jobs != null) {
+      more.add(jobs);
+    }
     return Delivery.engine(
-        c.home(),
-        c.env(),
-        SecretSource.environment(c.env()),
-        progress(c.err()),
-        java.util.List.of(
-            dev.cairn.pipeline.steps.Steps.deploy(
-                dev.cairn.deploy.Deploys.pipelineTargets(c.home(), java.time.Clock.systemUTC()))));
+        c.home(), c.env(), SecretSource.environment(c.env()), progress(c.err()), more);
+  }
+
+  /** Where {@code run} steps with an image run as Kubernetes Jobs; unused without a namespace. */
+  static final class JobsOptions {
+    @Option(names = "--jobs-namespace", paramLabel = "NS")
+    @org.jspecify.annotations.Nullable
+    String namespace;
+
+    @Option(names = "--jobs-kubeconfig", paramLabel = "FILE")
+    java.nio.file.@org.jspecify.annotations.Nullable Path kubeconfig;
+
+    @Option(names = "--jobs-service-account", paramLabel = "SA")
+    String serviceAccount = "cairn-dev";
+
+    @Option(names = "--jobs-address", paramLabel = "IP")
+    @org.jspecify.annotations.Nullable
+    String address;
+
+    @Option(names = "--jobs-agent-image", paramLabel = "REF")
+    @org.jspecify.annotations.Nullable
+    String agentImage;
+
+    @Option(names = "--jobs-registry", paramLabel = "HOST[:PORT]")
+    @org.jspecify.annotations.Nullable
+    String registry;
+
+    @Option(names = "--jobs-plain-http")
+    boolean plainHttp;
+
+    /** The Job executor these options ask for, or null without {@code --jobs-namespace}. */
+    dev.cairn.deploy.jobs.@org.jspecify.annotations.Nullable KubernetesJobs start(Sub c)
+        throws CairnException {
+      if (namespace == null) {
+        return null;
+      }
+      if (address == null) {
+        throw ExitException.usage(
+            "--jobs-namespace needs --jobs-address",
+            "give this machine's address that the cluster's pods reach: they fetch the"
+                + " workspace from it");
+      }
+      java.nio.file.Path kc = kubeconfig;
+      if (kc == null) {
+        String env = c.env().get("KUBECONFIG");
+        kc =
+            env != null && !env.isBlank()
+                ? java.nio.file.Path.of(env)
+                : java.nio.file.Path.of(c.env().getOrDefault("HOME", "."), ".kube", "config");
+      }
+      String agent = agentImage;
+      if (agent == null) {
+        if (registry == null) {
+          throw ExitException.usage(
+              "--jobs-namespace needs --jobs-agent-image or --jobs-registry",
+              "name Cairn's agent image by digest, or a registry the cluster pulls from to push"
+                  + " it to");
+        }
+        var b = dev.cairn.supplychain.Registries.builder();
+        if (plainHttp) {
+          b.allowPlainHttp(registry);
+        }
+        agent =
+            dev.cairn.pipeline.steps.AgentImages.push(
+                    b.build(),
+                    dev.cairn.supplychain.ImageRef.parse(registry + "/cairn/agent:latest"),
+                    c.home().dir("images"),
+                    line -> c.err().println("cairn: " + line))
+                .toString();
+      }
+      try {
+        return dev.cairn.deploy.jobs.KubernetesJobs.start(
+            new dev.cairn.deploy.jobs.JobsConfig(
+                kc,
+                null,
+                namespace,
+                serviceAccount,
+                agent,
+                address,
+                dev.cairn.deploy.jobs.JobsConfig.NONROOT),
+            dev.cairn.pipeline.Pipelines.localRunExecutor(c.env()),
+            java.time.Clock.systemUTC());
+      } catch (IllegalArgumentException e) {
+        throw ExitException.usage(
+            String.valueOf(e.getMessage()), "give a namespace and a ServiceAccount name");
+      }
+    }
   }
 
   /** Step log lines as they come, on stderr: progress, not results. */
@@ -106,6 +203,8 @@ final class PipelineCommand extends Sub {
 
     @Mixin Options.JsonOutput output = new Options.JsonOutput();
 
+    @Mixin JobsOptions jobsOptions = new JobsOptions();
+
     @Override
     public Integer call() throws Exception {
       boolean json = output.json();
@@ -115,7 +214,8 @@ final class PipelineCommand extends Sub {
               SecretSource.environment(env()),
               env().getOrDefault("USER", ""),
               note -> err().println("cairn: " + note));
-      try (RunEngine engine = engine(this);
+      try (var jobs = jobsOptions.start(this);
+          RunEngine engine = engine(this, jobs);
           OnExit onExit = new OnExit(engine)) {
         RunEngine.Submission s = engine.submit(request.withRerun(rerun));
         if (s.duplicate()) {
@@ -286,6 +386,8 @@ final class PipelineCommand extends Sub {
     @SuppressWarnings("NullAway.Init")
     String secretEnv;
 
+    @Mixin JobsOptions jobsOptions = new JobsOptions();
+
     @Override
     public Integer call() throws Exception {
       if (port < 0 || port > 65535) {
@@ -297,7 +399,8 @@ final class PipelineCommand extends Sub {
             "no webhook secret in " + secretEnv,
             "set " + secretEnv + " to the secret the forge signs its webhooks with");
       }
-      try (RunEngine engine = engine(this);
+      try (var jobs = jobsOptions.start(this);
+          RunEngine engine = engine(this, jobs);
           Delivery.Listener l =
               Delivery.listen(
                   home(),

@@ -4,6 +4,7 @@ import dev.cairn.core.CairnException;
 import dev.cairn.core.Digest;
 import dev.cairn.core.Fix;
 import dev.cairn.core.Json;
+import dev.cairn.core.TarReader;
 import dev.cairn.supplychain.Descriptor;
 import dev.cairn.supplychain.ImageRef;
 import dev.cairn.supplychain.Manifest;
@@ -14,7 +15,6 @@ import dev.cairn.supplychain.internal.OciJson;
 import dev.cairn.supplychain.sbom.internal.Catalog;
 import dev.cairn.supplychain.sbom.internal.ImageRootfs;
 import dev.cairn.supplychain.sbom.internal.Purl;
-import dev.cairn.supplychain.sbom.internal.Tar;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -193,8 +193,8 @@ public final class Sboms {
     try {
       Path layout = Files.createDirectories(work.resolve("layout"));
       try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(archive))) {
-        Tar tar = new Tar(in);
-        for (Tar.Entry e; (e = tar.next()) != null; ) {
+        TarReader tar = new TarReader(in);
+        for (TarReader.Entry e; (e = tar.next()) != null; ) {
           String n = e.name().startsWith("./") ? e.name().substring(2) : e.name();
           if (!e.regular()
               || !(n.equals("index.json")

@@ -1,5 +1,6 @@
 package dev.cairn.supplychain.sbom.internal;
 
+import dev.cairn.core.TarReader;
 import dev.cairn.supplychain.sbom.Limits;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -85,8 +86,8 @@ public final class ImageRootfs {
       } else {
         in = raw;
       }
-      Tar tar = new Tar(in);
-      for (Tar.Entry e; (e = tar.next()) != null; ) {
+      TarReader tar = new TarReader(in);
+      for (TarReader.Entry e; (e = tar.next()) != null; ) {
         if (++entries > limits.maxEntries()) {
           throw new LayerException(
               what + ": the image has more than " + limits.maxEntries() + " entries");

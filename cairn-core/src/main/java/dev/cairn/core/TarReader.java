@@ -1,17 +1,21 @@
-package dev.cairn.supplychain.sbom.internal;
+package dev.cairn.core;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A streaming tar reader: ustar (with its name prefix), GNU long names and links ({@code L}, {@code
- * K}), pax extended headers ({@code path}, {@code linkpath}, {@code size}), base-256 sizes. Each
- * entry's content is read from {@link #content()} before the next {@link #next()}.
+ * A streaming tar reader (the writer is {@link TarWriter}): ustar (with its name prefix), GNU long
+ * names and links ({@code L}, {@code K}), pax extended headers ({@code path}, {@code linkpath},
+ * {@code size}), base-256 sizes. Each entry's content is read from {@link #content()} before the
+ * next {@link #next()}.
  */
-public final class Tar {
+public final class TarReader {
   /**
    * One entry. {@code type} is the tar type flag: '0' file, '1' hard link, '2' symlink, '5' dir.
    */
@@ -26,7 +30,7 @@ public final class Tar {
   private long padding;
   private final byte[] header = new byte[512];
 
-  public Tar(InputStream in) {
+  public TarReader(InputStream in) {
     this.in = in;
   }
 
@@ -158,6 +162,63 @@ public final class Tar {
         return r;
       }
     };
+  }
+
+  /**
+   * Unpacks the archive {@code in} into the empty or new directory {@code dir}: regular files and
+   * directories only, modes kept to 0755 or 0644; refuses (IOException naming the entry) an
+   * absolute name, one that leaves {@code dir}, a link, a device, or more than {@code maxBytes} of
+   * content in all.
+   *
+   * @return the number of files written
+   */
+  public static long extract(InputStream in, Path dir, long maxBytes) throws IOException {
+    Path root = dir.toAbsolutePath().normalize();
+    Files.createDirectories(root);
+    TarReader tar = new TarReader(in);
+    long total = 0;
+    long files = 0;
+    for (Entry e; (e = tar.next()) != null; ) {
+      String name = e.name();
+      while (name.startsWith("./")) {
+        name = name.substring(2);
+      }
+      if (name.isEmpty() || name.equals(".") || name.equals("./")) {
+        continue;
+      }
+      if (name.startsWith("/") || name.contains("\\")) {
+        throw new IOException("the archive names an absolute path: " + Text.escape(e.name()));
+      }
+      Path target = root.resolve(name).normalize();
+      if (!target.startsWith(root) || target.equals(root)) {
+        throw new IOException(
+            "the archive names a path outside its directory: " + Text.escape(e.name()));
+      }
+      if (e.type() == '5') {
+        Files.createDirectories(target);
+      } else if (e.regular()) {
+        total += e.size();
+        if (total > maxBytes) {
+          throw new IOException("the archive holds more than " + maxBytes + " bytes");
+        }
+        Files.createDirectories(target.getParent());
+        try (OutputStream out = Files.newOutputStream(target)) {
+          tar.content().transferTo(out);
+        }
+        Files.setPosixFilePermissions(
+            target,
+            java.nio.file.attribute.PosixFilePermissions.fromString(
+                (e.mode() & 0100) != 0 ? "rwxr-xr-x" : "rw-r--r--"));
+        files++;
+      } else {
+        throw new IOException(
+            "the archive holds "
+                + (e.type() == '1' || e.type() == '2' ? "a link" : "a special file")
+                + ", which is not unpacked: "
+                + Text.escape(e.name()));
+      }
+    }
+    return files;
   }
 
   private void skipRest() throws IOException {
