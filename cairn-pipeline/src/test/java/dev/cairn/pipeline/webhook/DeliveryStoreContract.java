@@ -148,7 +148,7 @@ public abstract class DeliveryStoreContract {
       ExecutorService pool = Executors.newFixedThreadPool(4);
       try {
         for (int round = 0; round < 10; round++) {
-          Delivery one = d("race-" + round, (char) ('a' + round));
+          Delivery one = d("race-" + round, "0123456789".charAt(round));
           CountDownLatch go = new CountDownLatch(1);
           List<Future<Boolean>> all = new ArrayList<>();
           for (int i = 0; i < 4; i++) {

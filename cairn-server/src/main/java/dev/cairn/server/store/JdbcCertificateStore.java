@@ -118,7 +118,9 @@ final class JdbcCertificateStore implements CertificateStore {
   @Override
   public List<StoredCertificate> expiringBefore(Instant before) throws StoreException {
     try {
-      return query("WHERE status = 'VALID' AND expires_at < ? ORDER BY expires_at, id", at(before));
+      return query(
+          "WHERE status = 'VALID' AND expires_at < ? ORDER BY expires_at, id",
+          before.atOffset(ZoneOffset.UTC));
     } catch (SQLException e) {
       throw error("cannot read the certificates expiring before " + before, e);
     }

@@ -53,13 +53,14 @@ final class JdbcClusterStore implements ClusterStore {
     }
   }
 
-  private List<Cluster> query(String where, Object... args) throws SQLException {
+  private static final String SELECT =
+      "SELECT name, kubeconfig, schedule, registered_at FROM clusters";
+
+  private List<Cluster> query(String sql, Object... args) throws SQLException {
     return db.read(
         c -> {
           List<Cluster> out = new ArrayList<>();
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT name, kubeconfig, schedule, registered_at FROM clusters " + where)) {
+          try (PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
               s.setObject(i + 1, args[i]);
             }
@@ -81,7 +82,7 @@ final class JdbcClusterStore implements ClusterStore {
   @Override
   public Optional<Cluster> get(String name) throws StoreException {
     try {
-      return query("WHERE name = ?", name).stream().findFirst();
+      return query(SELECT + " WHERE name = ?", name).stream().findFirst();
     } catch (SQLException e) {
       throw error("cannot read cluster " + name, e);
     }
@@ -90,7 +91,7 @@ final class JdbcClusterStore implements ClusterStore {
   @Override
   public List<Cluster> list() throws StoreException {
     try {
-      return query("ORDER BY name");
+      return query(SELECT + " ORDER BY name");
     } catch (SQLException e) {
       throw error("cannot list the clusters", e);
     }
