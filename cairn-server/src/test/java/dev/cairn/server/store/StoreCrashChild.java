@@ -41,7 +41,10 @@ public final class StoreCrashChild {
       RunStore runs = storage.runs();
       for (int n = 0; ; n++) {
         RunRecord r =
-            runs.create(RunStoreContract.draft("c" + prefix + "x" + n, prefix + "-" + n), "x")
+            runs.create(
+                    RunStoreContract.draft(
+                        String.format("%04x%08x", prefix.hashCode() & 0xffff, n), prefix + "-" + n),
+                    "x")
                 .record();
         out.println("run " + r.id());
         Instant t = Instant.now();

@@ -36,12 +36,12 @@ class StoreCrashIT {
 
   @Test
   void killedMidWrite_onH2_everyRecordIsWholeAndNoneAcknowledgedIsLost() throws Exception {
-    crash("jdbc:h2:file:" + dir.resolve("cairn").toAbsolutePath(), 12);
+    crash("jdbc:h2:file:" + dir.resolve("cairn").toAbsolutePath(), 8);
   }
 
   @Test
   void killedMidWrite_onPostgres_everyRecordIsWholeAndNoneAcknowledgedIsLost() throws Exception {
-    crash(PG.newDatabase(), 8);
+    crash(PG.newDatabase(), 5);
   }
 
   private void crash(String url, int kills) throws Exception {
