@@ -145,6 +145,16 @@ public final class Pipelines {
     return RunJson.write(run);
   }
 
+  /**
+   * Reads a run record written by {@link #json(RunRecord)} (for stores that keep records elsewhere
+   * than in files, such as the server's database).
+   *
+   * @throws IOException when it is not a run record of a format this version reads
+   */
+  public static RunRecord runFromJson(String json) throws IOException {
+    return RunJson.read(json);
+  }
+
   /** Runs as a JSON array. */
   public static String json(List<RunRecord> runs) {
     List<Object> all = new ArrayList<>();

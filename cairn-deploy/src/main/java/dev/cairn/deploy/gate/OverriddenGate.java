@@ -140,7 +140,7 @@ final class OverriddenGate implements DeployGate {
       } catch (DutyException e) {
         all.add(
             new GateDecision.Refusal(
-                "override", "audit log " + audit.file(), String.valueOf(e.getMessage()), null));
+                "override", "audit log " + audit.where(), String.valueOf(e.getMessage()), null));
       }
     }
     all.add(new GateDecision.Refusal("override", "break-glass override", why, hint));

@@ -187,7 +187,7 @@ class BreakGlassTest {
 
   @Test
   void use_recordsAcceptedAndRefusedOverridesInTheAuditLog() throws Exception {
-    AuditLog audit = AuditLog.in(CairnHome.of(tmp.resolve("ops-home")));
+    FileAuditLog audit = AuditLog.in(CairnHome.of(tmp.resolve("ops-home")));
     request().sign(olga).sign(sam).use(roster, NOW, audit);
     assertThatThrownBy(() -> request().sign(olga).use(roster, NOW, audit))
         .isInstanceOf(DutyException.class);

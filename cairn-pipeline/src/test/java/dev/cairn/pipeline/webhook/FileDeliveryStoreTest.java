@@ -14,6 +14,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** What only the file store does (the shared contract: {@link FileDeliveryStoreContractTest}). */
 class FileDeliveryStoreTest {
   @TempDir Path dir;
   final Hooks.MutableClock clock = new Hooks.MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
@@ -24,26 +25,6 @@ class FileDeliveryStoreTest {
 
   DeliveryStore open() throws Exception {
     return DeliveryStore.file(dir, Retention.DEFAULT, clock);
-  }
-
-  @Test
-  void replay_isRefused_acrossAReopen() throws Exception {
-    try (DeliveryStore s = open()) {
-      assertThat(s.recordIfNew(d("id-1", 'a'))).isTrue();
-      assertThat(s.recordIfNew(d("id-1", 'a'))).isFalse();
-    }
-    try (DeliveryStore s = open()) {
-      assertThat(s.size()).isEqualTo(1);
-      assertThat(s.recordIfNew(d("id-1", 'a'))).as("same id and body").isFalse();
-      assertThat(s.recordIfNew(d("id-1", 'b'))).as("same id, other body").isFalse();
-      assertThat(s.recordIfNew(d("id-2", 'a'))).as("same body, fresh id").isFalse();
-      assertThat(
-              s.recordIfNew(
-                  new Delivery(SourceKind.GITLAB, "id-1", "c".repeat(64), clock.instant())))
-          .as("the same id from another forge is another delivery")
-          .isTrue();
-      assertThat(s.recordIfNew(d("id-2", 'b'))).isTrue();
-    }
   }
 
   @Test
@@ -79,23 +60,6 @@ class FileDeliveryStoreTest {
   }
 
   @Test
-  void retention_forgetsByAge() throws Exception {
-    try (DeliveryStore s =
-        DeliveryStore.file(dir, new Retention(Duration.ofHours(1), 100), clock)) {
-      s.recordIfNew(d("old", 'a'));
-      clock.advance(Duration.ofMinutes(59));
-      assertThat(s.recordIfNew(d("old", 'a'))).isFalse();
-      clock.advance(Duration.ofMinutes(2));
-      assertThat(s.recordIfNew(d("new", 'b'))).isTrue();
-      assertThat(s.size()).isEqualTo(1);
-    }
-    try (DeliveryStore s =
-        DeliveryStore.file(dir, new Retention(Duration.ofHours(1), 100), clock)) {
-      assertThat(s.size()).isEqualTo(1);
-    }
-  }
-
-  @Test
   void retention_keepsTheNewestByCount_andCompactsTheFile() throws Exception {
     Retention r = new Retention(Duration.ofDays(1), 3);
     try (DeliveryStore s = DeliveryStore.file(dir, r, clock)) {
@@ -111,18 +75,6 @@ class FileDeliveryStoreTest {
     }
     assertThat(Files.readAllLines(dir.resolve(FileDeliveryStore.FILE), StandardCharsets.UTF_8))
         .hasSize(3);
-  }
-
-  @Test
-  void forget_letsTheDeliveryIn_again_alsoAfterReopen() throws Exception {
-    try (DeliveryStore s = open()) {
-      s.recordIfNew(d("id-1", 'a'));
-      s.forget(d("id-1", 'a'));
-    }
-    try (DeliveryStore s = open()) {
-      assertThat(s.size()).isZero();
-      assertThat(s.recordIfNew(d("id-1", 'a'))).isTrue();
-    }
   }
 
   @Test
