@@ -124,7 +124,9 @@ final class Operations {
   /** A signed GitHub ping to {@code /hooks/github}. */
   HttpResponse<String> ping(Secret token) throws Exception {
     byte[] body =
-        "{\"zen\":\"Keep it logically awesome.\",\"hook_id\":1}".getBytes(StandardCharsets.UTF_8);
+        // a new body each time: the same body twice is refused as a replay
+        ("{\"zen\":\"Keep it logically awesome " + UUID.randomUUID() + "\",\"hook_id\":1}")
+            .getBytes(StandardCharsets.UTF_8);
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(
         new SecretKeySpec(
