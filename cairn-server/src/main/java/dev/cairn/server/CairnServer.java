@@ -252,7 +252,11 @@ public final class CairnServer implements AutoCloseable {
       return;
     }
     closed = true;
-    http.close();
+    try {
+      http.close();
+    } catch (RuntimeException e) {
+      // Jetty could not wait for every request in flight: stop the rest all the same
+    }
     intake.close();
     List<String> stopped = new ArrayList<>(inFlight);
     engine.close();
