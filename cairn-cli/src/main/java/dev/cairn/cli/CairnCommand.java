@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
       DutiesCommand.class,
       OverrideCommand.class,
       RbacCommand.class,
-      VulnCommand.class
+      VulnCommand.class,
+      ServeCommand.class
     })
 final class CairnCommand implements Runnable {
   private final Map<String, String> env;

@@ -119,6 +119,8 @@ class ArchitectureTest {
                       // java.sql, their drivers loaded by URL
                       "io.javalin..",
                       "org.eclipse.jetty..",
+                      // the servlet request and response Javalin hands over (raw bodies, SSE)
+                      "jakarta.servlet..",
                       "org.flywaydb..",
                       "io.micrometer..")));
 

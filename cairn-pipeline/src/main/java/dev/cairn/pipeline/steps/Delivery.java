@@ -19,6 +19,7 @@ import dev.cairn.pipeline.source.GitAuth;
 import dev.cairn.pipeline.webhook.AuditSink;
 import dev.cairn.pipeline.webhook.DeliveryStore;
 import dev.cairn.pipeline.webhook.WebhookConfig;
+import dev.cairn.pipeline.webhook.WebhookHandler;
 import dev.cairn.pipeline.webhook.WebhookServer;
 import dev.cairn.pipeline.webhook.Webhooks;
 import java.io.IOException;
@@ -239,45 +240,126 @@ public final class Delivery {
       Consumer<String> failed,
       List<Duration> retries)
       throws CairnException {
+    DeliveryStore deliveries = fileDeliveries(home);
+    AuditSink audit;
+    try {
+      audit = fileAudit(home);
+    } catch (CairnException | RuntimeException e) {
+      closeQuietly(deliveries);
+      throw e;
+    }
+    Intake intake =
+        intake(home, secret, git, engine, deliveries, audit, started, failed, retries, b -> {});
+    WebhookServer server;
+    try {
+      server = WebhookServer.start(intake.handler(), address);
+    } catch (CairnException | RuntimeException e) {
+      intake.close();
+      throw e;
+    }
+    return new Listener() {
+      @Override
+      public URI uri() {
+        return server.uri();
+      }
+
+      @Override
+      public void close() {
+        server.close();
+        intake.close();
+      }
+    };
+  }
+
+  /**
+   * The webhook intake without an HTTP server: the handler that {@link #listen} serves, for an edge
+   * that has its own server ({@code cairn serve}). Close it after the server has stopped.
+   */
+  public interface Intake extends AutoCloseable {
+    /** The handler to give each {@code POST /hooks/{source}} request. */
+    WebhookHandler handler();
+
+    /** Stops turning triggers into runs (those left stay in the inbox) and closes the stores. */
+    @Override
+    void close();
+  }
+
+  /**
+   * The intake that {@link #listen} serves, for an edge with its own HTTP server: {@code secret}
+   * for every forge, the same inbox in {@code webhooks/} of Cairn's home, the same submission of
+   * runs to {@code engine}, with the delivery store and audit sink given (closed by {@link
+   * Intake#close}). {@code tune} may change the handler's options (its rate limit, body cap) before
+   * it is built.
+   */
+  public static Intake intake(
+      CairnHome home,
+      Secret secret,
+      GitAuth git,
+      RunEngine engine,
+      DeliveryStore deliveries,
+      AuditSink audit,
+      Consumer<String> started,
+      Consumer<String> failed,
+      Consumer<WebhookConfig.Builder> tune)
+      throws CairnException {
+    return intake(home, secret, git, engine, deliveries, audit, started, failed, RETRIES, tune);
+  }
+
+  /** The delivery store {@link #listen} keeps in {@code webhooks/} of Cairn's home. */
+  public static DeliveryStore fileDeliveries(CairnHome home) throws CairnException {
+    return DeliveryStore.file(
+        home.dir("webhooks"), DeliveryStore.Retention.DEFAULT, Clock.systemUTC());
+  }
+
+  /** The webhook audit trail {@link #listen} keeps in {@code webhooks/audit.jsonl}. */
+  public static AuditSink fileAudit(CairnHome home) throws CairnException {
+    return AuditSink.file(home.dir("webhooks").resolve("audit.jsonl"));
+  }
+
+  static Intake intake(
+      CairnHome home,
+      Secret secret,
+      GitAuth git,
+      RunEngine engine,
+      DeliveryStore deliveries,
+      AuditSink audit,
+      Consumer<String> started,
+      Consumer<String> failed,
+      List<Duration> retries,
+      Consumer<WebhookConfig.Builder> tune)
+      throws CairnException {
     Clock clock = Clock.systemUTC();
     Path dir = home.dir("webhooks");
     Inbox inbox;
     try {
       inbox = Inbox.in(dir);
     } catch (IOException e) {
+      closeQuietly(audit);
+      closeQuietly(deliveries);
       throw new PipelineException(
           "cannot use the webhook inbox in " + dir + ": " + dev.cairn.core.Text.describe(e),
           "check the permissions of Cairn's home");
     }
-    DeliveryStore deliveries = DeliveryStore.file(dir, DeliveryStore.Retention.DEFAULT, clock);
-    AuditSink audit;
-    try {
-      audit = AuditSink.file(dir.resolve("audit.jsonl"));
-    } catch (CairnException | RuntimeException e) {
-      closeQuietly(deliveries);
-      throw e;
-    }
     ScheduledExecutorService submitter = Executors.newSingleThreadScheduledExecutor();
     Submitter s = new Submitter(inbox, git, engine, submitter, started, failed, retries);
-    WebhookConfig config =
-        WebhookConfig.builder(deliveries, audit).secretForAll(secret).clock(clock).build();
-    WebhookServer server;
+    WebhookHandler handler;
     try {
-      server =
-          WebhookServer.start(
-              Webhooks.handler(
-                  config,
-                  t -> {
-                    Path file;
-                    try {
-                      file = inbox.put(t);
-                    } catch (IOException e) {
-                      // the handler forgets the delivery and answers 503: the forge sends it again
-                      throw new UncheckedIOException(e);
-                    }
-                    s.later(file, 0, Duration.ZERO);
-                  }),
-              address);
+      WebhookConfig.Builder b =
+          WebhookConfig.builder(deliveries, audit).secretForAll(secret).clock(clock);
+      tune.accept(b);
+      handler =
+          Webhooks.handler(
+              b.build(),
+              t -> {
+                Path file;
+                try {
+                  file = inbox.put(t);
+                } catch (IOException e) {
+                  // the handler forgets the delivery and answers 503: the forge sends it again
+                  throw new UncheckedIOException(e);
+                }
+                s.later(file, 0, Duration.ZERO);
+              });
     } catch (CairnException | RuntimeException e) {
       submitter.shutdownNow();
       closeQuietly(audit);
@@ -291,15 +373,14 @@ public final class Delivery {
     } catch (IOException e) {
       failed.accept("cannot read the webhook inbox: " + dev.cairn.core.Text.describe(e));
     }
-    return new Listener() {
+    return new Intake() {
       @Override
-      public URI uri() {
-        return server.uri();
+      public WebhookHandler handler() {
+        return handler;
       }
 
       @Override
       public void close() {
-        server.close();
         // the submission going on finishes (or is left in the inbox for the next listener)
         // before the stores close; queued and retrying triggers stay in the inbox
         submitter.shutdownNow();

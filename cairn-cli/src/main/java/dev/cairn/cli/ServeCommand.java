@@ -1,0 +1,177 @@
+package dev.cairn.cli;
+
+import dev.cairn.core.CairnHome;
+import dev.cairn.core.Secret;
+import dev.cairn.core.Text;
+import dev.cairn.deploy.duties.Duty;
+import dev.cairn.server.CairnServer;
+import dev.cairn.server.ServerConfig;
+import dev.cairn.server.ServerStores;
+import dev.cairn.server.auth.TokenStore;
+import dev.cairn.server.auth.Tokens;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cairn serve}: the server (REST API, webhooks, run engine) until Ctrl-C or TERM. Prints its
+ * URL on stdout (and a token made by {@code --init-token}, once); everything else on stderr.
+ */
+@Command(name = "serve")
+final class ServeCommand extends Sub {
+  @Option(names = "--host")
+  String host = "127.0.0.1";
+
+  @Option(names = "--port")
+  int port = 8080;
+
+  @Option(names = "--home", paramLabel = "DIR")
+  @Nullable Path homeDir;
+
+  @Option(names = "--db", paramLabel = "URL")
+  @Nullable String db;
+
+  @Option(names = "--webhook-secret-file", paramLabel = "FILE")
+  @Nullable Path secretFile;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM")
+  @Nullable Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM")
+  @Nullable Path tlsKey;
+
+  @Option(names = "--workers")
+  int workers = 2;
+
+  @Option(names = "--init-token", paramLabel = "NAME")
+  @Nullable String initToken;
+
+  @Option(names = "--duty", paramLabel = "DUTY")
+  List<String> duties = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    if (port < 0 || port > 65535) {
+      throw ExitException.usage("--port " + port + " is not a port", "pass 0 to 65535");
+    }
+    if (workers < 1) {
+      throw ExitException.usage("--workers " + workers + " is too few", "pass 1 or more");
+    }
+    if (db != null) {
+      throw ExitException.usage(
+          "--db is reserved for the database store, which this build does not have yet",
+          "leave --db out: the server keeps its state in the files of Cairn's home");
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw ExitException.usage(
+          "--tls-cert and --tls-key go together", "pass both PEM files, or neither");
+    }
+    CairnHome home = homeDir != null ? CairnHome.of(homeDir.toAbsolutePath()) : home();
+    Secret secret = secret();
+    if (initToken != null) {
+      Set<Duty> set = EnumSet.noneOf(Duty.class);
+      for (String d : duties.isEmpty() ? List.of("Viewer") : duties) {
+        set.add(
+            Duty.parse(d)
+                .orElseThrow(
+                    () ->
+                        ExitException.usage(
+                            "--duty " + Text.escape(d) + " is not a duty",
+                            "pass Dev, Sec, Ops or Viewer")));
+      }
+      try (TokenStore tokens = Tokens.file(home)) {
+        TokenStore.Issued t = tokens.create(initToken, set, Instant.now());
+        out()
+            .println(
+                "token "
+                    + t.token().name()
+                    + " ("
+                    + String.join(
+                        ", ", t.token().duties().stream().sorted().map(Duty::title).toList())
+                    + "), shown this once: "
+                    + new String(t.secret().bytes(), StandardCharsets.UTF_8));
+        out().flush();
+      }
+    } else if (!duties.isEmpty()) {
+      throw ExitException.usage("--duty needs --init-token", "name the token to make");
+    }
+    ServerConfig.Builder b =
+        ServerConfig.builder(home)
+            .host(host)
+            .port(port)
+            .webhookSecret(secret)
+            .workers(workers)
+            .hostEnv(env());
+    if (tlsCert != null && tlsKey != null) {
+      b.tls(tlsCert, tlsKey);
+    }
+    ServerConfig config = b.build();
+    CairnServer server =
+        CairnServer.start(
+            config,
+            ServerStores.files(home),
+            event -> {
+              err().println("cairn serve: " + Text.escape(event));
+              err().flush();
+            });
+    Thread hook = new Thread(server::close, "cairn-serve-exit");
+    Runtime.getRuntime().addShutdownHook(hook);
+    boolean interrupted = false;
+    try {
+      out().println(server.uri());
+      out().flush();
+      err().println("cairn serve: serving " + server.uri() + " from " + home.root());
+      err().flush();
+      new CountDownLatch(1).await(); // until Ctrl-C or TERM (the hook stops it) or an interrupt
+    } catch (InterruptedException e) {
+      interrupted = true; // stop first (a stop waits for requests), then keep the interrupt
+    } finally {
+      server.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is exiting: the hook runs
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return Main.OK;
+  }
+
+  private Secret secret() throws ExitException {
+    if (secretFile == null) {
+      throw ExitException.usage(
+          "the server needs a webhook secret: without one it would accept anybody's push",
+          "pass --webhook-secret-file FILE, a file holding the secret the forge signs with");
+    }
+    byte[] b;
+    try {
+      b = Files.readAllBytes(secretFile);
+    } catch (IOException e) {
+      throw ExitException.usage(
+          "cannot read the webhook secret " + secretFile + ": " + Text.describe(e),
+          "check the path and its permissions");
+    }
+    int end = b.length;
+    while (end > 0 && (b[end - 1] == '\n' || b[end - 1] == '\r')) {
+      end--;
+    }
+    if (end == 0) {
+      throw ExitException.usage(
+          "the webhook secret file " + secretFile + " is empty",
+          "write a secret of 32 or more random bytes into it");
+    }
+    return Secret.of(java.util.Arrays.copyOf(b, end));
+  }
+}
