@@ -59,9 +59,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Writes and verifies audit bundles ({@code docs/audit.md}). Export reads Cairn's home (trust root,
  * embedded log, deploy targets and history) and the images' registry; verification reads only the
- * bundle (and, if given, the verifier's own trust root), and checks certificates with cairn-certify's
- * {@link Verifier} and images with cairn-supplychain's {@link ImageVerifier}: no second
- * implementation of either.
+ * bundle (and, if given, the verifier's own trust root), and checks certificates with
+ * cairn-certify's {@link Verifier} and images with cairn-supplychain's {@link ImageVerifier}: no
+ * second implementation of either.
  */
 public final class AuditBundles {
   /** The manifest's media type. */
@@ -96,8 +96,8 @@ public final class AuditBundles {
    * {@code request.out()} in one step, so that a crash leaves no bundle or a whole one.
    *
    * @param progress told what is being done, a sentence at a time
-   * @throws CairnException when the home has no trust root or log, the cluster is not on it, or
-   *     the bundle cannot be written
+   * @throws CairnException when the home has no trust root or log, the cluster is not on it, or the
+   *     bundle cannot be written
    */
   public Exported export(ExportRequest request, Consumer<String> progress) throws CairnException {
     CairnHome home = request.home();
@@ -157,9 +157,7 @@ public final class AuditBundles {
       m.put("exportedAt", now.toString());
       byte[] trustBytes = Files.readAllBytes(home.trustRoot());
       write(tmp.resolve(TRUST), trustBytes);
-      m.put(
-          "trustRoot",
-          ordered("file", TRUST, "digest", Digest.sha256(trustBytes).toString()));
+      m.put("trustRoot", ordered("file", TRUST, "digest", Digest.sha256(trustBytes).toString()));
 
       // certificates: the files the ledger records for the cluster, each with a fresh proof that
       // it is not revoked (or that it is) as of the log's current checkpoint
@@ -185,7 +183,8 @@ public final class AuditBundles {
         }
         checkpoint = p.checkpoint();
         String base = "certificates/" + re.getKey().hex().substring(0, 16);
-        write(tmp.resolve(base + ".cert.json"), p.bundle().toJson().getBytes(StandardCharsets.UTF_8));
+        write(
+            tmp.resolve(base + ".cert.json"), p.bundle().toJson().getBytes(StandardCharsets.UTF_8));
         Map<String, Object> ce = new LinkedHashMap<>();
         ce.put("certificate", re.getKey().toString());
         ce.put("file", base + ".cert.json");
@@ -214,8 +213,7 @@ public final class AuditBundles {
                   + re.getValue().locator()
                   + ") is on the ledger, and no file of it was found");
           notFound.add(
-              ordered(
-                  "certificate", re.getKey().toString(), "locator", re.getValue().locator()));
+              ordered("certificate", re.getKey().toString(), "locator", re.getValue().locator()));
         }
       }
       if (checkpoint == null) {
@@ -270,9 +268,9 @@ public final class AuditBundles {
           rows.add(row);
           images.addAll(r.images());
         }
-        write(tmp.resolve(dir + "history.json"), Json.pretty(rows).getBytes(StandardCharsets.UTF_8));
-        deployments.add(
-            ordered("target", dir + "target.json", "history", dir + "history.json"));
+        write(
+            tmp.resolve(dir + "history.json"), Json.pretty(rows).getBytes(StandardCharsets.UTF_8));
+        deployments.add(ordered("target", dir + "target.json", "history", dir + "history.json"));
         revisions += revs.size();
       }
       m.put("deployments", deployments);
@@ -335,8 +333,7 @@ public final class AuditBundles {
       m.put("images", imgs);
 
       progress.accept("writing the summary and the manifest");
-      write(
-          tmp.resolve(SUMMARY), Summary.render(tmp, m).getBytes(StandardCharsets.UTF_8));
+      write(tmp.resolve(SUMMARY), Summary.render(tmp, m).getBytes(StandardCharsets.UTF_8));
       m.put("files", digests(tmp));
       byte[] manifest = Json.pretty(m).getBytes(StandardCharsets.UTF_8);
       write(tmp.resolve(MANIFEST), manifest);
@@ -626,7 +623,10 @@ public final class AuditBundles {
             continue;
           }
           if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-            fail("unexpected file", rel, "is not a regular file (a link?), and the manifest lists none");
+            fail(
+                "unexpected file",
+                rel,
+                "is not a regular file (a link?), and the manifest lists none");
             continue;
           }
           present.add(rel);
@@ -637,7 +637,8 @@ public final class AuditBundles {
       }
       for (Map.Entry<String, String> e : listed.entrySet()) {
         if (!present.contains(e.getKey())) {
-          fail("missing file", e.getKey(), "the manifest lists it, and the bundle does not hold it");
+          fail(
+              "missing file", e.getKey(), "the manifest lists it, and the bundle does not hold it");
           continue;
         }
         try (var in = Files.newInputStream(dir.resolve(e.getKey()))) {
@@ -666,7 +667,10 @@ public final class AuditBundles {
         Map<?, ?> tr = Summary.map(m.get("trustRoot"));
         byte[] own = Files.readAllBytes(bundled);
         if (!Digest.sha256(own).toString().equals(tr.get("digest"))) {
-          fail("trust root", TRUST, "is not the trust root the manifest names (" + tr.get("digest") + ")");
+          fail(
+              "trust root",
+              TRUST,
+              "is not the trust root the manifest names (" + tr.get("digest") + ")");
         }
         Path use = givenTrust != null ? givenTrust : bundled;
         byte[] raw = givenTrust != null ? Files.readAllBytes(givenTrust) : own;
@@ -677,7 +681,10 @@ public final class AuditBundles {
       } catch (IOException e) {
         fail("trust root", TRUST, "cannot be read: " + e.getMessage());
       } catch (CairnException e) {
-        fail("trust root", givenTrust != null ? givenTrust.toString() : TRUST, String.valueOf(e.getMessage()));
+        fail(
+            "trust root",
+            givenTrust != null ? givenTrust.toString() : TRUST,
+            String.valueOf(e.getMessage()));
       }
       return null;
     }
@@ -703,7 +710,12 @@ public final class AuditBundles {
           fail(
               "checkpoint",
               file,
-              "is of " + checkpointName + ", and the manifest says " + cp.get("origin") + "@" + cp.get("size"));
+              "is of "
+                  + checkpointName
+                  + ", and the manifest says "
+                  + cp.get("origin")
+                  + "@"
+                  + cp.get("size"));
         }
         if (trust != null) {
           List<String> tried = new ArrayList<>();
@@ -723,7 +735,9 @@ public final class AuditBundles {
                 file,
                 "is not signed by a log key the trust root trusts at "
                     + at
-                    + (tried.isEmpty() ? " (it lists none)" : " (" + String.join(", ", tried) + ")"));
+                    + (tried.isEmpty()
+                        ? " (it lists none)"
+                        : " (" + String.join(", ", tried) + ")"));
           }
         }
         return c;
@@ -765,7 +779,10 @@ public final class AuditBundles {
         file = String.valueOf(e.get("file"));
         String name = String.valueOf(e.get("certificate"));
         if (!safe(file)) {
-          fail("manifest", MANIFEST, "names certificate " + file + ", which is not inside the bundle");
+          fail(
+              "manifest",
+              MANIFEST,
+              "names certificate " + file + ", which is not inside the bundle");
           return;
         }
         CertificateBundle b;
@@ -775,14 +792,22 @@ public final class AuditBundles {
           c = Certificate.parse(b.envelope().payload());
         } catch (IOException | CairnException ex) {
           fail("certificate", file, "cannot be read: " + ex.getMessage());
-          certs.add(new AuditVerification.CertificateStanding(name, file, "broken", "unreadable", List.of()));
+          certs.add(
+              new AuditVerification.CertificateStanding(
+                  name, file, "broken", "unreadable", List.of()));
           return;
         }
         if (!b.envelope().digest().toString().equals(name)) {
-          fail("certificate", file, "is certificate " + b.envelope().digest() + ", and the manifest names " + name);
+          fail(
+              "certificate",
+              file,
+              "is certificate " + b.envelope().digest() + ", and the manifest names " + name);
         }
         if (cluster != null && !c.clusterId().toString().equals(cluster)) {
-          fail("certificate", file, "is for cluster " + c.clusterId() + ", not the bundle's " + cluster);
+          fail(
+              "certificate",
+              file,
+              "is for cluster " + c.clusterId() + ", not the bundle's " + cluster);
         }
         // its scan report, by the digest the signed statement names
         if (e.get("report") != null) {
@@ -790,7 +815,13 @@ public final class AuditBundles {
           if (safe(rf) && Files.isRegularFile(dir.resolve(rf))) {
             Digest d = Digest.sha256(Files.readAllBytes(dir.resolve(rf)));
             if (!d.equals(c.reportDigest())) {
-              fail("report", rf, "its digest is " + d + ", and the certificate names the report " + c.reportDigest());
+              fail(
+                  "report",
+                  rf,
+                  "its digest is "
+                      + d
+                      + ", and the certificate names the report "
+                      + c.reportDigest());
             }
           } else {
             fail("report", rf, "the manifest names it, and the bundle does not hold it");
@@ -800,7 +831,10 @@ public final class AuditBundles {
         RevocationProof rp = b.revocationProof();
         if (b.chain() == null) {
           if (rp == null) {
-            fail("revocation", file, "carries no revocation proof, so its revocation cannot be judged offline");
+            fail(
+                "revocation",
+                file,
+                "carries no revocation proof, so its revocation cannot be judged offline");
           } else if (cp != null) {
             try {
               Checkpoint pc = Checkpoint.parse(rp.checkpoint());
@@ -808,16 +842,27 @@ public final class AuditBundles {
                 fail(
                     "revocation",
                     file,
-                    "its revocation proof is against " + pc.origin() + "@" + pc.size()
-                        + ", not the bundle's checkpoint " + cp.origin() + "@" + cp.size());
+                    "its revocation proof is against "
+                        + pc.origin()
+                        + "@"
+                        + pc.size()
+                        + ", not the bundle's checkpoint "
+                        + cp.origin()
+                        + "@"
+                        + cp.size());
               }
             } catch (LedgerException ex) {
-              fail("revocation", file, "its revocation proof's checkpoint is unreadable: " + ex.getMessage());
+              fail(
+                  "revocation",
+                  file,
+                  "its revocation proof's checkpoint is unreadable: " + ex.getMessage());
             }
           }
         }
         if (trust == null || trustFile == null) {
-          certs.add(new AuditVerification.CertificateStanding(name, file, "broken", "no trust root", List.of()));
+          certs.add(
+              new AuditVerification.CertificateStanding(
+                  name, file, "broken", "no trust root", List.of()));
           return;
         }
         boolean expired = !at.isBefore(c.expiresAt());
@@ -832,14 +877,19 @@ public final class AuditBundles {
                           .withLedger(new VerifyRequest.LedgerChoice.Offline()));
         } catch (CertifyException ex) {
           fail("certificate", file, String.valueOf(ex.getMessage()));
-          certs.add(new AuditVerification.CertificateStanding(name, file, "broken", String.valueOf(ex.getMessage()), List.of()));
+          certs.add(
+              new AuditVerification.CertificateStanding(
+                  name, file, "broken", String.valueOf(ex.getMessage()), List.of()));
           return;
         }
         boolean manifestRevoked = Boolean.TRUE.equals(e.get("revoked"));
         switch (r) {
           case VerifyResult.Verified v -> {
             if (manifestRevoked) {
-              fail("revocation", file, "the manifest says revoked, and its revocation proof says not");
+              fail(
+                  "revocation",
+                  file,
+                  "the manifest says revoked, and its revocation proof says not");
             }
             certs.add(
                 new AuditVerification.CertificateStanding(
@@ -852,20 +902,31 @@ public final class AuditBundles {
           case VerifyResult.NotVerified n -> {
             if (n.link().equals("revocation") && n.message().startsWith("revoked at ")) {
               if (!manifestRevoked) {
-                fail("revocation", file, "the manifest says not revoked, and its proof says " + n.message());
+                fail(
+                    "revocation",
+                    file,
+                    "the manifest says not revoked, and its proof says " + n.message());
               }
-              certs.add(new AuditVerification.CertificateStanding(name, file, "revoked", n.message(), List.of()));
+              certs.add(
+                  new AuditVerification.CertificateStanding(
+                      name, file, "revoked", n.message(), List.of()));
             } else if (n.link().equals("ledger record") && b.chain() != null) {
               fail(
                   "ledger record",
                   file,
-                  "recorded on " + b.ledger() + ": a chain record is verified on the chain,"
+                  "recorded on "
+                      + b.ledger()
+                      + ": a chain record is verified on the chain,"
                       + " which an offline bundle does not hold (cairn verify the certificate with"
                       + " --ledger)");
-              certs.add(new AuditVerification.CertificateStanding(name, file, "broken", n.message(), List.of()));
+              certs.add(
+                  new AuditVerification.CertificateStanding(
+                      name, file, "broken", n.message(), List.of()));
             } else {
               fail(n.link(), file, n.message());
-              certs.add(new AuditVerification.CertificateStanding(name, file, "broken", n.link() + ": " + n.message(), List.of()));
+              certs.add(
+                  new AuditVerification.CertificateStanding(
+                      name, file, "broken", n.link() + ": " + n.message(), List.of()));
             }
           }
         }
@@ -891,13 +952,19 @@ public final class AuditBundles {
           image = String.valueOf(e.get("image"));
           Object bd = e.get("bundle");
           if (bd == null) {
-            fail("provenance", image, "the bundle holds no signature or provenance of it: " + e.get("exportFailure"));
+            fail(
+                "provenance",
+                image,
+                "the bundle holds no signature or provenance of it: " + e.get("exportFailure"));
             images.add(new AuditVerification.ImageStanding(image, false, null, null));
             continue;
           }
           String bdir = String.valueOf(bd);
           if (!safe(bdir)) {
-            fail("manifest", MANIFEST, "names image bundle " + bdir + ", which is not inside the bundle");
+            fail(
+                "manifest",
+                MANIFEST,
+                "names image bundle " + bdir + ", which is not inside the bundle");
             continue;
           }
           if (trust == null) {
@@ -919,13 +986,22 @@ public final class AuditBundles {
               same(differ, "commit", e.get("commit"), b.commit());
               same(differ, "ref", e.get("ref"), b.ref());
               same(differ, "builderId", e.get("builderId"), b.builderId());
-              same(differ, "measurement", e.get("measurement"), b.measurement() == null ? null : b.measurement().toString());
+              same(
+                  differ,
+                  "measurement",
+                  e.get("measurement"),
+                  b.measurement() == null ? null : b.measurement().toString());
               same(differ, "finishedOn", e.get("finishedOn"), b.finishedOn().toString());
               if (!differ.isEmpty()) {
-                fail("provenance", bdir, "the manifest says another build than the signed provenance: " + String.join("; ", differ));
+                fail(
+                    "provenance",
+                    bdir,
+                    "the manifest says another build than the signed provenance: "
+                        + String.join("; ", differ));
               }
               ok.add(image);
-              images.add(new AuditVerification.ImageStanding(image, true, b.repository(), b.commit()));
+              images.add(
+                  new AuditVerification.ImageStanding(image, true, b.repository(), b.commit()));
             }
             case ImageVerifyResult.NotVerified n -> {
               fail(n.link(), bdir, n.message());
@@ -939,7 +1015,8 @@ public final class AuditBundles {
       return ok;
     }
 
-    private static void same(List<String> differ, String what, @Nullable Object manifest, @Nullable String signed) {
+    private static void same(
+        List<String> differ, String what, @Nullable Object manifest, @Nullable String signed) {
       String a = manifest == null ? null : String.valueOf(manifest);
       if (!Objects.equals(a, signed)) {
         differ.add(what + " " + a + " in the manifest, " + signed + " signed");
@@ -973,7 +1050,11 @@ public final class AuditBundles {
                 fail(
                     "provenance",
                     image,
-                    "deployed in rev " + r.get("rev") + " (" + hf + "), and the bundle holds no verified provenance of it");
+                    "deployed in rev "
+                        + r.get("rev")
+                        + " ("
+                        + hf
+                        + "), and the bundle holds no verified provenance of it");
               }
             }
           }

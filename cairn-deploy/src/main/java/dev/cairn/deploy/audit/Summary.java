@@ -55,7 +55,12 @@ final class Summary {
       row(
           h,
           "Ledger checkpoint",
-          str(c.get("origin")) + " at size " + str(c.get("size")) + " (" + str(c.get("file")) + ")");
+          str(c.get("origin"))
+              + " at size "
+              + str(c.get("size"))
+              + " ("
+              + str(c.get("file"))
+              + ")");
     } else {
       row(h, "Ledger checkpoint", "none (no certificate on the embedded log)");
     }
@@ -149,7 +154,9 @@ final class Summary {
             h,
             outcome
                 + (r.get("reason") == null ? "" : ": " + str(r.get("reason")))
-                + (r.get("restored") == null ? "" : " (restored rev " + str(r.get("restored")) + ")"));
+                + (r.get("restored") == null
+                    ? ""
+                    : " (restored rev " + str(r.get("restored")) + ")"));
         StringBuilder objs = new StringBuilder();
         Object mf = r.get("manifests");
         if (mf != null) {
