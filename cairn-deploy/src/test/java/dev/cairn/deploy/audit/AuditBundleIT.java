@@ -287,6 +287,52 @@ class AuditBundleIT {
   }
 
   @Test
+  void revokedCertificate_isReportedRevokedAsOfTheNewBundlesCheckpoint_andTheOldBundleStillSaysNot()
+      throws Exception {
+    CairnHome home = CairnHome.of(shared.resolve("home"));
+    Path certFile = shared.resolve("certs").resolve("shop.cert.json");
+    dev.cairn.ledger.CertificateBundle cert =
+        dev.cairn.ledger.CertificateBundle.parse(Files.readString(certFile));
+    dev.cairn.certify.Records.create(home, Clock.systemUTC())
+        .revoke(
+            cert, "decommissioned " + MARKUP, null, () -> dev.cairn.core.Secret.ofUtf8("unused"));
+    Path revoked = tmp.resolve("revoked");
+    AuditBundles.create(Clock.systemUTC())
+        .export(
+            new ExportRequest(
+                home,
+                exported.cluster().toString(),
+                Instant.EPOCH,
+                revoked,
+                List.of(shared.resolve("certs")),
+                Registries.layout(shared.resolve("registry"))),
+            s -> {});
+    AuditVerification v = AuditBundles.create(Clock.systemUTC()).verify(revoked, Instant.now());
+    assertThat(v.failures()).isEmpty();
+    assertThat(v.certificates())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.status()).isEqualTo("revoked");
+              assertThat(c.detail()).contains("decommissioned");
+            });
+    assertThat(Files.readString(revoked.resolve("index.html")))
+        .contains("<td class=\"bad\">revoked</td>");
+    // the earlier bundle's proof is as of its own checkpoint, before the revocation
+    assertThat(AuditBundles.create(Clock.systemUTC()).verify(good, Instant.now()).certificates())
+        .singleElement()
+        .satisfies(c -> assertThat(c.status()).isEqualTo("valid"));
+
+    // a manifest that hides the revocation: the proof says otherwise
+    Path mf = revoked.resolve("manifest.json");
+    Files.writeString(
+        mf, Files.readString(mf).replace("\"revoked\" : true", "\"revoked\" : false"));
+    assertThat(AuditBundles.create(Clock.systemUTC()).verify(revoked, Instant.now()).failures())
+        .anyMatch(f -> f.link().equals("revocation") && f.message().contains("decommissioned"))
+        .anyMatch(f -> f.link().equals("summary"));
+  }
+
+  @Test
   void export_refusesAnExistingDirectory() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
