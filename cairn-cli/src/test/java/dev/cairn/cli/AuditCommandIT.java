@@ -13,9 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code cairn audit export} and {@code cairn verify BUNDLE} end to end: a real certification of a
- * snapshot, its bundle exported (progress on stderr, the path on stdout) and verified offline
- * (text and {@code -o json}, exit 0), then a tampered report (exit 1, the file named), and options
- * that are not for a bundle (exit 2).
+ * snapshot, its bundle exported (progress on stderr, the path on stdout) and verified offline (text
+ * and {@code -o json}, exit 0), then a tampered report (exit 1, the file named), and options that
+ * are not for a bundle (exit 2).
  */
 class AuditCommandIT {
   @TempDir Path tmp;
@@ -57,7 +57,8 @@ class AuditCommandIT {
     assertThat(e.out().strip()).isEqualTo(out.toAbsolutePath().toString());
     assertThat(e.err())
         .contains("cairn audit: adding certificate sha256:")
-        .contains("1 certificate(s), 0 deploy revision(s), 0 image(s) with provenance; manifest sha256:");
+        .contains(
+            "1 certificate(s), 0 deploy revision(s), 0 image(s) with provenance; manifest sha256:");
 
     CliTest.Run v = CliTest.run(home, "verify", out.toString());
     assertThat(v.code()).as(v.out() + v.err()).isZero();
@@ -115,7 +116,13 @@ class AuditCommandIT {
     assertThat(r.code()).isEqualTo(2);
     CliTest.Run d =
         CliTest.run(
-            tmp.resolve("home"), "audit", "export", "--cluster", "abcdef12", "--since", "yesterday");
+            tmp.resolve("home"),
+            "audit",
+            "export",
+            "--cluster",
+            "abcdef12",
+            "--since",
+            "yesterday");
     assertThat(d.code()).isEqualTo(2);
     assertThat(d.err()).contains("--since yesterday is not a date or time");
   }
