@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
       RollbackCommand.class,
       CertifyCommand.class,
       VerifyCommand.class,
+      AuditCommand.class,
       SnapshotCommand.class,
       LedgerCommand.class,
       TrustCommand.class,

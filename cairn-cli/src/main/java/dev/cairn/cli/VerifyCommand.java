@@ -7,6 +7,7 @@ import dev.cairn.certify.VerifyResult;
 import dev.cairn.core.Json;
 import dev.cairn.core.Secret;
 import dev.cairn.core.Text;
+import dev.cairn.deploy.audit.AuditBundles;
 import dev.cairn.ledger.Certificate;
 import dev.cairn.ledger.CertificateBundle;
 import dev.cairn.ledger.TrustRoot;
@@ -75,6 +76,9 @@ final class VerifyCommand extends Sub {
   @Option(names = "--registry-password-env", paramLabel = "VAR")
   @Nullable String registryPasswordEnv;
 
+  @Option(names = "--at", paramLabel = "TIME")
+  @Nullable String at;
+
   @Mixin Options.JsonOutput output = new Options.JsonOutput();
 
   @Override
@@ -82,6 +86,14 @@ final class VerifyCommand extends Sub {
     PrintWriter out = out();
     boolean json = output.json();
     Path cert = Path.of(target);
+    if (AuditBundles.isBundle(cert)) {
+      return auditBundle(cert, out, json);
+    }
+    if (at != null) {
+      throw ExitException.usage(
+          "--at is for an audit bundle, not a certificate or image",
+          "leave it out: a certificate or image is verified as of now");
+    }
     if (!Files.exists(cert) && target.contains("@sha256:")) {
       return image(out, json);
     }
@@ -137,6 +149,45 @@ final class VerifyCommand extends Sub {
     }
     out.flush();
     return r instanceof VerifyResult.Verified ? Main.OK : Main.FINDINGS;
+  }
+
+  /** {@code cairn verify BUNDLE}: an audit bundle ({@code cairn audit export}), offline. */
+  private int auditBundle(Path dir, PrintWriter out, boolean json) throws ExitException {
+    String other =
+        ledger != null
+            ? "--ledger"
+            : kubeconfig != null
+                ? "--kubeconfig"
+                : allowSnapshot
+                    ? "--allow-snapshot"
+                    : requireLiveIdentity
+                        ? "--require-live-identity"
+                        : bundle != null
+                            ? "--bundle"
+                            : saveBundle != null
+                                ? "--save-bundle"
+                                : sourceRepo != null
+                                    ? "--source-repo"
+                                    : commit != null
+                                        ? "--commit"
+                                        : builderId != null
+                                            ? "--builder-id"
+                                            : plainHttp
+                                                ? "--plain-http"
+                                                : registryCa != null
+                                                    ? "--registry-ca"
+                                                    : registryUser != null
+                                                        ? "--registry-user"
+                                                        : null;
+    if (other != null) {
+      throw ExitException.usage(
+          other + " is not for an audit bundle, which is verified offline from what it holds",
+          "leave it out; --trust FILE and --at TIME are what a bundle's verification takes");
+    }
+    if (trust != null) {
+      read(trust, "trust root");
+    }
+    return AuditCommand.verify(dir, trust, at, json, out);
   }
 
   /** {@code cairn verify IMAGE@DIGEST}: the image's signature and provenance. */
