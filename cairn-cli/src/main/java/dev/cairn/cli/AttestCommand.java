@@ -5,19 +5,45 @@ import dev.cairn.attest.AttestationService;
 import dev.cairn.attest.Policies;
 import dev.cairn.attest.Policy;
 import dev.cairn.attest.Tees;
+import dev.cairn.attest.tee.HardwareEvidence;
+import dev.cairn.attest.tee.TcbStatus;
+import dev.cairn.attest.tee.TeeVerification;
+import dev.cairn.attest.tee.intel.IntelCollateral;
+import dev.cairn.attest.tee.intel.IntelPolicy;
+import dev.cairn.attest.tee.intel.IntelQuote;
+import dev.cairn.attest.tee.intel.IntelQuotes;
 import dev.cairn.core.CairnHome;
+import dev.cairn.core.Json;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
     name = "attest",
-    subcommands = {AttestCommand.Serve.class, AttestCommand.Install.class})
+    subcommands = {
+      AttestCommand.Serve.class,
+      AttestCommand.Install.class,
+      AttestCommand.Inspect.class,
+      AttestCommand.Verify.class
+    })
 final class AttestCommand extends Sub {
   static AttestationService open(@Nullable Path state, CairnHome home) throws Exception {
     Path dir = state != null ? state : home.attestation();
@@ -72,6 +98,186 @@ final class AttestCommand extends Sub {
       Policy p = open(state, home()).install(Policies.load(policy));
       out().println("installed " + p.name() + " v" + p.version() + " " + p.digest());
       return Main.OK;
+    }
+  }
+
+  /** The evidence in {@code file}, parsed by the verifier its bytes belong to. */
+  static HardwareEvidence read(Path file) throws Exception {
+    byte[] data = Files.readAllBytes(file);
+    if (IntelQuotes.looksLikeQuote(data)) {
+      return IntelQuotes.parse(data);
+    }
+    if (looksLikeSnpReport(data)) {
+      throw new ExitException(
+          Main.USAGE,
+          file + ": an AMD SEV-SNP attestation report: not supported yet",
+          "verify Intel SGX or TDX quotes for now; SEV-SNP support is being added");
+    }
+    throw ExitException.usage(
+        file + ": not TEE evidence Cairn knows (an Intel SGX/TDX quote v3-v5)",
+        "pass the raw quote as the TEE produced it (binary, not base64 or hex)");
+  }
+
+  /** An SEV-SNP ATTESTATION_REPORT: 1184 bytes, version 2 to 5 (little-endian) first. */
+  static boolean looksLikeSnpReport(byte[] data) {
+    return data.length == 1184
+        && data[0] >= 2
+        && data[0] <= 5
+        && data[1] == 0
+        && data[2] == 0
+        && data[3] == 0;
+  }
+
+  @Command(name = "inspect")
+  static final class Inspect extends Sub {
+    @Parameters(paramLabel = "FILE", descriptionKey = "evidence-file")
+    @SuppressWarnings("NullAway.Init")
+    Path file;
+
+    @Mixin Options.JsonOutput output = new Options.JsonOutput();
+
+    @Override
+    public Integer call() throws Exception {
+      boolean json = output.json();
+      HardwareEvidence e = read(file);
+      if (json) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("type", e.type().wireName());
+        doc.put("measurement", e.measurementHex());
+        doc.put("fields", e.fields());
+        out().print(Json.pretty(doc));
+      } else {
+        out().println("type: " + e.type().wireName());
+        e.fields().forEach((k, v) -> out().println(k + ": " + v));
+      }
+      return Main.OK;
+    }
+  }
+
+  @Command(name = "verify")
+  static final class Verify extends Sub {
+    @Parameters(paramLabel = "FILE", descriptionKey = "evidence-file")
+    @SuppressWarnings("NullAway.Init")
+    Path file;
+
+    @Option(names = "--collateral", paramLabel = "DIR", required = true)
+    @SuppressWarnings("NullAway.Init")
+    Path collateral;
+
+    @Option(names = "--at", paramLabel = "TIME")
+    @Nullable String at;
+
+    @Option(names = "--trust-root", paramLabel = "FILE")
+    @Nullable Path trustRoot;
+
+    @Option(names = "--accept", paramLabel = "STATUS", split = ",")
+    List<String> accept = List.of("UpToDate");
+
+    @Option(names = "--accept-unverifiable", paramLabel = "STEP", split = ",")
+    List<String> acceptUnverifiable = List.of();
+
+    @Mixin Options.JsonOutput output = new Options.JsonOutput();
+
+    @Override
+    public Integer call() throws Exception {
+      boolean json = output.json();
+      Instant when = Instant.now();
+      if (at != null) {
+        try {
+          when = Instant.parse(at);
+        } catch (DateTimeParseException e) {
+          throw ExitException.usage(
+              "--at " + at + ": not a time", "write it as 2023-06-20T00:00:00Z (UTC)");
+        }
+      }
+      Set<TcbStatus> statuses = EnumSet.noneOf(TcbStatus.class);
+      for (String a : accept) {
+        try {
+          statuses.add(TcbStatus.parse(a.strip()));
+        } catch (IllegalArgumentException e) {
+          throw ExitException.usage(
+              "--accept " + a + ": not a TCB status",
+              "use UpToDate, SWHardeningNeeded, ConfigurationNeeded,"
+                  + " ConfigurationAndSWHardeningNeeded, OutOfDate, OutOfDateConfigurationNeeded");
+        }
+      }
+      for (String s : acceptUnverifiable) {
+        if (!IntelQuotes.OPTIONAL_STEPS.contains(s)) {
+          throw ExitException.usage(
+              "--accept-unverifiable " + s + ": not a step that may go unverified",
+              "use crl, tcb-info-signature or qe-identity-signature");
+        }
+      }
+      HardwareEvidence e = read(file);
+      IntelPolicy policy =
+          IntelPolicy.defaults(when)
+              .accepting(statuses)
+              .acceptingUnverifiable(Set.copyOf(acceptUnverifiable))
+              .withTrustRoot(trustRoot == null ? null : root(trustRoot));
+      TeeVerification r =
+          IntelQuotes.verify((IntelQuote) e, IntelCollateral.load(collateral), policy);
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("type", e.type().wireName());
+      doc.put("measurement", e.measurementHex());
+      doc.put("at", when.toString());
+      switch (r) {
+        case TeeVerification.Verified v -> {
+          doc.put("verified", true);
+          doc.put("tcbStatus", v.tcbStatus().wireName());
+          doc.put("advisories", v.advisories());
+          doc.put("passed", v.passed());
+        }
+        case TeeVerification.Failed f -> {
+          doc.put("verified", false);
+          doc.put("step", f.step());
+          doc.put("message", f.message());
+          doc.put("passed", f.passed());
+        }
+      }
+      if (json) {
+        out().print(Json.pretty(doc));
+      } else {
+        for (String p : r.passed()) {
+          out().println("ok    " + p);
+        }
+        if (r instanceof TeeVerification.Verified v) {
+          out()
+              .println(
+                  "verified: "
+                      + e.type().wireName()
+                      + " "
+                      + e.measurementHex()
+                      + ", TCB status "
+                      + v.tcbStatus().wireName()
+                      + (v.advisories().isEmpty() ? "" : ", advisories " + v.advisories()));
+        } else if (r instanceof TeeVerification.Failed f) {
+          out().println("FAIL  " + f.step() + ": " + f.message());
+        }
+      }
+      if (r instanceof TeeVerification.Failed f && !json) {
+        err().println("cairn: verification failed at " + f.step() + ": " + f.message());
+      }
+      return r instanceof TeeVerification.Verified ? Main.OK : Main.FINDINGS;
+    }
+
+    private static X509Certificate root(Path file) throws Exception {
+      byte[] pem;
+      try {
+        pem = Files.readAllBytes(file);
+      } catch (IOException e) {
+        throw ExitException.usage(
+            "--trust-root " + file + ": cannot read: " + e.getMessage(),
+            "pass a PEM file with the root CA certificate");
+      }
+      try {
+        return (X509Certificate)
+            CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(pem));
+      } catch (CertificateException | ClassCastException e) {
+        throw ExitException.usage(
+            "--trust-root " + file + ": not a certificate",
+            "pass a PEM file with the root CA certificate");
+      }
     }
   }
 }
