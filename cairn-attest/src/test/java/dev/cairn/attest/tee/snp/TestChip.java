@@ -27,7 +27,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * VLEK) carries AMD's KDS extensions, signing reports built from the Milan vector. Lets the tests
  * reach the steps after the signature (reported TCB, chip id, VLEK) with reports that verify.
  */
-final class TestChip {
+public final class TestChip {
   static final org.bouncycastle.jce.provider.BouncyCastleProvider BC =
       new org.bouncycastle.jce.provider.BouncyCastleProvider();
   static final String KDS = "1.3.6.1.4.1.3704.1.";
@@ -41,7 +41,7 @@ final class TestChip {
   final SnpTcb tcb;
   final boolean vlek;
 
-  TestChip(SnpTcb tcb, boolean vlek) throws Exception {
+  public TestChip(SnpTcb tcb, boolean vlek) throws Exception {
     this.tcb = tcb;
     this.vlek = vlek;
     for (int i = 0; i < 64; i++) {
@@ -122,6 +122,38 @@ final class TestChip {
     return sign(b);
   }
 
+  /** A report binding {@code reportData} at {@code vmpl}, signed by this chip. */
+  public byte[] report(byte[] reportData, int vmpl) throws Exception {
+    byte[] b = report();
+    System.arraycopy(reportData, 0, b, 0x50, 64);
+    b[0x30] = (byte) vmpl;
+    return sign(b);
+  }
+
+  /** The GHCB certificate table (configfs-tsm auxblob) holding this chip's VCEK, ASK and ARK. */
+  public byte[] certTable() throws Exception {
+    byte[][] certs = {endorsementKey.getEncoded(), ask.getEncoded(), ark.getEncoded()};
+    String[] guids = {
+      vlek ? SnpCollateral.VLEK_GUID : SnpCollateral.VCEK_GUID,
+      SnpCollateral.ASK_GUID,
+      SnpCollateral.ARK_GUID
+    };
+    int header = 24 * (certs.length + 1);
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    java.nio.ByteBuffer table =
+        java.nio.ByteBuffer.allocate(header).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < certs.length; i++) {
+      table.put(java.util.HexFormat.of().parseHex(guids[i]));
+      table.putInt(header + body.size());
+      table.putInt(certs[i].length);
+      body.write(certs[i]);
+    }
+    return java.nio.ByteBuffer.allocate(header + body.size())
+        .put(table.array())
+        .put(body.toByteArray())
+        .array();
+  }
+
   /** Signs bytes 0x000-0x29F of {@code b} in place, writing R and S little-endian. */
   byte[] sign(byte[] b) throws Exception {
     Signature s = Signature.getInstance("SHA384withECDSAinP1363Format");
@@ -136,7 +168,7 @@ final class TestChip {
     return b;
   }
 
-  SnpVerifier verifier() {
+  public SnpVerifier verifier() {
     return SnpVerifier.builder().trustRoot(ark).build();
   }
 
