@@ -127,6 +127,23 @@ class SnpVerifierTest {
   }
 
   @Test
+  void vcekWithTrailingBytesOrAsPem_isReadExactly() throws Exception {
+    byte[] der = Vectors.vcek();
+    byte[] trailing = java.util.Arrays.copyOf(der, der.length + 2);
+    assertFailed(
+        verify(Vectors.report(), SnpCollateral.of(trailing)),
+        "vcek-chain",
+        "VCEK certificate is unreadable: 2 bytes after the certificate");
+    assertThat(verify(Vectors.report(), SnpCollateral.of(pem(der))))
+        .isInstanceOf(TeeVerification.Verified.class);
+    byte[] unterminated = "-----BEGIN CERTIFICATE-----\nMIIB\n".getBytes(StandardCharsets.US_ASCII);
+    assertFailed(
+        verify(Vectors.report(), SnpCollateral.of(unterminated)),
+        "vcek-chain",
+        "PEM certificate without its END line");
+  }
+
+  @Test
   void flippedAskByte_failsAtVcekChain() throws Exception {
     List<byte[]> chain = pemCerts(Vectors.askArk());
     chain.get(0)[chain.get(0).length - 1] ^= 1;
