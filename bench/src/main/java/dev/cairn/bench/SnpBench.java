@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * SEV-SNP verifications per second on the recorded Milan report (go-sev-guest's vector, in
  * cairn-attest's test resources): parsing alone, a full verification with the VCEK only (pinned
- * ASK/ARK) and with the ASK/ARK chain in the collateral (as configfs-tsm's auxblob brings it), on
- * 1 and 2 threads. Each phase warms up, then counts for the given seconds. Run from the repository
+ * ASK/ARK) and with the ASK/ARK chain in the collateral (as configfs-tsm's auxblob brings it), on 1
+ * and 2 threads. Each phase warms up, then counts for the given seconds. Run from the repository
  * root: bench/run snp [seconds per phase].
  */
 public final class SnpBench {
@@ -38,10 +38,8 @@ public final class SnpBench {
     SnpCollateral vcekOnly = SnpCollateral.of(vcek);
     SnpCollateral withChain = new SnpCollateral(vcek, List.of(chain));
     Op parse = () -> SnpReport.parse(raw);
-    Op verifyPinned =
-        () -> check(verifier.verify(SnpReport.parse(raw), vcekOnly, at));
-    Op verifyChain =
-        () -> check(verifier.verify(SnpReport.parse(raw), withChain, at));
+    Op verifyPinned = () -> check(verifier.verify(SnpReport.parse(raw), vcekOnly, at));
+    Op verifyChain = () -> check(verifier.verify(SnpReport.parse(raw), withChain, at));
     System.out.printf(
         "SEV-SNP (Milan vector), %d s per phase, %d cores, %s%n",
         seconds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
