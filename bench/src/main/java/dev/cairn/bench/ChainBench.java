@@ -146,9 +146,7 @@ public final class ChainBench {
           "%-40s %-16s %-16s%n", "gas: issue, first of a cluster (median)", "-", median(firstGas));
       System.out.printf(
           "%-40s %-16s %-16s%n",
-          "gas: issue, later (median)",
-          "-",
-          issueGas.isEmpty() ? "-" : median(issueGas));
+          "gas: issue, later (median)", "-", issueGas.isEmpty() ? "-" : median(issueGas));
       System.out.printf("%-40s %-16s %-16s%n", "gas: revoke (median)", "-", median(revokeGas));
       System.out.printf(
           "%-40s %-16.0f %-16.1f%n", "certificates recorded/s (sequential)", logRate, chainRate);
