@@ -25,6 +25,7 @@ import dev.cairn.ledger.LedgerException;
 import dev.cairn.ledger.LedgerOptions;
 import dev.cairn.ledger.LedgerReceipt;
 import dev.cairn.ledger.Ledgers;
+import dev.cairn.ledger.RegistryView;
 import dev.cairn.ledger.TransparencyLog;
 import dev.cairn.ledger.TrustRoot;
 import dev.cairn.scanner.Checks;
@@ -680,7 +681,14 @@ public final class Certifier {
       // and the pin moves to the checkpoint that now covers the certificate
       added =
           TrustStore.grow(
-              home, published, logKey, chain, chain == null ? ledger : null, publishedAt);
+              home,
+              published,
+              logKey,
+              chain,
+              // the registry's contract version, as its code says: the pin names it
+              ledger instanceof RegistryView r ? r.contractVersion() : 1,
+              chain == null ? ledger : null,
+              publishedAt);
     } catch (LedgerException e) {
       throw ledgerError(e);
     } catch (CertifyException e) {

@@ -9,6 +9,7 @@ import dev.cairn.core.Digest;
 import dev.cairn.core.Keys;
 import dev.cairn.ledger.CertificateBundle;
 import dev.cairn.ledger.CertificateVerifier;
+import dev.cairn.ledger.ChainReceipt;
 import dev.cairn.ledger.Ledger;
 import dev.cairn.ledger.LedgerException;
 import dev.cairn.ledger.LedgerOptions;
@@ -24,6 +25,7 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -182,9 +184,17 @@ public final class Verifier {
         }
         case VerifyRequest.LedgerChoice.Default d -> {
           if (bundle.chain() != null) {
-            // the registry the trust root pins now (the newest pin), never the certificate's
+            // a registry the trust root pins, never the certificate's URL: the pin of the
+            // registry (contract and chain) the certificate names, so that certificates on an
+            // older registry (contract version 1) verify beside newer ones; else the newest pin
             List<TrustRoot.LedgerPin> pins = anchors.current(TrustRoot.LedgerPin.class);
-            yield pins.isEmpty() ? null : Ledgers.parse(pins.get(pins.size() - 1).registry());
+            ChainReceipt named = Objects.requireNonNull(bundle.chain());
+            List<TrustRoot.LedgerPin> same =
+                pins.stream()
+                    .filter(p -> p.sameRegistry(named.contract(), named.chainId()))
+                    .toList();
+            List<TrustRoot.LedgerPin> pick = same.isEmpty() ? pins : same;
+            yield pick.isEmpty() ? null : Ledgers.parse(pick.get(pick.size() - 1).registry());
           }
           // a certificate recorded on the embedded log fails closed without it: a removed log
           // would otherwise undo its revocation; unless it carries a revocation proof, which

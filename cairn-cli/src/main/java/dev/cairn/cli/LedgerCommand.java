@@ -170,18 +170,27 @@ final class LedgerCommand extends Sub {
     @Option(names = "--confirmations", paramLabel = "N")
     int confirmations = 1;
 
+    @Option(
+        names = "--contract-version",
+        paramLabel = "1|2",
+        description = "the registry contract's version (default 2; 1 only to match older ones)")
+    int contractVersion = EthereumRegistries.DEFAULT_CONTRACT_VERSION;
+
     @Override
     public Integer call() throws Exception {
       EthereumRegistries.Deployment d;
       try {
-        d = EthereumRegistries.deploy(rpc, chainId, adminKey.read(env()), confirmations);
+        d =
+            EthereumRegistries.deploy(
+                rpc, chainId, adminKey.read(env()), confirmations, contractVersion);
       } catch (WrongChainException e) {
         throw new CairnException(String.valueOf(e.getMessage()), "check --rpc and --chain-id", e);
       }
       out()
           .printf(
-              "Deployed CertificateRegistry at %s on chain %d, administered by %s%n  --ledger %s%n",
-              d.registry(), d.chainId(), d.admin(), d.ledger());
+              "Deployed CertificateRegistry at %s on chain %d, administered by %s (contract"
+                  + " version %d)%n  --ledger %s%n",
+              d.registry(), d.chainId(), d.admin(), d.contractVersion(), d.ledger());
       out().flush();
       return Main.OK;
     }

@@ -310,7 +310,8 @@ class EthereumLedgerIT {
     CliTest.Run c = certify("second.json", "second.cert.json", ledger);
     assertThat(c.code()).as(c.out() + c.err()).isZero();
     Path second = tmp.resolve("second.cert.json");
-    assertThat(verify(second).code()).isZero();
+    CliTest.Run before = verify(second);
+    assertThat(before.code()).as(before.out() + before.err()).isZero();
     CliTest.Run r =
         CliTest.run(
             cairnHome,

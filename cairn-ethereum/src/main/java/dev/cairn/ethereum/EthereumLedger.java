@@ -29,8 +29,10 @@ import org.jspecify.annotations.Nullable;
  * The ledger SPI on an Ethereum {@code CertificateRegistry}: {@code ethereum:URL#ADDRESS}, opened
  * by {@link Ledgers#open} through {@link EthereumLedgers}. Reading needs only the endpoint; issuing
  * and revoking need a key (an issuer's, released by the attestation service to the measured
- * scanner, or the admin's). The registry keeps digests, cluster, times and locator; the certificate
- * itself stays with its holder.
+ * scanner, or the admin's). The registry keeps digests, issuer and times (version 1 also the
+ * locator and the revocation reason; version 2 the reason in its event only, ADR 0017); the
+ * certificate itself stays with its holder. Which contract version an address holds is read from
+ * its code.
  */
 public final class EthereumLedger implements Ledger, RegistryView {
   /** The attestation secret a measured workload records with: a secp256k1 key. */
@@ -274,7 +276,9 @@ public final class EthereumLedger implements Ledger, RegistryView {
               + " has no ether on chain "
               + chainId
               + " to pay for recording the certificate",
-          "send it some: each certificate costs about 200,000 gas",
+          registry.version() == CertificateRegistry.Version.V1
+              ? "send it some: each certificate costs about 200,000 gas"
+              : "send it some: each certificate costs about 80,000 gas",
           address,
           chainId,
           spec.uri());
@@ -320,7 +324,7 @@ public final class EthereumLedger implements Ledger, RegistryView {
   public ChainReceipt issue(LedgerEntry.Issued entry) throws LedgerException {
     Transactor from = signer("issue");
     try (IssueLock held = lockFile == null ? null : IssueLock.acquire(lockFile)) {
-      Optional<RegistryView.OnChain> existing = record(entry.certificate());
+      Optional<RegistryView.OnChain> existing = record(entry.cluster(), entry.certificate());
       if (existing.isPresent()) {
         return firstReceipt(entry.certificate(), existing.get());
       }
@@ -337,7 +341,14 @@ public final class EthereumLedger implements Ledger, RegistryView {
   /** The receipt of the transaction that recorded {@code certificate}, from its event. */
   private ChainReceipt firstReceipt(Digest certificate, RegistryView.OnChain r)
       throws LedgerException {
-    Optional<CertificateRegistry.Event> e = registry.issueEvent(certificate.bytes());
+    String cluster = "0x" + java.util.HexFormat.of().formatHex(r.cluster().bytes());
+    Optional<CertificateRegistry.Event> e =
+        registry.issueEvents(certificate.bytes()).stream()
+            .filter(
+                x ->
+                    registry.version() == CertificateRegistry.Version.V1
+                        || cluster.equals(x.fields().get("cluster")))
+            .findFirst();
     if (e.isEmpty()) {
       throw new LedgerException(
           "certificate " + certificate + " is on the registry but its issue event is not found",
@@ -353,10 +364,49 @@ public final class EthereumLedger implements Ledger, RegistryView {
         r.issuer().toLowerCase(Locale.ROOT));
   }
 
+  /**
+   * Revokes a certificate. Version 2 keys records by cluster and certificate: the cluster is read
+   * from the certificate's issue event (every cluster it was recorded for, if an issuer recorded it
+   * for several).
+   */
   @Override
   public ChainReceipt revoke(LedgerEntry.Revoked entry) throws LedgerException {
     Transactor from = signer("revoke");
-    return receipt(from, registry.revoke(entry.certificate().bytes(), entry.reason()));
+    byte[] certificate = entry.certificate().bytes();
+    if (registry.version() == CertificateRegistry.Version.V1) {
+      return receipt(from, registry.revoke(certificate, entry.reason()));
+    }
+    List<Digest> clusters = clustersOf(entry.certificate());
+    if (clusters.isEmpty()) {
+      throw new LedgerException(
+          "certificate " + entry.certificate() + " is not on the registry " + describe(),
+          "check the digest (cairn ledger history lists a cluster's certificates); a node that"
+              + " prunes old logs cannot say which cluster it was recorded for");
+    }
+    ChainReceipt last = null;
+    for (Digest cluster : clusters) {
+      last = receipt(from, registry.revoke(cluster.bytes(), certificate, entry.reason()));
+    }
+    return Objects.requireNonNull(last);
+  }
+
+  /**
+   * The clusters a version 2 registry recorded {@code certificate} for, from its issue events, each
+   * checked against the record (events alone are not trusted).
+   */
+  private List<Digest> clustersOf(Digest certificate) throws LedgerException {
+    List<Digest> out = new ArrayList<>();
+    for (CertificateRegistry.Event e : registry.issueEvents(certificate.bytes())) {
+      Digest cluster =
+          Digest.ofSha256(
+              java.util.HexFormat.of()
+                  .parseHex(String.valueOf(e.fields().get("cluster")).substring(2)));
+      if (!out.contains(cluster)
+          && registry.certificateOf(cluster.bytes(), certificate.bytes()).exists()) {
+        out.add(cluster);
+      }
+    }
+    return out;
   }
 
   /** Grants or removes the issuer role (the signing key must be the registry's admin's). */
@@ -365,11 +415,45 @@ public final class EthereumLedger implements Ledger, RegistryView {
     return receipt(from, remove ? registry.revokeIssuer(address) : registry.grantIssuer(address));
   }
 
+  /**
+   * The record of {@code certificate}. On version 2, whose records are keyed by cluster and
+   * certificate, the cluster is found from the issue event; {@link #record(Digest, Digest)} needs
+   * no event.
+   */
   @Override
   public Optional<RegistryView.OnChain> record(Digest certificate) throws LedgerException {
-    CertificateRegistry.Record r = registry.certificateOf(certificate.bytes());
+    if (registry.version() == CertificateRegistry.Version.V1) {
+      return onChain(registry.certificateOf(certificate.bytes()), certificate);
+    }
+    List<Digest> clusters = clustersOf(certificate);
+    return clusters.isEmpty() ? Optional.empty() : record(clusters.get(0), certificate);
+  }
+
+  @Override
+  public Optional<RegistryView.OnChain> record(Digest cluster, Digest certificate)
+      throws LedgerException {
+    return onChain(registry.certificateOf(cluster.bytes(), certificate.bytes()), certificate);
+  }
+
+  /** The registry's contract version: 1 or 2, read from its code when it was opened. */
+  @Override
+  public int contractVersion() {
+    return registry.version().number();
+  }
+
+  private Optional<RegistryView.OnChain> onChain(CertificateRegistry.Record r, Digest certificate)
+      throws LedgerException {
     if (!r.exists()) {
       return Optional.empty();
+    }
+    String reason = r.revocationReason();
+    if (r.revokedAt() != 0 && registry.version() == CertificateRegistry.Version.V2) {
+      // version 2 keeps the reason in the revocation's event only
+      reason =
+          registry
+              .revokeEvent(r.cluster(), certificate.bytes())
+              .map(e -> String.valueOf(e.fields().get("reason")))
+              .orElse("(the reason is in the revocation's event, which this node no longer has)");
     }
     return Optional.of(
         new RegistryView.OnChain(
@@ -379,7 +463,7 @@ public final class EthereumLedger implements Ledger, RegistryView {
             Instant.ofEpochSecond(r.expiresAt()),
             r.revokedAt() == 0 ? null : Instant.ofEpochSecond(r.revokedAt()),
             r.locator(),
-            r.revocationReason()));
+            reason));
   }
 
   /** Whether {@code address} (0x and 40 hex digits) holds the issuer role now. */
@@ -394,11 +478,7 @@ public final class EthereumLedger implements Ledger, RegistryView {
 
   @Override
   public Optional<LedgerEntry.Issued> find(Digest certificate) throws LedgerException {
-    Optional<RegistryView.OnChain> r = record(certificate);
-    return r.map(
-        x ->
-            new LedgerEntry.Issued(
-                x.cluster(), certificate, x.issuedAt(), x.expiresAt(), x.locator(), new byte[0]));
+    return record(certificate).map(x -> issued(x, certificate));
   }
 
   @Override
@@ -416,11 +496,8 @@ public final class EthereumLedger implements Ledger, RegistryView {
   public List<LedgerEntry.Issued> history(Digest cluster) throws LedgerException {
     // in pages, so that a long history stays within a node's eth_call limits
     List<LedgerEntry.Issued> out = new ArrayList<>();
-    long n = registry.historyLength(cluster.bytes());
-    for (long offset = 0; offset < n; offset += HISTORY_PAGE) {
-      for (byte[] c : registry.historyPage(cluster.bytes(), offset, HISTORY_PAGE)) {
-        find(Digest.ofSha256(c)).ifPresent(out::add);
-      }
+    for (byte[] c : registry.historyInPages(cluster.bytes(), HISTORY_PAGE)) {
+      find(cluster, Digest.ofSha256(c)).ifPresent(out::add);
     }
     return out;
   }
@@ -428,7 +505,17 @@ public final class EthereumLedger implements Ledger, RegistryView {
   @Override
   public Optional<LedgerEntry.Issued> latest(Digest cluster) throws LedgerException {
     byte[] c = registry.latest(cluster.bytes());
-    return c == null ? Optional.empty() : find(Digest.ofSha256(c));
+    return c == null ? Optional.empty() : find(cluster, Digest.ofSha256(c));
+  }
+
+  private Optional<LedgerEntry.Issued> find(Digest cluster, Digest certificate)
+      throws LedgerException {
+    return record(cluster, certificate).map(x -> issued(x, certificate));
+  }
+
+  private static LedgerEntry.Issued issued(RegistryView.OnChain x, Digest certificate) {
+    return new LedgerEntry.Issued(
+        x.cluster(), certificate, x.issuedAt(), x.expiresAt(), x.locator(), new byte[0]);
   }
 
   @Override

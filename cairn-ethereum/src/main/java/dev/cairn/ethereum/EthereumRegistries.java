@@ -39,6 +39,8 @@ public final class EthereumRegistries {
    * @param chainId the chain it is on
    * @param transaction the deploying transaction's hash
    * @param blockNumber the block it was mined in
+   * @param contractVersion the contract's version (1: {@code CertificateRegistry}, 2: {@code
+   *     CertificateRegistryV2})
    */
   public record Deployment(
       URI ledger,
@@ -46,7 +48,11 @@ public final class EthereumRegistries {
       String admin,
       long chainId,
       String transaction,
-      long blockNumber) {}
+      long blockNumber,
+      int contractVersion) {}
+
+  /** The contract version {@link #deploy} deploys: the latest. */
+  public static final int DEFAULT_CONTRACT_VERSION = 2;
 
   /**
    * A change of the issuer role made by {@link #grantIssuer}.
@@ -76,7 +82,18 @@ public final class EthereumRegistries {
    */
   public static Deployment deploy(String rpcOrEnv, long chainId, Secret adminKey, int confirmations)
       throws LedgerException {
-    return deploy(rpcOrEnv, chainId, adminKey, confirmations, System::getenv);
+    return deploy(
+        rpcOrEnv, chainId, adminKey, confirmations, DEFAULT_CONTRACT_VERSION, System::getenv);
+  }
+
+  /**
+   * Deploys a registry of contract version {@code contractVersion} (1 or 2); otherwise as {@link
+   * #deploy(String, long, Secret, int)}. Version 1 is for registries that must match older ones.
+   */
+  public static Deployment deploy(
+      String rpcOrEnv, long chainId, Secret adminKey, int confirmations, int contractVersion)
+      throws LedgerException {
+    return deploy(rpcOrEnv, chainId, adminKey, confirmations, contractVersion, System::getenv);
   }
 
   static Deployment deploy(
@@ -86,8 +103,25 @@ public final class EthereumRegistries {
       int confirmations,
       Function<String, @Nullable String> env)
       throws LedgerException {
+    return deploy(rpcOrEnv, chainId, adminKey, confirmations, DEFAULT_CONTRACT_VERSION, env);
+  }
+
+  static Deployment deploy(
+      String rpcOrEnv,
+      long chainId,
+      Secret adminKey,
+      int confirmations,
+      int contractVersion,
+      Function<String, @Nullable String> env)
+      throws LedgerException {
     if (confirmations < 1) {
       throw new IllegalArgumentException("confirmations must be at least 1");
+    }
+    CertificateRegistry.Version version = CertificateRegistry.Version.of(contractVersion);
+    if (version == null) {
+      throw new LedgerException(
+          "there is no registry contract version " + contractVersion,
+          "deploy version 2 (the default), or 1 to match an older registry");
     }
     EthereumLedger.Spec where =
         EthereumLedger.Spec.parse(EthereumLedger.Spec.PREFIX + rpcOrEnv + "#0x" + "0".repeat(40));
@@ -109,7 +143,7 @@ public final class EthereumRegistries {
             chainId,
             Transactor.Options.defaults().withConfirmations(confirmations),
             CertificateRegistry::decodeRevert);
-    Transactor.Mined m = CertificateRegistry.deploy(tx, admin.getAddress());
+    Transactor.Mined m = CertificateRegistry.deploy(tx, admin.getAddress(), version);
     String address = Objects.requireNonNull(m.contractAddress());
     return new Deployment(
         where.at(address).uri(),
@@ -117,7 +151,8 @@ public final class EthereumRegistries {
         admin.getAddress().toLowerCase(Locale.ROOT),
         chainId,
         m.hash(),
-        m.blockNumber());
+        m.blockNumber(),
+        version.number());
   }
 
   /**

@@ -56,7 +56,8 @@ class EthereumLedgerIT {
     node = LocalNode.start(LocalNode.Kind.ANVIL);
     admin = EthereumRegistries.generateKey();
     node.fund(EthereumRegistries.addressOf(admin), ETHER.multiply(BigInteger.valueOf(100)));
-    registry = EthereumRegistries.deploy(node.uri().toString(), node.chainId(), admin, 1);
+    // version 1, as registries deployed before version 2 are: they keep working
+    registry = EthereumRegistries.deploy(node.uri().toString(), node.chainId(), admin, 1, 1);
     issuer = funded();
     EthereumRegistries.IssuerChange g =
         EthereumRegistries.grantIssuer(

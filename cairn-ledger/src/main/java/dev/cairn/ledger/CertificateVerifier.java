@@ -709,6 +709,21 @@ public final class CertificateVerifier {
                 + " is not it",
             "read the chain the trust anchors name (or a node of that chain)");
       }
+      int version = registry.contractVersion();
+      if (here.stream().noneMatch(p -> p.contractVersion() == version)) {
+        throw new VerificationException(
+            "ledger record",
+            "the trust anchors pin registry "
+                + registry.contract()
+                + " on chain "
+                + id
+                + " as contract version "
+                + here.get(0).contractVersion()
+                + ", but its code is version "
+                + version,
+            "use the trust root written by the certification that recorded on this registry");
+      }
+      here = here.stream().filter(p -> p.contractVersion() == version).toList();
       if (id != chain.chainId()) {
         throw new VerificationException(
             "ledger record",
@@ -730,7 +745,7 @@ public final class CertificateVerifier {
       }
       r =
           registry
-              .record(certDigest)
+              .record(c.clusterId(), certDigest)
               .orElseThrow(
                   () ->
                       new VerificationException(

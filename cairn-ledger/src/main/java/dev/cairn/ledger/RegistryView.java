@@ -28,5 +28,23 @@ public interface RegistryView {
 
   Optional<OnChain> record(Digest certificate) throws LedgerException;
 
+  /**
+   * The record of {@code certificate} for {@code cluster}, which a verifier knows from the
+   * certificate it checks. A registry that keys records by certificate alone (contract version 1)
+   * answers {@link #record(Digest)}, whose cluster the caller compares; version 2 keys them by
+   * both.
+   */
+  default Optional<OnChain> record(Digest cluster, Digest certificate) throws LedgerException {
+    return record(certificate);
+  }
+
+  /**
+   * The registry's contract version (1: {@code CertificateRegistry}, 2: {@code
+   * CertificateRegistryV2}), as its code says; a trust root's ledger pin names the one it trusts.
+   */
+  default int contractVersion() {
+    return 1;
+  }
+
   boolean isIssuer(String address) throws LedgerException;
 }

@@ -317,8 +317,15 @@ public record TrustRoot(
    * @param registry {@code ethereum:URL#ADDRESS} (the URL may be {@code env:VAR})
    * @param chainId the chain the registry lives on
    * @param issuer the address of the issuing key the attestation service releases to the scanner
+   * @param contractVersion the registry's contract version: 1 ({@code CertificateRegistry}, what a
+   *     pin without the field means) or 2 ({@code CertificateRegistryV2}); the ledger reads the
+   *     version from the contract's code and a verifier requires it to be the pinned one
    */
-  public record LedgerPin(String registry, long chainId, String issuer) implements Item {
+  public record LedgerPin(String registry, long chainId, String issuer, int contractVersion)
+      implements Item {
+    /** The highest contract version this Cairn speaks. */
+    public static final int LATEST_CONTRACT_VERSION = 2;
+
     public LedgerPin {
       if (!registry.startsWith("ethereum:") || registry.indexOf('#') < 0) {
         throw new IllegalArgumentException(
@@ -330,6 +337,18 @@ public record TrustRoot(
       if (issuer.isEmpty()) {
         throw new IllegalArgumentException("a ledger pin names its issuer");
       }
+      if (contractVersion < 1 || contractVersion > LATEST_CONTRACT_VERSION) {
+        throw new IllegalArgumentException(
+            "a registry's contract version is 1 to "
+                + LATEST_CONTRACT_VERSION
+                + ", not "
+                + contractVersion);
+      }
+    }
+
+    /** A pin of a version 1 registry (what pins written before versions existed mean). */
+    public LedgerPin(String registry, long chainId, String issuer) {
+      this(registry, chainId, issuer, 1);
     }
 
     /** The registry's contract address (after {@code #}). */
@@ -344,7 +363,14 @@ public record TrustRoot(
 
     @Override
     public String describe() {
-      return "issuer " + issuer + " on registry " + address() + " (chain " + chainId + ")";
+      return "issuer "
+          + issuer
+          + " on registry "
+          + address()
+          + " (chain "
+          + chainId
+          + (contractVersion == 1 ? "" : ", contract version " + contractVersion)
+          + ")";
     }
   }
 
@@ -873,7 +899,8 @@ public record TrustRoot(
               + " chain "
               + p.chainId()
               + " issuer "
-              + p.issuer().toLowerCase(Locale.ROOT);
+              + p.issuer().toLowerCase(Locale.ROOT)
+              + (p.contractVersion() == 1 ? "" : " contract v" + p.contractVersion());
       case WitnessKey w -> "witness " + w.verifierKey();
       case BuilderKey k -> "builder key " + Base64.getEncoder().encodeToString(k.spki);
       case BuilderMeasurement m -> "builder measurement " + m.digest();

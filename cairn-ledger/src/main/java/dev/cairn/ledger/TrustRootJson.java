@@ -126,6 +126,10 @@ final class TrustRootJson {
         m.put("registry", p.registry());
         m.put("chainId", p.chainId());
         m.put("issuer", p.issuer());
+        if (p.contractVersion() != 1) {
+          // absent: version 1, so that trust roots written before versions read and write alike
+          m.put("contractVersion", p.contractVersion());
+        }
       }
       case TrustRoot.WitnessKey w -> m.put("verifierKey", w.verifierKey());
       case BuilderKey k -> {
@@ -350,7 +354,7 @@ final class TrustRootJson {
           case "measurements" -> Set.of("digest");
           case "signingKeys", "platformKeys" -> Set.of("keyId", "key");
           case "logKeys" -> Set.of("verifierKey");
-          case "ledgers" -> Set.of("registry", "chainId", "issuer");
+          case "ledgers" -> Set.of("registry", "chainId", "issuer", "contractVersion");
           case "witnesses" -> Set.of("verifierKey");
           case "builderKeys" -> Set.of("keyId", "key");
           case "builderMeasurements" -> Set.of("digest");
@@ -422,8 +426,13 @@ final class TrustRootJson {
     if (c == null || !c.isIntegralNumber() || !c.canConvertToLong()) {
       throw new Bad(at + ".chainId is missing or not a whole number");
     }
+    JsonNode v = n.get("contractVersion");
+    if (v != null && (!v.isIntegralNumber() || !v.canConvertToInt())) {
+      throw new Bad(at + ".contractVersion is not a whole number");
+    }
     try {
-      return new LedgerPin(text(n, at, "registry"), c.asLong(), text(n, at, "issuer"));
+      return new LedgerPin(
+          text(n, at, "registry"), c.asLong(), text(n, at, "issuer"), v == null ? 1 : v.asInt());
     } catch (IllegalArgumentException e) {
       throw new Bad(at + ": " + e.getMessage());
     }

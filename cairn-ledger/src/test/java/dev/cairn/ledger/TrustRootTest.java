@@ -161,6 +161,33 @@ class TrustRootTest {
   }
 
   @Test
+  void ledgerPins_nameTheirContractVersion_absentMeaningVersion1() throws Exception {
+    LedgerPin v2 =
+        new LedgerPin("ethereum:env:RPC#0x" + "44".repeat(20), 31337, "0x" + "55".repeat(20), 2);
+    assertThat(PIN_1.contractVersion()).isEqualTo(1);
+    TrustRoot r = TrustRoot.empty().withLedgerPin(PIN_1, T1).withLedgerPin(v2, UPGRADE);
+    String json = r.toJson();
+    // a version 1 pin is written as before versions existed; a version 2 pin says so
+    assertThat(json).containsOnlyOnce("\"contractVersion\" : 2");
+    TrustRoot back = TrustRoot.parse(json);
+    assertThat(back).isEqualTo(r);
+    assertThat(back.current(LedgerPin.class)).containsExactlyInAnyOrder(PIN_1, v2);
+    assertThat(v2.describe()).endsWith("(chain 31337, contract version 2)");
+    assertThat(PIN_1.describe()).endsWith("(chain 31337)");
+    // another registry: both stay open, the upgrade keeps version 1's certificates trusted
+    assertThat(back.windows(PIN_1)).containsExactly(new Entry(PIN_1, T1, null));
+    assertThat(
+            parseFails(json.replace("\"contractVersion\" : 2", "\"contractVersion\" : 3"))
+                .getMessage())
+        .isEqualTo(
+            "not a Cairn trust file: ledgers[1]: a registry's contract version is 1 to 2, not 3");
+    assertThat(
+            parseFails(json.replace("\"contractVersion\" : 2", "\"contractVersion\" : \"2\""))
+                .getMessage())
+        .isEqualTo("not a Cairn trust file: ledgers[1].contractVersion is not a whole number");
+  }
+
+  @Test
   void retire_cutsEveryWindowAtTheCompromise() {
     SigningKey key = new SigningKey(raw(SIGNING));
     Instant compromise = UPGRADE.minusSeconds(7200);

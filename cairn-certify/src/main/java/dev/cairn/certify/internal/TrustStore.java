@@ -46,6 +46,7 @@ public final class TrustStore {
       PublishedTrust published,
       String logVerifierKey,
       @Nullable ChainReceipt chain,
+      int contractVersion,
       @Nullable Ledger log,
       Instant now)
       throws CairnException {
@@ -64,7 +65,9 @@ public final class TrustStore {
     if (chain != null) {
       t =
           t.withLedgerPin(
-              new TrustRoot.LedgerPin(chain.ledger(), chain.chainId(), chain.issuer()), now);
+              new TrustRoot.LedgerPin(
+                  chain.ledger(), chain.chainId(), chain.issuer(), contractVersion),
+              now);
     }
     if (log != null) {
       t = t.withCheckpointOf(log);

@@ -25,22 +25,63 @@ import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.Utf8String;
 import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.abi.datatypes.generated.Uint32;
 import org.web3j.abi.datatypes.generated.Uint64;
 import org.web3j.crypto.Hash;
 import org.web3j.utils.Numeric;
 
 /**
- * The Java side of {@code CertificateRegistry.sol}: deploys it, checks that an address holds it,
- * sends its transactions and reads its views and events. The ABI and bytecode come from the
- * committed artifact that the build compiles from the source and compares ({@code
- * scripts/solc-compile}). Every call is encoded by one method of {@link Calls} and every event is
- * decoded by {@link #decodeLog}; {@code CertificateRegistryTest} holds both to that ABI.
+ * The Java side of {@code CertificateRegistry.sol} (version 1) and {@code
+ * CertificateRegistryV2.sol}: deploys them, checks that an address holds one (and which), sends
+ * their transactions and reads their views and events. The ABIs and bytecode come from the
+ * committed artifacts that the build compiles from the sources and compares ({@code
+ * scripts/solc-compile}). Every call is encoded by one method of {@link Calls} (version 1) or
+ * {@link CallsV2} and every event is decoded by {@link #decodeLog}; {@code CertificateRegistryTest}
+ * and {@code CertificateRegistryV2Test} hold both to the ABIs.
  */
 public final class CertificateRegistry {
   /**
    * Where the build puts the compiled contract (kept where {@code scripts/solc-compile} writes).
    */
   public static final String ARTIFACT = "/dev/cairn/ethereum/CertificateRegistry.json";
+
+  /** Where the build puts the compiled version 2. */
+  public static final String ARTIFACT_V2 = "/dev/cairn/ethereum/CertificateRegistryV2.json";
+
+  /** The contract versions Cairn speaks; a trust root's ledger pin names one by its number. */
+  public enum Version {
+    /**
+     * {@code CertificateRegistry.sol}: the record keyed by certificate, with cluster and locator.
+     */
+    V1(1, ARTIFACT),
+    /**
+     * {@code CertificateRegistryV2.sol}: one slot per certificate keyed by (cluster, certificate),
+     * digests only, the revocation reason in the event.
+     */
+    V2(2, ARTIFACT_V2);
+
+    private final int number;
+    private final String resource;
+
+    Version(int number, String resource) {
+      this.number = number;
+      this.resource = resource;
+    }
+
+    public int number() {
+      return number;
+    }
+
+    /** The version numbered {@code n}, or null. */
+    public static @Nullable Version of(int n) {
+      for (Version v : values()) {
+        if (v.number == n) {
+          return v;
+        }
+      }
+      return null;
+    }
+  }
 
   /** The compiled contract. */
   public record Artifact(
@@ -131,6 +172,31 @@ public final class CertificateRegistry {
                   List.of(
                       new TypeReference<Address>(true) {}, new TypeReference<Address>(true) {})),
               List.of("previousAdmin", "newAdmin")));
+
+  /** Every event of version 2, as this wrapper decodes it. */
+  public static final List<EventSpec> EVENTS_V2 =
+      List.of(
+          new EventSpec(
+              new org.web3j.abi.datatypes.Event(
+                  "CertificateIssued",
+                  List.of(
+                      new TypeReference<Bytes32>(true) {},
+                      new TypeReference<Bytes32>(true) {},
+                      new TypeReference<Address>(true) {})),
+              List.of("cluster", "certificate", "issuer")),
+          new EventSpec(
+              new org.web3j.abi.datatypes.Event(
+                  "CertificateRevoked",
+                  List.of(
+                      new TypeReference<Bytes32>(true) {},
+                      new TypeReference<Bytes32>(true) {},
+                      new TypeReference<Address>(true) {},
+                      new TypeReference<Utf8String>(false) {})),
+              List.of("cluster", "certificate", "revokedBy", "reason")),
+          EVENTS.get(2),
+          EVENTS.get(3),
+          EVENTS.get(4),
+          EVENTS.get(5));
 
   /**
    * The contract's functions as this wrapper encodes them: one method per ABI function, with the
@@ -241,47 +307,172 @@ public final class CertificateRegistry {
     }
   }
 
+  /**
+   * Version 2's functions as this wrapper encodes them: one method per ABI function. Nothing else
+   * in the wrapper builds a call to version 2.
+   */
+  public static final class CallsV2 {
+    private CallsV2() {}
+
+    public static String constructor(String initialAdmin) {
+      return Calls.constructor(initialAdmin);
+    }
+
+    public static Function grantIssuer(String issuer) {
+      return Calls.grantIssuer(issuer);
+    }
+
+    public static Function revokeIssuer(String issuer) {
+      return Calls.revokeIssuer(issuer);
+    }
+
+    public static Function transferAdmin(String newAdmin) {
+      return Calls.transferAdmin(newAdmin);
+    }
+
+    public static Function acceptAdmin() {
+      return Calls.acceptAdmin();
+    }
+
+    public static Function admin() {
+      return Calls.admin();
+    }
+
+    public static Function pendingAdmin() {
+      return Calls.pendingAdmin();
+    }
+
+    public static Function isIssuer(String who) {
+      return Calls.isIssuer(who);
+    }
+
+    public static Function issue(byte[] cluster, byte[] certificate, long expiresAt) {
+      return new Function(
+          "issue",
+          List.of(
+              new Bytes32(cluster),
+              new Bytes32(certificate),
+              new Uint64(BigInteger.valueOf(expiresAt))),
+          List.of());
+    }
+
+    public static Function revoke(byte[] cluster, byte[] certificate, String reason) {
+      return new Function(
+          "revoke",
+          List.of(new Bytes32(cluster), new Bytes32(certificate), new Utf8String(reason)),
+          List.of());
+    }
+
+    public static Function isValid(byte[] cluster, byte[] certificate) {
+      return new Function(
+          "isValid",
+          List.of(new Bytes32(cluster), new Bytes32(certificate)),
+          List.of(new TypeReference<Bool>() {}));
+    }
+
+    public static Function certificateOf(byte[] cluster, byte[] certificate) {
+      return new Function(
+          "certificateOf",
+          List.of(new Bytes32(cluster), new Bytes32(certificate)),
+          List.of(
+              new TypeReference<Address>() {},
+              new TypeReference<Uint32>() {},
+              new TypeReference<Uint32>() {},
+              new TypeReference<Uint32>() {}));
+    }
+
+    public static Function latest(byte[] cluster) {
+      return Calls.latest(cluster);
+    }
+
+    public static Function previous(byte[] cluster, byte[] certificate) {
+      return new Function(
+          "previous",
+          List.of(new Bytes32(cluster), new Bytes32(certificate)),
+          List.of(new TypeReference<Bytes32>() {}));
+    }
+
+    public static Function history(byte[] cluster) {
+      return Calls.history(cluster);
+    }
+
+    public static Function historyPage(byte[] cluster, byte[] before, long limit) {
+      return new Function(
+          "historyPage",
+          List.of(
+              new Bytes32(cluster), new Bytes32(before), new Uint256(BigInteger.valueOf(limit))),
+          List.of(new TypeReference<DynamicArray<Bytes32>>() {}));
+    }
+  }
+
   private static volatile @Nullable Artifact artifact;
+  private static volatile @Nullable Artifact artifactV2;
 
   private final JsonRpc rpc;
   private final String address;
+  private final Version version;
   private final @Nullable Transactor tx;
 
-  private CertificateRegistry(JsonRpc rpc, String address, @Nullable Transactor tx) {
+  private CertificateRegistry(
+      JsonRpc rpc, String address, Version version, @Nullable Transactor tx) {
     this.rpc = rpc;
     this.address = address;
+    this.version = version;
     this.tx = tx;
   }
 
+  /** Version 1's compiled contract. */
   public static Artifact artifact() {
     Artifact a = artifact;
     if (a == null) {
-      try (InputStream in = CertificateRegistry.class.getResourceAsStream(ARTIFACT)) {
-        if (in == null) {
-          throw new IllegalStateException(ARTIFACT + " is missing from the build");
-        }
-        JsonNode n = Jackson.MAPPER.readTree(in);
-        Map<String, String> sel = new LinkedHashMap<>();
-        n.get("methodIdentifiers")
-            .fields()
-            .forEachRemaining(e -> sel.put(e.getKey(), e.getValue().asText()));
-        a =
-            new Artifact(
-                n.get("abi"), n.get("bytecode").asText(), n.get("deployedBytecode").asText(), sel);
-        artifact = a;
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot read " + ARTIFACT, e);
-      }
+      a = load(ARTIFACT);
+      artifact = a;
     }
     return a;
   }
 
+  /** The compiled contract of {@code v}. */
+  public static Artifact artifact(Version v) {
+    if (v == Version.V1) {
+      return artifact();
+    }
+    Artifact a = artifactV2;
+    if (a == null) {
+      a = load(ARTIFACT_V2);
+      artifactV2 = a;
+    }
+    return a;
+  }
+
+  private static Artifact load(String resource) {
+    try (InputStream in = CertificateRegistry.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(resource + " is missing from the build");
+      }
+      JsonNode n = Jackson.MAPPER.readTree(in);
+      Map<String, String> sel = new LinkedHashMap<>();
+      n.get("methodIdentifiers")
+          .fields()
+          .forEachRemaining(e -> sel.put(e.getKey(), e.getValue().asText()));
+      return new Artifact(
+          n.get("abi"), n.get("bytecode").asText(), n.get("deployedBytecode").asText(), sel);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + resource, e);
+    }
+  }
+
   /**
-   * Deploys a new registry administered by {@code admin}; the result's {@code contractAddress} is
-   * its address (lower case).
+   * Deploys a new registry (version 1) administered by {@code admin}; the result's {@code
+   * contractAddress} is its address (lower case).
    */
   public static Transactor.Mined deploy(Transactor tx, String admin) throws LedgerException {
-    Transactor.Mined m = tx.send(null, artifact().bytecode() + Calls.constructor(admin));
+    return deploy(tx, admin, Version.V1);
+  }
+
+  /** Deploys a new registry of version {@code v} administered by {@code admin}. */
+  public static Transactor.Mined deploy(Transactor tx, String admin, Version v)
+      throws LedgerException {
+    Transactor.Mined m = tx.send(null, artifact(v).bytecode() + Calls.constructor(admin));
     String created = m.contractAddress();
     if (created == null) {
       throw new LedgerException("deployment " + m.hash() + " created no contract", null);
@@ -300,12 +491,15 @@ public final class CertificateRegistry {
    */
   public static CertificateRegistry at(JsonRpc rpc, String address, @Nullable Transactor tx)
       throws LedgerException {
-    checkCode(rpc, address);
-    return new CertificateRegistry(rpc, address.toLowerCase(Locale.ROOT), tx);
+    Version v = checkCode(rpc, address);
+    return new CertificateRegistry(rpc, address.toLowerCase(Locale.ROOT), v, tx);
   }
 
-  /** Checks that {@code address} holds Cairn's registry on the chain {@code rpc} reaches. */
-  public static void checkCode(JsonRpc rpc, String address) throws LedgerException {
+  /**
+   * Checks that {@code address} holds Cairn's registry on the chain {@code rpc} reaches, and
+   * returns which version: the code is compared with each version's runtime bytecode.
+   */
+  public static Version checkCode(JsonRpc rpc, String address) throws LedgerException {
     if (!address.matches("0x[0-9a-fA-F]{40}")) {
       throw new LedgerException(
           "not a contract address: " + address, "write an address as 0x and 40 hex digits");
@@ -317,15 +511,23 @@ public final class CertificateRegistry {
           "check the registry's address (cairn ledger deploy prints it) and that the endpoint"
               + " serves the chain it was deployed on");
     }
-    if (!code.equalsIgnoreCase(artifact().deployedBytecode())) {
-      throw new LedgerException(
-          "the contract at " + address + " is not Cairn's CertificateRegistry (its code differs)",
-          "check the address; a registry deployed by another Cairn version needs that version");
+    for (Version v : Version.values()) {
+      if (code.equalsIgnoreCase(artifact(v).deployedBytecode())) {
+        return v;
+      }
     }
+    throw new LedgerException(
+        "the contract at " + address + " is not Cairn's CertificateRegistry (its code differs)",
+        "check the address; a registry deployed by another Cairn version needs that version");
   }
 
   public String address() {
     return address;
+  }
+
+  /** The contract version at {@link #address()}, as its code says. */
+  public Version version() {
+    return version;
   }
 
   private Transactor tx() throws LedgerException {
@@ -353,13 +555,36 @@ public final class CertificateRegistry {
     return send(Calls.acceptAdmin());
   }
 
+  /** Records a certificate; version 2 keeps no locator (it is dropped). */
   public Transactor.Mined issue(byte[] cluster, byte[] certificate, long expiresAt, String locator)
       throws LedgerException {
-    return send(Calls.issue(cluster, certificate, expiresAt, locator));
+    return send(
+        version == Version.V1
+            ? Calls.issue(cluster, certificate, expiresAt, locator)
+            : CallsV2.issue(cluster, certificate, expiresAt));
   }
 
+  /** Revokes a version 1 record, named by its certificate alone. */
   public Transactor.Mined revoke(byte[] certificate, String reason) throws LedgerException {
+    requireVersion(Version.V1, "revoke(certificate, reason)");
     return send(Calls.revoke(certificate, reason));
+  }
+
+  /** Revokes a certificate of a cluster (version 1 needs only the certificate). */
+  public Transactor.Mined revoke(byte[] cluster, byte[] certificate, String reason)
+      throws LedgerException {
+    return send(
+        version == Version.V1
+            ? Calls.revoke(certificate, reason)
+            : CallsV2.revoke(cluster, certificate, reason));
+  }
+
+  private void requireVersion(Version v, String what) throws LedgerException {
+    if (version != v) {
+      throw new LedgerException(
+          what + " is a call of CertificateRegistry " + v + "; " + address + " is " + version,
+          null);
+    }
   }
 
   private Transactor.Mined send(Function f) throws LedgerException {
@@ -381,15 +606,50 @@ public final class CertificateRegistry {
   }
 
   public long certificateCount() throws LedgerException {
+    requireVersion(Version.V1, "certificateCount");
     return ((Uint256) view(Calls.certificateCount()).get(0)).getValue().longValueExact();
   }
 
   public boolean isValid(byte[] certificate) throws LedgerException {
+    requireVersion(Version.V1, "isValid(certificate)");
     return ((Bool) view(Calls.isValid(certificate)).get(0)).getValue();
   }
 
+  /** Whether a certificate of a cluster is valid (version 1: the certificate's record). */
+  public boolean isValid(byte[] cluster, byte[] certificate) throws LedgerException {
+    Function f =
+        version == Version.V1 ? Calls.isValid(certificate) : CallsV2.isValid(cluster, certificate);
+    return ((Bool) view(f).get(0)).getValue();
+  }
+
+  /** Version 1's record of a certificate. */
   public Record certificateOf(byte[] certificate) throws LedgerException {
+    requireVersion(Version.V1, "certificateOf(certificate)");
     return record(view(Calls.certificateOf(certificate)));
+  }
+
+  /**
+   * The record of a certificate of a cluster. Version 1 answers by the certificate alone, with the
+   * cluster it was recorded for (which may differ); version 2 by both, with {@code cluster} as
+   * given, no locator and no revocation reason (that is in the revocation's event).
+   */
+  public Record certificateOf(byte[] cluster, byte[] certificate) throws LedgerException {
+    if (version == Version.V1) {
+      return record(view(Calls.certificateOf(certificate)));
+    }
+    return recordV2(cluster, view(CallsV2.certificateOf(cluster, certificate)));
+  }
+
+  /** Version 2's {@code certificateOf} answer, decoded with the types of {@link CallsV2}. */
+  public static Record recordV2(byte[] cluster, List<Type> out) {
+    return new Record(
+        cluster.clone(),
+        ((Address) out.get(0)).getValue(),
+        ((Uint32) out.get(1)).getValue().longValueExact(),
+        ((Uint32) out.get(2)).getValue().longValueExact(),
+        ((Uint32) out.get(3)).getValue().longValueExact(),
+        "",
+        "");
   }
 
   /** {@code certificateOf}'s answer, decoded with the types of {@link Calls#certificateOf}. */
@@ -411,12 +671,57 @@ public final class CertificateRegistry {
   }
 
   public long historyLength(byte[] cluster) throws LedgerException {
+    requireVersion(Version.V1, "historyLength");
     return ((Uint256) view(Calls.historyLength(cluster)).get(0)).getValue().longValueExact();
   }
 
-  /** Up to {@code limit} certificates of a cluster from {@code offset}, oldest first. */
+  /** Up to {@code limit} certificates of a cluster from {@code offset}, oldest first (V1). */
   public List<byte[]> historyPage(byte[] cluster, long offset, long limit) throws LedgerException {
+    requireVersion(Version.V1, "historyPage(cluster, offset, limit)");
     return digests(view(Calls.historyPage(cluster, offset, limit)).get(0));
+  }
+
+  /**
+   * Up to {@code limit} certificates of a cluster recorded before {@code before} (all zero: from
+   * the newest), newest first (V2).
+   */
+  public List<byte[]> historyBefore(byte[] cluster, byte[] before, long limit)
+      throws LedgerException {
+    requireVersion(Version.V2, "historyPage(cluster, before, limit)");
+    return digests(view(CallsV2.historyPage(cluster, before, limit)).get(0));
+  }
+
+  /** The certificate of a cluster recorded before {@code certificate}, or null (V2). */
+  public byte @Nullable [] previous(byte[] cluster, byte[] certificate) throws LedgerException {
+    requireVersion(Version.V2, "previous");
+    byte[] v = ((Bytes32) view(CallsV2.previous(cluster, certificate)).get(0)).getValue();
+    return Arrays.equals(v, new byte[32]) ? null : v;
+  }
+
+  /**
+   * Every certificate of a cluster, oldest first, read in pages of {@code pageSize} so that a long
+   * history stays within a node's {@code eth_call} limits.
+   */
+  public List<byte[]> historyInPages(byte[] cluster, long pageSize) throws LedgerException {
+    List<byte[]> out = new ArrayList<>();
+    if (version == Version.V1) {
+      long n = historyLength(cluster);
+      for (long offset = 0; offset < n; offset += pageSize) {
+        out.addAll(historyPage(cluster, offset, pageSize));
+      }
+      return out;
+    }
+    byte[] before = new byte[32];
+    while (true) {
+      List<byte[]> page = historyBefore(cluster, before, pageSize);
+      out.addAll(page);
+      if (page.size() < pageSize) {
+        break;
+      }
+      before = page.get(page.size() - 1);
+    }
+    java.util.Collections.reverse(out);
+    return out;
   }
 
   public List<byte[]> history(byte[] cluster) throws LedgerException {
@@ -471,16 +776,42 @@ public final class CertificateRegistry {
 
   /** The event that issued {@code certificate}, if the node still has it. */
   public Optional<Event> issueEvent(byte[] certificate) throws LedgerException {
+    return issueEvents(certificate).stream().findFirst();
+  }
+
+  /**
+   * The events that issued {@code certificate}, oldest first (version 2 may record one certificate
+   * for several clusters: each is its own record).
+   */
+  public List<Event> issueEvents(byte[] certificate) throws LedgerException {
+    return eventsOf(0, null, certificate);
+  }
+
+  /** The event that revoked a certificate of a cluster, if the node still has it. */
+  public Optional<Event> revokeEvent(byte[] cluster, byte[] certificate) throws LedgerException {
+    return eventsOf(
+            1,
+            version == Version.V1 ? certificate : cluster,
+            version == Version.V1 ? null : certificate)
+        .stream()
+        .findFirst();
+  }
+
+  /** Logs of event {@code index} of this version's list with the given first two indexed topics. */
+  private List<Event> eventsOf(int index, byte @Nullable [] topic1, byte @Nullable [] topic2)
+      throws LedgerException {
     Map<String, Object> filter = new LinkedHashMap<>();
     filter.put("address", address);
     filter.put("fromBlock", "0x0");
     filter.put("toBlock", "latest");
     List<@Nullable Object> topics = new ArrayList<>();
-    topics.add(EVENTS.get(0).topic());
-    topics.add(null);
-    topics.add(Numeric.toHexString(certificate));
+    topics.add((version == Version.V1 ? EVENTS : EVENTS_V2).get(index).topic());
+    topics.add(topic1 == null ? null : Numeric.toHexString(topic1));
+    if (topic2 != null) {
+      topics.add(Numeric.toHexString(topic2));
+    }
     filter.put("topics", topics);
-    return logs(filter).stream().findFirst();
+    return logs(filter);
   }
 
   private List<Event> logs(Map<String, Object> filter) throws LedgerException {
@@ -508,7 +839,9 @@ public final class CertificateRegistry {
   public static Event decodeLog(
       List<String> topics, String data, long blockNumber, String blockHash, String transaction) {
     String t0 = topics.isEmpty() ? "" : topics.get(0);
-    for (EventSpec spec : EVENTS) {
+    List<EventSpec> all = new ArrayList<>(EVENTS);
+    all.addAll(EVENTS_V2.subList(0, 2));
+    for (EventSpec spec : all) {
       if (!spec.topic().equals(t0)) {
         continue;
       }
@@ -540,6 +873,9 @@ public final class CertificateRegistry {
     if (v instanceof Uint64 u) {
       return u.getValue().longValueExact();
     }
+    if (v instanceof Uint32 u) {
+      return u.getValue().longValueExact();
+    }
     return v.getValue();
   }
 
@@ -567,7 +903,10 @@ public final class CertificateRegistry {
           ? "Panic()"
           : "Panic(0x" + ((BigInteger) d.get(0).getValue()).toString(16) + ")";
     }
-    for (JsonNode e : artifact().abi()) {
+    List<JsonNode> errors = new ArrayList<>();
+    artifact(Version.V2).abi().forEach(errors::add);
+    artifact().abi().forEach(errors::add);
+    for (JsonNode e : errors) {
       if (!"error".equals(e.path("type").asText())) {
         continue;
       }

@@ -121,6 +121,7 @@ class CertificateRegistryTest {
       }
       // above 2^32, so that a narrowing encoder shows
       case "uint64", "uint256" -> BigInteger.valueOf((1L << 40) + random.nextInt(1 << 30));
+      case "uint32" -> BigInteger.valueOf((1L << 31) + random.nextInt(1 << 30));
       case "bool" -> random.nextBoolean();
       case "string" -> "ünïcödé ✓ " + random.nextInt(1_000_000);
       case "bytes32[]" -> List.of(sample("bytes32"), sample("bytes32"), sample("bytes32"));
@@ -136,6 +137,7 @@ class CertificateRegistryTest {
       case "bytes32" -> new Bytes32((byte[]) v);
       case "uint64" -> new Uint64((BigInteger) v);
       case "uint256" -> new Uint256((BigInteger) v);
+      case "uint32" -> new org.web3j.abi.datatypes.generated.Uint32((BigInteger) v);
       case "bool" -> new Bool((Boolean) v);
       case "string" -> new Utf8String((String) v);
       case "bytes32[]" ->
