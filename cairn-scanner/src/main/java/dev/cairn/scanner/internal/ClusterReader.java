@@ -274,7 +274,7 @@ public final class ClusterReader implements ObjectSource {
       String server = client.getMasterUrl().toString().replaceAll("/$", "");
       Set<ResourceRule> wanted = new LinkedHashSet<>();
       for (Check c : checks.checks()) {
-        for (ResourceRule r : c.match()) {
+        for (ResourceRule r : c.reads()) {
           wanted.add(r.version().equals("*") ? new ResourceRule(r.group(), "v1", r.resource()) : r);
         }
       }
