@@ -140,7 +140,8 @@ public final class DefaultScanner implements Scanner {
           o -> {
             evaluate(seq[0]++, o, t, index, rel);
             progress(done);
-          });
+          },
+          rel);
       objects = seq[0];
     } else {
       BlockingQueue<Item> queue = new ArrayBlockingQueue<>(2048);
@@ -187,7 +188,8 @@ public final class DefaultScanner implements Scanner {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
               }
-            });
+            },
+            rel);
       } finally {
         try {
           for (int w = 0; w < workers; w++) {
@@ -334,7 +336,8 @@ public final class DefaultScanner implements Scanner {
     void accept(KubeObject o);
   }
 
-  private static void readAll(List<ObjectSource> sources, List<Notice> notices, ObjectConsumer c)
+  private static void readAll(
+      List<ObjectSource> sources, List<Notice> notices, ObjectConsumer c, @Nullable Relations rel)
       throws ScanException {
     ObjectSource.Sink sink =
         new ObjectSource.Sink() {
@@ -346,6 +349,16 @@ public final class DefaultScanner implements Scanner {
           @Override
           public void notice(Notice notice) {
             notices.add(notice);
+          }
+
+          @Override
+          public void context(KubeObject object) {
+            if (rel != null) {
+              String collection = rel.index.collectionOf(object.group(), object.resource());
+              if (collection != null) {
+                rel.index.add(collection, object);
+              }
+            }
           }
         };
     for (ObjectSource s : sources) {
