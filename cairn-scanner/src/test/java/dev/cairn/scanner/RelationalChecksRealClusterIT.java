@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 @RealClusterTest
 class RelationalChecksRealClusterIT {
   private static void apply(KubernetesClient c, String yaml) {
-    c.resource(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).create();
+    c.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).create();
   }
 
   private static void delete(KubernetesClient c, String yaml) {
-    c.resource(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).delete();
+    c.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).delete();
   }
 
   private static ScanReport scan(RealCluster cluster, String... ids) throws ScanException {
