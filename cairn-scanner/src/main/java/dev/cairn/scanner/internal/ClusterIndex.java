@@ -26,6 +26,9 @@ public final class ClusterIndex {
   private final Set<String> wanted;
   private final Map<String, List<Map<String, Object>>> gathered = new HashMap<>();
 
+  /** group/resource to declared collection: one hash lookup per streamed object. */
+  private final Map<String, String> byGroupResource = new HashMap<>();
+
   /** Gathers the collections in {@code declared} ({@code rbac} brings the four RBAC ones). */
   public ClusterIndex(Set<String> declared) {
     Set<String> w = new LinkedHashSet<>();
@@ -39,13 +42,15 @@ public final class ClusterIndex {
     this.wanted = Set.copyOf(w);
     for (String c : wanted) {
       gathered.put(c, new ArrayList<>());
+      for (dev.cairn.scanner.ResourceRule r : ClusterCollections.resources(c)) {
+        byGroupResource.put(r.group() + "/" + r.resource(), c);
+      }
     }
   }
 
   /** The collection an object of this group/resource belongs to, when one was declared. */
   public @Nullable String collectionOf(String group, String resource) {
-    String c = ClusterCollections.of(group, resource).orElse(null);
-    return c != null && wanted.contains(c) ? c : null;
+    return byGroupResource.get(group + "/" + resource);
   }
 
   /** Keeps the projection of {@code o}, an object of {@code collection}. */
