@@ -25,6 +25,12 @@ import org.jspecify.annotations.Nullable;
  * @param labels free-form; framework ids live here (see {@link #frameworks()})
  * @param origin where the check came from: {@code builtin:...} or a file path
  * @param location where its definition starts
+ * @param collections a Cairn extension: the collections of the cluster the check relates its
+ *     objects to ({@code namespaces}, {@code networkpolicies}, {@code rbac}, ...; see {@link
+ *     ClusterCollections}), each a CEL variable of that name; empty for a check on one object at a
+ *     time
+ * @param manual a Cairn extension: why the control this check stands for cannot be decided from the
+ *     Kubernetes API (then it has no validations and its result is {@code manual}); null otherwise
  */
 public record Check(
     String id,
@@ -39,7 +45,9 @@ public record Check(
     List<Validation> validations,
     Map<String, String> labels,
     String origin,
-    SourceLocation location) {
+    SourceLocation location,
+    List<String> collections,
+    @Nullable String manual) {
 
   /** Label keys that map a check to frameworks. */
   public static final String LABEL_PSS = "pss";
@@ -67,11 +75,75 @@ public record Check(
     variables = List.copyOf(variables);
     validations = List.copyOf(validations);
     labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    collections = List.copyOf(collections);
+    for (String c : collections) {
+      if (!ClusterCollections.isKnown(c)) {
+        throw new IllegalArgumentException(id + ": unknown collection '" + c + "'");
+      }
+    }
     String since = labels.get(LABEL_PSS_SINCE);
     if (since != null && PssVersion.parse(since).isEmpty()) {
       throw new IllegalArgumentException(
           id + ": label " + LABEL_PSS_SINCE + " must be v1.N (at most " + PssVersion.LATEST + ")");
     }
+  }
+
+  /** A check on one object at a time, that the Kubernetes API can decide (Marvin's format). */
+  public Check(
+      String id,
+      @Nullable String slug,
+      Severity severity,
+      String message,
+      @Nullable String description,
+      @Nullable String remediation,
+      List<ResourceRule> match,
+      Map<String, Object> params,
+      List<Variable> variables,
+      List<Validation> validations,
+      Map<String, String> labels,
+      String origin,
+      SourceLocation location) {
+    this(
+        id,
+        slug,
+        severity,
+        message,
+        description,
+        remediation,
+        match,
+        params,
+        variables,
+        validations,
+        labels,
+        origin,
+        location,
+        List.of(),
+        null);
+  }
+
+  /** True when the check relates its objects to collections of the cluster. */
+  public boolean relational() {
+    return !collections.isEmpty();
+  }
+
+  /** True when the control cannot be decided from the API ({@link #manual()} says why). */
+  public boolean isManual() {
+    return manual != null;
+  }
+
+  /**
+   * Every resource the check reads: those it matches and those of its collections (what a cluster
+   * scan lists, and what the scanning user must be allowed to read).
+   */
+  public List<ResourceRule> reads() {
+    if (collections.isEmpty()) {
+      return match;
+    }
+    java.util.Set<ResourceRule> out = new java.util.LinkedHashSet<>(match);
+    for (String c : collections) {
+      out.addAll(ClusterCollections.resources(c));
+    }
+    return List.copyOf(out);
   }
 
   /** A named CEL expression. */

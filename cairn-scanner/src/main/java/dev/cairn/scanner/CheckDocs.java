@@ -13,6 +13,22 @@ import java.util.stream.Collectors;
 public final class CheckDocs {
   private CheckDocs() {}
 
+  /**
+   * One control of a framework and what covers it.
+   *
+   * @param framework {@code cis}, {@code nsa-cisa} or {@code mitre}
+   * @param control the framework's id or name for it ({@code 5.1.8})
+   * @param kubescape Kubescape's control id for the same control ({@code C-0191})
+   * @param title the control's title
+   * @param checks the built-in checks that decide it, or the manual one that says why none can
+   */
+  public record Coverage(
+      String framework, String control, String kubescape, String title, List<String> checks) {
+    public Coverage {
+      checks = List.copyOf(checks);
+    }
+  }
+
   /** One check as {@code cairn checks list -o json} shows it (plain values). */
   public static Map<String, Object> summary(Check c) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -76,6 +92,7 @@ public final class CheckDocs {
 
         """
             .formatted(PssVersion.LATEST));
+    sb.append(RELATIONAL);
     sb.append("| ID | Severity | Check | Frameworks | Resources |\n|---|---|---|---|---|\n");
     for (Check c : checks.checks()) {
       String res =
@@ -83,15 +100,25 @@ public final class CheckDocs {
               .map(ResourceRule::resource)
               .distinct()
               .collect(Collectors.joining(", "));
+      if (c.relational()) {
+        res += " (with " + String.join(", ", c.collections()) + ")";
+      }
+      if (c.isManual()) {
+        res = "manual";
+      }
       sb.append("| ").append(c.id()).append(" | ").append(c.severity().display());
       sb.append(" | ").append(c.message()).append(" | ");
       sb.append(frameworkIds(c).replace("|", "\\|")).append(" | ").append(res).append(" |\n");
     }
+    coverage(sb, checks);
     sb.append("\n## Details\n");
     for (Check c : checks.checks()) {
       sb.append("\n### ").append(c.id()).append(" — ").append(c.message()).append("\n\n");
       if (c.description() != null) {
         sb.append(c.description().strip()).append("\n\n");
+      }
+      if (c.manual() != null) {
+        sb.append("**Manual:** ").append(c.manual().strip()).append("\n\n");
       }
       if (c.remediation() != null) {
         sb.append("**Fix:** ").append(c.remediation().strip()).append("\n\n");
@@ -108,6 +135,65 @@ public final class CheckDocs {
       sb.append(frameworkIds(c)).append(".\n");
     }
     return sb.toString();
+  }
+
+  private static final String RELATIONAL =
+      """
+      Relational checks (a Cairn extension to Marvin's format; Marvin's files run unchanged) declare
+      the collections of the cluster they relate an object to, e.g. `collections: [networkpolicies]`
+      on a check that matches `namespaces`. Each collection is a CEL variable of its name, indexed
+      once per scan: a namespaced one (`networkpolicies`, `roles`, `rolebindings`,
+      `serviceaccounts`, `services`, `ingresses`, `pods`) maps namespace to name to object, a
+      cluster-scoped one (`namespaces`, `clusterroles`, `clusterrolebindings`,
+      `validatingwebhookconfigurations`, `mutatingwebhookconfigurations`) maps name to object.
+      The objects are small projections (metadata without managed fields or the last-applied
+      annotation, and the fields of their kind that checks read: a NetworkPolicy's spec, a role's
+      rules, a webhook without its CA bundle, a pod's service account and host flags). `rbac` is
+      effective RBAC, computed once: `rbac.roles` maps `ClusterRole:NAME` and `Role:NS:NAME` to the
+      role's rules with those of every ClusterRole its aggregationRule selects (transitively),
+      `rbac.subjects` maps `User:NAME`, `Group:NAME` and `ServiceAccount:NS:NAME` to the grants
+      binding them (`binding`, `scope`, `role`, `rules`); `effectiveRules` is the resolved rules of
+      the binding or role being judged, and `rbacAllows(rules, verb, group, resource)` asks whether
+      they grant a verb (`*` and `x/*` understood). The scan still streams: only declared
+      collections are kept, and the objects relational checks match (namespaces, RBAC objects,
+      service accounts) until the stream ends, when those checks run; findings point at the object
+      that fails. A control the API cannot decide is a check with `manual: <reason>` and no
+      validations: its status is `manual`, with the reason, in every report.
+
+      """;
+
+  private static void coverage(StringBuilder sb, CheckSet checks) {
+    sb.append("\n## Coverage\n\n");
+    sb.append(
+        """
+        Every control of CIS Kubernetes Benchmark v1.12 section 5, and the NSA-CISA and MITRE
+        controls decidable from the API that Cairn adds, with the built-in checks that decide it
+        (or `manual`, and why) and Kubescape's control id for the same control (regolibrary).
+
+        | Framework | Control | Title | Cairn | Kubescape |
+        |---|---|---|---|---|
+        """);
+    for (Coverage cv : Checks.coverage()) {
+      List<String> ids = new ArrayList<>();
+      for (String id : cv.checks()) {
+        String manual = checks.get(id).map(Check::manual).orElse(null);
+        ids.add(
+            manual != null
+                ? "manual (" + id + ": " + manual.strip().replace("|", "\\|") + ")"
+                : id);
+      }
+      sb.append("| ")
+          .append(cv.framework())
+          .append(" | ")
+          .append(cv.control())
+          .append(" | ")
+          .append(cv.title())
+          .append(" | ")
+          .append(String.join(", ", ids))
+          .append(" | ")
+          .append(cv.kubescape())
+          .append(" |\n");
+    }
   }
 
   /**

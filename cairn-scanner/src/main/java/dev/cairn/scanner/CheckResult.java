@@ -46,7 +46,8 @@ public record CheckResult(
    * else {@code FAILED} if any failed, else {@code WAIVED} when it failed on every object it
    * matched and waivers cover each failure, else {@code PASSED}; {@code NOT_APPLICABLE} when it
    * matched no object at all. {@code KNOWN} when, a baseline applied, it still fails but only where
-   * the baseline report failed too: no new finding.
+   * the baseline report failed too: no new finding. {@code MANUAL} for a control the Kubernetes API
+   * cannot decide ({@link Check#manual()} says why): someone must judge it, nothing passed.
    */
   public enum Status {
     PASSED,
@@ -54,7 +55,8 @@ public record CheckResult(
     ERROR,
     NOT_APPLICABLE,
     WAIVED,
-    KNOWN
+    KNOWN,
+    MANUAL
   }
 
   public long objects() {

@@ -132,7 +132,7 @@ public final class CheckSet {
   public Map<String, java.util.SortedSet<String>> readOnlyResources() {
     Map<String, java.util.SortedSet<String>> out = new java.util.TreeMap<>();
     for (Check c : checks) {
-      for (ResourceRule r : c.match()) {
+      for (ResourceRule r : c.reads()) {
         out.computeIfAbsent(r.group(), g -> new java.util.TreeSet<>()).add(r.resource());
       }
     }
@@ -154,6 +154,12 @@ public final class CheckSet {
       m.put(
           "variables", c.variables().stream().map(v -> List.of(v.name(), v.expression())).toList());
       m.put("validations", c.validations().stream().map(Check.Validation::expression).toList());
+      if (c.relational()) {
+        m.put("collections", c.collections());
+      }
+      if (c.manual() != null) {
+        m.put("manual", c.manual());
+      }
       parts.add(m);
     }
     Map<String, Object> pack = new LinkedHashMap<>();

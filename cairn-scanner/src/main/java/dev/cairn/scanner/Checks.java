@@ -49,6 +49,22 @@ public final class Checks {
     return Digest.sha256(dev.cairn.core.Json.canonical(parts));
   }
 
+  /**
+   * The framework controls the coverage table lists (checks/coverage.txt), each with the built-in
+   * checks that decide it, or the manual check that says why the API cannot.
+   */
+  public static List<CheckDocs.Coverage> coverage() {
+    List<CheckDocs.Coverage> out = new ArrayList<>();
+    for (String l : resource(BUILTIN_ROOT + "coverage.txt").lines().toList()) {
+      if (l.isBlank() || l.startsWith("#")) {
+        continue;
+      }
+      String[] f = l.split("\\|", -1);
+      out.add(new CheckDocs.Coverage(f[0], f[1], f[2], f[3], List.of(f[4].split(","))));
+    }
+    return out;
+  }
+
   /** The built-in check files, as paths under the pack root (e.g. {@code pss/CRN-101.yaml}). */
   public static List<String> builtinFiles() {
     String index = resource(BUILTIN_ROOT + "index.txt");

@@ -10,6 +10,13 @@ public interface ObjectSource {
     void object(KubeObject object);
 
     void notice(Notice notice);
+
+    /**
+     * An object not judged on its own (what Kubernetes itself creates, a Pod judged through its
+     * controller) that is still part of the cluster relational checks look at: bootstrap
+     * ClusterRoles are aggregated, owned Pods run as their service accounts.
+     */
+    default void context(KubeObject object) {}
   }
 
   /** For people: {@code manifests (3 paths)}, {@code cluster https://...}. */

@@ -100,6 +100,7 @@ public record ScanReport(
    * @param waived waived objects
    * @param known checks that fail only where a baseline report failed too
    * @param knownFindings findings left out because a baseline report had them
+   * @param manual checks for controls the API cannot decide (someone must judge them)
    */
   public record Summary(
       int checks,
@@ -110,7 +111,8 @@ public record ScanReport(
       long findings,
       long waived,
       int known,
-      long knownFindings) {}
+      long knownFindings,
+      int manual) {}
 
   /**
    * A framework's compliance score as Kubescape computes it: the mean of the {@linkplain
@@ -167,6 +169,7 @@ public record ScanReport(
     long waived = 0;
     int known = 0;
     long knownFindings = 0;
+    int manual = 0;
     for (CheckResult r : results) {
       switch (r.status()) {
         // a check every failure of which is waived does not fail; the table shows it as waived
@@ -175,6 +178,7 @@ public record ScanReport(
         case ERROR -> e++;
         case NOT_APPLICABLE -> na++;
         case KNOWN -> known++;
+        case MANUAL -> manual++;
       }
       // per container: an object with two failing containers is two findings
       findings += r.findings().stream().filter(x -> x.state() != Finding.State.WAIVED).count();
@@ -183,7 +187,15 @@ public record ScanReport(
     if (baseline != null) {
       knownFindings = baseline.findings();
     }
-    return new Summary(results.size(), p, f, e, na, findings, waived, known, knownFindings);
+    return new Summary(results.size(), p, f, e, na, findings, waived, known, knownFindings, manual);
+  }
+
+  /** The checks that stand for controls the API cannot decide (status {@code manual}). */
+  public List<Check> manualControls() {
+    return results.stream()
+        .filter(r -> r.status() == CheckResult.Status.MANUAL)
+        .map(CheckResult::check)
+        .toList();
   }
 
   /** True when some check fails or errors at or above {@code threshold}. */

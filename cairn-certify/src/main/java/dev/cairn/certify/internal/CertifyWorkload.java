@@ -279,7 +279,11 @@ public final class CertifyWorkload {
     if (!failing.isEmpty() || report.hasInputErrors()) {
       return new Protocol.Failed(identity.id(), measurement, reportDigest, failing);
     }
-    if (report.results().stream().allMatch(r -> r.status() == CheckResult.Status.NOT_APPLICABLE)) {
+    if (report.results().stream()
+        .allMatch(
+            r ->
+                r.status() == CheckResult.Status.NOT_APPLICABLE
+                    || r.status() == CheckResult.Status.MANUAL)) {
       // no object of a kind the checks judge: a certificate would say nothing about the cluster
       return new Protocol.NothingJudged(identity.id(), report.objects(), report.results().size());
     }
@@ -297,6 +301,11 @@ public final class CertifyWorkload {
     summary.put("passed", (long) s.passed());
     summary.put("notApplicable", (long) s.notApplicable());
     summary.put("waived", s.waived());
+    if (s.manual() > 0) {
+      // controls the API cannot decide: counted here, named with their reasons in the report the
+      // certificate binds by digest
+      summary.put("manual", (long) s.manual());
+    }
     Instant now = clock.instant();
     List<String> frameworks = task.frameworks().isEmpty() ? List.of("all") : task.frameworks();
     Certificate cert =

@@ -50,6 +50,9 @@ public final class CelEnv {
   public static final String VARIABLES = "variables";
   public static final String PSS_VERSION = "pssVersion";
 
+  /** For a check that declares {@code rbac}: the effective rules of the object it judges. */
+  public static final String EFFECTIVE_RULES = "effectiveRules";
+
   static final OpaqueType QUANTITY = OpaqueType.create("kubernetes.Quantity");
   static final OpaqueType URL = OpaqueType.create("kubernetes.URL");
 
@@ -60,7 +63,7 @@ public final class CelEnv {
           .comprehensionMaxIterations(100_000)
           .build();
 
-  private static final Map<Integer, CelCompiler> COMPILERS = new ConcurrentHashMap<>();
+  private static final Map<String, CelCompiler> COMPILERS = new ConcurrentHashMap<>();
   private static final CelRuntime RUNTIME = buildRuntime();
   private static final Map<String, Pattern> REGEX_CACHE = new ConcurrentHashMap<>();
 
@@ -68,15 +71,31 @@ public final class CelEnv {
 
   /** The compiler for a check of this shape; cached, thread-safe. */
   public static CelCompiler compiler(boolean podSpec, boolean variables, boolean params) {
-    int key = (podSpec ? 1 : 0) | (variables ? 2 : 0) | (params ? 4 : 0);
-    return COMPILERS.computeIfAbsent(key, k -> buildCompiler(podSpec, variables, params));
+    return compiler(podSpec, variables, params, List.of());
+  }
+
+  /**
+   * The compiler for a relational check: each of {@code collections} is a variable of that name
+   * ({@code rbac} adds {@code effectiveRules}).
+   */
+  public static CelCompiler compiler(
+      boolean podSpec, boolean variables, boolean params, List<String> collections) {
+    String key =
+        (podSpec ? 1 : 0)
+            + ""
+            + (variables ? 1 : 0)
+            + (params ? 1 : 0)
+            + String.join(",", collections);
+    return COMPILERS.computeIfAbsent(
+        key, k -> buildCompiler(podSpec, variables, params, collections));
   }
 
   public static CelRuntime runtime() {
     return RUNTIME;
   }
 
-  private static CelCompiler buildCompiler(boolean podSpec, boolean variables, boolean params) {
+  private static CelCompiler buildCompiler(
+      boolean podSpec, boolean variables, boolean params, List<String> collections) {
     CelCompilerBuilder b =
         CelCompilerFactory.standardCelCompilerBuilder()
             .setOptions(OPTIONS)
@@ -99,6 +118,12 @@ public final class CelEnv {
     if (params) {
       b.addVar(PARAMS, SimpleType.DYN);
     }
+    for (String c : collections) {
+      b.addVar(c, SimpleType.DYN);
+      if (c.equals(dev.cairn.scanner.ClusterCollections.RBAC)) {
+        b.addVar(EFFECTIVE_RULES, ListType.create(SimpleType.DYN));
+      }
+    }
     return b.build();
   }
 
@@ -114,6 +139,16 @@ public final class CelEnv {
             "findAll",
             member("k8s_string_findall", listStr, str, str),
             member("k8s_string_findall_n", listStr, str, str, SimpleType.INT)),
+        // Cairn: does one of these (normalized, effective) RBAC rules grant verb on group/resource
+        fn(
+            "rbacAllows",
+            CelOverloadDecl.newGlobalOverload(
+                "cairn_rbac_allows",
+                SimpleType.BOOL,
+                ListType.create(SimpleType.DYN),
+                str,
+                str,
+                str)),
         // lists library
         fn("isSorted", member("k8s_list_is_sorted", SimpleType.BOOL, listT)),
         fn("sum", member("k8s_list_sum", t, listT)),
@@ -172,6 +207,11 @@ public final class CelEnv {
             "k8s_string_findall_n",
             List.of(String.class, String.class, Long.class),
             args -> findAll((String) args[0], (String) args[1], (Long) args[2])));
+    b.add(
+        CelFunctionBinding.from(
+            "cairn_rbac_allows",
+            List.of(List.class, String.class, String.class, String.class),
+            a -> Rbac.allows((List<?>) a[0], (String) a[1], (String) a[2], (String) a[3])));
     b.add(CelFunctionBinding.from("k8s_list_is_sorted", List.class, CelEnv::isSorted));
     b.add(CelFunctionBinding.from("k8s_list_sum", List.class, CelEnv::sum));
     b.add(CelFunctionBinding.from("k8s_list_min", List.class, l -> extreme(l, -1)));

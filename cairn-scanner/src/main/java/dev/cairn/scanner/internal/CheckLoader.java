@@ -36,7 +36,9 @@ public final class CheckLoader {
           "params",
           "variables",
           "validations",
-          "labels");
+          "labels",
+          "collections",
+          "manual");
 
   /** Checks and diagnostics of one file. */
   public record Loaded(List<Check> checks, List<Diagnostic> diagnostics) {}
@@ -111,7 +113,7 @@ public final class CheckLoader {
             k,
             "unknown field '"
                 + k.text()
-                + "' (known: id, severity, message, match, params, variables, validations, labels, description, remediation, slug)");
+                + "' (known: id, severity, message, match, params, variables, validations, labels, description, remediation, slug, collections, manual)");
       }
     }
     String id = c.string(root, "id", true);
@@ -128,9 +130,38 @@ public final class CheckLoader {
       }
     }
     String message = c.string(root, "message", false);
+    String manual = c.string(root, "manual", false);
+    if (manual != null && manual.isBlank()) {
+      c.error(Yaml.find(root, "manual"), "manual must say why the API cannot decide the control");
+    }
+    boolean isManual = manual != null;
+    List<String> collections = new ArrayList<>();
+    YamlNode collNode = Yaml.find(root, "collections");
+    if (collNode instanceof YamlNode.Sequence cs) {
+      for (YamlNode cn : cs.items()) {
+        if (cn instanceof YamlNode.Scalar sc
+            && dev.cairn.scanner.ClusterCollections.isKnown(sc.text())) {
+          if (!collections.contains(sc.text())) {
+            collections.add(sc.text());
+          }
+        } else {
+          c.error(
+              cn,
+              "unknown collection '"
+                  + (cn instanceof YamlNode.Scalar sc ? sc.text() : "?")
+                  + "' (known: "
+                  + String.join(", ", dev.cairn.scanner.ClusterCollections.names())
+                  + ")");
+        }
+      }
+    } else if (collNode != null && !(collNode instanceof YamlNode.Scalar s && s.text().isEmpty())) {
+      c.error(collNode, "collections must be a list of collection names, e.g. [namespaces]");
+    }
     List<ResourceRule> match = new ArrayList<>();
     YamlNode resources = Yaml.find(root, "match", "resources");
-    if (!(resources instanceof YamlNode.Sequence rs) || rs.items().isEmpty()) {
+    if (isManual && resources == null) {
+      // a manual control judges no object
+    } else if (!(resources instanceof YamlNode.Sequence rs) || rs.items().isEmpty()) {
       c.error(
           resources == null
               ? Yaml.find(root, "match") == null ? root : Yaml.find(root, "match")
@@ -196,6 +227,10 @@ public final class CheckLoader {
           validations.add(new Check.Validation(expr, msg, c.loc(Yaml.find(v, "expression")), path));
         }
       }
+    } else if (isManual) {
+      if (valsNode != null) {
+        c.error(valsNode, "a manual check has no validations: the API cannot decide it");
+      }
     } else {
       c.error(valsNode == null ? root : valsNode, "a check must have at least 1 validation");
     }
@@ -243,7 +278,9 @@ public final class CheckLoader {
             validations,
             labels,
             origin,
-            new SourceLocation(file, d.line(), d.column()));
+            new SourceLocation(file, d.line(), d.column()),
+            collections,
+            manual == null ? null : manual.strip());
     // compile every expression now, to report CEL errors at their place in the file
     for (int i = 0; compile && i < variables.size(); i++) {
       compileErrors(

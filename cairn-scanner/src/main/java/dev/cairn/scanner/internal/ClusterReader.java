@@ -220,9 +220,7 @@ public final class ClusterReader implements ObjectSource {
     if (kind.equals("ConfigMap") && name.equals("kube-root-ca.crt")) {
       return "system";
     }
-    if (kind.equals("ServiceAccount") && name.equals("default")) {
-      return "system";
-    }
+    // default ServiceAccounts are judged: CIS 5.1.5 is about them (CRN-512)
     if ("rbac-defaults".equals(labels.get("kubernetes.io/bootstrapping"))) {
       return "system";
     }
@@ -253,7 +251,7 @@ public final class ClusterReader implements ObjectSource {
               "left out "
                   + skipped.get("system")
                   + " object(s) that Kubernetes itself creates (Service default/kubernetes,"
-                  + " kube-root-ca.crt ConfigMaps, default ServiceAccounts, bootstrap RBAC)"));
+                  + " kube-root-ca.crt ConfigMaps, bootstrap RBAC; relational checks still see them)"));
     }
     if (skipped.containsKey("owned")) {
       sink.notice(
@@ -274,7 +272,7 @@ public final class ClusterReader implements ObjectSource {
       String server = client.getMasterUrl().toString().replaceAll("/$", "");
       Set<ResourceRule> wanted = new LinkedHashSet<>();
       for (Check c : checks.checks()) {
-        for (ResourceRule r : c.match()) {
+        for (ResourceRule r : c.reads()) {
           wanted.add(r.version().equals("*") ? new ResourceRule(r.group(), "v1", r.resource()) : r);
         }
       }
@@ -404,6 +402,10 @@ public final class ClusterReader implements ObjectSource {
             String skip = skipReason(obj, res.kind());
             if (skip != null) {
               skipped.merge(skip, 1, Integer::sum);
+              KubeObject context = KubeObject.of(obj, SourceLocation.of(server + path));
+              if (context != null) {
+                sink.context(context);
+              }
               continue;
             }
             KubeObject ko = KubeObject.of(obj, SourceLocation.of(server + path));

@@ -79,7 +79,10 @@ public final class CompiledCheck {
 
   private static CelCompiler compilerFor(Check check) {
     return CelEnv.compiler(
-        check.matchesPodSpec(), !check.variables().isEmpty(), !check.params().isEmpty());
+        check.matchesPodSpec(),
+        !check.variables().isEmpty(),
+        !check.params().isEmpty(),
+        check.collections());
   }
 
   /** Every compile error of one expression of {@code check}; empty when it compiles. */
@@ -126,6 +129,9 @@ public final class CompiledCheck {
 
   /** Compiles a loaded check. Loaded checks compiled once already, so failure here is a bug. */
   public static CompiledCheck compile(Check check) {
+    if (check.isManual()) {
+      return new CompiledCheck(check, false, new CelRuntime.Program[0], Map.of(), null);
+    }
     CelCompiler compiler = compilerFor(check);
     CelRuntime runtime = CelEnv.runtime();
     try {
@@ -317,7 +323,11 @@ public final class CompiledCheck {
             case CelEnv.KUBE_VERSION -> ctx.kubeVersion();
             case CelEnv.PSS_VERSION -> ctx.pssVersion();
             case CelEnv.VARIABLES -> variables.isEmpty() ? null : variables();
-            default -> null;
+            case CelEnv.EFFECTIVE_RULES ->
+                ctx.cluster == null
+                    ? null
+                    : ctx.cluster.effectiveRules(ctx.group, ctx.kind, ctx.object);
+            default -> ctx.cluster == null ? null : ctx.cluster.get(name);
           });
     }
 
@@ -391,6 +401,7 @@ public final class CompiledCheck {
     private final Object kubeVersion;
     private final Long pssVersion;
     private PodSpecs.@Nullable Parts parts;
+    private ClusterIndex.@Nullable Values cluster;
 
     /** {@code pssVersion} is the minor number of the PSS version the scan applies (37: v1.37). */
     public ObjectContext(
@@ -412,6 +423,12 @@ public final class CompiledCheck {
       return object;
     }
 
+    /** The indexed collections, for relational checks (evaluated once the scan has them all). */
+    public ObjectContext withCluster(ClusterIndex.Values values) {
+      this.cluster = values;
+      return this;
+    }
+
     /**
      * A copy of this object whose pod spec keeps only container {@code index} of list {@code key}
      * (no container at all when {@code key} is null); {@code template} is the path to the pod
@@ -429,7 +446,10 @@ public final class CompiledCheck {
       List<String> path = new ArrayList<>(template);
       path.add("spec");
       Map<String, Object> root = replaced(object, path, 0, newSpec);
-      return new ObjectContext(root, group, kind, apiVersions, kubeVersion, pssVersion);
+      ObjectContext narrowed =
+          new ObjectContext(root, group, kind, apiVersions, kubeVersion, pssVersion);
+      narrowed.cluster = cluster;
+      return narrowed;
     }
 
     @SuppressWarnings("unchecked")

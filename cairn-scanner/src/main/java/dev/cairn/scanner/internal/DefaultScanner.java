@@ -43,17 +43,48 @@ public final class DefaultScanner implements Scanner {
   private final List<CompiledCheck> compiled;
   private final Map<String, List<CompiledCheck>> byGroupResource = new HashMap<>();
 
+  /** Relational checks by the group/resources they match: judged once the stream has ended. */
+  private final Map<String, List<CompiledCheck>> relationalByGroupResource = new HashMap<>();
+
+  /** The collections relational checks declared; empty when none runs. */
+  private final Set<String> collections = new LinkedHashSet<>();
+
   public DefaultScanner(ScanOptions options, String tool) {
     this.options = options;
     this.tool = tool;
     this.compiled = options.checks().checks().stream().map(CompiledCheck::compile).toList();
     for (CompiledCheck c : compiled) {
+      if (c.check().isManual()) {
+        continue;
+      }
       Set<String> keys = new LinkedHashSet<>();
       for (ResourceRule r : c.check().match()) {
         keys.add(r.group() + "/" + r.resource());
       }
+      Map<String, List<CompiledCheck>> into =
+          c.check().relational() ? relationalByGroupResource : byGroupResource;
       for (String k : keys) {
-        byGroupResource.computeIfAbsent(k, x -> new ArrayList<>()).add(c);
+        into.computeIfAbsent(k, x -> new ArrayList<>()).add(c);
+      }
+      collections.addAll(c.check().collections());
+    }
+  }
+
+  /**
+   * Per-scan state of relational checks: the collections being gathered and the objects the checks
+   * match, kept (they are of small kinds: namespaces, RBAC, webhooks) until the stream ends.
+   */
+  private static final class Relations {
+    final ClusterIndex index;
+    final List<Item> deferred = new ArrayList<>();
+
+    Relations(Set<String> collections) {
+      this.index = new ClusterIndex(collections);
+    }
+
+    void defer(Item it) {
+      synchronized (deferred) {
+        deferred.add(it);
       }
     }
   }
@@ -96,6 +127,7 @@ public final class DefaultScanner implements Scanner {
     }
     AtomicLong done = new AtomicLong();
     List<Tally> tallies = new ArrayList<>();
+    @Nullable Relations rel = collections.isEmpty() ? null : new Relations(collections);
     long objects;
     int workers = options.parallelism();
     if (workers == 1) {
@@ -106,9 +138,10 @@ public final class DefaultScanner implements Scanner {
           sources,
           notices,
           o -> {
-            evaluate(seq[0]++, o, t, index);
+            evaluate(seq[0]++, o, t, index, rel);
             progress(done);
-          });
+          },
+          rel);
       objects = seq[0];
     } else {
       BlockingQueue<Item> queue = new ArrayBlockingQueue<>(2048);
@@ -129,7 +162,7 @@ public final class DefaultScanner implements Scanner {
                           if (it == END) {
                             return;
                           }
-                          evaluate(it.seq(), it.object(), t, index);
+                          evaluate(it.seq(), it.object(), t, index, rel);
                           progress(done);
                         }
                       } catch (InterruptedException e) {
@@ -155,7 +188,8 @@ public final class DefaultScanner implements Scanner {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
               }
-            });
+            },
+            rel);
       } finally {
         try {
           for (int w = 0; w < workers; w++) {
@@ -175,6 +209,11 @@ public final class DefaultScanner implements Scanner {
         throw err;
       }
       objects = seq[0];
+    }
+    if (rel != null) {
+      Tally t = new Tally();
+      tallies.add(t);
+      judgeRelational(rel, t, index);
     }
     List<CheckResult> results = new ArrayList<>();
     Map<String, Long> unmatched = new TreeMap<>();
@@ -198,7 +237,9 @@ public final class DefaultScanner implements Scanner {
       }
       fs.sort(Comparator.comparingLong(SeqFinding::seq));
       CheckResult.Status status;
-      if (e > 0) {
+      if (compiled.get(i).check().isManual()) {
+        status = CheckResult.Status.MANUAL;
+      } else if (e > 0) {
         status = CheckResult.Status.ERROR;
       } else if (f > 0) {
         status = CheckResult.Status.FAILED;
@@ -295,7 +336,8 @@ public final class DefaultScanner implements Scanner {
     void accept(KubeObject o);
   }
 
-  private static void readAll(List<ObjectSource> sources, List<Notice> notices, ObjectConsumer c)
+  private static void readAll(
+      List<ObjectSource> sources, List<Notice> notices, ObjectConsumer c, @Nullable Relations rel)
       throws ScanException {
     ObjectSource.Sink sink =
         new ObjectSource.Sink() {
@@ -308,29 +350,86 @@ public final class DefaultScanner implements Scanner {
           public void notice(Notice notice) {
             notices.add(notice);
           }
+
+          @Override
+          public void context(KubeObject object) {
+            if (rel != null) {
+              String collection = rel.index.collectionOf(object.group(), object.resource());
+              if (collection != null) {
+                rel.index.add(collection, object);
+              }
+            }
+          }
         };
     for (ObjectSource s : sources) {
       s.read(sink);
     }
   }
 
-  private void evaluate(long seq, KubeObject o, Tally t, Map<CompiledCheck, Integer> index) {
+  private void evaluate(
+      long seq, KubeObject o, Tally t, Map<CompiledCheck, Integer> index, @Nullable Relations rel) {
+    String group = o.group();
+    String resource = o.resource();
+    List<CompiledCheck> checks = byGroupResource.get(group + "/" + resource);
+    boolean related = false;
+    if (rel != null) {
+      String collection = rel.index.collectionOf(group, resource);
+      if (collection != null) {
+        rel.index.add(collection, o);
+        related = true;
+      }
+      if (relationalByGroupResource.containsKey(group + "/" + resource)) {
+        rel.defer(new Item(seq, o));
+        related = true;
+      }
+    }
+    if (checks == null) {
+      if (!related) {
+        t.unmatchedKinds.merge(o.apiVersion() + "/" + o.kind(), 1L, Long::sum);
+      }
+      return;
+    }
+    CompiledCheck.ObjectContext ctx = context(o);
+    if (!judge(seq, o, checks, ctx, t, index) && !related) {
+      t.unmatchedKinds.merge(o.apiVersion() + "/" + o.kind(), 1L, Long::sum);
+    }
+  }
+
+  private CompiledCheck.ObjectContext context(KubeObject o) {
+    return new CompiledCheck.ObjectContext(
+        o.content(),
+        o.group(),
+        o.kind(),
+        options.apiVersions(),
+        options.kubeVersion(),
+        options.pssVersion().minor());
+  }
+
+  /** The relational checks, on the objects they match, with every collection indexed. */
+  private void judgeRelational(Relations rel, Tally t, Map<CompiledCheck, Integer> index) {
+    ClusterIndex.Values values = rel.index.build();
+    List<Item> items = new ArrayList<>(rel.deferred);
+    items.sort(Comparator.comparingLong(Item::seq));
+    for (Item it : items) {
+      KubeObject o = it.object();
+      List<CompiledCheck> checks = relationalByGroupResource.get(o.group() + "/" + o.resource());
+      if (checks != null) {
+        judge(it.seq(), o, checks, context(o).withCluster(values), t, index);
+      }
+    }
+  }
+
+  /** Judges {@code o} by {@code checks}; false when none of them matched its version. */
+  private boolean judge(
+      long seq,
+      KubeObject o,
+      List<CompiledCheck> checks,
+      CompiledCheck.ObjectContext ctx,
+      Tally t,
+      Map<CompiledCheck, Integer> index) {
     String group = o.group();
     String version = o.version();
     String resource = o.resource();
-    List<CompiledCheck> checks = byGroupResource.get(group + "/" + resource);
-    if (checks == null) {
-      t.unmatchedKinds.merge(o.apiVersion() + "/" + o.kind(), 1L, Long::sum);
-      return;
-    }
-    CompiledCheck.ObjectContext ctx =
-        new CompiledCheck.ObjectContext(
-            o.content(),
-            group,
-            o.kind(),
-            options.apiVersions(),
-            options.kubeVersion(),
-            options.pssVersion().minor());
     Instant now = options.clock().instant();
     ObjectRef ref = null;
     boolean any = false;
@@ -379,9 +478,7 @@ public final class DefaultScanner implements Scanner {
                     seq, new Finding(ref, state, v.message(), applied, b.container(), b.path())));
       }
     }
-    if (!any) {
-      t.unmatchedKinds.merge(o.apiVersion() + "/" + o.kind(), 1L, Long::sum);
-    }
+    return any;
   }
 
   private static boolean versionMatches(Check c, String group, String version, String resource) {

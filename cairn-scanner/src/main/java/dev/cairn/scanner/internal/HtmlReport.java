@@ -120,6 +120,7 @@ public final class HtmlReport {
       case WAIVED -> 3;
       case PASSED -> 4;
       case NOT_APPLICABLE -> 5;
+      case MANUAL -> 6;
     };
   }
 
@@ -247,7 +248,8 @@ public final class HtmlReport {
     }
     out.write("</select></label><label>Status<select id=\"f-status\">");
     out.write("<option value=\"\">any</option>");
-    for (String st : List.of("failed", "error", "waived", "known", "passed", "not_applicable")) {
+    for (String st :
+        List.of("failed", "error", "waived", "known", "passed", "not_applicable", "manual")) {
       out.write("<option value=\"" + st + "\">" + st.replace('_', ' ') + "</option>");
     }
     out.write(
@@ -275,7 +277,10 @@ public final class HtmlReport {
   private static void writeCheck(Writer out, CheckResult cr) throws IOException {
     Check c = cr.check();
     String st = cr.status().name().toLowerCase(Locale.ROOT);
-    String cls = cr.status() == CheckResult.Status.NOT_APPLICABLE ? "na" : st;
+    String cls =
+        cr.status() == CheckResult.Status.NOT_APPLICABLE || cr.status() == CheckResult.Status.MANUAL
+            ? "na"
+            : st;
     out.write(
         "<details class=\"check\" id=\""
             + Xml.esc(c.id())
@@ -303,6 +308,9 @@ public final class HtmlReport {
             + "</span></summary>\n");
     if (c.description() != null) {
       out.write("<p>" + Xml.esc(c.description().strip()) + "</p>\n");
+    }
+    if (c.manual() != null) {
+      out.write("<p><b>Manual:</b> " + Xml.esc(c.manual().strip()) + "</p>\n");
     }
     if (c.remediation() != null) {
       out.write("<p><b>Fix:</b> " + Xml.esc(c.remediation().strip()) + "</p>\n");

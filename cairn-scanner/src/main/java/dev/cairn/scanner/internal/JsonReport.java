@@ -59,6 +59,9 @@ public final class JsonReport {
       g.writeNumberField("waived", s.waived());
       g.writeNumberField("known", s.known());
       g.writeNumberField("knownFindings", s.knownFindings());
+      if (s.manual() > 0) {
+        g.writeNumberField("manual", s.manual());
+      }
       g.writeEndObject();
       writeCompliance(g, r);
       ScanReport.BaselineUse b = r.baseline();
@@ -96,6 +99,9 @@ public final class JsonReport {
         g.writeEndObject();
         g.writeStringField("origin", c.origin());
         g.writeStringField("status", cr.status().name().toLowerCase(Locale.ROOT));
+        if (c.manual() != null) {
+          g.writeStringField("manual", c.manual().strip());
+        }
         g.writeObjectFieldStart("counts");
         g.writeNumberField("passed", cr.passed());
         g.writeNumberField("failed", cr.failed());

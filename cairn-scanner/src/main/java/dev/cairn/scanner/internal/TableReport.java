@@ -113,6 +113,7 @@ public final class TableReport {
             case NOT_APPLICABLE -> c(color, DIM, pad("not applicable", 16));
             case WAIVED -> c(color, YELLOW, pad("waived", 16));
             case KNOWN -> c(color, DIM, pad("known", 16));
+            case MANUAL -> c(color, DIM, pad("manual", 16));
           };
       String title = Text.escape(cr.check().message());
       if (title.length() > 48) {
@@ -142,7 +143,9 @@ public final class TableReport {
             + Text.count(s.errors(), "error")
             + ", "
             + s.notApplicable()
-            + " not applicable; "
+            + " not applicable"
+            + (s.manual() > 0 ? ", " + s.manual() + " manual" : "")
+            + "; "
             + Text.count(s.findings(), "finding")
             + ", "
             + s.waived()
