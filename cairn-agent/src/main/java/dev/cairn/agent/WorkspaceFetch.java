@@ -55,23 +55,26 @@ public final class WorkspaceFetch {
         u = new URI(url);
       } catch (java.net.URISyntaxException e) {
         throw new CairnException(
-            "CAIRN_WORKSPACE_URL is not a URL: " + url, "the Kubernetes Job executor sets it");
+            "CAIRN_WORKSPACE_URL is not a URL: " + url,
+            "run the agent in this mode only from the Kubernetes Job executor, which sets it");
       }
       if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
         throw new CairnException(
             "CAIRN_WORKSPACE_URL is not an http(s) URL: " + url,
-            "the Kubernetes Job executor sets it");
+            "run the agent in this mode only from the Kubernetes Job executor, which sets it");
       }
       String sha = required(env, "CAIRN_WORKSPACE_SHA256").toLowerCase(java.util.Locale.ROOT);
       if (!sha.matches("[0-9a-f]{64}")) {
         throw new CairnException(
-            "CAIRN_WORKSPACE_SHA256 is not a hex SHA-256", "the Kubernetes Job executor sets it");
+            "CAIRN_WORKSPACE_SHA256 is not a hex SHA-256",
+            "run the agent in this mode only from the Kubernetes Job executor, which sets it");
       }
       long max;
       try {
         max = Long.parseLong(env.getOrDefault("CAIRN_WORKSPACE_MAX", "2147483648").strip());
       } catch (NumberFormatException e) {
-        throw new CairnException("CAIRN_WORKSPACE_MAX is not a number of bytes", "e.g. 2147483648");
+        throw new CairnException(
+            "CAIRN_WORKSPACE_MAX is not a number of bytes", "set it to e.g. 2147483648");
       }
       return new Config(
           u,
@@ -112,7 +115,7 @@ public final class WorkspaceFetch {
         if (System.nanoTime() + wait * 1_000_000 > deadline) {
           throw new CairnException(
               "cannot fetch the workspace from " + c.url().getHost() + ": " + e.getMessage(),
-              "the pipeline's executor must listen on an address the node's pods reach",
+              "give the executor an address the node's pods reach (--jobs-address)",
               e);
         }
         log.println("cairn-agent: cannot fetch the workspace yet (" + e.getMessage() + ")");
@@ -155,7 +158,7 @@ public final class WorkspaceFetch {
     if (status == 401 || status == 403 || status == 404 || status == 410) {
       throw new CairnException(
           "the executor refused the workspace (HTTP " + status + ")",
-          "the Job's token is used once and expires with its step: rerun the step");
+          "rerun the step: the Job's token is used once and expires with its step");
     }
     if (status != 200) {
       throw new IOException("HTTP " + status);
@@ -187,7 +190,7 @@ public final class WorkspaceFetch {
               + ", not the "
               + c.sha256()
               + " the Job names",
-          "something between the executor and this pod changed it: the step does not run");
+          "check what stands between the executor and this pod: it changed the archive");
     }
     return tmp;
   }

@@ -8,7 +8,6 @@ import dev.cairn.server.CairnServer;
 import dev.cairn.server.ServerConfig;
 import dev.cairn.server.ServerStores;
 import dev.cairn.server.auth.TokenStore;
-import dev.cairn.server.auth.Tokens;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,17 +66,32 @@ final class ServeCommand extends Sub {
     if (workers < 1) {
       throw ExitException.usage("--workers " + workers + " is too few", "pass 1 or more");
     }
-    if (db != null) {
-      throw ExitException.usage(
-          "--db is reserved for the database store, which this build does not have yet",
-          "leave --db out: the server keeps its state in the files of Cairn's home");
-    }
     if ((tlsCert == null) != (tlsKey == null)) {
       throw ExitException.usage(
           "--tls-cert and --tls-key go together", "pass both PEM files, or neither");
     }
     CairnHome home = homeDir != null ? CairnHome.of(homeDir.toAbsolutePath()) : home();
     Secret secret = secret();
+    // the database (embedded H2 in the home by default, PostgreSQL by URL) or, with --db files,
+    // the files the CLI's commands share
+    dev.cairn.server.store.Storage storage = null;
+    ServerStores stores;
+    if ("files".equals(db)) {
+      stores = ServerStores.files(home);
+    } else {
+      storage = dev.cairn.server.store.Storage.open(db, home, java.time.Clock.systemUTC());
+      stores = ServerStores.database(storage, home);
+    }
+    try {
+      return serve(home, secret, stores);
+    } finally {
+      if (storage != null) {
+        storage.close();
+      }
+    }
+  }
+
+  private Integer serve(CairnHome home, Secret secret, ServerStores stores) throws Exception {
     if (initToken != null) {
       Set<Duty> set = EnumSet.noneOf(Duty.class);
       for (String d : duties.isEmpty() ? List.of("Viewer") : duties) {
@@ -89,7 +103,8 @@ final class ServeCommand extends Sub {
                             "--duty " + Text.escape(d) + " is not a duty",
                             "pass Dev, Sec, Ops or Viewer")));
       }
-      try (TokenStore tokens = Tokens.file(home)) {
+      {
+        TokenStore tokens = stores.tokens();
         TokenStore.Issued t = tokens.create(initToken, set, Instant.now());
         out()
             .println(
@@ -119,7 +134,7 @@ final class ServeCommand extends Sub {
     CairnServer server =
         CairnServer.start(
             config,
-            ServerStores.files(home),
+            stores,
             event -> {
               err().println("cairn serve: " + Text.escape(event));
               err().flush();

@@ -42,6 +42,9 @@ class HintWordingTest {
   /** The verbs hints start with; a new hint with a new verb adds it here. */
   private static final Set<String> VERBS =
       Set.of(
+          "put",
+          "retry",
+          "create",
           "define",
           "rerun",
           "mount",

@@ -26,6 +26,19 @@ class ServeCommandTest {
 
   @Test
   void serve_printsItsUrl_answersHealthz_andPrintsAnInitTokenOnce() throws Exception {
+    serveAndUseAnInitToken(dir);
+    // the default store is the embedded database in the home
+    assertThat(dir.resolve("home/server/cairn.mv.db")).exists();
+  }
+
+  @Test
+  void serve_onTheFilesOfTheHome() throws Exception {
+    serveAndUseAnInitToken(dir, "--db", "files");
+    assertThat(dir.resolve("home/server/cairn.mv.db")).doesNotExist();
+  }
+
+  /** Starts {@code cairn serve} with an init token, uses it, stops the server. */
+  static void serveAndUseAnInitToken(Path dir, String... extra) throws Exception {
     Path secret = dir.resolve("hook.secret");
     Files.writeString(secret, "a-webhook-secret-of-some-length-0123456789\n");
     StringWriter out = new StringWriter();
@@ -39,19 +52,22 @@ class ServeCommandTest {
                 () ->
                     code.set(
                         Main.run(
-                            new String[] {
-                              "serve",
-                              "--port",
-                              "0",
-                              "--home",
-                              dir.resolve("home").toString(),
-                              "--webhook-secret-file",
-                              secret.toString(),
-                              "--init-token",
-                              "first-sec",
-                              "--duty",
-                              "sec"
-                            },
+                            java.util.stream.Stream.concat(
+                                    java.util.stream.Stream.of(
+                                        "serve",
+                                        "--port",
+                                        "0",
+                                        "--home",
+                                        dir.resolve("home").toString(),
+                                        "--webhook-secret-file",
+                                        secret.toString(),
+                                        "--init-token",
+                                        "first-sec",
+                                        "--duty",
+                                        "sec"),
+                                    java.util.Arrays.stream(extra))
+                                .toList()
+                                .toArray(String[]::new),
                             new PrintWriter(out, true),
                             new PrintWriter(err, true),
                             env)));

@@ -46,6 +46,22 @@ public record ServerStores(
   }
 
   /**
+   * The database implementations of {@code storage} (one truth for every server sharing it), with
+   * the certificates of Cairn's home. {@code storage} is closed by its opener, after the server.
+   */
+  public static ServerStores database(dev.cairn.server.store.Storage storage, CairnHome home)
+      throws CairnException {
+    return new ServerStores(
+        storage.runs(),
+        storage.deliveries(),
+        storage.webhookAudit(),
+        storage.deployHistory(),
+        storage.dutiesAudit(),
+        new StoredTokens(storage.tokens()),
+        CertificateShelf.in(home));
+  }
+
+  /**
    * The file implementations in Cairn's home: the same files {@code cairn pipeline}, {@code cairn
    * deploy} and {@code cairn certify} use.
    */

@@ -269,8 +269,8 @@ public final class JobRunner implements AutoCloseable {
     } catch (KubernetesClientException e) {
       throw new CairnException(
           "cannot run step " + s.name() + " as a Job in namespace " + namespace + ": " + reason(e),
-          "the executor's identity needs create, get, list and delete on jobs and secrets and get"
-              + " on pods and pods/log there (cairn rbac render)",
+          "give the executor's identity create, get, list and delete on jobs and secrets, patch on"
+              + " secrets, get and list on pods and get on pods/log there",
           e);
     } finally {
       delete(s.name(), secretName);

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * What the server knows of one API token: never the token itself, which is shown once when it is
  * made.
  *
- * @param id the token's public id (12 hex digits; the token starts {@code cairn_<id>_})
+ * @param id the token's public id (12 hex digits in the file store, 16 in the database; the token
+ *     starts {@code cairn_<id>_})
  * @param name who or what holds it ({@code ci}, {@code alice})
  * @param duties what it may do (Viewer is implied by each)
  * @param created when it was made
@@ -23,7 +24,7 @@ public record ApiToken(
   /** The form of a token's name: a letter or digit, then letters, digits, {@code . _ -}. */
   public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-  static final Pattern ID = Pattern.compile("[0-9a-f]{12}");
+  static final Pattern ID = Pattern.compile("[0-9a-f]{12,32}");
 
   public ApiToken {
     Objects.requireNonNull(id, "id");

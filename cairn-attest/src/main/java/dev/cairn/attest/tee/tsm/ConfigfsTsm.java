@@ -219,7 +219,7 @@ public final class ConfigfsTsm {
     } catch (NumberFormatException e) {
       throw new AttestationException(
           "configfs-tsm: " + p + " holds '" + s + "', not a number",
-          "is " + entry.getParent() + " a configfs-tsm report directory?");
+          "check that " + entry.getParent() + " is a configfs-tsm report directory");
     }
   }
 

@@ -61,7 +61,10 @@ class SnpReportPropertyTest {
   void randomBlobs_onlyEverGiveMalformedEvidence() {
     Set<Long> offsets = new HashSet<>();
     int[] checked = {0};
-    qt().withExamples(2_000)
+    // a fixed sample: the diversity asserted below must not depend on the run's luck (Jazzer's
+    // fuzz target explores beyond it)
+    qt().withFixedSeed(20261202L)
+        .withExamples(2_000)
         .withGenerateAttempts(20_000)
         .forAll(integers().between(0, 1400), longs().all())
         .checkAssert(
@@ -94,7 +97,8 @@ class SnpReportPropertyTest {
     SnpCollateral collateral = SnpCollateral.of(Vectors.vcek());
     int[] parsed = {0};
     int[] checked = {0};
-    qt().withExamples(250)
+    qt().withFixedSeed(20261202L)
+        .withExamples(250)
         .withGenerateAttempts(2_500)
         .forAll(integers().between(1, 4), longs().all())
         .checkAssert(
