@@ -108,13 +108,16 @@ final class AttestCommand extends Sub {
       return IntelQuotes.parse(data);
     }
     if (looksLikeSnpReport(data)) {
-      throw new ExitException(
-          Main.USAGE,
-          file + ": an AMD SEV-SNP attestation report: not supported yet",
-          "verify Intel SGX or TDX quotes for now; SEV-SNP support is being added");
+      try {
+        return dev.cairn.attest.tee.snp.SnpReport.parse(data);
+      } catch (dev.cairn.attest.tee.MalformedEvidenceException e) {
+        throw ExitException.usage(file + ": " + e.getMessage(), e.hint().orElse(null));
+      }
     }
     throw ExitException.usage(
-        file + ": not TEE evidence Cairn knows (an Intel SGX/TDX quote v3-v5)",
+        file
+            + ": not TEE evidence Cairn knows (an Intel SGX/TDX quote v3-v5 or an AMD SEV-SNP"
+            + " report)",
         "pass the raw quote as the TEE produced it (binary, not base64 or hex)");
   }
 
@@ -176,6 +179,9 @@ final class AttestCommand extends Sub {
     @Option(names = "--accept-unverifiable", paramLabel = "STEP", split = ",")
     List<String> acceptUnverifiable = List.of();
 
+    @Option(names = "--allow-debug")
+    boolean allowDebug;
+
     @Mixin Options.JsonOutput output = new Options.JsonOutput();
 
     @Override
@@ -209,13 +215,31 @@ final class AttestCommand extends Sub {
         }
       }
       HardwareEvidence e = read(file);
-      IntelPolicy policy =
-          IntelPolicy.defaults(when)
-              .accepting(statuses)
-              .acceptingUnverifiable(Set.copyOf(acceptUnverifiable))
-              .withTrustRoot(trustRoot == null ? null : root(trustRoot));
-      TeeVerification r =
-          IntelQuotes.verify((IntelQuote) e, IntelCollateral.load(collateral), policy);
+      TeeVerification r;
+      if (e instanceof dev.cairn.attest.tee.snp.SnpReport snp) {
+        var b = dev.cairn.attest.tee.snp.SnpVerifier.builder();
+        if (trustRoot != null) {
+          b.trustRoot(root(trustRoot));
+        }
+        if (allowDebug) {
+          b.policy(dev.cairn.attest.tee.snp.SnpPolicyCheck.permitDebug());
+        }
+        r =
+            b.build()
+                .verify(
+                    snp, dev.cairn.attest.tee.snp.SnpCollateral.fromDirectory(collateral), when);
+      } else {
+        if (allowDebug) {
+          throw ExitException.usage(
+              "--allow-debug is for SEV-SNP reports", "leave it out for Intel quotes");
+        }
+        IntelPolicy policy =
+            IntelPolicy.defaults(when)
+                .accepting(statuses)
+                .acceptingUnverifiable(Set.copyOf(acceptUnverifiable))
+                .withTrustRoot(trustRoot == null ? null : root(trustRoot));
+        r = IntelQuotes.verify((IntelQuote) e, IntelCollateral.load(collateral), policy);
+      }
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("type", e.type().wireName());
       doc.put("measurement", e.measurementHex());

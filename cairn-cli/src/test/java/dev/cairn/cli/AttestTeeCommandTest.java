@@ -80,7 +80,7 @@ class AttestTeeCommandTest {
   }
 
   @Test
-  void badInput_isOneLineWithOffset_andSnpIsNotSupportedYet() throws Exception {
+  void badInput_isOneLineWithOffset() throws Exception {
     byte[] q = Files.readAllBytes(VECTORS.resolve("sgx-dcap-v3/quote.dat"));
     Path cut = home.resolve("cut.dat");
     Files.write(cut, java.util.Arrays.copyOf(q, 500));
@@ -95,7 +95,8 @@ class AttestTeeCommandTest {
     Files.write(s, snp);
     Run n = CliTest.run(home, "attest", "inspect", s.toString());
     assertThat(n.code()).isEqualTo(2);
-    assertThat(n.err()).contains("AMD SEV-SNP attestation report: not supported yet");
+    assertThat(n.err()).startsWith("cairn: " + s + ": SEV-SNP").contains(" at offset ");
+    assertThat(n.err().strip().lines()).hasSizeLessThanOrEqualTo(2);
     Run at =
         CliTest.run(
             home,
@@ -108,5 +109,35 @@ class AttestTeeCommandTest {
             "yesterday");
     assertThat(at.code()).isEqualTo(2);
     assertThat(at.err()).contains("--at yesterday: not a time");
+  }
+
+  @Test
+  void snpReports_areInspectedAndVerified_aDebugGuestOnlyWhenAllowed() throws Exception {
+    Path milan = VECTORS.resolve("sev-snp-milan");
+    Path report = milan.resolve("attestation.bin");
+    Run i = CliTest.run(home, "attest", "inspect", report.toString(), "-o", "json");
+    assertThat(i.code()).as(i.err()).isZero();
+    assertThat(i.out()).contains("\"type\" : \"sev-snp\"");
+    Path collateral = home.resolve("snp-collateral");
+    Files.createDirectories(collateral);
+    Files.copy(milan.resolve("vcek.der"), collateral.resolve("vcek.der"));
+    Files.copy(milan.resolve("ask_ark_milan.pem"), collateral.resolve("ask_ark_milan.pem"));
+    String[] verify = {
+      "attest",
+      "verify",
+      report.toString(),
+      "--collateral",
+      collateral.toString(),
+      "--at",
+      "2025-06-01T00:00:00Z"
+    };
+    Run strict = CliTest.run(home, verify);
+    assertThat(strict.code()).as(strict.out() + strict.err()).isEqualTo(1);
+    assertThat(strict.out()).contains("FAIL  policy: the guest policy allows debugging");
+    String[] allowing = java.util.Arrays.copyOf(verify, verify.length + 1);
+    allowing[verify.length] = "--allow-debug";
+    Run ok = CliTest.run(home, allowing);
+    assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+    assertThat(ok.out()).contains("ok    vcek-chain").contains("verified: sev-snp ");
   }
 }
