@@ -10,14 +10,11 @@ import dev.cairn.supplychain.MediaTypes;
 import dev.cairn.supplychain.OciClient;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -313,87 +310,33 @@ public final class AgentImages {
     try (OutputStream file = Files.newOutputStream(out);
         GZIPOutputStream gz = new GZIPOutputStream(file, 1 << 16);
         OutputStream tar =
-            new BufferedOutputStream(new java.security.DigestOutputStream(gz, sha), 1 << 16)) {
+            new BufferedOutputStream(new java.security.DigestOutputStream(gz, sha), 1 << 16);
+        dev.cairn.core.TarWriter w = new dev.cairn.core.TarWriter(tar)) {
       Set<String> dirs = new TreeSet<>();
       for (String name : files.keySet()) {
         for (int i = name.indexOf('/'); i > 0; i = name.indexOf('/', i + 1)) {
           dirs.add(name.substring(0, i));
         }
       }
-      header(tar, "tmp/", 0, 01777, '5', "");
+      w.directory("tmp", 01777);
       for (String d : dirs) {
         if (!files.containsKey(d)) {
-          header(tar, d + "/", 0, 0755, '5', "");
+          w.directory(d, 0755);
         }
       }
       for (Map.Entry<String, Path> e : files.entrySet()) {
         Path p = e.getValue();
         String name = e.getKey();
         if (Files.isSymbolicLink(p)) {
-          header(tar, name, 0, 0777, '2', Files.readSymbolicLink(p).toString());
+          w.symlink(name, Files.readSymbolicLink(p).toString());
         } else if (Files.isDirectory(p)) {
-          header(tar, name + "/", 0, 0755, '5', "");
+          w.directory(name, 0755);
         } else {
-          long size = Files.size(p);
-          Set<PosixFilePermission> perms =
-              Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
-          int mode = perms.contains(PosixFilePermission.OWNER_EXECUTE) ? 0755 : 0644;
-          header(tar, name, size, mode, '0', "");
-          try (InputStream in = Files.newInputStream(p)) {
-            in.transferTo(tar);
-          }
-          tar.write(new byte[(int) ((512 - size % 512) % 512)]);
+          w.file(name, p);
         }
       }
-      tar.write(new byte[1024]);
     }
     return "sha256:" + java.util.HexFormat.of().formatHex(sha.digest());
-  }
-
-  private static void header(
-      OutputStream out, String name, long size, int mode, char type, String link)
-      throws IOException {
-    String prefix = "";
-    String n = name;
-    if (n.length() > 100) {
-      int cut = n.lastIndexOf('/', Math.min(155, n.length() - 2));
-      if (cut <= 0 || n.length() - cut - 1 > 100) {
-        throw new IOException("a path in the agent's image is too long for tar: " + name);
-      }
-      prefix = n.substring(0, cut);
-      n = n.substring(cut + 1);
-    }
-    if (link.length() > 100) {
-      throw new IOException("a link target in the agent's image is too long for tar: " + link);
-    }
-    byte[] h = new byte[512];
-    put(h, 0, n);
-    put(h, 100, String.format("%07o", mode));
-    put(h, 108, "0000000");
-    put(h, 116, "0000000");
-    put(h, 124, String.format("%011o", size));
-    put(h, 136, String.format("%011o", 0));
-    for (int i = 148; i < 156; i++) {
-      h[i] = ' ';
-    }
-    h[156] = (byte) type;
-    put(h, 157, link);
-    put(h, 257, "ustar");
-    put(h, 263, "00");
-    put(h, 345, prefix);
-    long sum = 0;
-    for (byte b : h) {
-      sum += b & 0xff;
-    }
-    put(h, 148, String.format("%06o", sum));
-    h[154] = 0;
-    h[155] = ' ';
-    out.write(h);
-  }
-
-  private static void put(byte[] h, int at, String s) {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    System.arraycopy(b, 0, h, at, b.length);
   }
 
   private static void deleteTree(Path dir) throws IOException {
