@@ -21,7 +21,9 @@ import java.util.Random;
 /**
  * Writes runs, logs, certificates and scans to the database at {@code args[0]} in a loop, as fast
  * as it can, printing {@code run ID}, {@code cert ID} once each is committed, until it is killed.
- * {@code args[1]} makes ids unique across children.
+ * {@code args[1]} makes ids unique across children. With {@code args[2] = "stall"} the child stops
+ * inside its first run, once that run is committed as RUNNING, printing {@code running ID}: a kill
+ * then certainly lands inside a run, however fast the machine is.
  */
 public final class StoreCrashChild {
   private StoreCrashChild() {}
@@ -36,6 +38,7 @@ public final class StoreCrashChild {
   public static void main(String[] args) throws Exception {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     String prefix = args[1];
+    boolean stall = args.length > 2 && args[2].equals("stall");
     Random random = new Random(prefix.hashCode());
     try (Storage storage = Storage.open(Database.open(args[0]), Clock.systemUTC())) {
       RunStore runs = storage.runs();
@@ -52,6 +55,10 @@ public final class StoreCrashChild {
         steps.set(0, steps.get(0).started(t, 1));
         r = r.next(RunState.RUNNING, t, null, steps, "", null);
         runs.update(r);
+        if (stall) {
+          out.println("running " + r.id());
+          Thread.sleep(Long.MAX_VALUE);
+        }
         try (OutputStream log = runs.appendLog(r.id(), "00-a.log")) {
           byte[] line = ("step-a " + r.id() + "\n").getBytes(StandardCharsets.UTF_8);
           for (int i = 0; i < 50; i++) {
