@@ -101,7 +101,8 @@ final class Operations {
             .replace("{step}", "main")
             .replace("{cluster}", clusterId)
             .replace("{digest}", certDigest)
-            .replace("{target}", "web");
+            .replace("{target}", "web")
+            .replace("{asset}", "app.js");
     if (path.contains("/tokens/{id}")) {
       String id;
       try (var t = f.tokenStore()) {

@@ -30,6 +30,10 @@ public final class Access {
     t.put("getMetrics", OPEN);
     t.put("getOpenApi", OPEN);
     t.put("receiveWebhook", OPEN);
+    // the dashboard's page and code hold no data: what they show comes through the API, with a
+    // token
+    t.put("getDashboard", OPEN);
+    t.put("getDashboardAsset", OPEN);
     t.put("getMe", READ);
     t.put("listRuns", READ);
     t.put("getRun", READ);
@@ -43,6 +47,7 @@ public final class Access {
     t.put("listTargets", READ);
     t.put("listDeployments", READ);
     t.put("listAudit", READ);
+    t.put("getTrustRoot", READ);
     t.put("listTokens", Set.of(Duty.SEC));
     t.put("createToken", Set.of(Duty.SEC));
     t.put("revokeToken", Set.of(Duty.SEC));

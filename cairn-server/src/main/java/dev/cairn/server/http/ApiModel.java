@@ -275,4 +275,34 @@ public final class ApiModel {
 
   /** What became of a request to change something. */
   public record Done(String status, String message) {}
+
+  /**
+   * One window of one item of the trust root: an attestation policy version, a scanner or builder
+   * measurement, a signing, platform, log, witness or builder key, or a ledger pin.
+   *
+   * @param kind {@code policy}, {@code measurement}, {@code signing-key}, {@code platform-key},
+   *     {@code log-key}, {@code witness-key}, {@code builder-key}, {@code builder-measurement} or
+   *     {@code ledger-pin}
+   * @param name how Cairn's messages name it (a digest or key id; never a secret)
+   * @param validFrom null: since before the trust root recorded windows
+   * @param validUntil null: still trusted
+   * @param trustedNow whether the window holds the server's present time
+   */
+  public record TrustEntry(
+      String kind,
+      String name,
+      @Nullable String validFrom,
+      @Nullable String validUntil,
+      boolean trustedNow) {}
+
+  /** A log's checkpoint the trust root pinned. */
+  public record PinnedCheckpoint(String origin, long size) {}
+
+  /** The trust root certificates and provenance are verified against ({@code trust.json}). */
+  public record TrustDocument(
+      List<TrustEntry> entries,
+      List<PinnedCheckpoint> checkpoints,
+      boolean acceptsSnapshots,
+      int requiredWitnesses,
+      boolean acceptsUnattestedBuilders) {}
 }

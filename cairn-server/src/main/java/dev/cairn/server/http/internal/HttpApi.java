@@ -13,6 +13,7 @@ import dev.cairn.deploy.TargetConfig;
 import dev.cairn.deploy.duties.Duty;
 import dev.cairn.deploy.duties.DutyException;
 import dev.cairn.deploy.rollout.Revision;
+import dev.cairn.ledger.TrustRoot;
 import dev.cairn.pipeline.PipelineException;
 import dev.cairn.pipeline.RunEngine;
 import dev.cairn.pipeline.RunRecord;
@@ -424,6 +425,14 @@ public final class HttpApi implements AutoCloseable {
     route(r, HandlerType.GET, "/api/v1/audit", "listAudit", this::audit);
     route(r, HandlerType.GET, "/api/v1/tokens", "listTokens", this::listTokens);
     route(r, HandlerType.POST, "/api/v1/tokens", "createToken", this::createToken);
+    route(r, HandlerType.GET, "/api/v1/trust", "getTrustRoot", this::trust);
+    route(r, HandlerType.GET, "/", "getDashboard", ctx -> Dashboard.serve(ctx, "index.html"));
+    route(
+        r,
+        HandlerType.GET,
+        "/ui/{asset}",
+        "getDashboardAsset",
+        ctx -> Dashboard.serve(ctx, ctx.pathParam("asset")));
     route(r, HandlerType.DELETE, "/api/v1/tokens/{id}", "revokeToken", this::revokeToken);
   }
 
@@ -831,6 +840,50 @@ public final class HttpApi implements AutoCloseable {
         new ApiModel.Done(
             revoked ? "revoked" : "already-revoked",
             revoked ? "the token no longer works" : "the token was revoked before"));
+  }
+
+  private void trust(Context ctx) throws IOException, CairnException {
+    Path file = home.trustRoot();
+    TrustRoot root =
+        Files.isRegularFile(file)
+            ? TrustRoot.parse(Files.readString(file, StandardCharsets.UTF_8))
+            : TrustRoot.empty();
+    java.time.Instant now = clock.instant();
+    List<ApiModel.TrustEntry> entries = new ArrayList<>();
+    for (TrustRoot.Entry e : root.entries()) {
+      entries.add(
+          new ApiModel.TrustEntry(
+              trustKind(e.item()),
+              e.item().describe(),
+              e.validFrom() == null ? null : e.validFrom().toString(),
+              e.validUntil() == null ? null : e.validUntil().toString(),
+              e.contains(now)));
+    }
+    json(
+        ctx,
+        200,
+        new ApiModel.TrustDocument(
+            entries,
+            root.checkpoints().stream()
+                .map(c -> new ApiModel.PinnedCheckpoint(c.origin(), c.size()))
+                .toList(),
+            root.acceptsSnapshots(),
+            root.requiredWitnesses(),
+            root.acceptsUnattestedBuilders()));
+  }
+
+  private static String trustKind(TrustRoot.Item item) {
+    return switch (item) {
+      case TrustRoot.Policy p -> "policy";
+      case TrustRoot.Measurement m -> "measurement";
+      case TrustRoot.SigningKey k -> "signing-key";
+      case TrustRoot.PlatformKey k -> "platform-key";
+      case TrustRoot.LogKey k -> "log-key";
+      case TrustRoot.LedgerPin p -> "ledger-pin";
+      case TrustRoot.WitnessKey k -> "witness-key";
+      case TrustRoot.BuilderKey k -> "builder-key";
+      case TrustRoot.BuilderMeasurement m -> "builder-measurement";
+    };
   }
 
   // ------------------------------------------------------------------ helpers
