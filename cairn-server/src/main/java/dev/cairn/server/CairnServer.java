@@ -54,6 +54,7 @@ public final class CairnServer implements AutoCloseable {
   private final HttpApi http;
   private final Set<String> inFlight;
   private final List<String> resumed;
+  private final Alerts alerts;
   private volatile boolean closed;
 
   private CairnServer(
@@ -63,7 +64,8 @@ public final class CairnServer implements AutoCloseable {
       Delivery.Intake intake,
       HttpApi http,
       Set<String> inFlight,
-      List<String> resumed) {
+      List<String> resumed,
+      Alerts alerts) {
     this.config = config;
     this.stores = stores;
     this.engine = engine;
@@ -71,6 +73,7 @@ public final class CairnServer implements AutoCloseable {
     this.http = http;
     this.inFlight = inFlight;
     this.resumed = resumed;
+    this.alerts = alerts;
   }
 
   /**
@@ -85,6 +88,19 @@ public final class CairnServer implements AutoCloseable {
       throws CairnException {
     Objects.requireNonNull(events, "events");
     Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    Alerts alerts;
+    try {
+      alerts = Alerts.start(config, stores.certificates(), events);
+    } catch (java.io.IOException e) {
+      closeStores(stores);
+      throw new ServerException(
+          "cannot open the notification records in "
+              + config.home().dir("server").resolve("notifications")
+              + ": "
+              + e.getMessage(),
+          "check that Cairn's home is writable",
+          e);
+    }
     RunListener tracker =
         new RunListener() {
           @Override
@@ -94,6 +110,7 @@ public final class CairnServer implements AutoCloseable {
             } else {
               inFlight.add(run.id());
             }
+            alerts.changed(run);
           }
         };
     CairnHome home = config.home();
@@ -114,6 +131,7 @@ public final class CairnServer implements AutoCloseable {
               .listener(tracker)
               .start();
     } catch (CairnException | RuntimeException e) {
+      alerts.close();
       closeStores(stores);
       throw e;
     }
@@ -147,10 +165,12 @@ public final class CairnServer implements AutoCloseable {
                   engine,
                   stores,
                   intake.handler(),
+                  alerts.notifier(),
                   () -> self[0] != null && !self[0].closed));
-      self[0] = new CairnServer(config, stores, engine, intake, http, inFlight, resumed);
+      self[0] = new CairnServer(config, stores, engine, intake, http, inFlight, resumed, alerts);
       return self[0];
     } catch (CairnException | RuntimeException e) {
+      alerts.close();
       if (intake != null) {
         intake.close();
       }
@@ -236,6 +256,29 @@ public final class CairnServer implements AutoCloseable {
     return engine;
   }
 
+  /** The notification webhooks' deliveries (none configured: it records none). */
+  public dev.cairn.server.notify.Notifier notifier() {
+    return alerts.notifier();
+  }
+
+  /**
+   * Tells the configured endpoints of the checks failing in a new scan of {@code cluster} that did
+   * not fail in the one before (the scheduler calls this after it stores a scan).
+   */
+  public void scanned(
+      String cluster,
+      long scanId,
+      Instant at,
+      Set<String> failingNow,
+      @org.jspecify.annotations.Nullable Set<String> failingBefore) {
+    alerts.scanned(cluster, scanId, at, failingNow, failingBefore);
+  }
+
+  /** Looks over the certificates for expiring and revoked ones now (the sweep's own work). */
+  public void sweepCertificates() throws ServerException {
+    alerts.sweep();
+  }
+
   /** The runs this start resumed: {@code "<interrupted id> <new id>"} each. */
   public List<String> resumed() {
     return resumed;
@@ -258,6 +301,7 @@ public final class CairnServer implements AutoCloseable {
       // Jetty could not wait for every request in flight: stop the rest all the same
     }
     intake.close();
+    alerts.close();
     List<String> stopped = new ArrayList<>(inFlight);
     engine.close();
     Instant now = config.clock().instant();

@@ -7,6 +7,7 @@ import dev.cairn.pipeline.webhook.RateLimit;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +38,9 @@ public final class ServerConfig {
   private final Duration stopGrace;
   private final Map<String, String> hostEnv;
   private final Clock clock;
+  private final List<dev.cairn.server.notify.Endpoint> notify;
+  private final dev.cairn.server.notify.Notifier.Retry notifyRetry;
+  private final Duration certificateSweep;
 
   private ServerConfig(Builder b, Secret secret) {
     this.host = b.host;
@@ -54,6 +58,9 @@ public final class ServerConfig {
     this.stopGrace = b.stopGrace;
     this.hostEnv = Map.copyOf(b.hostEnv);
     this.clock = b.clock;
+    this.notify = b.notify;
+    this.notifyRetry = b.notifyRetry;
+    this.certificateSweep = b.certificateSweep;
   }
 
   public static Builder builder(CairnHome home) {
@@ -125,6 +132,18 @@ public final class ServerConfig {
     return hostEnv;
   }
 
+  public List<dev.cairn.server.notify.Endpoint> notifyEndpoints() {
+    return notify;
+  }
+
+  public dev.cairn.server.notify.Notifier.Retry notifyRetry() {
+    return notifyRetry;
+  }
+
+  public Duration certificateSweep() {
+    return certificateSweep;
+  }
+
   public Clock clock() {
     return clock;
   }
@@ -165,6 +184,10 @@ public final class ServerConfig {
     private Duration stopGrace = Duration.ofSeconds(10);
     private Map<String, String> hostEnv = Map.of();
     private Clock clock = Clock.systemUTC();
+    private List<dev.cairn.server.notify.Endpoint> notify = List.of();
+    private dev.cairn.server.notify.Notifier.Retry notifyRetry =
+        dev.cairn.server.notify.Notifier.Retry.defaults();
+    private Duration certificateSweep = Duration.ofHours(1);
 
     private Builder(CairnHome home) {
       this.home = Objects.requireNonNull(home, "home");
@@ -244,6 +267,26 @@ public final class ServerConfig {
 
     public Builder clock(Clock c) {
       this.clock = Objects.requireNonNull(c);
+      return this;
+    }
+
+    /** The endpoints notification webhooks go to (none by default). */
+    public Builder notifyEndpoints(List<dev.cairn.server.notify.Endpoint> endpoints) {
+      this.notify = List.copyOf(endpoints);
+      return this;
+    }
+
+    public Builder notifyRetry(dev.cairn.server.notify.Notifier.Retry r) {
+      this.notifyRetry = Objects.requireNonNull(r);
+      return this;
+    }
+
+    /** How often the certificates are looked over for expiring and revoked ones (1 h). */
+    public Builder certificateSweep(Duration d) {
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("a sweep interval above zero: " + d);
+      }
+      this.certificateSweep = d;
       return this;
     }
 

@@ -48,6 +48,7 @@ public final class Access {
     t.put("listDeployments", READ);
     t.put("listAudit", READ);
     t.put("getTrustRoot", READ);
+    t.put("listNotifications", READ);
     t.put("listTokens", Set.of(Duty.SEC));
     t.put("createToken", Set.of(Duty.SEC));
     t.put("revokeToken", Set.of(Duty.SEC));

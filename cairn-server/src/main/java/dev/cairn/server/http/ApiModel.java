@@ -305,4 +305,36 @@ public final class ApiModel {
       boolean acceptsSnapshots,
       int requiredWitnesses,
       boolean acceptsUnattestedBuilders) {}
+
+  /** One try of a notification delivery. */
+  public record NotificationAttempt(String at, int status, @Nullable String error) {}
+
+  /** A notification on its way to one endpoint (shown without its URL's query). */
+  public record NotificationDelivery(
+      String id,
+      String kind,
+      String at,
+      String subject,
+      String summary,
+      String endpoint,
+      String status,
+      List<NotificationAttempt> attempts,
+      @Nullable String nextAttempt) {
+    public static NotificationDelivery of(dev.cairn.server.notify.Notifier.Delivery d) {
+      return new NotificationDelivery(
+          d.id(),
+          d.notification().kind().wire(),
+          d.notification().at().toString(),
+          d.notification().subject(),
+          d.notification().summary(),
+          d.endpoint(),
+          d.status().wire(),
+          d.attempts().stream()
+              .map(a -> new NotificationAttempt(a.at().toString(), a.status(), a.error()))
+              .toList(),
+          time(d.nextAttempt()));
+    }
+  }
+
+  public record NotificationList(List<String> endpoints, List<NotificationDelivery> deliveries) {}
 }

@@ -87,6 +87,7 @@ public final class HttpApi implements AutoCloseable {
       RunEngine engine,
       ServerStores stores,
       WebhookHandler webhooks,
+      dev.cairn.server.notify.Notifier notifier,
       BooleanSupplier ready) {}
 
   static final String CSP =
@@ -426,6 +427,7 @@ public final class HttpApi implements AutoCloseable {
     route(r, HandlerType.GET, "/api/v1/tokens", "listTokens", this::listTokens);
     route(r, HandlerType.POST, "/api/v1/tokens", "createToken", this::createToken);
     route(r, HandlerType.GET, "/api/v1/trust", "getTrustRoot", this::trust);
+    route(r, HandlerType.GET, "/api/v1/notifications", "listNotifications", this::notifications);
     route(r, HandlerType.GET, "/", "getDashboard", ctx -> Dashboard.serve(ctx, "index.html"));
     route(
         r,
@@ -870,6 +872,19 @@ public final class HttpApi implements AutoCloseable {
             root.acceptsSnapshots(),
             root.requiredWitnesses(),
             root.acceptsUnattestedBuilders()));
+  }
+
+  private void notifications(Context ctx) throws IOException {
+    int limit = intParam(ctx, "limit", 100, 1, 1000);
+    List<ApiModel.NotificationDelivery> out = new ArrayList<>();
+    for (var d : s.notifier().list(limit)) {
+      out.add(ApiModel.NotificationDelivery.of(d));
+    }
+    json(
+        ctx,
+        200,
+        new ApiModel.NotificationList(
+            s.notifier().endpoints().stream().map(e -> e.shown()).toList(), out));
   }
 
   private static String trustKind(TrustRoot.Item item) {
