@@ -58,6 +58,15 @@ final class ServeCommand extends Sub {
   @Option(names = "--duty", paramLabel = "DUTY")
   List<String> duties = new ArrayList<>();
 
+  @Option(names = "--notify", paramLabel = "URL")
+  List<String> notify = new ArrayList<>();
+
+  @Option(names = "--notify-secret-file", paramLabel = "FILE")
+  @Nullable Path notifySecretFile;
+
+  @Option(names = "--notify-events", paramLabel = "KIND", split = ",")
+  List<String> notifyEvents = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) {
@@ -130,6 +139,7 @@ final class ServeCommand extends Sub {
     if (tlsCert != null && tlsKey != null) {
       b.tls(tlsCert, tlsKey);
     }
+    b.notifyEndpoints(endpoints());
     ServerConfig config = b.build();
     CairnServer server =
         CairnServer.start(
@@ -164,18 +174,62 @@ final class ServeCommand extends Sub {
     return Main.OK;
   }
 
+  /** The --notify endpoints, each signed with the --notify-secret-file secret. */
+  private List<dev.cairn.server.notify.Endpoint> endpoints() throws ExitException {
+    if (notify.isEmpty()) {
+      if (notifySecretFile != null || !notifyEvents.isEmpty()) {
+        throw ExitException.usage(
+            "--notify-secret-file and --notify-events need --notify", "name the endpoint's URL");
+      }
+      return List.of();
+    }
+    if (notifySecretFile == null) {
+      throw ExitException.usage(
+          "notifications are signed: --notify needs --notify-secret-file",
+          "pass a file holding a secret of 16 or more bytes that the endpoint checks");
+    }
+    Set<dev.cairn.server.notify.Notification.Kind> kinds =
+        EnumSet.noneOf(dev.cairn.server.notify.Notification.Kind.class);
+    for (String k : notifyEvents) {
+      kinds.add(
+          dev.cairn.server.notify.Notification.Kind.of(k.strip())
+              .orElseThrow(
+                  () ->
+                      ExitException.usage(
+                          "--notify-events " + Text.escape(k) + " is not an event",
+                          "pass new-findings, gate-refused, certificate-expiring or"
+                              + " certificate-revoked")));
+    }
+    Secret key = readSecret(notifySecretFile, "--notify-secret-file");
+    List<dev.cairn.server.notify.Endpoint> out = new ArrayList<>();
+    for (String u : notify) {
+      try {
+        out.add(new dev.cairn.server.notify.Endpoint(java.net.URI.create(u), key, kinds));
+      } catch (IllegalArgumentException e) {
+        throw ExitException.usage(
+            "--notify " + Text.escape(u) + ": " + e.getMessage(),
+            "pass an http(s) URL such as https://hooks.example/cairn");
+      }
+    }
+    return out;
+  }
+
   private Secret secret() throws ExitException {
     if (secretFile == null) {
       throw ExitException.usage(
           "the server needs a webhook secret: without one it would accept anybody's push",
           "pass --webhook-secret-file FILE, a file holding the secret the forge signs with");
     }
+    return readSecret(secretFile, "the webhook secret");
+  }
+
+  private static Secret readSecret(Path file, String what) throws ExitException {
     byte[] b;
     try {
-      b = Files.readAllBytes(secretFile);
+      b = Files.readAllBytes(file);
     } catch (IOException e) {
       throw ExitException.usage(
-          "cannot read the webhook secret " + secretFile + ": " + Text.describe(e),
+          "cannot read " + what + " " + file + ": " + Text.describe(e),
           "check the path and its permissions");
     }
     int end = b.length;
@@ -184,7 +238,7 @@ final class ServeCommand extends Sub {
     }
     if (end == 0) {
       throw ExitException.usage(
-          "the webhook secret file " + secretFile + " is empty",
+          what + " file " + file + " is empty",
           "write a secret of 32 or more random bytes into it");
     }
     return Secret.of(java.util.Arrays.copyOf(b, end));
