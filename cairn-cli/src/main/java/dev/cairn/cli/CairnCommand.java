@@ -34,6 +34,7 @@ import picocli.CommandLine.Option;
       DutiesCommand.class,
       OverrideCommand.class,
       RbacCommand.class,
+      ExportCommand.class,
       VulnCommand.class,
       ServeCommand.class
     })
