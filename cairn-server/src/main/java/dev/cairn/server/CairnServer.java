@@ -18,6 +18,7 @@ import dev.cairn.pipeline.source.GitAuth;
 import dev.cairn.pipeline.steps.Delivery;
 import dev.cairn.pipeline.steps.Steps;
 import dev.cairn.server.http.internal.HttpApi;
+import dev.cairn.server.schedule.Scheduler;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +33,8 @@ import java.util.function.Consumer;
  * {@code cairn serve}: the REST API, the webhook endpoint and a run engine over the stores it is
  * given, in one process. It calls the same engines as the CLI: runs go through cairn-pipeline's
  * engine with every executor, webhooks through the handler {@code cairn pipeline listen} serves,
- * certificates are verified by cairn-certify's verifier.
+ * certificates are verified by cairn-certify's verifier; registered clusters are scanned and
+ * re-certified on their schedules by the {@link Scheduler}.
  *
  * <p>Stopping is graceful: the HTTP side stops taking requests, then the runs still queued or
  * running are recorded as {@link RunState#INTERRUPTED} (never lost); the next start resumes each
@@ -52,6 +54,7 @@ public final class CairnServer implements AutoCloseable {
   private final RunEngine engine;
   private final Delivery.Intake intake;
   private final HttpApi http;
+  private final Scheduler scheduler;
   private final Set<String> inFlight;
   private final List<String> resumed;
   private volatile boolean closed;
@@ -62,6 +65,7 @@ public final class CairnServer implements AutoCloseable {
       RunEngine engine,
       Delivery.Intake intake,
       HttpApi http,
+      Scheduler scheduler,
       Set<String> inFlight,
       List<String> resumed) {
     this.config = config;
@@ -69,6 +73,7 @@ public final class CairnServer implements AutoCloseable {
     this.engine = engine;
     this.intake = intake;
     this.http = http;
+    this.scheduler = scheduler;
     this.inFlight = inFlight;
     this.resumed = resumed;
   }
@@ -83,7 +88,21 @@ public final class CairnServer implements AutoCloseable {
    */
   public static CairnServer start(ServerConfig config, ServerStores stores, Consumer<String> events)
       throws CairnException {
+    return start(config, stores, events, ScanListener.NONE);
+  }
+
+  /**
+   * Starts a server whose scheduler tells {@code scans} of every scan it stores (the hook for
+   * notifications on new findings).
+   *
+   * @throws CairnException when the address is taken, the TLS files cannot be read or a store
+   *     cannot be opened
+   */
+  public static CairnServer start(
+      ServerConfig config, ServerStores stores, Consumer<String> events, ScanListener scans)
+      throws CairnException {
     Objects.requireNonNull(events, "events");
+    Objects.requireNonNull(scans, "scans");
     Set<String> inFlight = ConcurrentHashMap.newKeySet();
     RunListener tracker =
         new RunListener() {
@@ -118,6 +137,7 @@ public final class CairnServer implements AutoCloseable {
       throw e;
     }
     Delivery.Intake intake = null;
+    Scheduler scheduler = null;
     try {
       List<String> resumed = resume(engine, stores, config, events);
       GitAuth git =
@@ -140,6 +160,7 @@ public final class CairnServer implements AutoCloseable {
                       .maxBodyBytes(config.maxBodyBytes())
                       .clock(config.clock()));
       CairnServer[] self = new CairnServer[1];
+      scheduler = Scheduler.start(config, stores, scans, events);
       HttpApi http =
           HttpApi.start(
               new HttpApi.Services(
@@ -147,10 +168,14 @@ public final class CairnServer implements AutoCloseable {
                   engine,
                   stores,
                   intake.handler(),
-                  () -> self[0] != null && !self[0].closed));
-      self[0] = new CairnServer(config, stores, engine, intake, http, inFlight, resumed);
+                  () -> self[0] != null && !self[0].closed,
+                  scheduler));
+      self[0] = new CairnServer(config, stores, engine, intake, http, scheduler, inFlight, resumed);
       return self[0];
     } catch (CairnException | RuntimeException e) {
+      if (scheduler != null) {
+        scheduler.close();
+      }
       if (intake != null) {
         intake.close();
       }
@@ -236,6 +261,11 @@ public final class CairnServer implements AutoCloseable {
     return engine;
   }
 
+  /** Scheduled scans and re-certification of the registered clusters. */
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
   /** The runs this start resumed: {@code "<interrupted id> <new id>"} each. */
   public List<String> resumed() {
     return resumed;
@@ -257,6 +287,7 @@ public final class CairnServer implements AutoCloseable {
     } catch (RuntimeException e) {
       // Jetty could not wait for every request in flight: stop the rest all the same
     }
+    scheduler.close();
     intake.close();
     List<String> stopped = new ArrayList<>(inFlight);
     engine.close();

@@ -7,6 +7,8 @@ import dev.cairn.pipeline.webhook.RateLimit;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +39,8 @@ public final class ServerConfig {
   private final Duration stopGrace;
   private final Map<String, String> hostEnv;
   private final Clock clock;
+  private final Duration scheduleTick;
+  private final ZoneId scheduleZone;
 
   private ServerConfig(Builder b, Secret secret) {
     this.host = b.host;
@@ -54,6 +58,8 @@ public final class ServerConfig {
     this.stopGrace = b.stopGrace;
     this.hostEnv = Map.copyOf(b.hostEnv);
     this.clock = b.clock;
+    this.scheduleTick = b.scheduleTick;
+    this.scheduleZone = b.scheduleZone;
   }
 
   public static Builder builder(CairnHome home) {
@@ -129,6 +135,19 @@ public final class ServerConfig {
     return clock;
   }
 
+  /**
+   * How often the scheduler looks for clusters whose scan is due ({@link Duration#ZERO}: never by
+   * itself, only when {@link dev.cairn.server.schedule.Scheduler#tick()} is called).
+   */
+  public Duration scheduleTick() {
+    return scheduleTick;
+  }
+
+  /** The time zone cron schedules are read in (UTC by default). */
+  public ZoneId scheduleZone() {
+    return scheduleZone;
+  }
+
   @Override
   public String toString() {
     return "ServerConfig["
@@ -165,6 +184,8 @@ public final class ServerConfig {
     private Duration stopGrace = Duration.ofSeconds(10);
     private Map<String, String> hostEnv = Map.of();
     private Clock clock = Clock.systemUTC();
+    private Duration scheduleTick = Duration.ofSeconds(20);
+    private ZoneId scheduleZone = ZoneOffset.UTC;
 
     private Builder(CairnHome home) {
       this.home = Objects.requireNonNull(home, "home");
@@ -244,6 +265,20 @@ public final class ServerConfig {
 
     public Builder clock(Clock c) {
       this.clock = Objects.requireNonNull(c);
+      return this;
+    }
+
+    /** How often the scheduler looks for due scans; {@link Duration#ZERO}: only by hand. */
+    public Builder scheduleTick(Duration d) {
+      if (d.isNegative()) {
+        throw new IllegalArgumentException("a negative schedule tick: " + d);
+      }
+      this.scheduleTick = d;
+      return this;
+    }
+
+    public Builder scheduleZone(ZoneId z) {
+      this.scheduleZone = Objects.requireNonNull(z);
       return this;
     }
 

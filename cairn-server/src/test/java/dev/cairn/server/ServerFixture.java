@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.cairn.core.CairnHome;
 import dev.cairn.core.Json;
 import dev.cairn.core.Secret;
-import dev.cairn.deploy.duties.AuditLog;
 import dev.cairn.deploy.duties.Duty;
-import dev.cairn.deploy.rollout.Rollouts;
 import dev.cairn.pipeline.Pipelines;
 import dev.cairn.pipeline.RunRecord;
 import dev.cairn.pipeline.RunRequest;
@@ -80,15 +78,7 @@ final class ServerFixture implements AutoCloseable {
             .stopGrace(Duration.ofSeconds(2));
     tune.accept(b);
     ServerStores files = ServerStores.files(home);
-    ServerStores stores =
-        new ServerStores(
-            files.runs(),
-            files.deliveries(),
-            files.webhookAudit(),
-            Rollouts.fileHistory(home),
-            AuditLog.in(home),
-            tokenStore(),
-            CertificateShelf.in(home));
+    ServerStores stores = files.with(tokenStore(), CertificateShelf.in(home));
     files.tokens().close();
     return CairnServer.start(b.build(), stores, events::add);
   }
