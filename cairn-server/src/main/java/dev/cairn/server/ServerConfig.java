@@ -41,6 +41,7 @@ public final class ServerConfig {
   private final Clock clock;
   private final Duration scheduleTick;
   private final ZoneId scheduleZone;
+  private final java.util.Set<dev.cairn.scanner.Framework> certifyFrameworks;
 
   private ServerConfig(Builder b, Secret secret) {
     this.host = b.host;
@@ -60,6 +61,7 @@ public final class ServerConfig {
     this.clock = b.clock;
     this.scheduleTick = b.scheduleTick;
     this.scheduleZone = b.scheduleZone;
+    this.certifyFrameworks = java.util.Set.copyOf(b.certifyFrameworks);
   }
 
   public static Builder builder(CairnHome home) {
@@ -143,6 +145,14 @@ public final class ServerConfig {
     return scheduleTick;
   }
 
+  /**
+   * The frameworks scheduled certifications judge (empty, the default: every framework, as {@code
+   * cairn certify} without {@code --framework}).
+   */
+  public java.util.Set<dev.cairn.scanner.Framework> certifyFrameworks() {
+    return certifyFrameworks;
+  }
+
   /** The time zone cron schedules are read in (UTC by default). */
   public ZoneId scheduleZone() {
     return scheduleZone;
@@ -186,6 +196,7 @@ public final class ServerConfig {
     private Clock clock = Clock.systemUTC();
     private Duration scheduleTick = Duration.ofSeconds(20);
     private ZoneId scheduleZone = ZoneOffset.UTC;
+    private java.util.Set<dev.cairn.scanner.Framework> certifyFrameworks = java.util.Set.of();
 
     private Builder(CairnHome home) {
       this.home = Objects.requireNonNull(home, "home");
@@ -274,6 +285,12 @@ public final class ServerConfig {
         throw new IllegalArgumentException("a negative schedule tick: " + d);
       }
       this.scheduleTick = d;
+      return this;
+    }
+
+    /** The frameworks scheduled certifications judge (empty: every one). */
+    public Builder certifyFrameworks(java.util.Set<dev.cairn.scanner.Framework> f) {
+      this.certifyFrameworks = java.util.Set.copyOf(f);
       return this;
     }
 

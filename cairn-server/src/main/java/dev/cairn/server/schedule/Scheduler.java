@@ -353,7 +353,9 @@ public final class Scheduler implements AutoCloseable {
       result =
           Certifier.create(config.home(), clock)
               .certify(
-                  CertifyRequest.of(new Target.Live(kubeconfig)).withCertificateFile(file),
+                  CertifyRequest.of(new Target.Live(kubeconfig))
+                      .withFrameworks(config.certifyFrameworks())
+                      .withCertificateFile(file),
                   e -> {
                     if (e instanceof CertifyEvent.Phase p) {
                       job.progress(progress("certify", pack, checks.size(), null, null, p.name()));
