@@ -270,12 +270,7 @@ public final class Scheduler implements AutoCloseable {
     try {
       o = scanAndCertify(c, job);
     } catch (RuntimeException e) {
-      o =
-          new ScanJob.Outcome(
-              ScanJob.Result.FAILED,
-              null,
-              null,
-              "the scan failed: " + e.getClass().getSimpleName());
+      o = failed(c, job, "scan", null, "the scan of " + c.name() + " failed: " + e);
     } finally {
       running.remove(c.name(), job);
     }
