@@ -8,6 +8,8 @@ import dev.cairn.server.CairnServer;
 import dev.cairn.server.ServerConfig;
 import dev.cairn.server.ServerStores;
 import dev.cairn.server.auth.TokenStore;
+import dev.cairn.server.schedule.Cron;
+import dev.cairn.server.store.ClusterStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,8 +25,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code cairn serve}: the server (REST API, webhooks, run engine) until Ctrl-C or TERM. Prints its
- * URL on stdout (and a token made by {@code --init-token}, once); everything else on stderr.
+ * {@code cairn serve}: the server (REST API, webhooks, run engine, scheduled scans) until Ctrl-C or
+ * TERM. Prints its URL on stdout (and a token made by {@code --init-token}, once); everything else
+ * on stderr.
  */
 @Command(name = "serve")
 final class ServeCommand extends Sub {
@@ -66,6 +69,12 @@ final class ServeCommand extends Sub {
 
   @Option(names = "--notify-events", paramLabel = "KIND", split = ",")
   List<String> notifyEvents = new ArrayList<>();
+
+  @Option(names = "--cluster", paramLabel = "NAME=KUBECONFIG")
+  List<String> clusters = new ArrayList<>();
+
+  @Option(names = "--schedule", paramLabel = "CRON")
+  String schedule = "@daily";
 
   @Override
   public Integer call() throws Exception {
@@ -129,6 +138,7 @@ final class ServeCommand extends Sub {
     } else if (!duties.isEmpty()) {
       throw ExitException.usage("--duty needs --init-token", "name the token to make");
     }
+    register(stores);
     ServerConfig.Builder b =
         ServerConfig.builder(home)
             .host(host)
@@ -212,6 +222,43 @@ final class ServeCommand extends Sub {
       }
     }
     return out;
+  }
+
+  /** Registers each {@code --cluster NAME=KUBECONFIG} on {@code --schedule} (replacing one). */
+  private void register(ServerStores stores) throws Exception {
+    for (String c : clusters) {
+      int eq = c.indexOf('=');
+      if (eq <= 0 || eq == c.length() - 1) {
+        throw ExitException.usage(
+            "--cluster " + Text.escape(c) + " is not NAME=KUBECONFIG",
+            "pass e.g. --cluster prod=/etc/cairn/prod.kubeconfig");
+      }
+      Path kubeconfig = Path.of(c.substring(eq + 1)).toAbsolutePath();
+      if (!Files.isRegularFile(kubeconfig) || !Files.isReadable(kubeconfig)) {
+        throw ExitException.usage(
+            "--cluster " + Text.escape(c) + ": no readable kubeconfig at " + kubeconfig,
+            "pass the path of the cluster's kubeconfig");
+      }
+      ClusterStore.Cluster cluster;
+      try {
+        cluster =
+            new ClusterStore.Cluster(
+                c.substring(0, eq), kubeconfig.toString(), schedule, Instant.now());
+      } catch (Cron.InvalidSchedule e) {
+        throw ExitException.usage("--schedule: " + e.getMessage(), "write " + e.hint());
+      } catch (IllegalArgumentException e) {
+        throw ExitException.usage(
+            "--cluster " + Text.escape(c) + ": " + e.getMessage(),
+            "name it with lower-case letters, digits and '-'");
+      }
+      stores.clusters().put(cluster);
+      err().println("cairn serve: cluster " + cluster.name() + " is scanned on '" + schedule + "'");
+      err().flush();
+    }
+    if (clusters.isEmpty() && !schedule.equals("@daily")) {
+      throw ExitException.usage(
+          "--schedule needs --cluster", "register a cluster with --cluster NAME=KUBECONFIG");
+    }
   }
 
   private Secret secret() throws ExitException {

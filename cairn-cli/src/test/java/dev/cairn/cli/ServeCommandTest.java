@@ -109,4 +109,43 @@ class ServeCommandTest {
         .startsWith("cairn: the server needs a webhook secret")
         .contains("perhaps you should pass --webhook-secret-file FILE");
   }
+
+  @Test
+  void serve_registersClusters_onASchedule() throws Exception {
+    Path kc = dir.resolve("prod.kubeconfig");
+    Files.writeString(kc, "apiVersion: v1\nkind: Config\n");
+    serveAndUseAnInitToken(
+        dir, "--db", "files", "--cluster", "prod=" + kc, "--schedule", "30 2 * * MON-FRI");
+    assertThat(Files.readString(dir.resolve("home/server/clusters.json")))
+        .contains("\"name\" : \"prod\"")
+        .contains("30 2 * * MON-FRI")
+        .contains(kc.toAbsolutePath().toString());
+  }
+
+  @Test
+  void serve_withABadSchedule_isAUsageError_namingTheField() throws Exception {
+    Path secret = dir.resolve("hook.secret");
+    Files.writeString(secret, "a-webhook-secret-of-some-length-0123456789\n");
+    Path kc = dir.resolve("prod.kubeconfig");
+    Files.writeString(kc, "apiVersion: v1\nkind: Config\n");
+    CliTest.Run r =
+        CliTest.run(
+            dir.resolve("home"),
+            "serve",
+            "--port",
+            "0",
+            "--db",
+            "files",
+            "--webhook-secret-file",
+            secret.toString(),
+            "--cluster",
+            "prod=" + kc,
+            "--schedule",
+            "0 3 * * FUN");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .startsWith(
+            "cairn: --schedule: not a cron schedule: '0 3 * * FUN': the day-of-week field 'FUN'")
+        .contains("perhaps you should write five fields");
+  }
 }

@@ -230,6 +230,39 @@ final class Alerts implements RunListener, AutoCloseable {
             d));
   }
 
+  /** The scheduler's scans: the failing checks are read from the stored reports. */
+  void scanned(
+      dev.cairn.server.store.ClusterStore.Cluster cluster,
+      dev.cairn.server.store.ScanStore.Scan scan,
+      dev.cairn.server.store.ScanStore.@org.jspecify.annotations.Nullable Scan previous) {
+    scanned(
+        cluster.name(),
+        scan.id(),
+        scan.scannedAt(),
+        failing(scan.reportJson()),
+        previous == null ? null : failing(previous.reportJson()));
+  }
+
+  /** The ids of the checks a scanner JSON report says failed. */
+  static Set<String> failing(String reportJson) {
+    Set<String> out = new java.util.TreeSet<>();
+    try {
+      Object checks = dev.cairn.core.Json.parseObject(reportJson).get("checks");
+      if (checks instanceof List<?> l) {
+        for (Object o : l) {
+          if (o instanceof Map<?, ?> m
+              && "failed".equals(m.get("status"))
+              && m.get("id") instanceof String id) {
+            out.add(id);
+          }
+        }
+      }
+    } catch (IOException e) {
+      // not a report: nothing known to fail
+    }
+    return out;
+  }
+
   private void publish(Notification n) {
     try {
       notifier.publish(n);

@@ -18,6 +18,7 @@ import dev.cairn.pipeline.source.GitAuth;
 import dev.cairn.pipeline.steps.Delivery;
 import dev.cairn.pipeline.steps.Steps;
 import dev.cairn.server.http.internal.HttpApi;
+import dev.cairn.server.schedule.Scheduler;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +33,8 @@ import java.util.function.Consumer;
  * {@code cairn serve}: the REST API, the webhook endpoint and a run engine over the stores it is
  * given, in one process. It calls the same engines as the CLI: runs go through cairn-pipeline's
  * engine with every executor, webhooks through the handler {@code cairn pipeline listen} serves,
- * certificates are verified by cairn-certify's verifier.
+ * certificates are verified by cairn-certify's verifier; registered clusters are scanned and
+ * re-certified on their schedules by the {@link Scheduler}.
  *
  * <p>Stopping is graceful: the HTTP side stops taking requests, then the runs still queued or
  * running are recorded as {@link RunState#INTERRUPTED} (never lost); the next start resumes each
@@ -52,6 +54,7 @@ public final class CairnServer implements AutoCloseable {
   private final RunEngine engine;
   private final Delivery.Intake intake;
   private final HttpApi http;
+  private final Scheduler scheduler;
   private final Set<String> inFlight;
   private final List<String> resumed;
   private final Alerts alerts;
@@ -63,6 +66,7 @@ public final class CairnServer implements AutoCloseable {
       RunEngine engine,
       Delivery.Intake intake,
       HttpApi http,
+      Scheduler scheduler,
       Set<String> inFlight,
       List<String> resumed,
       Alerts alerts) {
@@ -71,6 +75,7 @@ public final class CairnServer implements AutoCloseable {
     this.engine = engine;
     this.intake = intake;
     this.http = http;
+    this.scheduler = scheduler;
     this.inFlight = inFlight;
     this.resumed = resumed;
     this.alerts = alerts;
@@ -86,7 +91,21 @@ public final class CairnServer implements AutoCloseable {
    */
   public static CairnServer start(ServerConfig config, ServerStores stores, Consumer<String> events)
       throws CairnException {
+    return start(config, stores, events, ScanListener.NONE);
+  }
+
+  /**
+   * Starts a server whose scheduler tells {@code scans} of every scan it stores (the hook for
+   * notifications on new findings).
+   *
+   * @throws CairnException when the address is taken, the TLS files cannot be read or a store
+   *     cannot be opened
+   */
+  public static CairnServer start(
+      ServerConfig config, ServerStores stores, Consumer<String> events, ScanListener scans)
+      throws CairnException {
     Objects.requireNonNull(events, "events");
+    Objects.requireNonNull(scans, "scans");
     Set<String> inFlight = ConcurrentHashMap.newKeySet();
     Alerts alerts;
     try {
@@ -136,6 +155,7 @@ public final class CairnServer implements AutoCloseable {
       throw e;
     }
     Delivery.Intake intake = null;
+    Scheduler scheduler = null;
     try {
       List<String> resumed = resume(engine, stores, config, events);
       GitAuth git =
@@ -158,6 +178,12 @@ public final class CairnServer implements AutoCloseable {
                       .maxBodyBytes(config.maxBodyBytes())
                       .clock(config.clock()));
       CairnServer[] self = new CairnServer[1];
+      ScanListener both =
+          (cluster, scan, previous) -> {
+            alerts.scanned(cluster, scan, previous);
+            scans.scanned(cluster, scan, previous);
+          };
+      scheduler = Scheduler.start(config, stores, both, events);
       HttpApi http =
           HttpApi.start(
               new HttpApi.Services(
@@ -166,11 +192,17 @@ public final class CairnServer implements AutoCloseable {
                   stores,
                   intake.handler(),
                   alerts.notifier(),
-                  () -> self[0] != null && !self[0].closed));
-      self[0] = new CairnServer(config, stores, engine, intake, http, inFlight, resumed, alerts);
+                  () -> self[0] != null && !self[0].closed,
+                  scheduler));
+      self[0] =
+          new CairnServer(
+              config, stores, engine, intake, http, scheduler, inFlight, resumed, alerts);
       return self[0];
     } catch (CairnException | RuntimeException e) {
       alerts.close();
+      if (scheduler != null) {
+        scheduler.close();
+      }
       if (intake != null) {
         intake.close();
       }
@@ -256,6 +288,11 @@ public final class CairnServer implements AutoCloseable {
     return engine;
   }
 
+  /** Scheduled scans and re-certification of the registered clusters. */
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
   /** The notification webhooks' deliveries (none configured: it records none). */
   public dev.cairn.server.notify.Notifier notifier() {
     return alerts.notifier();
@@ -263,7 +300,7 @@ public final class CairnServer implements AutoCloseable {
 
   /**
    * Tells the configured endpoints of the checks failing in a new scan of {@code cluster} that did
-   * not fail in the one before (the scheduler calls this after it stores a scan).
+   * not fail in the one before (the scheduler's scans come here by themselves).
    */
   public void scanned(
       String cluster,
@@ -300,6 +337,7 @@ public final class CairnServer implements AutoCloseable {
     } catch (RuntimeException e) {
       // Jetty could not wait for every request in flight: stop the rest all the same
     }
+    scheduler.close();
     intake.close();
     alerts.close();
     List<String> stopped = new ArrayList<>(inFlight);

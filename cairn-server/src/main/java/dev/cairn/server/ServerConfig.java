@@ -7,6 +7,8 @@ import dev.cairn.pipeline.webhook.RateLimit;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,6 +43,9 @@ public final class ServerConfig {
   private final List<dev.cairn.server.notify.Endpoint> notify;
   private final dev.cairn.server.notify.Notifier.Retry notifyRetry;
   private final Duration certificateSweep;
+  private final Duration scheduleTick;
+  private final ZoneId scheduleZone;
+  private final java.util.Set<dev.cairn.scanner.Framework> certifyFrameworks;
 
   private ServerConfig(Builder b, Secret secret) {
     this.host = b.host;
@@ -61,6 +66,9 @@ public final class ServerConfig {
     this.notify = b.notify;
     this.notifyRetry = b.notifyRetry;
     this.certificateSweep = b.certificateSweep;
+    this.scheduleTick = b.scheduleTick;
+    this.scheduleZone = b.scheduleZone;
+    this.certifyFrameworks = java.util.Set.copyOf(b.certifyFrameworks);
   }
 
   public static Builder builder(CairnHome home) {
@@ -148,6 +156,27 @@ public final class ServerConfig {
     return clock;
   }
 
+  /**
+   * How often the scheduler looks for clusters whose scan is due ({@link Duration#ZERO}: never by
+   * itself, only when {@link dev.cairn.server.schedule.Scheduler#tick()} is called).
+   */
+  public Duration scheduleTick() {
+    return scheduleTick;
+  }
+
+  /**
+   * The frameworks scheduled certifications judge (empty, the default: every framework, as {@code
+   * cairn certify} without {@code --framework}).
+   */
+  public java.util.Set<dev.cairn.scanner.Framework> certifyFrameworks() {
+    return certifyFrameworks;
+  }
+
+  /** The time zone cron schedules are read in (UTC by default). */
+  public ZoneId scheduleZone() {
+    return scheduleZone;
+  }
+
   @Override
   public String toString() {
     return "ServerConfig["
@@ -188,6 +217,9 @@ public final class ServerConfig {
     private dev.cairn.server.notify.Notifier.Retry notifyRetry =
         dev.cairn.server.notify.Notifier.Retry.defaults();
     private Duration certificateSweep = Duration.ofHours(1);
+    private Duration scheduleTick = Duration.ofSeconds(20);
+    private ZoneId scheduleZone = ZoneOffset.UTC;
+    private java.util.Set<dev.cairn.scanner.Framework> certifyFrameworks = java.util.Set.of();
 
     private Builder(CairnHome home) {
       this.home = Objects.requireNonNull(home, "home");
@@ -265,11 +297,6 @@ public final class ServerConfig {
       return this;
     }
 
-    public Builder clock(Clock c) {
-      this.clock = Objects.requireNonNull(c);
-      return this;
-    }
-
     /** The endpoints notification webhooks go to (none by default). */
     public Builder notifyEndpoints(List<dev.cairn.server.notify.Endpoint> endpoints) {
       this.notify = List.copyOf(endpoints);
@@ -287,6 +314,31 @@ public final class ServerConfig {
         throw new IllegalArgumentException("a sweep interval above zero: " + d);
       }
       this.certificateSweep = d;
+      return this;
+    }
+
+    public Builder clock(Clock c) {
+      this.clock = Objects.requireNonNull(c);
+      return this;
+    }
+
+    /** How often the scheduler looks for due scans; {@link Duration#ZERO}: only by hand. */
+    public Builder scheduleTick(Duration d) {
+      if (d.isNegative()) {
+        throw new IllegalArgumentException("a negative schedule tick: " + d);
+      }
+      this.scheduleTick = d;
+      return this;
+    }
+
+    /** The frameworks scheduled certifications judge (empty: every one). */
+    public Builder certifyFrameworks(java.util.Set<dev.cairn.scanner.Framework> f) {
+      this.certifyFrameworks = java.util.Set.copyOf(f);
+      return this;
+    }
+
+    public Builder scheduleZone(ZoneId z) {
+      this.scheduleZone = Objects.requireNonNull(z);
       return this;
     }
 

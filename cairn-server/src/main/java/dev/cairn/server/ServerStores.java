@@ -12,6 +12,9 @@ import dev.cairn.pipeline.webhook.AuditSink;
 import dev.cairn.pipeline.webhook.DeliveryStore;
 import dev.cairn.server.auth.TokenStore;
 import dev.cairn.server.auth.Tokens;
+import dev.cairn.server.store.ClusterStore;
+import dev.cairn.server.store.ScanStore;
+import dev.cairn.server.store.Stores;
 import java.util.Objects;
 
 /**
@@ -26,6 +29,8 @@ import java.util.Objects;
  * @param audit the duties audit log: every change made through the API is recorded here
  * @param tokens the API tokens
  * @param certificates the certificates shown and verified
+ * @param scans the scans of registered clusters
+ * @param clusters the clusters scanned and certified on a schedule
  */
 public record ServerStores(
     RunStore runs,
@@ -34,7 +39,9 @@ public record ServerStores(
     DeployHistory deployments,
     AuditLog audit,
     TokenStore tokens,
-    CertificateShelf certificates) {
+    CertificateShelf certificates,
+    ScanStore scans,
+    ClusterStore clusters) {
   public ServerStores {
     Objects.requireNonNull(runs, "runs");
     Objects.requireNonNull(deliveries, "deliveries");
@@ -43,6 +50,22 @@ public record ServerStores(
     Objects.requireNonNull(audit, "audit");
     Objects.requireNonNull(tokens, "tokens");
     Objects.requireNonNull(certificates, "certificates");
+    Objects.requireNonNull(scans, "scans");
+    Objects.requireNonNull(clusters, "clusters");
+  }
+
+  /** This with other token and certificate stores (the rest kept). */
+  public ServerStores with(TokenStore otherTokens, CertificateShelf otherCertificates) {
+    return new ServerStores(
+        runs,
+        deliveries,
+        webhookAudit,
+        deployments,
+        audit,
+        otherTokens,
+        otherCertificates,
+        scans,
+        clusters);
   }
 
   /**
@@ -58,12 +81,14 @@ public record ServerStores(
         storage.deployHistory(),
         storage.dutiesAudit(),
         new StoredTokens(storage.tokens()),
-        CertificateShelf.in(home));
+        CertificateShelf.in(home),
+        storage.scans(),
+        storage.clusters());
   }
 
   /**
    * The file implementations in Cairn's home: the same files {@code cairn pipeline}, {@code cairn
-   * deploy} and {@code cairn certify} use.
+   * deploy} and {@code cairn certify} use; scans and registered clusters under {@code server/}.
    */
   public static ServerStores files(CairnHome home) throws CairnException {
     RunStore runs = Pipelines.fileStore(home);
@@ -79,7 +104,9 @@ public record ServerStores(
           Rollouts.fileHistory(home),
           AuditLog.in(home),
           Tokens.file(home),
-          CertificateShelf.in(home));
+          CertificateShelf.in(home),
+          Stores.fileScans(home.dir("server").resolve("scans")),
+          Stores.fileClusters(home.dir("server").resolve("clusters.json")));
     } catch (CairnException | RuntimeException e) {
       runs.close();
       try {

@@ -98,6 +98,9 @@ class OpenApiConformanceTest {
             .contains("event: log")
             .contains("event: end");
       }
+      if (op.id().equals("streamScanJobEvents")) {
+        assertThat(r.body()).contains("event: end").contains("\"outcome\":\"failed\"");
+      }
       if (op.id().equals("getMetrics")) {
         assertThat(r.body())
             .contains("cairn_http_requests_seconds_count")

@@ -2,15 +2,26 @@ package dev.cairn.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.core.Json;
 import dev.cairn.core.Secret;
 import dev.cairn.deploy.duties.Duty;
 import dev.cairn.deploy.rollout.Revision;
 import dev.cairn.deploy.rollout.Rollouts;
 import dev.cairn.pipeline.RunRecord;
+import dev.cairn.scanner.ObjectSources;
+import dev.cairn.scanner.ReportFormat;
+import dev.cairn.scanner.Reports;
+import dev.cairn.scanner.ScanOptions;
+import dev.cairn.scanner.ScanReport;
+import dev.cairn.scanner.Scanners;
+import dev.cairn.server.schedule.ScanJob;
+import dev.cairn.server.store.ClusterStore;
+import dev.cairn.server.store.ScanStore;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +48,9 @@ final class Operations {
   final String runId;
   final String certDigest;
   final String clusterId;
+  final long scanId;
+  final String jobId;
+  final Path kubeconfig;
 
   Operations(ServerFixture f) throws Exception {
     this.f = f;
@@ -65,6 +79,32 @@ final class Operations {
     var all = CertificateShelf.in(shelved).list(new ArrayList<>());
     this.certDigest = all.get(0).digest();
     this.clusterId = all.get(0).certificate().clusterId().toString();
+    // a registered cluster with a real scan (of manifests) stored, and a scan job that has ended
+    this.kubeconfig = f.brokenKubeconfig();
+    f.stores
+        .clusters()
+        .put(new ClusterStore.Cluster("ops", kubeconfig.toString(), "0 3 * * *", Instant.now()));
+    Path manifest = f.dir.resolve("ops-pod.yaml");
+    java.nio.file.Files.writeString(
+        manifest,
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nspec:\n"
+            + "  containers:\n  - name: web\n    image: nginx:latest\n");
+    ScanReport report =
+        Scanners.create(ScanOptions.defaults())
+            .scan(
+                List.of(ObjectSources.manifests(List.of(manifest), InputStream.nullInputStream())));
+    java.io.StringWriter json = new java.io.StringWriter();
+    Reports.write(report, ReportFormat.JSON, json, false);
+    this.scanId =
+        f.stores
+            .scans()
+            .add(
+                new ScanStore.Scan(
+                    0, "ops", Instant.now(), Map.of("cis", Map.of("high", 2)), json.toString()))
+            .id();
+    ScanJob job = f.server.scheduler().scanNow("ops");
+    job.done().get(2, java.util.concurrent.TimeUnit.MINUTES);
+    this.jobId = job.id();
   }
 
   List<Op> all() {
@@ -103,6 +143,18 @@ final class Operations {
             .replace("{digest}", certDigest)
             .replace("{target}", "web")
             .replace("{asset}", "app.js");
+    if (op.id().equals("deleteSchedule")) {
+      f.stores
+          .clusters()
+          .put(
+              new ClusterStore.Cluster(
+                  "throwaway", kubeconfig.toString(), "@daily", Instant.now()));
+      path = path.replace("{name}", "throwaway");
+    }
+    path = path.replace("{name}", "ops").replace("{job}", jobId);
+    if (path.startsWith("/api/v1/scans/{id}")) {
+      path = path.replace("{id}", Long.toString(scanId));
+    }
     if (path.contains("/tokens/{id}")) {
       String id;
       try (var t = f.tokenStore()) {
@@ -115,6 +167,11 @@ final class Operations {
     String body = null;
     if (op.id().equals("createToken")) {
       body = "{\"name\":\"made-by-test\",\"duties\":[\"Dev\"]}";
+    }
+    if (op.id().equals("putSchedule")) {
+      body =
+          Json.canonical(
+              Map.of("kubeconfig", kubeconfig.toString(), "schedule", "30 2 * * MON-FRI"));
     }
     if (op.id().equals("receiveWebhook")) {
       return ping(token);

@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.cairn.core.CairnHome;
 import dev.cairn.core.Json;
 import dev.cairn.core.Secret;
-import dev.cairn.deploy.duties.AuditLog;
 import dev.cairn.deploy.duties.Duty;
-import dev.cairn.deploy.rollout.Rollouts;
 import dev.cairn.pipeline.Pipelines;
 import dev.cairn.pipeline.RunRecord;
 import dev.cairn.pipeline.RunRequest;
@@ -40,6 +38,7 @@ final class ServerFixture implements AutoCloseable {
   final List<String> events = new CopyOnWriteArrayList<>();
   final HttpClient http = HttpClient.newHttpClient();
   CairnServer server;
+  ServerStores stores;
 
   ServerFixture(Path dir) throws Exception {
     this(dir, b -> {});
@@ -80,22 +79,33 @@ final class ServerFixture implements AutoCloseable {
             .stopGrace(Duration.ofSeconds(2));
     tune.accept(b);
     ServerStores files = ServerStores.files(home);
-    ServerStores stores =
-        new ServerStores(
-            files.runs(),
-            files.deliveries(),
-            files.webhookAudit(),
-            Rollouts.fileHistory(home),
-            AuditLog.in(home),
-            tokenStore(),
-            CertificateShelf.in(home));
+    ServerStores stores = files.with(tokenStore(), CertificateShelf.in(home));
     files.tokens().close();
-    return CairnServer.start(b.build(), stores, events::add);
+    this.stores = stores;
+    return CairnServer.start(b.build(), stores, events::add, scans);
   }
 
   void restart() throws Exception {
+    restart(b -> {});
+  }
+
+  void restart(java.util.function.Consumer<ServerConfig.Builder> tune) throws Exception {
     server.close();
-    server = start(b -> {});
+    server = start(tune);
+  }
+
+  /** What the servers started here tell of stored scans (set before a start). */
+  ScanListener scans = ScanListener.NONE;
+
+  /** A kubeconfig that names no certificate authority: a scan of it fails at once. */
+  Path brokenKubeconfig() throws Exception {
+    Path p = dir.resolve("broken.kubeconfig");
+    Files.writeString(
+        p,
+        "apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: k\n  cluster:"
+            + " {server: 'https://127.0.0.1:9'}\ncontexts:\n- name: c\n  context: {cluster: k,"
+            + " user: u}\nusers:\n- name: u\n  user: {token: t}\n");
+    return p;
   }
 
   private static void copy(String resource, Path to) throws Exception {

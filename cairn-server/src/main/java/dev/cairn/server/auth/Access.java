@@ -49,6 +49,13 @@ public final class Access {
     t.put("listAudit", READ);
     t.put("getTrustRoot", READ);
     t.put("listNotifications", READ);
+    t.put("listSchedules", READ);
+    t.put("putSchedule", EnumSet.of(Duty.SEC, Duty.OPS));
+    t.put("deleteSchedule", EnumSet.of(Duty.SEC, Duty.OPS));
+    t.put("startScan", EnumSet.of(Duty.SEC, Duty.OPS));
+    t.put("listScans", READ);
+    t.put("getScan", READ);
+    t.put("streamScanJobEvents", READ);
     t.put("listTokens", Set.of(Duty.SEC));
     t.put("createToken", Set.of(Duty.SEC));
     t.put("revokeToken", Set.of(Duty.SEC));

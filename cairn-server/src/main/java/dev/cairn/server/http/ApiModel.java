@@ -7,6 +7,7 @@ import dev.cairn.ledger.Certificate;
 import dev.cairn.pipeline.RunRecord;
 import dev.cairn.pipeline.StepRecord;
 import dev.cairn.server.auth.ApiToken;
+import dev.cairn.server.store.ScanStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -337,4 +338,53 @@ public final class ApiModel {
   }
 
   public record NotificationList(List<String> endpoints, List<NotificationDelivery> deliveries) {}
+
+  /** A scan of a registered cluster: failing findings by framework, then by severity. */
+  public record ScanSummary(
+      long id, String cluster, String scannedAt, Map<String, Map<String, Integer>> findings) {
+    public static ScanSummary of(ScanStore.Scan s) {
+      return new ScanSummary(s.id(), s.cluster(), s.scannedAt().toString(), s.findings());
+    }
+  }
+
+  /** Scans, newest first. */
+  public record ScanList(List<ScanSummary> scans) {}
+
+  /** A scan with its report (the scanner's JSON report, as an object). */
+  public record ScanDetail(
+      long id,
+      String cluster,
+      String scannedAt,
+      Map<String, Map<String, Integer>> findings,
+      Map<String, Object> report) {}
+
+  /** A registered cluster's newest scan. */
+  public record LastScan(long id, String scannedAt, Map<String, Map<String, Integer>> findings) {
+    public static LastScan of(ScanStore.Scan s) {
+      return new LastScan(s.id(), s.scannedAt().toString(), s.findings());
+    }
+  }
+
+  /**
+   * A registered cluster and its schedule.
+   *
+   * @param nextScan when its scan is next due (null: its schedule never fires again)
+   * @param lastScan its newest scan, or null
+   * @param certificate the digest of its newest certificate, or null (none, or not scanned since
+   *     the server started, so its identity is not known yet)
+   */
+  public record Schedule(
+      String name,
+      String schedule,
+      String kubeconfig,
+      String registeredAt,
+      @Nullable String nextScan,
+      @Nullable LastScan lastScan,
+      @Nullable String certificate) {}
+
+  /** The registered clusters, by name. */
+  public record ScheduleList(List<Schedule> clusters) {}
+
+  /** A scan started: its job, and where its events stream. */
+  public record ScanStarted(String scan, String cluster, String events) {}
 }

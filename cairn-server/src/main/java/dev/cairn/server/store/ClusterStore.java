@@ -13,15 +13,12 @@ public interface ClusterStore {
    *
    * @param name its name here ({@code [a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?})
    * @param kubeconfig where its kubeconfig is (a path on the server)
-   * @param schedule when to scan it, in cron syntax: five fields (minute hour day-of-month month
-   *     day-of-week), or a macro such as {@code @daily}
+   * @param schedule when to scan it, in cron syntax ({@link dev.cairn.server.schedule.Cron}): five
+   *     fields (minute hour day-of-month month day-of-week), or a macro such as {@code @daily}
    * @param registeredAt when it was registered
    */
   record Cluster(String name, String kubeconfig, String schedule, Instant registeredAt) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-    private static final Pattern FIELD = Pattern.compile("[0-9A-Za-z*/,?LW#-]+");
-    private static final java.util.Set<String> MACROS =
-        java.util.Set.of("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@hourly");
 
     public Cluster {
       Objects.requireNonNull(kubeconfig, "kubeconfig");
@@ -37,30 +34,18 @@ public interface ClusterStore {
         throw new IllegalArgumentException("a kubeconfig path is 1 to 2000 characters");
       }
       schedule = schedule.strip();
-      if (!validSchedule(schedule)) {
-        throw new IllegalArgumentException(
-            "not a cron schedule: '"
-                + dev.cairn.core.Text.escape(schedule)
-                + "' (five fields: minute hour day-of-month month day-of-week, e.g. '0 3 * * *',"
-                + " or @daily)");
-      }
+      // the real parse: a bad schedule is refused naming its field, with what a schedule is
+      dev.cairn.server.schedule.Cron.parse(schedule);
     }
 
-    /** Whether {@code s} has the shape of a cron schedule (five fields, or a macro). */
+    /** The schedule, read. */
+    public dev.cairn.server.schedule.Cron cron() {
+      return dev.cairn.server.schedule.Cron.parse(schedule);
+    }
+
+    /** Whether {@code s} is a cron schedule (five fields, or a macro). */
     public static boolean validSchedule(String s) {
-      if (MACROS.contains(s)) {
-        return true;
-      }
-      String[] f = s.split("\\s+");
-      if (f.length != 5 || s.length() > 200) {
-        return false;
-      }
-      for (String x : f) {
-        if (!FIELD.matcher(x).matches()) {
-          return false;
-        }
-      }
-      return true;
+      return dev.cairn.server.schedule.Cron.valid(s.strip());
     }
   }
 

@@ -39,7 +39,12 @@ final class JdbcScanStore implements ScanStore {
                         "INSERT INTO scans (cluster_id, scanned_at, report) VALUES (?, ?, ?)",
                         new String[] {"id"})) {
                   s.setString(1, scan.cluster());
-                  s.setObject(2, scan.scannedAt().atOffset(ZoneOffset.UTC));
+                  // truncated, as the record returned says (a database would round the nanoseconds)
+                  s.setObject(
+                      2,
+                      scan.scannedAt()
+                          .truncatedTo(java.time.temporal.ChronoUnit.MICROS)
+                          .atOffset(ZoneOffset.UTC));
                   s.setString(3, scan.reportJson());
                   s.executeUpdate();
                   try (ResultSet k = s.getGeneratedKeys()) {

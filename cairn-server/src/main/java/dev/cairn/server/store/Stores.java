@@ -6,7 +6,10 @@ import dev.cairn.pipeline.RunStore;
 import dev.cairn.pipeline.webhook.DeliveryStore;
 import java.time.Clock;
 
-/** The JDBC stores, each on a {@link Database}; {@link Storage#open} opens them all at once. */
+/**
+ * The JDBC stores, each on a {@link Database} ({@link Storage#open} opens them all at once), and
+ * the file stores of a server without a database.
+ */
 public final class Stores {
   private Stores() {}
 
@@ -50,5 +53,18 @@ public final class Stores {
 
   public static ClusterStore clusters(Database db) {
     return new JdbcClusterStore(db);
+  }
+
+  /**
+   * Scans as files in {@code dir} ({@code server/scans/} in Cairn's home for a server on files),
+   * each written atomically.
+   */
+  public static ScanStore fileScans(java.nio.file.Path dir) {
+    return new FileScanStore(dir);
+  }
+
+  /** Registered clusters in one JSON file, replaced atomically ({@code server/clusters.json}). */
+  public static ClusterStore fileClusters(java.nio.file.Path file) {
+    return new FileClusterStore(file);
   }
 }

@@ -7,8 +7,6 @@ import dev.cairn.core.Secret;
 import dev.cairn.deploy.duties.Duty;
 import dev.cairn.server.store.CertificateStore.Status;
 import dev.cairn.server.store.CertificateStore.StoredCertificate;
-import dev.cairn.server.store.ClusterStore.Cluster;
-import dev.cairn.server.store.ScanStore.Scan;
 import dev.cairn.server.store.TokenStore.ApiToken;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
@@ -16,43 +14,18 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The server's own stores (scans, certificates, tokens, clusters), on whichever database. */
+/**
+ * The server's own stores (certificates, tokens), on whichever database; scans and clusters are
+ * held to {@link ScheduleStoresContract} on files and databases alike.
+ */
 abstract class ServerStoresContract {
   static final Instant T = Instant.parse("2026-12-01T10:00:00Z");
   final Clock clock = Clock.fixed(T, ZoneOffset.UTC);
 
   /** The database under test, opened again on each call. */
   protected abstract Database open() throws Exception;
-
-  @Test
-  void scans_areKeptWhole_perCluster_newestFirst() throws Exception {
-    ScanStore s = Stores.scans(open());
-    Scan first =
-        s.add(
-            new Scan(
-                0,
-                "prod",
-                T,
-                Map.of("cis", Map.of("high", 3, "low", 1), "nsa", Map.of("medium", 2)),
-                "{\"report\":1}"));
-    Scan second = s.add(new Scan(0, "prod", T.plusSeconds(3600), Map.of(), "{\"report\":2}"));
-    s.add(new Scan(0, "staging", T, Map.of("pss", Map.of("high", 9)), "{}"));
-    assertThat(first.id()).isPositive();
-    assertThat(second.id()).isNotEqualTo(first.id());
-    ScanStore again = Stores.scans(open());
-    assertThat(again.get(first.id())).contains(first);
-    assertThat(again.latest("prod")).contains(second);
-    List<Scan> history = again.history("prod", 10);
-    assertThat(history).extracting(Scan::id).containsExactly(second.id(), first.id());
-    assertThat(history.get(1).findings()).isEqualTo(first.findings());
-    assertThat(history.get(1).reportJson()).as("history leaves reports out").isEmpty();
-    assertThat(again.history("prod", 1)).hasSize(1);
-    assertThat(again.latest("nowhere")).isEmpty();
-  }
 
   static StoredCertificate cert(String id, String cluster, Instant issued, int days) {
     return new StoredCertificate(
@@ -141,25 +114,5 @@ abstract class ServerStoresContract {
     assertThatThrownBy(() -> s.create("<script>", Duty.VIEWER))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("not a token name");
-  }
-
-  @Test
-  void clusters_areRegisteredReplacedAndRemoved_withACronSchedule() throws Exception {
-    ClusterStore s = Stores.clusters(open());
-    s.put(new Cluster("prod", "/etc/cairn/prod.kubeconfig", "0 3 * * *", T));
-    s.put(new Cluster("edge", "/etc/cairn/edge.kubeconfig", "@daily", T));
-    s.put(new Cluster("prod", "/etc/cairn/prod2.kubeconfig", "*/15 * * * 1-5", T));
-    ClusterStore again = Stores.clusters(open());
-    assertThat(again.list()).extracting(Cluster::name).containsExactly("edge", "prod");
-    assertThat(again.get("prod").orElseThrow().schedule()).isEqualTo("*/15 * * * 1-5");
-    assertThat(again.remove("edge")).isTrue();
-    assertThat(again.remove("edge")).isFalse();
-    assertThat(again.get("edge")).isEmpty();
-    assertThatThrownBy(() -> new Cluster("prod", "/k", "every day", T))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("not a cron schedule");
-    assertThatThrownBy(() -> new Cluster("Prod_1", "/k", "@daily", T))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("not a cluster name");
   }
 }

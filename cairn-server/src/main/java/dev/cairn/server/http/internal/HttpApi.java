@@ -32,6 +32,12 @@ import dev.cairn.server.auth.Access;
 import dev.cairn.server.auth.ApiToken;
 import dev.cairn.server.auth.TokenStore;
 import dev.cairn.server.http.ApiModel;
+import dev.cairn.server.schedule.Cron;
+import dev.cairn.server.schedule.ScanJob;
+import dev.cairn.server.schedule.Scheduler;
+import dev.cairn.server.store.ClusterStore;
+import dev.cairn.server.store.ScanStore;
+import dev.cairn.server.store.StoreException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -88,7 +94,8 @@ public final class HttpApi implements AutoCloseable {
       ServerStores stores,
       WebhookHandler webhooks,
       dev.cairn.server.notify.Notifier notifier,
-      BooleanSupplier ready) {}
+      BooleanSupplier ready,
+      Scheduler scheduler) {}
 
   static final String CSP =
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
@@ -424,6 +431,19 @@ public final class HttpApi implements AutoCloseable {
         "listDeployments",
         this::deployments);
     route(r, HandlerType.GET, "/api/v1/audit", "listAudit", this::audit);
+    route(r, HandlerType.GET, "/api/v1/schedules", "listSchedules", this::listSchedules);
+    route(r, HandlerType.PUT, "/api/v1/schedules/{name}", "putSchedule", this::putSchedule);
+    route(
+        r, HandlerType.DELETE, "/api/v1/schedules/{name}", "deleteSchedule", this::deleteSchedule);
+    route(r, HandlerType.POST, "/api/v1/schedules/{name}/scan", "startScan", this::startScan);
+    route(r, HandlerType.GET, "/api/v1/scans", "listScans", this::listScans);
+    route(r, HandlerType.GET, "/api/v1/scans/{id}", "getScan", this::getScan);
+    route(
+        r,
+        HandlerType.GET,
+        "/api/v1/scan-jobs/{job}/events",
+        "streamScanJobEvents",
+        this::scanJobEvents);
     route(r, HandlerType.GET, "/api/v1/tokens", "listTokens", this::listTokens);
     route(r, HandlerType.POST, "/api/v1/tokens", "createToken", this::createToken);
     route(r, HandlerType.GET, "/api/v1/trust", "getTrustRoot", this::trust);
@@ -842,6 +862,195 @@ public final class HttpApi implements AutoCloseable {
         new ApiModel.Done(
             revoked ? "revoked" : "already-revoked",
             revoked ? "the token no longer works" : "the token was revoked before"));
+  }
+
+  // ------------------------------------------------------------------ schedules and scans
+
+  private static String clusterName(Context ctx) {
+    String n = ctx.pathParam("name");
+    if (!n.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
+      throw new ApiError(
+          404,
+          "not-found",
+          "no such cluster",
+          "a cluster's name is lower-case letters, digits and '-', at most 63");
+    }
+    return n;
+  }
+
+  private ApiModel.Schedule schedule(ClusterStore.Cluster c) throws StoreException {
+    Scheduler sch = s.scheduler();
+    List<ScanStore.Scan> last = s.stores().scans().history(c.name(), 1);
+    return new ApiModel.Schedule(
+        c.name(),
+        c.schedule(),
+        c.kubeconfig(),
+        c.registeredAt().toString(),
+        sch.nextScan(c).map(Object::toString).orElse(null),
+        last.isEmpty() ? null : ApiModel.LastScan.of(last.get(0)),
+        sch.newestCertificate(c.name()).map(CertificateShelf.Shelved::digest).orElse(null));
+  }
+
+  private void listSchedules(Context ctx) throws StoreException {
+    List<ApiModel.Schedule> out = new ArrayList<>();
+    for (ClusterStore.Cluster c : s.stores().clusters().list()) {
+      out.add(schedule(c));
+    }
+    json(ctx, 200, new ApiModel.ScheduleList(out));
+  }
+
+  private void putSchedule(Context ctx) throws IOException, StoreException {
+    String name = clusterName(ctx);
+    Map<String, Object> body;
+    try {
+      body = Json.parseObject(readBody(ctx));
+    } catch (IOException e) {
+      throw new ApiError(
+          400,
+          "bad-request",
+          "the body is not a JSON object",
+          "send {\"kubeconfig\": \"/path/on/the/server\", \"schedule\": \"0 3 * * *\"}");
+    }
+    if (!(body.get("kubeconfig") instanceof String kubeconfig)
+        || !(body.get("schedule") instanceof String schedule)) {
+      throw new ApiError(
+          400,
+          "bad-request",
+          "a schedule needs a kubeconfig and a schedule, both strings",
+          "send {\"kubeconfig\": \"/path/on/the/server\", \"schedule\": \"0 3 * * *\"}");
+    }
+    ClusterStore.Cluster c;
+    try {
+      c = new ClusterStore.Cluster(name, kubeconfig, schedule, clock.instant());
+    } catch (Cron.InvalidSchedule e) {
+      throw new ApiError(400, "bad-schedule", String.valueOf(e.getMessage()), e.hint());
+    } catch (IllegalArgumentException e) {
+      throw new ApiError(400, "bad-request", String.valueOf(e.getMessage()), null);
+    }
+    Path file = Path.of(kubeconfig);
+    if (!file.isAbsolute() || !Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw new ApiError(
+          400,
+          "bad-kubeconfig",
+          "no readable kubeconfig at '" + Text.escape(kubeconfig) + "' on the server",
+          "give the absolute path of a kubeconfig file the server can read");
+    }
+    boolean known = s.stores().clusters().get(name).isPresent();
+    s.stores().clusters().put(c);
+    audit(ctx, "schedule.put", name, known ? "replaced" : "registered");
+    json(ctx, known ? 200 : 201, schedule(c));
+  }
+
+  private void deleteSchedule(Context ctx) throws StoreException {
+    String name = clusterName(ctx);
+    if (!s.stores().clusters().remove(name)) {
+      throw new ApiError(404, "not-found", "no such cluster", "list the schedules to see them");
+    }
+    audit(ctx, "schedule.delete", name, "removed");
+    json(
+        ctx,
+        200,
+        new ApiModel.Done(
+            "removed", "the cluster is no longer scanned; its scans and certificates are kept"));
+  }
+
+  private void startScan(Context ctx) throws StoreException {
+    String name = clusterName(ctx);
+    ScanJob job;
+    try {
+      job = s.scheduler().scanNow(name);
+    } catch (java.util.NoSuchElementException e) {
+      throw new ApiError(404, "not-found", "no such cluster", "register it with PUT first");
+    }
+    audit(ctx, "schedule.scan", name, "started " + job.id());
+    json(
+        ctx,
+        202,
+        new ApiModel.ScanStarted(job.id(), name, "/api/v1/scan-jobs/" + job.id() + "/events"));
+  }
+
+  private void listScans(Context ctx) throws StoreException {
+    int limit = intParam(ctx, "limit", 50, 1, 1000);
+    String cluster = ctx.queryParam("cluster");
+    List<ScanStore.Scan> all = new ArrayList<>();
+    if (cluster != null) {
+      if (cluster.isBlank() || cluster.length() > 200) {
+        throw new ApiError(400, "bad-request", "cluster is a name of 1 to 200 characters", null);
+      }
+      all.addAll(s.stores().scans().history(cluster, limit));
+    } else {
+      for (ClusterStore.Cluster c : s.stores().clusters().list()) {
+        all.addAll(s.stores().scans().history(c.name(), limit));
+      }
+      all.sort(
+          java.util.Comparator.comparing(ScanStore.Scan::scannedAt)
+              .thenComparingLong(ScanStore.Scan::id)
+              .reversed());
+    }
+    json(
+        ctx,
+        200,
+        new ApiModel.ScanList(all.stream().limit(limit).map(ApiModel.ScanSummary::of).toList()));
+  }
+
+  private void getScan(Context ctx) throws StoreException {
+    String id = ctx.pathParam("id");
+    if (!id.matches("[0-9]{1,18}")) {
+      throw new ApiError(404, "not-found", "no such scan", "list the scans to see their ids");
+    }
+    ScanStore.Scan scan =
+        s.stores()
+            .scans()
+            .get(Long.parseLong(id))
+            .orElseThrow(
+                () -> new ApiError(404, "not-found", "no such scan", "list the scans to see ids"));
+    Map<String, Object> report;
+    try {
+      report = Json.parseObject(scan.reportJson());
+    } catch (IOException e) {
+      throw new ApiError(
+          500, "scan-broken", "the stored report of scan " + id + " is not JSON", null);
+    }
+    json(
+        ctx,
+        200,
+        new ApiModel.ScanDetail(
+            scan.id(), scan.cluster(), scan.scannedAt().toString(), scan.findings(), report));
+  }
+
+  /** Server-sent events of a scan job: {@code progress} as it goes, then {@code end}. */
+  private void scanJobEvents(Context ctx) throws IOException, InterruptedException {
+    String id = ctx.pathParam("job");
+    ScanJob job =
+        (id.matches("job-[0-9a-f]{12}") ? s.scheduler().job(id) : Optional.<ScanJob>empty())
+            .orElseThrow(
+                () ->
+                    new ApiError(
+                        404,
+                        "not-found",
+                        "no such scan job",
+                        "start a scan with POST /api/v1/schedules/{name}/scan"));
+    ctx.res().setStatus(200);
+    ctx.res().setContentType("text/event-stream");
+    ctx.res().setCharacterEncoding("UTF-8");
+    ctx.res().setHeader("X-Accel-Buffering", "no");
+    OutputStream out = ctx.res().getOutputStream();
+    int seen = 0;
+    while (!stopping) {
+      List<ScanJob.Event> evs = job.eventsAfter(seen, 15_000);
+      if (evs.isEmpty()) {
+        out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        continue;
+      }
+      for (ScanJob.Event e : evs) {
+        send(out, e.seq(), e.type(), Json.canonical(e.data()));
+        seen = e.seq();
+        if (e.type().equals("end")) {
+          return;
+        }
+      }
+    }
   }
 
   private void trust(Context ctx) throws IOException, CairnException {
