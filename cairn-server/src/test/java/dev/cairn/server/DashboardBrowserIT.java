@@ -115,6 +115,28 @@ class DashboardBrowserIT {
                 "gate refused " + XSS,
                 null),
             List.of());
+    // a registered cluster with a week of scans (the scheduler's next fire is hours away)
+    Path kubeconfig = Files.writeString(dir.resolve("prod.kubeconfig"), "apiVersion: v1\n");
+    f.stores
+        .clusters()
+        .put(
+            new dev.cairn.server.store.ClusterStore.Cluster(
+                "prod", kubeconfig.toString(), "0 3 * * *", day.minus(Duration.ofDays(8))));
+    for (int i = 0; i < 7; i++) {
+      f.stores
+          .scans()
+          .add(
+              new dev.cairn.server.store.ScanStore.Scan(
+                  0,
+                  "prod",
+                  day.minus(Duration.ofDays(7 - i)),
+                  Map.of(
+                      "cis",
+                      Map.of("high", 6 - i / 2, "medium", 9 - i),
+                      "nsa",
+                      Map.of("critical", i < 3 ? 1 : 0, "low", 4)),
+                  "{\"checks\":[]}"));
+    }
     browser = chromium();
   }
 
@@ -236,6 +258,7 @@ class DashboardBrowserIT {
       {"Deployments", "Deployments", "shop-frontend"},
       {"Trust", "Trust root", "Attestation policies"},
       {"Audit log", "Audit log", "records"},
+      {"Notifications", "Notifications", "No notification endpoint is configured"},
       {"Tokens", "Tokens", "lead"},
     };
     int n = 2;
@@ -254,7 +277,28 @@ class DashboardBrowserIT {
     click(By.linkText("shop-frontend"));
     waitText(By.tagName("h1"), "Target shop-frontend");
     assertThat(body()).contains("failed").contains("refused: the cluster's certificate expired");
-    shot("09-target");
+    shot("09b-target");
+  }
+
+  @Test
+  void scans_showATrendChart_andTheLatestFindingsByFrameworkAndSeverity() throws IOException {
+    click(By.linkText("Scans"));
+    WebElement row = waitFor(By.cssSelector("tr[data-schedule=prod]"));
+    assertThat(row.getText()).contains("0 3 * * *").contains("high").contains("medium");
+    click(By.linkText("prod"));
+    waitText(By.tagName("h1"), "Scans of prod");
+    // the chart has one area per severity that ever failed, drawn from the 7 scans
+    new WebDriverWait(browser, Duration.ofSeconds(30))
+        .until(d -> d.findElements(By.cssSelector("svg.chart polygon")).size() == 4);
+    String text = body();
+    assertThat(text).contains("7 scans shown").contains("Latest scan by framework and severity");
+    // the newest scan: cis high 3, medium 3; nsa critical 0, low 4
+    WebElement cis = browser.findElement(By.xpath("//td[text()='cis']/.."));
+    assertThat(cis.getText()).isEqualTo("cis 0 3 3 0 0");
+    WebElement nsa = browser.findElement(By.xpath("//td[text()='nsa']/.."));
+    assertThat(nsa.getText()).isEqualTo("nsa 0 0 0 4 0");
+    assertThat(browser.findElements(By.id("scan-now"))).hasSize(1); // Sec and Ops may start one
+    shot("18-scans");
   }
 
   @Test

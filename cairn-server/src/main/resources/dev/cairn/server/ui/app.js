@@ -642,9 +642,14 @@ async function scanNow(name, button, progress) {
     fill(progress, "Scan started…");
     await stream("/api/v1/scan-jobs/" + encodeURIComponent(job.scan) + "/events", (event, data) => {
       if (event === "progress") {
-        fill(progress, data.message || JSON.stringify(data));
+        const done = data.checksDone === null || data.checksDone === undefined ? "…" : data.checksDone;
+        fill(progress, (data.phase === "certify" ? "Certifying" : "Scanning") +
+          (data.checkPack ? " with " + data.checkPack : "") +
+          (data.checks ? ": " + done + " of " + data.checks + " checks" : "") +
+          (data.objects ? ", " + data.objects + " objects" : "") +
+          (data.step ? " · " + data.step : ""));
       } else if (event === "end") {
-        fill(progress, data.error ? errorBox(new ApiError(0, data.error)) : "Scan finished: " + (data.outcome || "done"));
+        fill(progress, data.error ? errorBox(new ApiError(0, data.error)) : "Scan finished: " + data.outcome + (data.certificate ? " — new certificate " + short(data.certificate) : ""));
       }
     }, view.signal);
     route();
@@ -818,6 +823,36 @@ async function auditPage() {
   draw();
 }
 
+// ------------------------------------------------------------------ notifications
+
+const DELIVERY_TONE = { delivered: "ok", pending: "run", failed: "bad" };
+
+async function notificationsPage() {
+  const list = await api("/api/v1/notifications?limit=200");
+  page(
+    "Notifications",
+    list.endpoints.length
+      ? "Webhooks to " + list.endpoints.join(", ") + ": new failing checks, gate refusals, expiring and revoked certificates, signed and retried."
+      : "No notification endpoint is configured (cairn serve --notify URL --notify-secret-file FILE).",
+    table(
+      ["When", "Event", "Subject", "Summary", "Endpoint", "Status", "Attempts"],
+      list.deliveries.map((d) =>
+        h("tr", { "data-delivery": d.id },
+          h("td", {}, when(d.at)),
+          h("td", {}, d.kind),
+          h("td", { class: "mono wrap" }, d.subject),
+          h("td", {}, d.summary),
+          h("td", { class: "wrap" }, d.endpoint),
+          h("td", {}, badge(d.status, DELIVERY_TONE[d.status] || "idle"), d.nextAttempt ? h("div", { class: "muted" }, "next ", when(d.nextAttempt)) : null),
+          h("td", {}, h("details", {}, h("summary", {}, String(d.attempts.length)),
+            h("pre", {}, d.attempts.map((a) => a.at + "  " + (a.status || "no answer") + (a.error ? "  " + a.error : "")).join("\n")))),
+        ),
+      ),
+      "Nothing has been notified yet.",
+    ),
+  );
+}
+
 // ------------------------------------------------------------------ tokens
 
 async function tokensPage() {
@@ -901,6 +936,7 @@ const ROUTES = [
   [/^deployments\/([^/]+)$/, targetPage, "deployments"],
   [/^trust$/, trustPage, "trust"],
   [/^audit$/, auditPage, "audit"],
+  [/^notifications$/, notificationsPage, "notifications"],
   [/^tokens$/, tokensPage, "tokens"],
 ];
 
