@@ -11,6 +11,7 @@ import dev.cairn.core.CairnHome;
 import dev.cairn.core.Digest;
 import dev.cairn.deploy.Deployer;
 import dev.cairn.deploy.Deployers;
+import dev.cairn.deploy.duties.Duty;
 import dev.cairn.ethereum.EthereumRegistries;
 import dev.cairn.ethereum.LocalNode;
 import dev.cairn.ledger.CertificateBundle;
@@ -33,6 +34,8 @@ import dev.cairn.scanner.ScanReport;
 import dev.cairn.scanner.Scanners;
 import dev.cairn.scanner.Snapshots;
 import dev.cairn.scanner.Waivers;
+import dev.cairn.server.ServerConfig;
+import dev.cairn.server.ServerStores;
 import dev.cairn.supplychain.ImageRef;
 import dev.cairn.supplychain.ImageVerifier;
 import dev.cairn.supplychain.ImageVerifyRequest;
@@ -80,6 +83,12 @@ final class DemoCommand extends Sub {
   @Option(names = "--ledger")
   LedgerKind ledger = LedgerKind.EMBEDDED;
 
+  @Option(names = "--serve")
+  boolean serve;
+
+  @Option(names = "--serve-port")
+  int servePort = 8080;
+
   /** A chain the demo set up: its ledger and the admin key file (in the demo's home). */
   private record Chain(LocalNode node, URI ledger, Path adminKey) {}
 
@@ -123,7 +132,47 @@ final class DemoCommand extends Sub {
     certifyAndVerify(out, work, manifests);
     deliver(out, work);
     out.flush();
-    return Main.OK;
+    return serve ? serveAll(out, work) : Main.OK;
+  }
+
+  /**
+   * Serves everything the demo did — its run, its certificates, its audit log and trust root — with
+   * {@code cairn serve} over the demo's home, until stopped; prints a token (Dev, Sec, Ops) once.
+   */
+  private Integer serveAll(PrintWriter out, Path work) throws Exception {
+    if (servePort < 0 || servePort > 65535) {
+      throw ExitException.usage("--serve-port " + servePort + " is not a port", "pass 0 to 65535");
+    }
+    CairnHome home = CairnHome.of(work.resolve("home"));
+    Path shelf = Files.createDirectories(home.dir("certificates"));
+    try (java.util.stream.Stream<Path> certs = Files.list(work)) {
+      for (Path c : certs.filter(p -> p.getFileName().toString().endsWith(".cert.json")).toList()) {
+        Files.copy(c, shelf.resolve(c.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    byte[] hook = new byte[32];
+    new java.security.SecureRandom().nextBytes(hook);
+    ServerStores stores = ServerStores.files(home);
+    var token =
+        stores
+            .tokens()
+            .create(
+                "demo",
+                java.util.EnumSet.of(Duty.DEV, Duty.SEC, Duty.OPS),
+                java.time.Instant.now());
+    out.printf(
+        "%n== 10. Serve: the run, the certificates (one revoked, one tampered), the trust root and"
+            + " the audit log, with cairn serve%n"
+            + "token demo (Dev, Sec, Ops), shown this once: %s%n"
+            + "open the URL below and paste the token; Ctrl-C stops%n",
+        new String(token.secret().bytes(), java.nio.charset.StandardCharsets.UTF_8));
+    ServerConfig config =
+        ServerConfig.builder(home)
+            .port(servePort)
+            .webhookSecret(dev.cairn.core.Secret.of(hook))
+            .hostEnv(env())
+            .build();
+    return ServeCommand.runUntilStopped(config, stores, out, err(), null);
   }
 
   /**

@@ -151,22 +151,39 @@ final class ServeCommand extends Sub {
     }
     b.notifyEndpoints(endpoints());
     ServerConfig config = b.build();
+    return runUntilStopped(config, stores, out(), err(), null);
+  }
+
+  /**
+   * Serves until Ctrl-C, TERM or an interrupt: the URL on {@code out} first ({@code banner} before
+   * it, when given), the server's events on {@code err}.
+   */
+  static Integer runUntilStopped(
+      ServerConfig config,
+      ServerStores stores,
+      java.io.PrintWriter out,
+      java.io.PrintWriter err,
+      @Nullable String banner)
+      throws Exception {
     CairnServer server =
         CairnServer.start(
             config,
             stores,
             event -> {
-              err().println("cairn serve: " + Text.escape(event));
-              err().flush();
+              err.println("cairn serve: " + Text.escape(event));
+              err.flush();
             });
     Thread hook = new Thread(server::close, "cairn-serve-exit");
     Runtime.getRuntime().addShutdownHook(hook);
     boolean interrupted = false;
     try {
-      out().println(server.uri());
-      out().flush();
-      err().println("cairn serve: serving " + server.uri() + " from " + home.root());
-      err().flush();
+      if (banner != null) {
+        out.println(banner);
+      }
+      out.println(server.uri());
+      out.flush();
+      err.println("cairn serve: serving " + server.uri() + " from " + config.home().root());
+      err.flush();
       new CountDownLatch(1).await(); // until Ctrl-C or TERM (the hook stops it) or an interrupt
     } catch (InterruptedException e) {
       interrupted = true; // stop first (a stop waits for requests), then keep the interrupt
