@@ -463,8 +463,6 @@ final class PipelineCommand extends Sub {
             "--workspace " + Text.escape(workspace.toString()) + " is not a directory",
             "give the directory the pipeline's steps share (the repository's working tree)");
       }
-      dev.cairn.pipeline.PipelineDefinition def = Pipelines.load(ws);
-      dev.cairn.pipeline.StepSpec spec = Pipelines.step(def, step);
       String runId = env().getOrDefault("CAIRN_RUN_ID", "local");
       if (!RUN_ID.matcher(runId).matches()) {
         throw ExitException.usage(
@@ -477,6 +475,29 @@ final class PipelineCommand extends Sub {
       if (repository.isBlank()) {
         repository = ws.toString();
       }
+      dev.cairn.pipeline.PipelineDefinition def;
+      if (!java.nio.file.Files.exists(ws.resolve(".cairn"))
+          && !commit.isEmpty()
+          && !env().getOrDefault("CAIRN_REPOSITORY", "").isBlank()) {
+        // the first Task (checkout) starts in an empty workspace: the pipeline is the file at the
+        // run's commit, read as `cairn pipeline run URL@COMMIT` reads it
+        err()
+            .println(
+                "cairn: no .cairn in the workspace yet: reading the pipeline at "
+                    + Text.escape(commit)
+                    + " of "
+                    + Text.escape(repository));
+        def =
+            Delivery.request(
+                    RunTarget.parse(repository + "@" + commit),
+                    SecretSource.environment(env()),
+                    env().getOrDefault("USER", ""),
+                    note -> err().println("cairn: " + Text.escape(note)))
+                .definition();
+      } else {
+        def = Pipelines.load(ws);
+      }
+      dev.cairn.pipeline.StepSpec spec = Pipelines.step(def, step);
       RunRequest request;
       try {
         request =

@@ -135,4 +135,60 @@ class PipelineStepCommandTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).startsWith("cairn: --workspace " + dir.resolve("nope") + " is not a dir");
   }
+
+  @Test
+  void checkout_inAnEmptyWorkspace_readsThePipelineAtTheCommit_thenLaterStepsRunThere()
+      throws Exception {
+    Path repo = Files.createDirectories(dir.resolve("repo/.cairn")).getParent();
+    Files.writeString(
+        repo.resolve(".cairn/pipeline.yaml"),
+        "name: fetched\nsteps:\n  - checkout\n"
+            + "  - name: test\n    run: {command: [sh, -c, 'cat hello.txt']}\n");
+    Files.writeString(repo.resolve("hello.txt"), "hello from the commit\n");
+    git(repo, "init", "-q", "-b", "main");
+    git(repo, "add", ".");
+    git(
+        repo,
+        "-c",
+        "user.name=dev",
+        "-c",
+        "user.email=dev@example.com",
+        "-c",
+        "commit.gpgsign=false",
+        "commit",
+        "-q",
+        "-m",
+        "first");
+    String commit = git(repo, "rev-parse", "HEAD").strip();
+    Path empty = Files.createDirectories(dir.resolve("pvc/source"));
+    env.put("CAIRN_REPOSITORY", repo.toUri().toString());
+    env.put("CAIRN_COMMIT", commit);
+    env.put("CAIRN_REF", "refs/heads/main");
+
+    CliTest.Run checkout =
+        CliTest.run(env, "pipeline", "step", "checkout", "--workspace", empty.toString());
+    assertThat(checkout.code()).as(checkout.err()).isZero();
+    assertThat(checkout.err()).contains("no .cairn in the workspace yet");
+    assertThat(checkout.out()).isEqualTo("step checkout succeeded, commit " + commit + "\n");
+    assertThat(empty.resolve("hello.txt")).hasContent("hello from the commit");
+    assertThat(
+            Json.parseObject(Files.readString(empty.resolve(".cairn/outputs/checkout.json")))
+                .get("commit"))
+        .isEqualTo(commit);
+
+    CliTest.Run test =
+        CliTest.run(env, "pipeline", "step", "test", "--workspace", empty.toString());
+    assertThat(test.code()).as(test.err()).isZero();
+    assertThat(test.err()).contains("test | hello from the commit");
+  }
+
+  private static String git(Path dir, String... args) throws Exception {
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("git"));
+    cmd.addAll(java.util.List.of(args));
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    return out;
+  }
 }
