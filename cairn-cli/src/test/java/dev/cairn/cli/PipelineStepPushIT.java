@@ -64,7 +64,7 @@ class PipelineStepPushIT {
     assertThat(push.code()).as(push.err()).isZero();
     String url = REGISTRY.address() + "/team/app";
     assertThat(push.out()).isEqualTo("step push succeeded, image " + url + "@" + digest + "\n");
-    assertThat(push.err()).contains("push | pushed " + url + "@" + digest + " as pushed-run-7");
+    assertThat(push.err()).contains("push | pushed " + url + "@" + digest + " as run-pushed-run-7");
     assertThat(
             Json.parseObject(Files.readString(ws.resolve(".cairn/outputs/push.json"))).get("image"))
         .isEqualTo(url + "@" + digest);
