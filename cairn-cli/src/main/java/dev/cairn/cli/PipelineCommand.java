@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
       PipelineCommand.Status.class,
       PipelineCommand.Logs.class,
       PipelineCommand.Cancel.class,
-      PipelineCommand.Listen.class
+      PipelineCommand.Listen.class,
+      PipelineCommand.Step.class
     })
 final class PipelineCommand extends Sub {
   static RunEngine engine(Sub c) throws CairnException {
@@ -425,6 +426,184 @@ final class PipelineCommand extends Sub {
         new CountDownLatch(1).await(); // until Ctrl-C or TERM: then OnExit stops both
       }
       return Main.OK;
+    }
+  }
+
+  /**
+   * One step of the workspace's pipeline, alone (what a Tekton Task exported by {@code cairn export
+   * tekton} runs): the engine's executor for its kind, earlier steps' outputs from {@code
+   * .cairn/outputs} in the workspace, a push step's image written as Tekton results.
+   */
+  @Command(name = "step")
+  static final class Step extends Sub {
+    /** A run id becomes part of paths (the build's work directory): letters, digits, . _ - only. */
+    private static final java.util.regex.Pattern RUN_ID =
+        java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    /** The files Tekton reads a Task's results from, as {@code cairn export tekton} names them. */
+    static final String IMAGE_URL = "IMAGE_URL";
+
+    static final String IMAGE_DIGEST = "IMAGE_DIGEST";
+
+    @Parameters(paramLabel = "STEP", descriptionKey = "pipeline-step")
+    @SuppressWarnings("NullAway.Init")
+    String step;
+
+    @Option(names = "--workspace", paramLabel = "DIR")
+    java.nio.file.Path workspace = java.nio.file.Path.of(".");
+
+    @Option(names = "--results", paramLabel = "DIR")
+    java.nio.file.@Nullable Path results;
+
+    @Override
+    public Integer call() throws Exception {
+      java.nio.file.Path ws = workspace.toAbsolutePath().normalize();
+      if (!java.nio.file.Files.isDirectory(ws)) {
+        throw ExitException.usage(
+            "--workspace " + Text.escape(workspace.toString()) + " is not a directory",
+            "give the directory the pipeline's steps share (the repository's working tree)");
+      }
+      String runId = env().getOrDefault("CAIRN_RUN_ID", "local");
+      if (!RUN_ID.matcher(runId).matches()) {
+        throw ExitException.usage(
+            "CAIRN_RUN_ID '" + Text.escape(runId) + "' is not a run id",
+            "use letters, digits, '.', '_' and '-' (a PipelineRun's name is one)");
+      }
+      String commit = env().getOrDefault("CAIRN_COMMIT", "");
+      String ref = env().getOrDefault("CAIRN_REF", "");
+      String repository = env().getOrDefault("CAIRN_REPOSITORY", "");
+      if (repository.isBlank()) {
+        repository = ws.toString();
+      }
+      dev.cairn.pipeline.PipelineDefinition def;
+      if (!java.nio.file.Files.exists(ws.resolve(".cairn"))
+          && !commit.isEmpty()
+          && !env().getOrDefault("CAIRN_REPOSITORY", "").isBlank()) {
+        // the first Task (checkout) starts in an empty workspace: the pipeline is the file at the
+        // run's commit, read as `cairn pipeline run URL@COMMIT` reads it
+        err()
+            .println(
+                "cairn: no .cairn in the workspace yet: reading the pipeline at "
+                    + Text.escape(commit)
+                    + " of "
+                    + Text.escape(repository));
+        def =
+            Delivery.request(
+                    RunTarget.parse(repository + "@" + commit),
+                    SecretSource.environment(env()),
+                    env().getOrDefault("USER", ""),
+                    note -> err().println("cairn: " + Text.escape(note)))
+                .definition();
+      } else {
+        def = Pipelines.load(ws);
+      }
+      dev.cairn.pipeline.StepSpec spec = Pipelines.step(def, step);
+      RunRequest request;
+      try {
+        request =
+            RunRequest.of(
+                repository,
+                commit,
+                ref,
+                dev.cairn.pipeline.Trigger.manual(env().getOrDefault("USER", ""), commit, ref),
+                def);
+      } catch (IllegalArgumentException e) {
+        throw ExitException.usage(
+            "CAIRN_COMMIT '" + Text.escape(commit) + "' is not a commit id",
+            "give the full hex commit id, or leave CAIRN_COMMIT unset for the working tree");
+      }
+      java.util.List<dev.cairn.pipeline.StepExecutor> more = new java.util.ArrayList<>();
+      more.add(
+          dev.cairn.pipeline.steps.Steps.deploy(
+              dev.cairn.deploy.Deploys.pipelineTargets(home(), java.time.Clock.systemUTC())));
+      PrintWriter err = err();
+      err.println("cairn: step " + spec.name() + " (" + spec.kind().id() + ") in " + ws);
+      err.flush();
+      dev.cairn.pipeline.StepResult r =
+          Pipelines.runStep(
+              request,
+              runId,
+              spec.name(),
+              ws,
+              Delivery.executors(home(), env(), more),
+              SecretSource.environment(env()),
+              line -> {
+                err.println("  " + spec.name() + " | " + Text.escape(line));
+                err.flush();
+              });
+      if (!r.succeeded()) {
+        out()
+            .printf(
+                "step %s failed%s%s%n",
+                spec.name(),
+                r.exitCode() == null ? "" : " with exit code " + r.exitCode(),
+                r.message().isEmpty() ? "" : ": " + Text.escape(r.message()));
+        out().flush();
+        return Main.FINDINGS;
+      }
+      if (spec.kind() == dev.cairn.pipeline.StepKind.PUSH) {
+        writeResults(r.outputs().get("image"));
+      }
+      out()
+          .printf(
+              "step %s succeeded%s%n",
+              spec.name(),
+              Text.escape(
+                  new java.util.TreeMap<>(r.outputs())
+                      .entrySet().stream()
+                          .filter(e -> SHOWN.contains(e.getKey()))
+                          .map(e -> ", " + e.getKey() + " " + e.getValue())
+                          .collect(java.util.stream.Collectors.joining())));
+      out().flush();
+      return Main.OK;
+    }
+
+    /**
+     * The pushed image as Tekton results: {@code --results DIR} gets {@code IMAGE_URL} and {@code
+     * IMAGE_DIGEST}; {@code CAIRN_RESULT_IMAGE_URL} / {@code CAIRN_RESULT_IMAGE_DIGEST} (which the
+     * export sets to {@code $(results.NAME.path)}) name the files themselves.
+     */
+    private void writeResults(@Nullable String image) throws CairnException {
+      java.util.Map<String, java.nio.file.Path> files = new java.util.LinkedHashMap<>();
+      if (results != null) {
+        files.put(IMAGE_URL, results.resolve(IMAGE_URL));
+        files.put(IMAGE_DIGEST, results.resolve(IMAGE_DIGEST));
+      }
+      for (String name : java.util.List.of(IMAGE_URL, IMAGE_DIGEST)) {
+        String v = env().get("CAIRN_RESULT_" + name);
+        if (v != null && !v.isBlank()) {
+          files.put(name + " (env)", java.nio.file.Path.of(v));
+        }
+      }
+      if (files.isEmpty()) {
+        return;
+      }
+      if (image == null) {
+        throw new ExitException(
+            Main.FINDINGS, "the push step gave no image to write as Tekton results", null);
+      }
+      dev.cairn.supplychain.ImageRef ref = dev.cairn.supplychain.ImageRef.parse(image);
+      var digest = ref.digest();
+      if (digest == null) {
+        throw new ExitException(
+            Main.FINDINGS, "the push step's image " + image + " has no digest", null);
+      }
+      String url = ref.registry() + "/" + ref.repository();
+      for (var e : files.entrySet()) {
+        String value = e.getKey().startsWith(IMAGE_URL) ? url : digest.toString();
+        try {
+          java.nio.file.Path f = e.getValue().toAbsolutePath();
+          if (f.getParent() != null) {
+            java.nio.file.Files.createDirectories(f.getParent());
+          }
+          dev.cairn.core.AtomicFiles.write(f, value);
+        } catch (java.io.IOException x) {
+          throw new ExitException(
+              Main.FINDINGS,
+              "cannot write the Tekton result " + e.getValue() + ": " + Text.describe(x),
+              "check that the results directory is writable");
+        }
+      }
     }
   }
 }

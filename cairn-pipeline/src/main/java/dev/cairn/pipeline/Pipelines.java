@@ -7,6 +7,7 @@ import dev.cairn.pipeline.internal.DefinitionParser;
 import dev.cairn.pipeline.internal.FileRunStore;
 import dev.cairn.pipeline.internal.LocalRunExecutor;
 import dev.cairn.pipeline.internal.RunJson;
+import dev.cairn.pipeline.internal.SingleStep;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -176,5 +177,42 @@ public final class Pipelines {
   public static List<RunRecord> runs(RunStore store) throws PipelineException {
     store.interruptOrphans(java.time.Instant.now());
     return store.list();
+  }
+
+  /**
+   * Where a workspace keeps its steps' outputs for steps run one at a time: {@code <step>.json}.
+   */
+  public static final String OUTPUTS = SingleStep.OUTPUTS;
+
+  /**
+   * Runs the step named {@code step} of {@code request}'s pipeline alone in {@code workspace}, as
+   * the engine runs it in a run (what {@code cairn pipeline step} does in a Tekton Task): the
+   * executor of its kind from {@code executors}, the same environment, its secrets from {@code
+   * secrets} (masked in everything it logs and returns), its timeout; one attempt (whatever runs
+   * the steps one by one retries them). The outputs of the steps before it are read from {@code
+   * workspace/.cairn/outputs/<step>.json}, and when it succeeds its own are written there (replaced
+   * whole: a crash leaves the old file or the new one).
+   *
+   * @param log each line of the step's log, masked
+   * @return how the step ended; a failure has the executor's message
+   * @throws PipelineException when the pipeline has no such step (the hint lists its steps), no
+   *     executor here runs its kind, a secret is not set, or an earlier step's outputs cannot be
+   *     read
+   */
+  public static StepResult runStep(
+      RunRequest request,
+      String runId,
+      String step,
+      Path workspace,
+      Collection<StepExecutor> executors,
+      SecretSource secrets,
+      java.util.function.Consumer<String> log)
+      throws PipelineException, InterruptedException {
+    return SingleStep.run(request, runId, step, workspace, executors, secrets, log);
+  }
+
+  /** The step named {@code name}, or a {@link PipelineException} whose hint lists the steps. */
+  public static StepSpec step(PipelineDefinition def, String name) throws PipelineException {
+    return SingleStep.find(def, name);
   }
 }

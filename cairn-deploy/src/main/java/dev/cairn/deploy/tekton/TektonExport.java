@@ -327,6 +327,7 @@ public final class TektonExport {
       env.add(map("name", e.getKey(), "value", e.getValue()));
     }
     cairn.forEach((k, v) -> env.add(map("name", k, "value", v)));
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (Map.Entry<String, String> e : new TreeMap<>(s.secrets()).entrySet()) {
       checkEnvName(s, e.getKey());
       if (!SECRET_KEY.matcher(e.getValue()).matches()) {
@@ -342,7 +343,16 @@ public final class TektonExport {
       Map<String, Object> ref = new LinkedHashMap<>();
       ref.put("name", base + "-secrets");
       ref.put("key", e.getValue());
-      env.add(map("name", e.getKey(), "valueFrom", map("secretKeyRef", ref)));
+      // a run step's process reads the secret by the step's variable name; Cairn's own steps run
+      // `cairn pipeline step`, which reads it as `cairn pipeline run` does (CAIRN_SECRET_<NAME>)
+      // and gives it to the step by that variable name
+      String var =
+          s.kind() == StepKind.RUN
+              ? e.getKey()
+              : dev.cairn.pipeline.SecretSource.variable(e.getValue());
+      if (seen.add(var)) {
+        env.add(map("name", var, "valueFrom", map("secretKeyRef", ref)));
+      }
     }
     return env;
   }

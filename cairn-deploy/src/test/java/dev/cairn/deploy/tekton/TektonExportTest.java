@@ -234,13 +234,14 @@ class TektonExportTest {
         .contains(
             "CAIRN_RESULT_IMAGE_URL=$(results.IMAGE_URL.path)",
             "CAIRN_RESULT_IMAGE_DIGEST=$(results.IMAGE_DIGEST.path)");
-    // the registry's secrets come from the Secret by name, their values never in the Task
+    // the registry's secrets come from the Secret by name, their values never in the Task; Cairn's
+    // own steps read them as `cairn pipeline run` does, from CAIRN_SECRET_<NAME>
     assertThat(list(step.get("env")))
         .filteredOn(x -> map(x).containsKey("valueFrom"))
         .extracting(x -> dev.cairn.core.Json.canonical(x))
         .containsExactly(
-            "{\"name\":\"REGISTRY_PASSWORD\",\"valueFrom\":{\"secretKeyRef\":{\"key\":\"registry-password\",\"name\":\"hello-service-secrets\"}}}",
-            "{\"name\":\"REGISTRY_USERNAME\",\"valueFrom\":{\"secretKeyRef\":{\"key\":\"registry-user\",\"name\":\"hello-service-secrets\"}}}");
+            "{\"name\":\"CAIRN_SECRET_REGISTRY_PASSWORD\",\"valueFrom\":{\"secretKeyRef\":{\"key\":\"registry-password\",\"name\":\"hello-service-secrets\"}}}",
+            "{\"name\":\"CAIRN_SECRET_REGISTRY_USER\",\"valueFrom\":{\"secretKeyRef\":{\"key\":\"registry-user\",\"name\":\"hello-service-secrets\"}}}");
   }
 
   @Test

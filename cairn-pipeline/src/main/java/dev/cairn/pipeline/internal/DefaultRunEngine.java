@@ -561,13 +561,18 @@ public final class DefaultRunEngine implements RunEngine {
   }
 
   private Map<String, String> env(Active a, StepSpec spec) {
-    Map<String, String> env = new LinkedHashMap<>(a.request.definition().env());
+    return stepEnv(a.request, a.id(), spec);
+  }
+
+  /** A step's environment ({@link StepContext#env()}): the same for a run and a single step. */
+  static Map<String, String> stepEnv(RunRequest request, String runId, StepSpec spec) {
+    Map<String, String> env = new LinkedHashMap<>(request.definition().env());
     env.putAll(spec.env());
     env.put("CI", "true");
-    env.put("CAIRN_RUN_ID", a.id());
-    env.put("CAIRN_REPOSITORY", a.request.repository());
-    env.put("CAIRN_COMMIT", a.request.commit());
-    env.put("CAIRN_REF", a.request.ref());
+    env.put("CAIRN_RUN_ID", runId);
+    env.put("CAIRN_REPOSITORY", request.repository());
+    env.put("CAIRN_COMMIT", request.commit());
+    env.put("CAIRN_REF", request.ref());
     env.put("CAIRN_STEP", spec.name());
     return env;
   }

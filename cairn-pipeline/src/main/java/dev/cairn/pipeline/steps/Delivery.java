@@ -74,12 +74,24 @@ public final class Delivery {
       List<StepExecutor> more)
       throws PipelineException {
     return Pipelines.engine(home)
-        .executor(Pipelines.localRunExecutor(hostEnv))
-        .executors(Steps.all(home, Clock.systemUTC()))
-        .executors(more)
+        .executors(executors(home, hostEnv, more))
         .secrets(secrets)
         .listener(listener)
         .start();
+  }
+
+  /**
+   * The executors {@link #engine(CairnHome, Map, SecretSource, RunListener, List)} runs steps with
+   * (the local {@code run} executor, this package's, then {@code more}, a later one of a kind
+   * replacing an earlier): what {@link Pipelines#runStep} is given to run one step as a run would.
+   */
+  public static List<StepExecutor> executors(
+      CairnHome home, Map<String, String> hostEnv, List<StepExecutor> more) {
+    List<StepExecutor> all = new java.util.ArrayList<>();
+    all.add(Pipelines.localRunExecutor(hostEnv));
+    all.addAll(Steps.all(home, Clock.systemUTC()));
+    all.addAll(more);
+    return List.copyOf(all);
   }
 
   /**
