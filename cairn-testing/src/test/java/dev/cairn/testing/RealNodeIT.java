@@ -237,14 +237,16 @@ class RealNodeIT {
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
-              ContainerStatus cs =
+              // the kubelet reports no container status until it has tried the pull once
+              java.util.List<ContainerStatus> statuses =
                   k.pods()
                       .inNamespace(ns)
                       .withName("elsewhere")
                       .get()
                       .getStatus()
-                      .getContainerStatuses()
-                      .get(0);
+                      .getContainerStatuses();
+              assertThat(statuses).isNotEmpty();
+              ContainerStatus cs = statuses.get(0);
               assertThat(cs.getState().getWaiting()).isNotNull();
               assertThat(cs.getState().getWaiting().getReason())
                   .isIn("ErrImagePull", "ImagePullBackOff");
