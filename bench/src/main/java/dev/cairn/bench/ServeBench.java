@@ -260,7 +260,7 @@ public final class ServeBench {
                     key = "GET /api/v1/runs";
                     path = "/api/v1/runs";
                   }
-                  Stats one = byPath.get(key);
+                  Stats one = java.util.Objects.requireNonNull(byPath.get(key));
                   reads.sent.increment();
                   one.sent.increment();
                   try {
