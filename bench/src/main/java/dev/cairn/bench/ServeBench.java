@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -124,10 +125,13 @@ public final class ServeBench {
 
   public static void main(String[] args) throws Exception {
     boolean files = false;
+    boolean keep = false;
     List<Integer> nums = new ArrayList<>();
     for (String a : args) {
       if (a.equals("--files")) {
         files = true;
+      } else if (a.equals("--keep")) {
+        keep = true;
       } else {
         nums.add(Integer.parseInt(a));
       }
@@ -135,18 +139,28 @@ public final class ServeBench {
     int seconds = nums.size() > 0 ? nums.get(0) : 60;
     int rate = nums.size() > 1 ? nums.get(1) : 200;
     int readRate = nums.size() > 2 ? nums.get(2) : 50;
-    int drainSeconds = nums.size() > 3 ? nums.get(3) : 300;
+    int drainSeconds = nums.size() > 3 ? nums.get(3) : 30;
     Path dir = Files.createTempDirectory("cairn-serve-bench");
     int lost;
     try {
       lost = run(dir, files, seconds, rate, readRate, drainSeconds);
     } finally {
-      try (var s = Files.walk(dir)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      if (keep) {
+        System.out.println("kept: " + dir);
+      } else {
+        deleteTree(dir);
       }
     }
     if (lost > 0) {
       System.exit(1);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    {
+      try (var s = Files.walk(dir)) {
+        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
   }
 
@@ -180,10 +194,19 @@ public final class ServeBench {
     long scheduleEnd;
     int before;
     long stopMillis;
+    int lost;
     try (LocalForge forge = LocalForge.start(dir.resolve("forge"), Clock.systemUTC())) {
       LocalForge.Push push =
           forge.commit("app", Map.of(".cairn/pipeline.yaml", PIPELINE), "the bench's pipeline");
       Secret secret = Secret.ofUtf8(SECRET);
+      // every push its own commit, as from a forge: the engine runs a commit once, whatever
+      // the number of deliveries naming it
+      List<String> commits =
+          commitsAfter(
+              dir.resolve("forge/srv/app.git"),
+              push.commit(),
+              (seconds + WARMUP_SECONDS + 1) * Math.max(rate, 1));
+      AtomicLong next = new AtomicLong();
       Opened opened = Opened.open(files, home);
       Secret viewer =
           opened
@@ -216,17 +239,28 @@ public final class ServeBench {
                 pool,
                 inFlight,
                 due -> {
-                  LocalForge.Webhook h = forge.githubWebhook(push, secret);
-                  HttpRequest.Builder b = HttpRequest.newBuilder(hookUri).timeout(TIMEOUT);
-                  h.headers().forEach(b::header);
+                  int i = (int) next.getAndIncrement();
+                  String delivery = UUID.randomUUID().toString();
+                  byte[] body =
+                      push(
+                          forge.cloneUrl("app"),
+                          i == 0 ? push.commit() : commits.get(i - 1),
+                          commits.get(Math.min(i, commits.size() - 1)));
+                  HttpRequest.Builder b =
+                      HttpRequest.newBuilder(hookUri)
+                          .timeout(TIMEOUT)
+                          .header("X-GitHub-Event", "push")
+                          .header("X-GitHub-Delivery", delivery)
+                          .header("X-Hub-Signature-256", "sha256=" + hmac(body))
+                          .header("Content-Type", "application/json");
                   hooks.sent.increment();
                   try {
                     HttpResponse<String> r =
                         http.send(
-                            b.POST(HttpRequest.BodyPublishers.ofByteArray(h.body())).build(),
+                            b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                             HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() / 100 == 2) {
-                      accepted.add(h.headers().get("X-GitHub-Delivery"));
+                      accepted.add(delivery);
                     }
                     hooks.done(r.statusCode(), due, due >= mf);
                   } catch (Exception e) {
@@ -333,36 +367,131 @@ public final class ServeBench {
           "stop: %d ms; accepted deliveries without a run record when it stopped: %d (kept in the"
               + " durable inbox)%n",
           stopMillis, before);
-    }
 
-    // the same stores again: every accepted delivery must become (or already be) a run record
-    long t1 = System.nanoTime();
-    Opened again = Opened.open(files, home);
-    List<String> none = new ArrayList<>();
-    CairnServer server =
-        CairnServer.start(config(home, Secret.ofUtf8(SECRET)), again.stores(), none::add);
-    Set<String> missing;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(drainSeconds);
-    Map<String, Integer> states;
-    while (true) {
-      missing = missing(again.stores(), accepted);
-      if (missing.isEmpty() || System.nanoTime() > deadline) {
-        break;
+      // the same stores again: every accepted delivery must become (or already be) a run record
+      long t1 = System.nanoTime();
+      Opened again = Opened.open(files, home);
+      CairnServer restarted =
+          CairnServer.start(config(home, Secret.ofUtf8(SECRET)), again.stores(), events);
+      Set<String> missing;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(drainSeconds);
+      Map<String, Integer> states;
+      while (true) {
+        missing = missing(again.stores(), accepted);
+        if (missing.isEmpty() || System.nanoTime() > deadline) {
+          break;
+        }
+        LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
       }
-      LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+      states = states(again.stores(), accepted);
+      Set<String> waiting = inbox(home);
+      waiting.retainAll(accepted);
+      missing = missing(again.stores(), accepted);
+      missing.removeAll(waiting);
+      restarted.close();
+      again.close();
+      lost = missing.size();
+      System.out.printf(
+          "after the restart and %.1f s: %d accepted deliveries: run records by state %s;"
+              + " %d triggers still in the durable inbox (the next start queues them)%n",
+          (System.nanoTime() - t1) / 1e9, accepted.size(), states, waiting.size());
+      if (!problems.isEmpty()) {
+        System.out.println(
+            "server problems: " + problems.size() + ", first: " + problems.iterator().next());
+      }
     }
-    states = states(again.stores(), accepted);
-    server.close();
-    again.close();
-    System.out.printf(
-        "after the restart: %d accepted deliveries, run records by state %s, in %.1f s%n",
-        accepted.size(), states, (System.nanoTime() - t1) / 1e9);
-    if (!problems.isEmpty()) {
-      System.out.println(
-          "server problems: " + problems.size() + ", first: " + problems.iterator().next());
+    System.out.println("lost: " + lost);
+    return lost;
+  }
+
+  /** {@code n} commits on main after {@code head} in the bare repository, by git fast-import. */
+  static List<String> commitsAfter(Path bare, String head, int n) throws Exception {
+    Path script = Files.createTempFile("cairn-bench-commits", ".fi");
+    try (var w = Files.newBufferedWriter(script, StandardCharsets.UTF_8)) {
+      long t = Instant.now().getEpochSecond();
+      for (int i = 1; i <= n; i++) {
+        String msg = "change " + i + "\n";
+        String file = i + "\n";
+        w.write("commit refs/heads/main\nmark :" + i + "\n");
+        w.write("committer bench <bench@cairn.invalid> " + t + " +0000\n");
+        w.write("data " + msg.length() + "\n" + msg);
+        w.write("from " + (i == 1 ? head : ":" + (i - 1)) + "\n");
+        w.write("M 100644 inline src/change.txt\ndata " + file.length() + "\n" + file + "\n");
+      }
     }
-    System.out.println("lost: " + missing.size());
-    return missing.size();
+    git(bare, script, "fast-import", "--quiet");
+    Files.delete(script);
+    Path out = Files.createTempFile("cairn-bench-commits", ".txt");
+    try {
+      new ProcessBuilder("git", "-C", bare.toString(), "rev-list", "--reverse", head + "..main")
+          .redirectOutput(out.toFile())
+          .redirectError(ProcessBuilder.Redirect.INHERIT)
+          .start()
+          .waitFor();
+      List<String> shas = Files.readAllLines(out);
+      if (shas.size() != n) {
+        throw new IllegalStateException("git made " + shas.size() + " commits, not " + n);
+      }
+      return shas;
+    } finally {
+      Files.delete(out);
+    }
+  }
+
+  private static void git(Path bare, Path input, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("git", "-C", bare.toString()));
+    cmd.addAll(List.of(args));
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectInput(input.toFile())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("git " + String.join(" ", args) + " failed");
+    }
+  }
+
+  /** A GitHub push of {@code after} (parent {@code before}), as GitHub sends it. */
+  static byte[] push(String cloneUrl, String before, String after) {
+    Map<String, Object> head = new java.util.LinkedHashMap<>();
+    head.put("id", after);
+    head.put("message", "change");
+    head.put("added", List.of());
+    head.put("removed", List.of());
+    head.put("modified", List.of("src/change.txt"));
+    Map<String, Object> p = new java.util.LinkedHashMap<>();
+    p.put("ref", "refs/heads/main");
+    p.put("before", before);
+    p.put("after", after);
+    p.put("created", false);
+    p.put("deleted", false);
+    p.put("commits", List.of(head));
+    p.put("head_commit", head);
+    p.put(
+        "repository",
+        Map.of(
+            "name",
+            "app",
+            "full_name",
+            "demo/app",
+            "clone_url",
+            cloneUrl,
+            "pushed_at",
+            Instant.now().getEpochSecond()));
+    p.put("pusher", Map.of("name", "bench"));
+    return dev.cairn.core.Json.canonical(p).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String hmac(byte[] body) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(
+          new javax.crypto.spec.SecretKeySpec(
+              SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return java.util.HexFormat.of().formatHex(mac.doFinal(body));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK has no HmacSHA256", e);
+    }
   }
 
   private static ServerConfig config(CairnHome home, Secret secret) throws Exception {
@@ -425,6 +554,28 @@ public final class ServeBench {
     }
     Set<String> out = new HashSet<>(accepted);
     out.removeAll(have);
+    return out;
+  }
+
+  /** The delivery ids of the triggers waiting in the webhook inbox (pending or kept as failed). */
+  private static Set<String> inbox(CairnHome home) throws Exception {
+    Set<String> out = new HashSet<>();
+    Path dir = home.dir("webhooks").resolve("inbox");
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (var files = Files.walk(dir)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        try {
+          Object id = dev.cairn.core.Json.parseObject(Files.readString(f)).get("deliveryId");
+          if (id instanceof String d) {
+            out.add(d);
+          }
+        } catch (RuntimeException | java.io.IOException e) {
+          // a file being moved as it is read: counted on the next look
+        }
+      }
+    }
     return out;
   }
 
