@@ -61,8 +61,10 @@ public final class ServeBench {
   private ServeBench() {}
 
   static final String SECRET = "serve-bench-secret-0123456789abcdef0123";
+  // every run kept: the check after the restart looks for each one (the default keeps 20)
   static final String PIPELINE =
-      "name: app\nsteps:\n  - name: main\n    run: {command: [\"true\"]}\n";
+      "name: app\nretention: {keepSuccessful: 100000, keepFailed: 100000}\n"
+          + "steps:\n  - name: main\n    run: {command: [\"true\"]}\n";
   static final int WARMUP_SECONDS = 5;
   static final Duration TIMEOUT = Duration.ofSeconds(20);
 
