@@ -353,9 +353,8 @@ public final class ServeBench {
           System.out.println(
               "  "
                   + s.name
-                  + " refused by status: "
-                  + new TreeMap<>(s.statuses)
-                  + (s.firstError == null ? "" : "; first error: " + s.firstError));
+                  + (s.statuses.isEmpty() ? "" : " refused by status: " + new TreeMap<>(s.statuses))
+                  + (s.firstError == null ? "" : " first error: " + s.firstError));
         }
       }
       System.out.printf(
