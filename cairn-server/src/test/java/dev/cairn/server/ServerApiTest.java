@@ -224,6 +224,28 @@ class ServerApiTest {
   }
 
   @Test
+  void theDefaultApiLimit_holds_120AtOnceThen429WithRetryAfter() throws Exception {
+    // the load benchmark (bench/run serve) raises this limit; at the default (120 at once, 60 a
+    // second) and on a clock that does not move, the 121st request from one address is refused
+    assertThat(ServerConfig.DEFAULT_RATE_LIMIT)
+        .isEqualTo(new dev.cairn.pipeline.webhook.RateLimit(120, 60));
+    f.close();
+    SteppedClock clock = new SteppedClock(java.time.Instant.now());
+    f = new ServerFixture(dir.resolve("default-limit"), b -> b.clock(clock));
+    for (int i = 0; i < 120; i++) {
+      assertThat(f.get("/api/v1/runs", Duty.VIEWER).statusCode())
+          .as("request %d", i)
+          .isEqualTo(200);
+    }
+    HttpResponse<String> refused = f.get("/api/v1/runs", Duty.VIEWER);
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+    assertThat(ServerFixture.json(refused)).containsEntry("error", "rate-limited");
+    clock.step(Duration.ofSeconds(1));
+    assertThat(f.get("/api/v1/runs", Duty.VIEWER).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void certificates_perCluster_withStanding_andALiveVerification() throws Exception {
     Map<String, Object> clusters = ServerFixture.json(f.get("/api/v1/clusters", Duty.VIEWER));
     @SuppressWarnings("unchecked")

@@ -90,6 +90,51 @@ class WebhookIT {
   }
 
   @Test
+  void theDefaultWebhookLimit_refusesOneSourcePastIt_with429AndRetryAfter() throws Exception {
+    // the load benchmark (bench/run serve) raises this limit; a server left at the default holds
+    // a source to 60 at once and 10 a second: on a clock that does not move, the 61st is refused
+    assertThat(
+            ServerConfig.builder(dev.cairn.core.CairnHome.of(dir))
+                .webhookSecret(Secret.ofUtf8(ServerFixture.WEBHOOK_SECRET))
+                .build()
+                .webhookRateLimit())
+        .isEqualTo(dev.cairn.pipeline.webhook.RateLimit.DEFAULT);
+    SteppedClock clock = new SteppedClock(java.time.Instant.now());
+    try (ServerFixture f = new ServerFixture(dir, b -> b.clock(clock));
+        LocalForge forge = LocalForge.start(dir.resolve("forge"), clock)) {
+      var push =
+          forge.commit(
+              "app",
+              Map.of(
+                  ".cairn/pipeline.yaml", "steps:\n  - name: show\n    run: {command: [true]}\n"),
+              "one");
+      java.util.List<Integer> statuses = new java.util.ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        statuses.add(
+            post(f, forge.githubWebhook(push, Secret.ofUtf8(ServerFixture.WEBHOOK_SECRET)))
+                .statusCode());
+      }
+      // the first is accepted, the same body again is a replay (401): none is rate-limited
+      assertThat(statuses).doesNotContain(429).startsWith(202);
+      HttpResponse<String> limited =
+          post(f, forge.githubWebhook(push, Secret.ofUtf8(ServerFixture.WEBHOOK_SECRET)));
+      assertThat(limited.statusCode()).isEqualTo(429);
+      assertThat(limited.headers().firstValue("Retry-After")).hasValue("1");
+      assertThat(ServerFixture.json(limited)).containsEntry("status", "rate-limited");
+
+      clock.step(Duration.ofSeconds(1)); // 10 more
+      statuses.clear();
+      for (int i = 0; i < 11; i++) {
+        statuses.add(
+            post(f, forge.githubWebhook(push, Secret.ofUtf8(ServerFixture.WEBHOOK_SECRET)))
+                .statusCode());
+      }
+      assertThat(statuses.subList(0, 10)).doesNotContain(429);
+      assertThat(statuses.get(10)).isEqualTo(429);
+    }
+  }
+
+  @Test
   void theServer_refusesToStartWithoutAWebhookSecret() {
     var b = ServerConfig.builder(dev.cairn.core.CairnHome.of(dir)).port(0);
     org.assertj.core.api.Assertions.assertThatThrownBy(b::build)
