@@ -274,7 +274,7 @@ final class ServeCommand extends Sub {
     }
     if (clusters.isEmpty() && !schedule.equals("@daily")) {
       throw ExitException.usage(
-          "--schedule needs --cluster", "register a cluster with --cluster NAME=KUBECONFIG");
+          "--schedule needs --cluster", "pass --cluster NAME=KUBECONFIG for the cluster to scan");
     }
   }
 
